@@ -1,0 +1,100 @@
+// Package article defines the unit of work that flows through the pipeline
+// and the contracts that identify it: canonical URL, ID and content hashes.
+package article
+
+import (
+	"time"
+)
+
+// Severity orders how urgently an article needs an answer.
+type Severity string
+
+// Severities from least to most urgent.
+const (
+	SeverityNone     Severity = ""
+	SeverityInfo     Severity = "info"
+	SeverityLow      Severity = "low"
+	SeverityMedium   Severity = "medium"
+	SeverityHigh     Severity = "high"
+	SeverityCritical Severity = "critical"
+)
+
+// Rank gives the ordering of s; unknown values rank as none.
+func (s Severity) Rank() int {
+	switch s {
+	case SeverityInfo:
+		return 1
+	case SeverityLow:
+		return 2
+	case SeverityMedium:
+		return 3
+	case SeverityHigh:
+		return 4
+	case SeverityCritical:
+		return 5
+	}
+	return 0
+}
+
+// Valid reports whether s is one of the named severities (or none).
+func (s Severity) Valid() bool { return s == SeverityNone || s.Rank() > 0 }
+
+// Match explains why a rule flagged an article.
+type Match struct {
+	RuleID     string   `json:"rule_id"`
+	Title      string   `json:"title,omitempty"`
+	Labels     []string `json:"labels,omitempty"`
+	Severity   Severity `json:"severity,omitempty"`
+	Department string   `json:"department,omitempty"`
+	// Terms are the rule terms found, as written in the rule.
+	Terms []string `json:"terms,omitempty"`
+	// Offsets are byte ranges [start,end) in Text (or Title when InTitle).
+	Offsets []Span `json:"offsets,omitempty"`
+}
+
+// Span is a byte range [Start,End) in a field of the article.
+type Span struct {
+	Field string `json:"field"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+}
+
+// Article is one published item, as fetched and then enriched by the
+// classifier. It is the payload of article.fetched and article.classified.
+type Article struct {
+	ID           string    `json:"id"`
+	URL          string    `json:"url"`
+	CanonicalURL string    `json:"canonical_url"`
+	SourceID     string    `json:"source"`
+	Site         string    `json:"site"`
+	Tier         string    `json:"tier,omitempty"`
+	Title        string    `json:"title"`
+	Byline       string    `json:"byline,omitempty"`
+	Text         string    `json:"text"`
+	Summary      string    `json:"summary,omitempty"`
+	Lang         string    `json:"lang,omitempty"`
+	Published    time.Time `json:"published,omitzero"`
+	Fetched      time.Time `json:"fetched"`
+	Tags         []string  `json:"tags,omitempty"`
+	Regions      []string  `json:"regions,omitempty"`
+	// ContentHash is the hex SHA-256 of the normalised title and text: it
+	// changes when the article is edited.
+	ContentHash string `json:"content_hash"`
+	// Fingerprint is a 64-bit SimHash of the text, for near-duplicate search.
+	Fingerprint uint64 `json:"fingerprint"`
+	// Partial is set when the page could not be fetched and the feed's own
+	// content stands in for the text.
+	Partial bool `json:"partial,omitempty"`
+
+	// Filled by the classifier.
+	Labels         []string  `json:"labels,omitempty"`
+	Severity       Severity  `json:"severity,omitempty"`
+	Matches        []Match   `json:"matches,omitempty"`
+	Sentiment      float64   `json:"sentiment"`
+	StoryID        string    `json:"story_id,omitempty"`
+	RulesetVersion string    `json:"ruleset_version,omitempty"`
+	Classified     time.Time `json:"classified,omitzero"`
+}
+
+// Flagged reports whether any rule matched the article.
+func (a *Article) Flagged() bool { return len(a.Matches) > 0 }

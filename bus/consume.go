@@ -1,0 +1,235 @@
+package bus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Headers set on dead-lettered messages.
+const (
+	HeaderOriginalSubject = "Presswatch-Original-Subject"
+	HeaderOriginalStream  = "Presswatch-Original-Stream"
+	HeaderOriginalSeq     = "Presswatch-Original-Sequence"
+	HeaderError           = "Presswatch-Error"
+	HeaderDeliveries      = "Presswatch-Deliveries"
+)
+
+// permanentError marks a failure that no retry can fix (a malformed
+// message): it goes to the dead-letter stream at once.
+type permanentError struct{ err error }
+
+func (e permanentError) Error() string { return e.err.Error() }
+func (e permanentError) Unwrap() error { return e.err }
+
+// Permanent wraps err so the consumer dead-letters the message at once.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return permanentError{err}
+}
+
+// IsPermanent reports whether err was marked with Permanent.
+func IsPermanent(err error) bool {
+	var p permanentError
+	return errors.As(err, &p)
+}
+
+// Handler processes one message; nil means done (the message is acked).
+type Handler func(ctx context.Context, msg jetstream.Msg) error
+
+// BatchHandler processes up to a batch of messages and returns one error
+// per message (nil for success, in the same order). A batch handler acks
+// nothing itself: the loop acks each success once the handler returned,
+// i.e. after the batch's effect is durable.
+type BatchHandler func(ctx context.Context, msgs []jetstream.Msg) []error
+
+// ConsumeOptions tune a consumer loop.
+type ConsumeOptions struct {
+	// Batch is how many messages are fetched at once (default 1).
+	Batch int
+	// MaxWait is how long a fetch waits to fill a batch (default 1s).
+	MaxWait time.Duration
+}
+
+// Consume runs h on each message of the durable consumer spec until ctx is
+// cancelled. A message in hand when ctx is cancelled is still finished and
+// acked, so a graceful stop loses and repeats nothing.
+func (b *Bus) Consume(ctx context.Context, spec ConsumerSpec, h Handler) error {
+	return b.ConsumeBatches(ctx, spec, ConsumeOptions{Batch: 1}, func(ctx context.Context, msgs []jetstream.Msg) []error {
+		errs := make([]error, len(msgs))
+		for i, m := range msgs {
+			errs[i] = h(ctx, m)
+		}
+		return errs
+	})
+}
+
+// ConsumeBatches runs h on batches from the durable consumer spec until ctx
+// is cancelled; see BatchHandler for the ack contract.
+func (b *Bus) ConsumeBatches(ctx context.Context, spec ConsumerSpec, o ConsumeOptions, h BatchHandler) error {
+	if o.Batch <= 0 {
+		o.Batch = 1
+	}
+	if o.MaxWait <= 0 {
+		o.MaxWait = time.Second
+	}
+	cons, err := b.js.CreateOrUpdateConsumer(ctx, spec.Stream, consumerConfig(spec, b.opts))
+	if err != nil {
+		return fmt.Errorf("declare consumer %s on %s: %w", spec.Name, spec.Stream, err)
+	}
+	log := b.log.With("consumer", spec.Name)
+	// Work in hand is finished under a context that outlives ctx, bounded
+	// by the ack wait so a stuck handler cannot hold shutdown forever.
+	for ctx.Err() == nil {
+		fctx, cancel := context.WithTimeout(ctx, o.MaxWait)
+		batch, err := cons.Fetch(o.Batch, jetstream.FetchContext(fctx))
+		if err != nil {
+			cancel()
+			if ctx.Err() != nil {
+				break
+			}
+			log.Warn("fetch failed", "err", err)
+			sleep(ctx, time.Second)
+			continue
+		}
+		var msgs []jetstream.Msg
+		for m := range batch.Messages() {
+			msgs = append(msgs, m)
+		}
+		cancel()
+		if berr := batch.Error(); berr != nil && !errors.Is(berr, context.DeadlineExceeded) && !errors.Is(berr, context.Canceled) && !errors.Is(berr, nats.ErrTimeout) {
+			log.Warn("fetch ended with error", "err", berr)
+		}
+		if len(msgs) == 0 {
+			continue
+		}
+		wctx, wcancel := context.WithTimeout(context.WithoutCancel(ctx), b.opts.AckWait)
+		errs := b.runBatch(wctx, h, msgs)
+		for i, m := range msgs {
+			b.settle(wctx, spec, m, errs[i])
+		}
+		wcancel()
+	}
+	return nil
+}
+
+// runBatch calls h and turns a panic into a permanent error for the whole
+// batch, so one poison message cannot crash the process.
+func (b *Bus) runBatch(ctx context.Context, h BatchHandler, msgs []jetstream.Msg) (errs []error) {
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.Error("handler panicked", "panic", r, "stack", string(debug.Stack()))
+			errs = make([]error, len(msgs))
+			for i := range errs {
+				errs[i] = Permanent(fmt.Errorf("handler panicked: %v", r))
+			}
+		}
+	}()
+	errs = h(ctx, msgs)
+	if len(errs) != len(msgs) {
+		// A handler bug; retrying is the safe reading.
+		errs = make([]error, len(msgs))
+		for i := range errs {
+			errs[i] = fmt.Errorf("handler returned %d results for %d messages", len(errs), len(msgs))
+		}
+	}
+	return errs
+}
+
+func (b *Bus) settle(ctx context.Context, spec ConsumerSpec, m jetstream.Msg, herr error) {
+	log := b.log.With("consumer", spec.Name, "subject", m.Subject())
+	if herr == nil {
+		if err := m.Ack(); err != nil {
+			log.Warn("ack failed; message will be redelivered", "err", err)
+			return
+		}
+		b.metrics.acked.WithLabelValues(spec.Name).Inc()
+		return
+	}
+	var delivered uint64 = 1
+	if md, err := m.Metadata(); err == nil {
+		delivered = md.NumDelivered
+	}
+	if IsPermanent(herr) || delivered >= uint64(b.opts.MaxDeliver) {
+		if err := b.deadLetter(ctx, spec, m, herr, delivered); err != nil {
+			// Leave it for redelivery rather than lose it.
+			log.Error("dead-letter failed; will retry", "err", err, "cause", herr)
+			_ = m.NakWithDelay(backoff(delivered))
+			return
+		}
+		if err := m.Term(); err != nil {
+			log.Warn("term failed", "err", err)
+		}
+		log.Error("message dead-lettered", "err", herr, "deliveries", delivered)
+		b.metrics.deadLettered.WithLabelValues(spec.Name).Inc()
+		return
+	}
+	log.Warn("message failed; will retry", "err", herr, "deliveries", delivered)
+	b.metrics.retried.WithLabelValues(spec.Name).Inc()
+	if err := m.NakWithDelay(backoff(delivered)); err != nil {
+		log.Warn("nak failed", "err", err)
+	}
+}
+
+func (b *Bus) deadLetter(ctx context.Context, spec ConsumerSpec, m jetstream.Msg, cause error, delivered uint64) error {
+	out := nats.NewMsg(SubjectDeadLetterPrefix + spec.Name)
+	out.Data = m.Data()
+	out.Header.Set(HeaderOriginalSubject, m.Subject())
+	out.Header.Set(HeaderError, truncate(cause.Error(), 1024))
+	out.Header.Set(HeaderDeliveries, strconv.FormatUint(delivered, 10))
+	if md, err := m.Metadata(); err == nil {
+		out.Header.Set(HeaderOriginalStream, md.Stream)
+		out.Header.Set(HeaderOriginalSeq, strconv.FormatUint(md.Sequence.Stream, 10))
+		// Dead-lettering the same stream message twice (a crash between
+		// publish and term) stores it once.
+		out.Header.Set(jetstream.MsgIDHeader, fmt.Sprintf("%s:%s:%d", spec.Name, md.Stream, md.Sequence.Stream))
+	}
+	if _, err := b.js.PublishMsg(ctx, out); err != nil {
+		return fmt.Errorf("publish to dead-letter stream: %w", err)
+	}
+	return nil
+}
+
+// backoff grows with each delivery, capped so a recovered dependency is
+// retried within a minute.
+func backoff(delivered uint64) time.Duration {
+	d := time.Second << min(delivered, 6)
+	return min(d, time.Minute)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// DeadLetterCount reports how many messages wait in the dead-letter stream.
+func (b *Bus) DeadLetterCount(ctx context.Context) (uint64, error) {
+	s, err := b.js.Stream(ctx, StreamDeadLetter)
+	if err != nil {
+		return 0, fmt.Errorf("dead-letter stream: %w", err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("dead-letter stream info: %w", err)
+	}
+	return info.State.Msgs, nil
+}

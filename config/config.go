@@ -1,0 +1,215 @@
+// Package config loads presswatch.yaml, applies PRESSWATCH_* environment
+// overrides and validates the result. Every error names the file, line and
+// key at fault so that an operator can fix it without reading the source.
+package config
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strconv"
+)
+
+// Config is the whole of presswatch.yaml. Field tags give the YAML key; the
+// environment override of a scalar field is PRESSWATCH_ followed by its key
+// path in upper case joined with underscores (nats.url -> PRESSWATCH_NATS_URL),
+// and PRESSWATCH_<PATH>_FILE reads the value from a file (for secrets).
+type Config struct {
+	// DataDir holds the embedded NATS store and the Bleve index.
+	DataDir string `yaml:"data_dir"`
+	// Listen is the HTTP address of the API, UI, health and metrics.
+	Listen string `yaml:"listen"`
+	// Roles run in this process: crawler, classifier, indexer, alerts, web.
+	Roles []string  `yaml:"roles"`
+	Log   LogConfig `yaml:"log"`
+	NATS  NATS      `yaml:"nats"`
+
+	Crawler    Crawler    `yaml:"crawler"`
+	Classifier Classifier `yaml:"classifier"`
+	Indexer    Indexer    `yaml:"indexer"`
+	Alerts     Alerts     `yaml:"alerts"`
+	API        API        `yaml:"api"`
+
+	// path is the file the config was read from, for resolving relative paths.
+	path string
+	// origins says where each key path got its value (file:line or an
+	// environment variable), so that Validate can point at it.
+	origins origins
+}
+
+// Path returns the file the configuration was loaded from, as given to
+// Load; empty when it came from defaults and the environment only. Reload
+// passes it back to Load.
+func (c Config) Path() string { return c.path }
+
+// HasRole reports whether this process runs role.
+func (c Config) HasRole(role string) bool {
+	return slices.Contains(c.Roles, role)
+}
+
+// LogConfig selects the slog handler.
+type LogConfig struct {
+	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format"` // text or json
+}
+
+// NATS configures the bus: an embedded server unless URL is set.
+type NATS struct {
+	URL string `yaml:"url"`
+	// CredentialsFile is a NATS .creds file for an external cluster.
+	CredentialsFile string `yaml:"credentials_file"`
+	// EmbeddedListen is the client address of the embedded server; empty
+	// means in-process connections only.
+	EmbeddedListen string `yaml:"embedded_listen"`
+	// Replicas for streams and KV buckets (1 embedded, 3 in a cluster).
+	Replicas int `yaml:"replicas"`
+	// MaxDeliver is how many times a message is tried before it goes to
+	// the dead-letter stream.
+	MaxDeliver int `yaml:"max_deliver"`
+	// AckWait is how long a consumer may hold a message before redelivery.
+	AckWait Duration `yaml:"ack_wait"`
+	// DuplicateWindow is how long Nats-Msg-Id deduplication remembers IDs.
+	DuplicateWindow Duration `yaml:"duplicate_window"`
+	// ArticleRetention bounds how long articles stay in the streams (the
+	// source for reindexing).
+	ArticleRetention Duration `yaml:"article_retention"`
+}
+
+// Crawler configures fetching.
+type Crawler struct {
+	// SourcesFile lists the sources (relative to this file).
+	SourcesFile string   `yaml:"sources_file"`
+	Sources     []Source `yaml:"sources"`
+	UserAgent   string   `yaml:"user_agent"`
+	// Concurrency bounds page fetches in flight across all sources.
+	Concurrency  int      `yaml:"concurrency"`
+	FetchTimeout Duration `yaml:"fetch_timeout"`
+	MaxBodyBytes ByteSize `yaml:"max_body_bytes"`
+	// SeenTTL is how long a fetched URL is remembered and not fetched again.
+	SeenTTL Duration `yaml:"seen_ttl"`
+	// AllowPrivateHosts lists hosts or CIDRs that may resolve to private or
+	// loopback addresses (for a local test site).
+	AllowPrivateHosts []string `yaml:"allow_private_hosts"`
+}
+
+// Source is one place the crawler reads.
+type Source struct {
+	ID          string   `yaml:"id"`
+	Name        string   `yaml:"name"`
+	Kind        string   `yaml:"kind"` // feed (more kinds later)
+	URL         string   `yaml:"url"`
+	Tier        string   `yaml:"tier"` // official, central, local, foreign, social
+	Lang        string   `yaml:"lang"`
+	Regions     []string `yaml:"regions"`
+	Interval    Duration `yaml:"interval"`
+	MinInterval Duration `yaml:"min_interval"`
+	MaxInterval Duration `yaml:"max_interval"`
+	Enabled     *bool    `yaml:"enabled"`
+}
+
+// IsEnabled reports whether the source is polled (enabled unless set false).
+func (s Source) IsEnabled() bool { return s.Enabled == nil || *s.Enabled }
+
+// Classifier configures rule matching.
+type Classifier struct {
+	// RulesDir holds *.yaml rule files (relative to this file).
+	RulesDir string `yaml:"rules_dir"`
+}
+
+// Indexer configures the Bleve writer.
+type Indexer struct {
+	// Replica names this indexer's durable consumer; each replica keeps its
+	// own full index.
+	Replica       string   `yaml:"replica"`
+	BatchSize     int      `yaml:"batch_size"`
+	BatchInterval Duration `yaml:"batch_interval"`
+	SearchTimeout Duration `yaml:"search_timeout"`
+}
+
+// Alerts configures receivers.
+type Alerts struct {
+	Receivers []Receiver `yaml:"receivers"`
+}
+
+// Receiver is one notification target; exactly one kind block is set.
+type Receiver struct {
+	Name    string           `yaml:"name"`
+	Log     *LogReceiver     `yaml:"log"`
+	Webhook *WebhookReceiver `yaml:"webhook"`
+}
+
+// LogReceiver writes alerts to the process log.
+type LogReceiver struct{}
+
+// WebhookReceiver posts signed JSON.
+type WebhookReceiver struct {
+	// URL is a Secret because Slack-compatible and chat webhook URLs carry
+	// their access token in the path: whoever reads the URL can post.
+	URL     Secret `yaml:"url"`
+	URLFile string `yaml:"url_file"`
+	// Secret signs each request body (HMAC-SHA256) so the receiver can
+	// tell our posts from forgeries.
+	Secret     Secret `yaml:"secret"`
+	SecretFile string `yaml:"secret_file"`
+	// Timeout bounds one delivery attempt; zero leaves the notifier's own.
+	Timeout Duration `yaml:"timeout"`
+}
+
+// API configures machine access.
+type API struct {
+	Tokens []Token `yaml:"tokens"`
+	// MetricsPublic lets /metrics answer without a token (for Prometheus
+	// scraping inside a trusted network).
+	MetricsPublic *bool `yaml:"metrics_public"`
+}
+
+// Token is a bearer token for machine access.
+type Token struct {
+	// Name identifies the client in logs and audit records (never the
+	// token itself).
+	Name      string `yaml:"name"`
+	Role      string `yaml:"role"` // viewer, officer, admin
+	Token     Secret `yaml:"token"`
+	TokenFile string `yaml:"token_file"`
+}
+
+// Secret is a string that never prints its value: not through fmt (any
+// verb), encoding/json, encoding (text, so YAML too) or log/slog. Only
+// Reveal gives it out. An empty secret prints as empty so that "not set"
+// stays visible when debugging.
+type Secret string
+
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "<redacted>"
+}
+
+// GoString keeps %#v from leaking the value too.
+func (s Secret) GoString() string { return s.String() }
+
+// Format covers the verbs String does not: without it fmt prints a bad
+// verb such as %d or %x on a string type as "%!d(config.Secret=value)".
+func (s Secret) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		_, _ = io.WriteString(f, strconv.Quote(s.String()))
+		return
+	}
+	_, _ = io.WriteString(f, s.String())
+}
+
+// MarshalJSON keeps secrets out of JSON dumps of the configuration.
+func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// MarshalText keeps secrets out of text encodings (YAML, slog's text
+// handler, map keys in JSON).
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// LogValue keeps secrets out of structured logs.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// Reveal returns the secret value for the one place that must use it.
+func (s Secret) Reveal() string { return string(s) }
