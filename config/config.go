@@ -36,7 +36,7 @@ type Config struct {
 	path string
 	// origins says where each key path got its value (file:line or an
 	// environment variable), so that Validate can point at it.
-	origins origins
+	origins *origins
 }
 
 // Path returns the file the configuration was loaded from, as given to
@@ -157,6 +157,16 @@ type WebhookReceiver struct {
 	Timeout Duration `yaml:"timeout"`
 }
 
+// Format prints w with its secrets redacted. Secret's own methods are not
+// enough here: Receiver holds w by pointer, and when a pointer meets a verb
+// it does not take (fmt.Sprintf("%s", cfg)), fmt prints the struct behind
+// it without calling any method of its fields.
+func (w WebhookReceiver) Format(f fmt.State, verb rune) {
+	type webhookReceiver WebhookReceiver // same fields, no Format: no recursion
+	w.URL, w.Secret = Secret(w.URL.String()), Secret(w.Secret.String())
+	_, _ = fmt.Fprintf(f, fmt.FormatString(f, verb), webhookReceiver(w))
+}
+
 // API configures machine access.
 type API struct {
 	Tokens []Token `yaml:"tokens"`
@@ -176,9 +186,11 @@ type Token struct {
 }
 
 // Secret is a string that never prints its value: not through fmt (any
-// verb), encoding/json, encoding (text, so YAML too) or log/slog. Only
-// Reveal gives it out. An empty secret prints as empty so that "not set"
-// stays visible when debugging.
+// verb), encoding/json, encoding.TextMarshaler (so YAML too) or log/slog.
+// Only Reveal gives it out. An empty secret prints as empty so that "not
+// set" stays visible when debugging. One hole remains, as the type is a
+// string: encoding/json writes a map key of a string type as it is, so
+// never key a map that may be marshalled by a Secret.
 type Secret string
 
 func (s Secret) String() string {
@@ -205,7 +217,7 @@ func (s Secret) Format(f fmt.State, verb rune) {
 func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
 
 // MarshalText keeps secrets out of text encodings (YAML, slog's text
-// handler, map keys in JSON).
+// handler).
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // LogValue keeps secrets out of structured logs.

@@ -1,0 +1,112 @@
+package webhook
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/presswatch/presswatch/alerts"
+)
+
+type recorder struct {
+	mu     sync.Mutex
+	status []int // served in order, then 200
+	got    []*http.Request
+	bodies [][]byte
+}
+
+func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	rc.mu.Lock()
+	rc.got = append(rc.got, r)
+	rc.bodies = append(rc.bodies, body)
+	code := http.StatusOK
+	if len(rc.status) > 0 {
+		code, rc.status = rc.status[0], rc.status[1:]
+	}
+	rc.mu.Unlock()
+	w.WriteHeader(code)
+}
+
+func testAlert() *alerts.Alert {
+	return &alerts.Alert{ID: "abc", GroupKey: "article:abc", Status: alerts.StatusNew, Severity: "high",
+		Articles: []alerts.ArticleRef{{ID: "abc", Title: "Lũ quét ở Mường Chà", URL: "http://x/1"}}}
+}
+
+func TestNotifySignsAndCarriesIdempotencyKey(t *testing.T) {
+	rc := &recorder{}
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+	n, err := New(Config{URL: srv.URL + "/hook", Secret: "s3cret"}, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if retry, err := n.Notify(context.Background(), testAlert()); err != nil || retry {
+		t.Fatalf("notify: retry=%v err=%v", retry, err)
+	}
+	r, body := rc.got[0], rc.bodies[0]
+	ts, _ := strconv.ParseInt(r.Header.Get(HeaderTimestamp), 10, 64)
+	if got, want := r.Header.Get(HeaderSignature), Sign("s3cret", ts, body); got != want || !strings.HasPrefix(got, "sha256=") {
+		t.Errorf("signature %q, want %q", got, want)
+	}
+	if Sign("other", ts, body) == r.Header.Get(HeaderSignature) {
+		t.Error("signature does not depend on the secret")
+	}
+	if r.Header.Get(HeaderIdempotency) != "article:abc" {
+		t.Errorf("idempotency key %q", r.Header.Get(HeaderIdempotency))
+	}
+	var p Payload
+	if err := json.Unmarshal(body, &p); err != nil || p.Alert.Articles[0].Title != "Lũ quét ở Mường Chà" || p.IdempotencyKey != "article:abc" {
+		t.Errorf("payload %s: %v", body, err)
+	}
+}
+
+func TestNotifyClassifiesFailures(t *testing.T) {
+	cases := []struct {
+		status    int
+		wantRetry bool
+	}{{500, true}, {503, true}, {429, true}, {400, false}, {404, false}}
+	for _, c := range cases {
+		rc := &recorder{status: []int{c.status}}
+		srv := httptest.NewServer(rc)
+		n, _ := New(Config{URL: srv.URL + "/T0K3N/hook"}, srv.Client())
+		retry, err := n.Notify(context.Background(), testAlert())
+		srv.Close()
+		if err == nil || retry != c.wantRetry {
+			t.Errorf("status %d: retry=%v err=%v", c.status, retry, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "T0K3N") {
+			t.Errorf("error leaks the URL path: %v", err)
+		}
+	}
+}
+
+func TestNotifyTimeoutIsRetriedAndDoesNotLeakURL(t *testing.T) {
+	block := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-block }))
+	defer srv.Close()
+	defer close(block)
+	n, _ := New(Config{URL: srv.URL + "/services/T0K3N", Timeout: 100 * time.Millisecond}, srv.Client())
+	retry, err := n.Notify(context.Background(), testAlert())
+	if err == nil || !retry {
+		t.Fatalf("retry=%v err=%v", retry, err)
+	}
+	if strings.Contains(err.Error(), "T0K3N") {
+		t.Errorf("error leaks the URL: %v", err)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	for _, u := range []string{"", "ftp://x/", "/relative", "http://"} {
+		if _, err := New(Config{URL: u}, nil); err == nil {
+			t.Errorf("url %q accepted", u)
+		}
+	}
+}

@@ -1,0 +1,307 @@
+// Package app wires presswatch's roles into one embeddable process with
+// New, Start and Stop, so the binary, the demo and the tests all run the
+// same thing.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/notify/logger"
+	"github.com/presswatch/presswatch/alerts/notify/webhook"
+	"github.com/presswatch/presswatch/bus"
+	"github.com/presswatch/presswatch/classifier"
+	"github.com/presswatch/presswatch/config"
+	"github.com/presswatch/presswatch/crawler"
+	"github.com/presswatch/presswatch/indexer"
+	"github.com/presswatch/presswatch/web"
+)
+
+// Role names.
+const (
+	RoleCrawler    = "crawler"
+	RoleClassifier = "classifier"
+	RoleIndexer    = "indexer"
+	RoleAlerts     = "alerts"
+	RoleWeb        = "web"
+)
+
+// App is one presswatch process running the configured roles.
+type App struct {
+	cfg config.Config
+	log *slog.Logger
+	reg *prometheus.Registry
+
+	bus     *bus.Bus
+	index   *indexer.Index
+	httpSrv *http.Server
+	ln      net.Listener
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	failed error
+}
+
+// New returns an app for cfg; nothing runs until Start.
+func New(cfg config.Config, log *slog.Logger) *App {
+	return &App{cfg: cfg, log: log, reg: prometheus.NewRegistry()}
+}
+
+// Registry is the app's metrics registry.
+func (a *App) Registry() *prometheus.Registry { return a.reg }
+
+// Addr is the HTTP listener's address once started ("" without web role).
+func (a *App) Addr() string {
+	if a.ln == nil {
+		return ""
+	}
+	return a.ln.Addr().String()
+}
+
+// Start opens the bus and the index and starts every role. On error
+// everything already started is stopped again.
+func (a *App) Start(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			a.closeResources()
+		}
+	}()
+	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{Namespace: "presswatch"}))
+	if err := os.MkdirAll(a.cfg.DataDir, 0o750); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	b, err := bus.Open(ctx, bus.Options{
+		URL: a.cfg.NATS.URL, CredentialsFile: a.cfg.NATS.CredentialsFile,
+		StoreDir: filepath.Join(a.cfg.DataDir, "nats"), Listen: a.cfg.NATS.EmbeddedListen,
+		Name: "presswatch", Replicas: a.cfg.NATS.Replicas, MaxDeliver: a.cfg.NATS.MaxDeliver,
+		AckWait: a.cfg.NATS.AckWait.D(), DuplicateWindow: a.cfg.NATS.DuplicateWindow.D(),
+		ArticleRetention: a.cfg.NATS.ArticleRetention.D(), SeenTTL: a.cfg.Crawler.SeenTTL.D(),
+		Logger: a.log, Registerer: a.reg,
+	})
+	if err != nil {
+		return err
+	}
+	a.bus = b
+
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	a.cancel = cancel
+	var starters []func(context.Context) error
+
+	if a.cfg.HasRole(RoleIndexer) {
+		idx, err := indexer.Open(filepath.Join(a.cfg.DataDir, "index"))
+		if err != nil {
+			return err
+		}
+		a.index = idx
+		w, err := indexer.NewWriter(idx, b, indexer.WriterOptions{
+			Replica: a.cfg.Indexer.Replica, BatchSize: a.cfg.Indexer.BatchSize, BatchInterval: a.cfg.Indexer.BatchInterval.D(),
+		}, a.log, a.reg)
+		if err != nil {
+			return err
+		}
+		starters = append(starters, w.Run)
+	}
+	if a.cfg.HasRole(RoleClassifier) {
+		rs, err := classifier.LoadDir(os.DirFS(a.cfg.Classifier.RulesDir), ".")
+		if err != nil {
+			return fmt.Errorf("rules: %w", err)
+		}
+		svc, err := classifier.NewService(b, rs, a.log, a.reg)
+		if err != nil {
+			return err
+		}
+		a.log.Info("rules loaded", "dir", a.cfg.Classifier.RulesDir, "rules", rs.Len(), "version", rs.Version)
+		starters = append(starters, svc.Run, func(ctx context.Context) error {
+			svc.WatchDir(ctx, a.cfg.Classifier.RulesDir, 2*time.Second)
+			return nil
+		})
+	}
+	if a.cfg.HasRole(RoleAlerts) {
+		receivers, err := a.receivers()
+		if err != nil {
+			return err
+		}
+		svc, err := alerts.NewService(b, receivers, a.log, a.reg)
+		if err != nil {
+			return err
+		}
+		starters = append(starters, svc.Run)
+	}
+	if a.cfg.HasRole(RoleCrawler) {
+		c, err := a.crawler(b)
+		if err != nil {
+			return err
+		}
+		starters = append(starters, c.Run)
+	}
+	if a.cfg.HasRole(RoleWeb) {
+		if err := a.startWeb(); err != nil {
+			return err
+		}
+	}
+	for _, run := range starters {
+		a.wg.Go(func() {
+			if err := run(runCtx); err != nil {
+				a.log.Error("role stopped with error", "err", err)
+				a.mu.Lock()
+				a.failed = errors.Join(a.failed, err)
+				a.mu.Unlock()
+			}
+		})
+	}
+	a.log.Info("presswatch started", "roles", a.cfg.Roles, "data", a.cfg.DataDir, "listen", a.Addr(), "nats", b.ClientURL())
+	return nil
+}
+
+func (a *App) receivers() ([]alerts.Receiver, error) {
+	var out []alerts.Receiver
+	for _, r := range a.cfg.Alerts.Receivers {
+		switch {
+		case r.Log != nil:
+			out = append(out, alerts.Receiver{Name: r.Name, Notifier: logger.New(a.log)})
+		case r.Webhook != nil:
+			n, err := webhook.New(webhook.Config{
+				URL: r.Webhook.URL.Reveal(), Secret: r.Webhook.Secret.Reveal(), Timeout: r.Webhook.Timeout.D(),
+			}, &http.Client{})
+			if err != nil {
+				return nil, fmt.Errorf("alerts.receivers %s: %w", r.Name, err)
+			}
+			out = append(out, alerts.Receiver{Name: r.Name, Notifier: n})
+		}
+	}
+	return out, nil
+}
+
+func (a *App) crawler(b *bus.Bus) (*crawler.Crawler, error) {
+	sources, err := config.Sources(a.cfg)
+	if err != nil {
+		return nil, err
+	}
+	guard, err := crawler.NewAddressGuard(a.cfg.Crawler.AllowPrivateHosts)
+	if err != nil {
+		return nil, err
+	}
+	f := crawler.NewFetcher(crawler.FetcherOptions{
+		UserAgent: a.cfg.Crawler.UserAgent, Timeout: a.cfg.Crawler.FetchTimeout.D(),
+		MaxBody: a.cfg.Crawler.MaxBodyBytes.Int64(), Guard: guard,
+	})
+	return crawler.New(b, crawler.Options{
+		Sources: sources, Concurrency: a.cfg.Crawler.Concurrency, Fetcher: f, Logger: a.log, Registerer: a.reg,
+	})
+}
+
+func (a *App) startWeb() error {
+	var tokens []web.Token
+	for _, t := range a.cfg.API.Tokens {
+		role, err := web.ParseRole(t.Role)
+		if err != nil {
+			return fmt.Errorf("api.tokens %s: %w", t.Name, err)
+		}
+		tokens = append(tokens, web.Token{Name: t.Name, Role: role, Value: t.Token.Reveal()})
+	}
+	o := web.Options{
+		Alerts:        kvAlerts{b: a.bus},
+		Ready:         a.ready,
+		Gatherer:      a.reg,
+		Registerer:    a.reg,
+		Tokens:        tokens,
+		MetricsPublic: a.cfg.API.MetricsPublic == nil || *a.cfg.API.MetricsPublic,
+		SearchTimeout: a.cfg.Indexer.SearchTimeout.D(),
+		Logger:        a.log,
+	}
+	if a.index != nil {
+		o.Search = a.index
+	}
+	srv, err := web.New(o)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", a.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", a.cfg.Listen, err)
+	}
+	a.ln = ln
+	a.httpSrv = &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	a.wg.Go(func() {
+		if err := a.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.Error("http server stopped", "err", err)
+		}
+	})
+	return nil
+}
+
+// kvAlerts lists alerts from the shared bucket, so any process with the
+// web role can show them.
+type kvAlerts struct{ b *bus.Bus }
+
+func (k kvAlerts) List(ctx context.Context, o alerts.ListOptions) ([]*alerts.Alert, error) {
+	return alerts.List(ctx, k.b.KV(bus.BucketAlerts), o)
+}
+
+func (a *App) ready(context.Context) error {
+	if err := a.bus.Healthy(); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.failed != nil {
+		return fmt.Errorf("a role failed: %w", a.failed)
+	}
+	return nil
+}
+
+// Stop shuts down gracefully: the HTTP server stops taking requests, every
+// role finishes the message in hand (the indexer commits its batch), then
+// the index and the bus are closed. ctx bounds the wait.
+func (a *App) Stop(ctx context.Context) error {
+	var errs []error
+	if a.httpSrv != nil {
+		if err := a.httpSrv.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+		}
+	}
+	if a.cancel != nil {
+		a.cancel()
+	}
+	done := make(chan struct{})
+	go func() { a.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		errs = append(errs, fmt.Errorf("roles did not stop in time: %w", ctx.Err()))
+	}
+	if err := a.closeResources(); err != nil {
+		errs = append(errs, err)
+	}
+	a.log.Info("presswatch stopped")
+	return errors.Join(errs...)
+}
+
+func (a *App) closeResources() error {
+	var errs []error
+	if a.index != nil {
+		errs = append(errs, a.index.Close())
+		a.index = nil
+	}
+	if a.bus != nil {
+		errs = append(errs, a.bus.Close())
+		a.bus = nil
+	}
+	if a.ln != nil && a.httpSrv == nil {
+		errs = append(errs, a.ln.Close())
+	}
+	return errors.Join(errs...)
+}

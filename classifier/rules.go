@@ -1,0 +1,278 @@
+// Package classifier flags articles that concern the province with rules an
+// officer can read: named term lists and keyword rules, matched
+// tone-insensitively on the normalised, folded token stream. Each match
+// says which rule fired and where.
+package classifier
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/presswatch/presswatch/article"
+)
+
+// Rule is one entry of a rules file.
+type Rule struct {
+	ID    string            `yaml:"id"`
+	Title map[string]string `yaml:"title"`
+	// Keywords: the rule matches when any of them occurs (a word or a
+	// phrase, or @list for every term of a named list).
+	Keywords []string `yaml:"keywords"`
+	// Require: when set, at least one of these must occur too (typically
+	// @province, so that a flood elsewhere is not an alert here).
+	Require    []string         `yaml:"require"`
+	Labels     []string         `yaml:"labels"`
+	Severity   article.Severity `yaml:"severity"`
+	Department string           `yaml:"department"`
+	Enabled    *bool            `yaml:"enabled"`
+
+	file string
+	line int
+}
+
+// File is the content of one rules file.
+type File struct {
+	Lists map[string][]string `yaml:"lists"`
+	Rules []Rule              `yaml:"rules"`
+}
+
+// Position locates a problem in a rules file.
+type Position struct {
+	File      string
+	Line, Col int
+}
+
+func (p Position) String() string {
+	switch {
+	case p.Line == 0:
+		return p.File
+	case p.Col == 0:
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// Error is a problem in a rules file, with its position.
+type Error struct {
+	Pos Position
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
+
+// LoadDir reads every *.yaml and *.yml file in dir of fsys and compiles
+// them into one rule set. All problems are reported together.
+func LoadDir(fsys fs.FS, dir string) (*Ruleset, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("read rules directory %s: %w", dir, err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		if ext := path.Ext(e.Name()); ext == ".yaml" || ext == ".yml" {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	files := make(map[string][]byte, len(names))
+	for _, n := range names {
+		b, err := fs.ReadFile(fsys, path.Join(dir, n))
+		if err != nil {
+			return nil, fmt.Errorf("read rules file %s: %w", n, err)
+		}
+		files[path.Join(dir, n)] = b
+	}
+	return Compile(files)
+}
+
+// Compile builds a rule set from file contents keyed by file name.
+func Compile(files map[string][]byte) (*Ruleset, error) {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+
+	var errs []error
+	lists := map[string][]string{}
+	listPos := map[string]Position{}
+	var rules []Rule
+	h := sha256.New()
+	for _, name := range names {
+		data := files[name]
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
+		h.Write(data)
+		f, ferrs := parseFile(name, data)
+		errs = append(errs, ferrs...)
+		for ln, terms := range f.Lists {
+			if prev, dup := listPos[ln]; dup {
+				errs = append(errs, &Error{Pos: Position{File: name}, Msg: fmt.Sprintf("list %q is defined again (first in %s)", ln, prev)})
+				continue
+			}
+			listPos[ln] = Position{File: name}
+			lists[ln] = terms
+		}
+		rules = append(rules, f.Rules...)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	rs, err := compileRules(rules, lists)
+	if err != nil {
+		return nil, err
+	}
+	rs.Version = hex.EncodeToString(h.Sum(nil))[:12]
+	return rs, nil
+}
+
+// parseFile decodes one file strictly, giving line and column for every
+// problem.
+func parseFile(name string, data []byte) (File, []error) {
+	var f File
+	if len(bytes.TrimSpace(data)) == 0 {
+		return f, nil
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return f, []error{&Error{Pos: Position{File: name}, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			out := make([]error, 0, len(te.Errors))
+			for _, m := range te.Errors {
+				out = append(out, &Error{Pos: Position{File: name, Line: yamlErrLine(m)}, Msg: stripYAMLLine(m)})
+			}
+			return File{}, out
+		}
+		return File{}, []error{&Error{Pos: Position{File: name}, Msg: err.Error()}}
+	}
+	// Attach positions to rules from the node tree.
+	if len(root.Content) == 1 {
+		doc := root.Content[0]
+		for i := 0; i+1 < len(doc.Content); i += 2 {
+			if doc.Content[i].Value == "rules" && doc.Content[i+1].Kind == yaml.SequenceNode {
+				for j, rn := range doc.Content[i+1].Content {
+					if j < len(f.Rules) {
+						f.Rules[j].file, f.Rules[j].line = name, rn.Line
+					}
+				}
+			}
+		}
+	}
+	return f, nil
+}
+
+var yamlLineRe = regexp.MustCompile(`^line (\d+): `)
+
+func yamlErrLine(m string) int {
+	if sm := yamlLineRe.FindStringSubmatch(m); sm != nil {
+		var n int
+		fmt.Sscanf(sm[1], "%d", &n)
+		return n
+	}
+	return 0
+}
+
+var unknownFieldRe = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+
+// stripYAMLLine rewrites yaml.v3's messages in the words an officer
+// editing the file would use.
+func stripYAMLLine(m string) string {
+	m = yamlLineRe.ReplaceAllString(m, "")
+	if sm := unknownFieldRe.FindStringSubmatch(m); sm != nil {
+		return fmt.Sprintf("unknown field %q", sm[1])
+	}
+	return m
+}
+
+func compileRules(rules []Rule, lists map[string][]string) (*Ruleset, error) {
+	var errs []error
+	seen := map[string]Position{}
+	rs := &Ruleset{}
+	for _, r := range rules {
+		pos := Position{File: r.file, Line: r.line}
+		bad := func(format string, a ...any) { errs = append(errs, &Error{Pos: pos, Msg: fmt.Sprintf(format, a...)}) }
+		switch {
+		case r.ID == "":
+			bad("rule has no id")
+		case !idPattern.MatchString(r.ID):
+			bad("rule id %q: use lower-case letters, digits, '.', '_' and '-'", r.ID)
+		}
+		if prev, dup := seen[r.ID]; dup && r.ID != "" {
+			bad("duplicate rule id %q (first at %s)", r.ID, prev)
+		}
+		seen[r.ID] = pos
+		if !r.Severity.Valid() {
+			bad("rule %s: unknown severity %q (want info, low, medium, high or critical)", r.ID, r.Severity)
+		}
+		if len(r.Keywords) == 0 {
+			bad("rule %s: no keywords", r.ID)
+		}
+		if r.Enabled != nil && !*r.Enabled {
+			continue
+		}
+		cr := compiledRule{rule: r}
+		var ok bool
+		if cr.any, ok = expandTerms(r.Keywords, lists, bad, r.ID); !ok {
+			continue
+		}
+		if cr.require, ok = expandTerms(r.Require, lists, bad, r.ID); !ok {
+			continue
+		}
+		rs.rules = append(rs.rules, cr)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	rs.index()
+	return rs, nil
+}
+
+// expandTerms resolves @list references and folds every term into tokens.
+func expandTerms(terms []string, lists map[string][]string, bad func(string, ...any), ruleID string) ([]term, bool) {
+	var out []term
+	ok := true
+	for _, t := range terms {
+		if name, isList := strings.CutPrefix(t, "@"); isList {
+			members, found := lists[name]
+			if !found {
+				bad("rule %s: unknown list @%s", ruleID, name)
+				ok = false
+				continue
+			}
+			for _, m := range members {
+				if tm, good := newTerm(m); good {
+					out = append(out, tm)
+				}
+			}
+			continue
+		}
+		tm, good := newTerm(t)
+		if !good {
+			bad("rule %s: keyword %q has no letters or digits", ruleID, t)
+			ok = false
+			continue
+		}
+		out = append(out, tm)
+	}
+	return slices.Clip(out), ok
+}

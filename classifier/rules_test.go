@@ -1,0 +1,148 @@
+package classifier
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/presswatch/presswatch/article"
+)
+
+func exampleRules(t *testing.T) *Ruleset {
+	t.Helper()
+	rs, err := LoadDir(os.DirFS("../examples/rules"), ".")
+	if err != nil {
+		t.Fatalf("examples/rules: %v", err)
+	}
+	return rs
+}
+
+func TestExampleRulesMatchToneInsensitively(t *testing.T) {
+	rs := exampleRules(t)
+	cases := []struct {
+		name, title, text string
+		want              []string
+	}{
+		{"marked flood", "Lũ quét ở Mường Chà", "Nhiều nhà dân bị cuốn trôi.", []string{"disaster.flood"}},
+		{"unmarked flood", "Lu quet o Muong Cha", "Nhieu nha dan bi cuon troi.", []string{"disaster.flood"}},
+		{"old tone placement", "Mưa lũ", "Thuỷ điện xả lũ, huyện Mường Chà ngập lụt, nhà hoà mình trong nước.", []string{"disaster.flood"}},
+		{"flood elsewhere", "Lũ quét ở Yên Bái", "Nhiều nhà dân bị cuốn trôi.", nil},
+		{"neutral", "Lễ hội hoa ban Điện Biên", "Du khách đổ về thành phố.", nil},
+		{"english", "Floods hit Dien Bien", "Flash flood in the north.", []string{"disaster.flood"}},
+		{"two rules", "Sạt lở và lũ quét tại Tuần Giáo", "", []string{"disaster.flood", "disaster.landslide"}},
+		{"phrase must be contiguous", "Ngộ nhận về thực phẩm độc", "ở Điện Biên", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := &article.Article{Title: c.title, Text: c.text}
+			rs.Apply(a)
+			var got []string
+			for _, m := range a.Matches {
+				got = append(got, m.RuleID)
+			}
+			if strings.Join(got, ",") != strings.Join(c.want, ",") {
+				t.Fatalf("matched %v, want %v", got, c.want)
+			}
+			if len(c.want) > 0 && (a.Severity == article.SeverityNone || len(a.Labels) == 0) {
+				t.Errorf("flagged article has severity %q labels %v", a.Severity, a.Labels)
+			}
+			if a.RulesetVersion != rs.Version {
+				t.Errorf("ruleset version %q, want %q", a.RulesetVersion, rs.Version)
+			}
+		})
+	}
+}
+
+func TestMatchOffsetsPointAtTheText(t *testing.T) {
+	rs := exampleRules(t)
+	a := &article.Article{Title: "Tin mới", Text: "Sáng nay, LŨ QUÉT tràn qua xã ở huyện Mường Chà."}
+	rs.Apply(a)
+	if len(a.Matches) != 1 {
+		t.Fatalf("matches = %+v", a.Matches)
+	}
+	var got []string
+	for _, sp := range a.Matches[0].Offsets {
+		if sp.Field != "text" {
+			t.Errorf("span in %q, want text", sp.Field)
+		}
+		got = append(got, a.Text[sp.Start:sp.End])
+	}
+	if strings.Join(got, "|") != "LŨ QUÉT|Mường Chà" {
+		t.Errorf("spans cover %q", got)
+	}
+	if strings.Join(a.Matches[0].Terms, ",") != "lũ quét" {
+		t.Errorf("terms = %v", a.Matches[0].Terms)
+	}
+}
+
+func TestCompileErrorsNameFileAndLine(t *testing.T) {
+	cases := []struct {
+		name, file string
+		want       []string
+	}{
+		{"unknown field", "rules:\n  - id: a\n    keywords: [x]\n    colour: red\n", []string{`bad.yaml:4: unknown field "colour"`}},
+		{"bad yaml", "rules: [\n", []string{"bad.yaml: invalid YAML"}},
+		{"unknown list", "rules:\n  - id: a\n    keywords: [\"@nowhere\"]\n", []string{"bad.yaml:2: rule a: unknown list @nowhere"}},
+		{"duplicate id", "rules:\n  - id: a\n    keywords: [x]\n  - id: a\n    keywords: [y]\n", []string{`bad.yaml:4: duplicate rule id "a" (first at bad.yaml:2)`}},
+		{"bad severity", "rules:\n  - id: a\n    keywords: [x]\n    severity: urgent\n", []string{`bad.yaml:2: rule a: unknown severity "urgent"`}},
+		{"no keywords and bad id", "rules:\n  - id: A B\n", []string{`bad.yaml:2: rule id "A B"`, "bad.yaml:2: rule A B: no keywords"}},
+		{"punctuation keyword", "rules:\n  - id: a\n    keywords: [\"!!\"]\n", []string{`bad.yaml:2: rule a: keyword "!!" has no letters or digits`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Compile(map[string][]byte{"bad.yaml": []byte(c.file)})
+			if err == nil {
+				t.Fatal("expected an error")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestDisabledRuleAndVersion(t *testing.T) {
+	fs := fstest.MapFS{
+		"a.yaml": {Data: []byte("rules:\n  - id: a\n    keywords: [lũ]\n    enabled: false\n  - id: b\n    keywords: [bão]\n")},
+		"notes.txt": {Data: []byte("ignored")},
+	}
+	rs, err := LoadDir(fs, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs.Len() != 1 {
+		t.Errorf("enabled rules = %d, want 1", rs.Len())
+	}
+	a := &article.Article{Text: "lũ và bão"}
+	rs.Apply(a)
+	if len(a.Matches) != 1 || a.Matches[0].RuleID != "b" {
+		t.Errorf("matches = %+v", a.Matches)
+	}
+	fs["a.yaml"] = &fstest.MapFile{Data: []byte("rules:\n  - id: b\n    keywords: [bão, gió]\n")}
+	rs2, err := LoadDir(fs, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs2.Version == rs.Version {
+		t.Error("version did not change with the rules")
+	}
+}
+
+func FuzzCompile(f *testing.F) {
+	f.Add([]byte("lists:\n  p: [Điện Biên]\nrules:\n  - id: a\n    keywords: [lũ quét]\n    require: ['@p']\n"))
+	f.Add([]byte("rules: [{id: x, keywords: [\"\"]}]"))
+	f.Add([]byte("rules:\n  - id: a\n    keywords: ['@p']\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rs, err := Compile(map[string][]byte{"f.yaml": data})
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.yaml") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		rs.Apply(&article.Article{Title: string(data), Text: "Lũ quét ở Điện Biên"})
+	})
+}

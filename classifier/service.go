@@ -1,0 +1,162 @@
+package classifier
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/bus"
+)
+
+// Bus is what the classifier needs from the message bus.
+type Bus interface {
+	Consume(ctx context.Context, spec bus.ConsumerSpec, h bus.Handler) error
+	Publish(ctx context.Context, subject, msgID string, data []byte) error
+}
+
+// Service reads article.fetched, classifies and publishes
+// article.classified. The rule set can be swapped while it runs.
+type Service struct {
+	bus     Bus
+	rules   atomic.Pointer[Ruleset]
+	log     *slog.Logger
+	now     func() time.Time
+	metrics serviceMetrics
+	// lastErr is the last refused reload's message, so a broken file is
+	// reported once rather than at every check.
+	lastErr atomic.Pointer[string]
+}
+
+type serviceMetrics struct {
+	classified *prometheus.CounterVec
+	duration   prometheus.Histogram
+	reloads    *prometheus.CounterVec
+	rules      prometheus.Gauge
+}
+
+// NewService returns a classifier using rs until SetRules replaces it.
+func NewService(b Bus, rs *Ruleset, log *slog.Logger, reg prometheus.Registerer) (*Service, error) {
+	s := &Service{bus: b, log: log.With("component", "classifier"), now: time.Now}
+	s.metrics = serviceMetrics{
+		classified: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "presswatch", Subsystem: "classifier", Name: "articles_total",
+			Help: "Articles classified, by whether any rule flagged them.",
+		}, []string{"flagged"}),
+		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Namespace: "presswatch", Subsystem: "classifier", Name: "duration_seconds",
+			Help:    "Time to classify one article and publish it.",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 4, 10),
+		}),
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "presswatch", Subsystem: "classifier", Name: "rule_reloads_total",
+			Help: "Rule reloads, by result.",
+		}, []string{"result"}),
+		rules: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "presswatch", Subsystem: "classifier", Name: "rules",
+			Help: "Enabled rules in the active rule set.",
+		}),
+	}
+	for _, c := range []prometheus.Collector{s.metrics.classified, s.metrics.duration, s.metrics.reloads, s.metrics.rules} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("register classifier metrics: %w", err)
+		}
+	}
+	s.SetRules(rs)
+	return s, nil
+}
+
+// SetRules makes rs the active rule set for the next article.
+func (s *Service) SetRules(rs *Ruleset) {
+	s.rules.Store(rs)
+	s.metrics.rules.Set(float64(rs.Len()))
+}
+
+// Rules returns the active rule set.
+func (s *Service) Rules() *Ruleset { return s.rules.Load() }
+
+// Run consumes until ctx is cancelled.
+func (s *Service) Run(ctx context.Context) error {
+	return s.bus.Consume(ctx, bus.ClassifierConsumer(), s.handle)
+}
+
+func (s *Service) handle(ctx context.Context, msg jetstream.Msg) error {
+	start := time.Now()
+	var a article.Article
+	if err := json.Unmarshal(msg.Data(), &a); err != nil {
+		return bus.Permanent(fmt.Errorf("decode article.fetched: %w", err))
+	}
+	if a.ID == "" {
+		return bus.Permanent(fmt.Errorf("article.fetched without id (url %q)", a.URL))
+	}
+	rs := s.rules.Load()
+	rs.Apply(&a)
+	a.Classified = s.now().UTC()
+	data, err := json.Marshal(&a)
+	if err != nil {
+		return bus.Permanent(fmt.Errorf("encode article %s: %w", a.ID, err))
+	}
+	// The same article content under the same rules is one message, however
+	// often it is redelivered; a new rule set or an edit is a new one.
+	msgID := a.ID + ":" + short(a.ContentHash) + ":" + rs.Version
+	if err := s.bus.Publish(ctx, bus.SubjectClassified, msgID, data); err != nil {
+		return err
+	}
+	s.metrics.classified.WithLabelValues(fmt.Sprint(a.Flagged())).Inc()
+	s.metrics.duration.Observe(time.Since(start).Seconds())
+	if a.Flagged() {
+		s.log.Info("article flagged", "id", a.ID, "title", a.Title, "severity", a.Severity, "labels", a.Labels)
+	}
+	return nil
+}
+
+func short(h string) string {
+	if len(h) > 16 {
+		return h[:16]
+	}
+	return h
+}
+
+// WatchDir reloads the rules from dir whenever its files change, checking
+// every interval. A rule set that fails to load is refused with its errors
+// and the active one stays.
+func (s *Service) WatchDir(ctx context.Context, dir string, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		rs, err := LoadDir(os.DirFS(dir), ".")
+		if err != nil {
+			if s.lastReloadErr(err) {
+				s.metrics.reloads.WithLabelValues("refused").Inc()
+				s.log.Error("rules reload refused; keeping the active rule set", "dir", dir, "active_version", s.Rules().Version, "err", err)
+			}
+			continue
+		}
+		s.lastErr.Store(nil)
+		if rs.Version == s.Rules().Version {
+			continue
+		}
+		s.SetRules(rs)
+		s.metrics.reloads.WithLabelValues("ok").Inc()
+		s.log.Info("rules reloaded", "dir", dir, "version", rs.Version, "rules", rs.Len())
+	}
+}
+
+// lastReloadErr records err and reports whether it differs from the last.
+func (s *Service) lastReloadErr(err error) bool {
+	msg := err.Error()
+	prev := s.lastErr.Swap(&msg)
+	return prev == nil || *prev != msg
+}

@@ -1,0 +1,186 @@
+package indexer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/bus"
+	"github.com/presswatch/presswatch/bus/bustest"
+)
+
+func openTestIndex(t *testing.T) *Index {
+	t.Helper()
+	idx, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = idx.Close() })
+	return idx
+}
+
+func testArticles() []*article.Article {
+	t0 := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+	return []*article.Article{
+		{ID: "a1", URL: "https://baodienbien.example/a1", SourceID: "s", Lang: "vi", Published: t0,
+			Title: "Lũ quét ở Mường Chà", Text: "Trận lũ quét đêm qua làm nhiều nhà dân ở huyện Mường Chà bị cuốn trôi.",
+			Labels: []string{"crisis", "sensitive"}, Severity: article.SeverityHigh},
+		{ID: "a2", URL: "https://baodienbien.example/a2", SourceID: "s", Lang: "vi", Published: t0.Add(time.Hour),
+			Title: "Mùa hoa ban", Text: "Thuỷ điện và hoà bình: du khách đổ về Điện Biên ngắm hoa ban."},
+		{ID: "a3", URL: "https://news.example/a3", SourceID: "e", Lang: "en", Published: t0.Add(2 * time.Hour),
+			Title: "Floods <script>alert(1)</script> in Dien Bien", Text: "Floods & <b>landslides</b> hit the province of Dien Bien."},
+	}
+}
+
+func TestSearchIsToneInsensitiveAndMarksSnippets(t *testing.T) {
+	idx := openTestIndex(t)
+	if err := idx.IndexBatch(testArticles()); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		q    string
+		want []string
+	}{
+		{"lu quet", []string{"a1"}},
+		{"lũ quét", []string{"a1"}},
+		{"LŨ QUÉT mường chà", []string{"a1"}},
+		{`"muong cha"`, []string{"a1"}},
+		{`"cha muong"`, nil},
+		{"thủy điện", []string{"a2"}}, // old tone placement in the text
+		{"hòa bình", []string{"a2"}},
+		{"dien bien", []string{"a3", "a2"}},
+		{"", []string{"a3", "a2", "a1"}},
+		{"nowhere", nil},
+	}
+	for _, c := range cases {
+		res, err := idx.Search(context.Background(), SearchRequest{Q: c.q})
+		if err != nil {
+			t.Fatalf("%q: %v", c.q, err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.ID)
+		}
+		if strings.Join(got, ",") != strings.Join(c.want, ",") || res.Total != uint64(len(c.want)) {
+			t.Errorf("%q: got %v (total %d), want %v", c.q, got, res.Total, c.want)
+		}
+	}
+	res, err := idx.Search(context.Background(), SearchRequest{Q: "lu quet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := res.Hits[0]
+	if !strings.Contains(h.Snippet, "<mark>lũ quét</mark>") && !strings.Contains(h.Snippet, "<mark>lũ</mark> <mark>quét</mark>") {
+		t.Errorf("snippet %q does not mark the match", h.Snippet)
+	}
+	if h.URL == "" || h.Title != "Lũ quét ở Mường Chà" || h.Lang != "vi" || h.Published.IsZero() || strings.Join(h.Labels, ",") != "crisis,sensitive" {
+		t.Errorf("hit fields = %+v", h)
+	}
+	res, err = idx.Search(context.Background(), SearchRequest{Q: "landslides"})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("landslides: %v %+v", err, res)
+	}
+	if s := res.Hits[0].Snippet; strings.Contains(s, "<b>") || !strings.Contains(s, "&lt;b&gt;<mark>landslides</mark>&lt;/b&gt;") {
+		t.Errorf("snippet not escaped: %q", s)
+	}
+}
+
+func TestUpsertByIDKeepsOneDocument(t *testing.T) {
+	idx := openTestIndex(t)
+	arts := testArticles()
+	if err := idx.IndexBatch(arts); err != nil {
+		t.Fatal(err)
+	}
+	changed := *arts[0]
+	changed.Labels = []string{"misleading"}
+	if err := idx.IndexBatch([]*article.Article{&changed}); err != nil {
+		t.Fatal(err)
+	}
+	n, _ := idx.Count()
+	if n != 3 {
+		t.Errorf("count = %d, want 3", n)
+	}
+	res, _ := idx.Search(context.Background(), SearchRequest{Q: "lu quet"})
+	if len(res.Hits) != 1 || strings.Join(res.Hits[0].Labels, ",") != "misleading" {
+		t.Errorf("after reclassification: %+v", res.Hits)
+	}
+}
+
+func TestBadQueryAndTimeout(t *testing.T) {
+	idx := openTestIndex(t)
+	if _, err := idx.Search(context.Background(), SearchRequest{Q: `"unterminated`}); !errors.Is(err, ErrBadQuery) || !strings.Contains(err.Error(), "col 1") {
+		t.Errorf("unterminated phrase: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := idx.Search(ctx, SearchRequest{Q: "x"}); err == nil {
+		t.Error("search with a cancelled context succeeded")
+	}
+}
+
+func TestIndexSurvivesReopen(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	idx, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.IndexBatch(testArticles()); err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Close(); err != nil {
+		t.Fatal(err)
+	}
+	idx, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	if n, _ := idx.Count(); n != 3 {
+		t.Errorf("after reopen count = %d", n)
+	}
+}
+
+func TestWriterIndexesFromBusAndDeadLettersGarbage(t *testing.T) {
+	b := bustest.Start(t)
+	idx := openTestIndex(t)
+	w, err := NewWriter(idx, b, WriterOptions{Replica: "t", BatchSize: 10, BatchInterval: 100 * time.Millisecond}, slogDiscard(), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, a := range testArticles() {
+		data, _ := json.Marshal(a)
+		if err := b.Publish(ctx, bus.SubjectClassified, a.ID, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Publish(ctx, bus.SubjectClassified, "garbage", []byte("{not json")); err != nil {
+		t.Fatal(err)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() { done <- w.Run(rctx) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		n, _ := idx.Count()
+		dl, _ := b.DeadLetterCount(ctx)
+		if n == 3 && dl == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("indexed %d, dead-lettered %d", n, dl)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,100 @@
+// Package indexer keeps the Bleve full-text index of classified articles
+// and answers searches over it. Vietnamese text is searchable with or
+// without tone marks: next to each text field the index holds a folded
+// shadow field (tones and diacritics removed, đ→d) that queries are folded
+// into too.
+package indexer
+
+import (
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// textAnalyzer splits on Unicode word boundaries and lower-cases. Text is
+// NFC-normalised with unified tone placement before it reaches Bleve, so no
+// custom (globally registered) filter is needed.
+const textAnalyzer = "pw_text"
+
+// Field names in the index.
+const (
+	fieldID          = "id"
+	fieldURL         = "url"
+	fieldSource      = "source"
+	fieldSite        = "site"
+	fieldTier        = "tier"
+	fieldLang        = "lang"
+	fieldTitle       = "title"
+	fieldText        = "text"
+	fieldTitleFolded = "title_folded"
+	fieldTextFolded  = "text_folded"
+	fieldByline      = "byline"
+	fieldPublished   = "published"
+	fieldFetched     = "fetched"
+	fieldLabels      = "labels"
+	fieldSeverity    = "severity"
+	fieldSentiment   = "sentiment"
+	fieldStory       = "story_id"
+	fieldRegions     = "regions"
+)
+
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	im := mapping.NewIndexMapping()
+	if err := im.AddCustomAnalyzer(textAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{lowercase.Name},
+	}); err != nil {
+		return nil, fmt.Errorf("define analyzer: %w", err)
+	}
+	im.DefaultAnalyzer = textAnalyzer
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+
+	doc := mapping.NewDocumentStaticMapping()
+	keywordField := func(store bool) *mapping.FieldMapping {
+		f := mapping.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = store
+		f.IncludeInAll = false
+		return f
+	}
+	textField := func(store bool) *mapping.FieldMapping {
+		f := mapping.NewTextFieldMapping()
+		f.Analyzer = textAnalyzer
+		f.Store = store
+		f.IncludeTermVectors = true
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	for name, store := range map[string]bool{
+		fieldID: false, fieldURL: true, fieldSource: true, fieldSite: true, fieldTier: true,
+		fieldLang: true, fieldLabels: true, fieldSeverity: true, fieldStory: true, fieldRegions: true,
+	} {
+		doc.AddFieldMappingsAt(name, keywordField(store))
+	}
+	doc.AddFieldMappingsAt(fieldTitle, textField(true))
+	doc.AddFieldMappingsAt(fieldText, textField(true))
+	doc.AddFieldMappingsAt(fieldTitleFolded, textField(false))
+	doc.AddFieldMappingsAt(fieldTextFolded, textField(false))
+	doc.AddFieldMappingsAt(fieldByline, textField(true))
+	for _, name := range []string{fieldPublished, fieldFetched} {
+		f := mapping.NewDateTimeFieldMapping()
+		f.Store = true
+		f.IncludeInAll = false
+		doc.AddFieldMappingsAt(name, f)
+	}
+	sent := mapping.NewNumericFieldMapping()
+	sent.Store = true
+	sent.IncludeInAll = false
+	doc.AddFieldMappingsAt(fieldSentiment, sent)
+
+	im.DefaultMapping = doc
+	return im, nil
+}
