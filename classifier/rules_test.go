@@ -106,7 +106,7 @@ func TestCompileErrorsNameFileAndLine(t *testing.T) {
 
 func TestDisabledRuleAndVersion(t *testing.T) {
 	fs := fstest.MapFS{
-		"a.yaml": {Data: []byte("rules:\n  - id: a\n    keywords: [lũ]\n    enabled: false\n  - id: b\n    keywords: [bão]\n")},
+		"a.yaml":    {Data: []byte("rules:\n  - id: a\n    keywords: [lũ]\n    enabled: false\n  - id: b\n    keywords: [bão]\n")},
 		"notes.txt": {Data: []byte("ignored")},
 	}
 	rs, err := LoadDir(fs, ".")

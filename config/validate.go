@@ -87,7 +87,7 @@ func (c Config) Validate() error {
 	if c.DataDir == "" {
 		ch.fail("data_dir", "must be set")
 	}
-	c.validateListen(ch)
+	ch.hostPort("listen", c.Listen)
 	if len(c.Roles) == 0 {
 		ch.fail("roles", "must list at least one of %s", strings.Join(knownRoles(), ", "))
 	}
@@ -106,7 +106,7 @@ func (c Config) Validate() error {
 	c.NATS.validate(ch)
 	c.Crawler.validate(ch)
 
-	if c.Indexer.Replica == "" || !isName(c.Indexer.Replica) {
+	if !isName(c.Indexer.Replica) {
 		// It becomes part of a JetStream durable consumer name.
 		ch.fail("indexer.replica", "must be letters, digits, - and _, got %q", c.Indexer.Replica)
 	}
@@ -130,17 +130,18 @@ func joinErrors(errs []error) error {
 	return l.err()
 }
 
-func (c Config) validateListen(ch *checker) {
-	host, port, err := net.SplitHostPort(c.Listen)
+// hostPort checks a listen address.
+func (ch *checker) hostPort(key, addr string) {
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		ch.fail("listen", "must be host:port (e.g. 127.0.0.1:8080 or :8080), got %q", c.Listen)
+		ch.fail(key, "must be host:port (e.g. 127.0.0.1:8080 or :8080), got %q", addr)
 		return
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		ch.fail("listen", "port must be a number from 0 to 65535, got %q", port)
+		ch.fail(key, "port must be a number from 0 to 65535, got %q", port)
 	}
 	if strings.ContainsAny(host, " /") {
-		ch.fail("listen", "invalid host %q", host)
+		ch.fail(key, "invalid host %q", host)
 	}
 }
 
@@ -151,6 +152,9 @@ func (n NATS) validate(ch *checker) {
 				ch.fail("nats.url", "%s", msg)
 			}
 		}
+	}
+	if n.EmbeddedListen != "" {
+		ch.hostPort("nats.embedded_listen", n.EmbeddedListen)
 	}
 	ch.intRange("nats.replicas", n.Replicas, 1, maxReplicas)
 	if n.MaxDeliver < 1 {

@@ -60,6 +60,9 @@ func TestValidate(t *testing.T) {
 			[]string{`listen: port must be a number from 0 to 65535, got "http"`}},
 		{"listen port too big", func(c *Config) { c.Listen = ":65536" },
 			[]string{`listen: port must be a number from 0 to 65535, got "65536"`}},
+		{"embedded nats listen", func(c *Config) { c.NATS.EmbeddedListen = "127.0.0.1:4222" }, nil},
+		{"embedded nats listen without port", func(c *Config) { c.NATS.EmbeddedListen = "4222" },
+			[]string{`nats.embedded_listen: must be host:port (e.g. 127.0.0.1:8080 or :8080), got "4222"`}},
 		{"no roles", func(c *Config) { c.Roles = nil },
 			[]string{"roles: must list at least one of crawler, classifier, indexer, alerts, web"}},
 		{"unknown and duplicate roles", func(c *Config) { c.Roles = []string{"web", "search", "web"} }, []string{

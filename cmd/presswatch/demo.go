@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/presswatch/presswatch/alerts/notify/webhook"
+	"github.com/presswatch/presswatch/app"
+	"github.com/presswatch/presswatch/config"
+	"github.com/presswatch/presswatch/demosite"
+	"github.com/presswatch/presswatch/examples"
+)
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	dataDir := fl.String("data", "", "data directory (default: a temporary one, removed on exit)")
+	listen := fl.String("listen", "127.0.0.1:8080", "HTTP address of the API (a free port is picked if this one is taken)")
+	interval := fl.Duration("interval", 3*time.Second, "how often the simulated site publishes an article")
+	verbose := fl.Bool("v", false, "log at debug level")
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return errUsage
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	dir := *dataDir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "presswatch-demo-")
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	rulesDir := filepath.Join(dir, "rules")
+	if err := writeRules(rulesDir); err != nil {
+		return err
+	}
+
+	site := demosite.New(demosite.Options{Interval: *interval, Logger: log})
+	siteURL, stopSite, err := serveLocal(site.Handler())
+	if err != nil {
+		return fmt.Errorf("demo site: %w", err)
+	}
+	defer stopSite()
+	go site.Run(ctx)
+
+	hookSecret := randomHex(16)
+	hookURL, stopHook, err := serveLocal(webhookSink(log, hookSecret))
+	if err != nil {
+		return fmt.Errorf("demo webhook receiver: %w", err)
+	}
+	defer stopHook()
+
+	token := os.Getenv("PRESSWATCH_DEMO_TOKEN")
+	if token == "" {
+		token = randomHex(16)
+	}
+	cfg := config.Default()
+	cfg.DataDir = dir
+	cfg.Listen = freeOr(*listen)
+	cfg.Classifier.RulesDir = rulesDir
+	cfg.Crawler.AllowPrivateHosts = []string{"127.0.0.1"}
+	cfg.Crawler.Sources = []config.Source{{
+		ID: "bao-hoa-ban", Name: demosite.SiteName, Kind: "feed", URL: siteURL + "/rss.xml",
+		Tier: "local", Lang: "vi", Regions: []string{"dien-bien"}, Interval: config.Duration(2 * time.Second),
+	}}
+	cfg.Indexer.BatchInterval = config.Duration(500 * time.Millisecond)
+	cfg.Alerts.Receivers = []config.Receiver{
+		{Name: "log", Log: &config.LogReceiver{}},
+		{Name: "demo-webhook", Webhook: &config.WebhookReceiver{URL: config.Secret(hookURL + "/hook"), Secret: config.Secret(hookSecret)}},
+	}
+	cfg.API.Tokens = []config.Token{{Name: "demo", Role: "admin", Token: config.Secret(token)}}
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("demo config: %w", err)
+	}
+	return serve(ctx, cfg, log, func(a *app.App) {
+		base := "http://" + a.Addr()
+		fmt.Fprintf(stdout, `
+presswatch demo is running.
+
+  Simulated news site:  %[1]s/   (a new article every %[2]s)
+  API token (admin):    %[3]s
+  Search:               curl -H "Authorization: Bearer %[3]s" '%[4]s/api/v1/search?q=lu+quet'
+  Alerts:               curl -H "Authorization: Bearer %[3]s" '%[4]s/api/v1/alerts'
+  Metrics:              %[4]s/metrics
+  Health:               %[4]s/healthz   %[4]s/readyz
+  Rules (edit to see them reload): %[5]s
+  Data directory:       %[6]s
+
+Alerts are also written to this log and posted to a local webhook receiver.
+Press Ctrl-C to stop.
+
+`, siteURL, *interval, token, base, rulesDir, dir)
+	})
+}
+
+// writeRules copies the embedded example rules to dir, where an officer
+// can edit them while the demo runs.
+func writeRules(dir string) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("demo rules: %w", err)
+	}
+	entries, err := fs.ReadDir(examples.Rules, "rules")
+	if err != nil {
+		return fmt.Errorf("demo rules: %w", err)
+	}
+	for _, e := range entries {
+		dst := filepath.Join(dir, e.Name())
+		if _, err := os.Stat(dst); err == nil {
+			continue // keep the officer's edits on a reused data directory
+		}
+		data, err := fs.ReadFile(examples.Rules, "rules/"+e.Name())
+		if err != nil {
+			return fmt.Errorf("demo rules: %w", err)
+		}
+		if err := os.WriteFile(dst, data, 0o640); err != nil {
+			return fmt.Errorf("demo rules: %w", err)
+		}
+	}
+	return nil
+}
+
+// serveLocal serves h on a random loopback port.
+func serveLocal(h http.Handler) (url string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String(), func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}, nil
+}
+
+// freeOr returns addr if it can be listened on, else a random loopback port.
+func freeOr(addr string) string {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "127.0.0.1:0"
+	}
+	_ = ln.Close()
+	return addr
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// webhookSink stands in for the office's chat bridge: it checks the
+// signature and logs what arrived.
+func webhookSink(log *slog.Logger, secret string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			http.Error(w, "read error", http.StatusBadRequest)
+			return
+		}
+		var ts int64
+		_, _ = fmt.Sscan(r.Header.Get(webhook.HeaderTimestamp), &ts)
+		if webhook.Sign(secret, ts, body) != r.Header.Get(webhook.HeaderSignature) {
+			log.Warn("demo webhook: bad signature")
+			http.Error(w, "bad signature", http.StatusUnauthorized)
+			return
+		}
+		var p webhook.Payload
+		if err := json.Unmarshal(body, &p); err == nil && p.Alert != nil && len(p.Alert.Articles) > 0 {
+			log.Info("demo webhook received alert", "key", p.IdempotencyKey, "severity", p.Alert.Severity, "title", p.Alert.Articles[0].Title)
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}

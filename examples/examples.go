@@ -1,0 +1,10 @@
+// Package examples embeds the example configuration so that the demo runs
+// from the binary alone.
+package examples
+
+import "embed"
+
+// Rules holds rules/*.yaml, the example rule set for a Vietnamese province.
+//
+//go:embed rules/*.yaml
+var Rules embed.FS
