@@ -29,8 +29,10 @@ func FuzzLoad(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
+	// One file per worker process, rewritten for each input (a worker runs
+	// one input at a time): a fresh directory per input halves the rate.
+	path := filepath.Join(f.TempDir(), "presswatch.yaml")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		path := filepath.Join(t.TempDir(), "presswatch.yaml")
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/presswatch/presswatch/app"
@@ -29,23 +28,16 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 		}
 		return errUsage
 	}
-	cfg, err := config.Load(*cfgPath, os.Environ())
+	// Flags go in as environment overrides so that a bad value is reported
+	// against the flag's variable, not a line of the file.
+	env := os.Environ()
+	for key, v := range map[string]string{"data_dir": *data, "listen": *listen, "nats.url": *natsURL, "roles": *roles} {
+		if v != "" {
+			env = append(env, config.EnvVar(key)+"="+v)
+		}
+	}
+	cfg, err := config.Load(*cfgPath, env)
 	if err != nil {
-		return err
-	}
-	if *data != "" {
-		cfg.DataDir = *data
-	}
-	if *listen != "" {
-		cfg.Listen = *listen
-	}
-	if *natsURL != "" {
-		cfg.NATS.URL = *natsURL
-	}
-	if *roles != "" {
-		cfg.Roles = strings.Split(*roles, ",")
-	}
-	if err := cfg.Validate(); err != nil {
 		return err
 	}
 	return serve(ctx, cfg, newLogger(cfg.Log, stderr), nil)
