@@ -140,6 +140,23 @@ func Open(ctx context.Context, opts Options) (*Bus, error) {
 		b.shutdownServer()
 		return nil, err
 	}
+	depth := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Namespace: "presswatch", Subsystem: "bus", Name: "dead_letter_messages",
+		Help: "Messages waiting in the dead-letter stream for an operator.",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, err := b.DeadLetterCount(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	})
+	if err := opts.Registerer.Register(depth); err != nil {
+		b.nc.Close()
+		b.shutdownServer()
+		return nil, fmt.Errorf("register bus metrics: %w", err)
+	}
 	return b, nil
 }
 

@@ -159,6 +159,12 @@ func TestFailingMessageGoesToDeadLetterAfterMaxDeliver(t *testing.T) {
 	if got := sumMetric(t, reg, "presswatch_bus_dead_lettered_total"); got != 1 {
 		t.Errorf("dead_lettered_total = %v, want 1", got)
 	}
+	mfs, _ := reg.Gather()
+	for _, mf := range mfs {
+		if mf.GetName() == "presswatch_bus_dead_letter_messages" && mf.GetMetric()[0].GetGauge().GetValue() != 1 {
+			t.Errorf("dead_letter_messages = %v, want 1", mf.GetMetric()[0].GetGauge().GetValue())
+		}
+	}
 }
 
 func sumMetric(t *testing.T, reg *prometheus.Registry, name string) float64 {
