@@ -89,16 +89,37 @@ type Crawler struct {
 	MaxBodyBytes ByteSize `yaml:"max_body_bytes"`
 	// SeenTTL is how long a fetched URL is remembered and not fetched again.
 	SeenTTL Duration `yaml:"seen_ttl"`
-	// AllowPrivateHosts lists hosts or CIDRs that may resolve to private or
-	// loopback addresses (for a local test site).
+	// AllowPrivateHosts lists IP addresses, CIDR prefixes or "localhost" the
+	// crawler may connect to although they are private or loopback
+	// (for a local test site).
 	AllowPrivateHosts []string `yaml:"allow_private_hosts"`
+	// PerHostConcurrency bounds requests in flight to one host.
+	PerHostConcurrency int `yaml:"per_host_concurrency"`
+	// MinHostDelay is the least time between two requests to one host
+	// (robots.txt Crawl-delay raises it).
+	MinHostDelay Duration `yaml:"min_host_delay"`
+	// PauseAfter consecutive failures pauses a source until an admin
+	// resumes it.
+	PauseAfter int `yaml:"pause_after"`
+	// EvidenceRetention is how long raw HTML snapshots are kept.
+	EvidenceRetention Duration `yaml:"evidence_retention"`
+	// RecheckEvery and RecheckFor schedule re-fetches of flagged articles
+	// to record edits and removals.
+	RecheckEvery Duration `yaml:"recheck_every"`
+	RecheckFor   Duration `yaml:"recheck_for"`
+	// Languages are the candidates for language detection (ISO 639-1).
+	Languages []string `yaml:"languages"`
+	// MaxItemAge skips sitemap and feed items older than this.
+	MaxItemAge Duration `yaml:"max_item_age"`
+	// SourcesReload is how often the sources file is checked for changes.
+	SourcesReload Duration `yaml:"sources_reload"`
 }
 
 // Source is one place the crawler reads.
 type Source struct {
 	ID          string   `yaml:"id"`
 	Name        string   `yaml:"name"`
-	Kind        string   `yaml:"kind"` // feed (more kinds later)
+	Kind        string   `yaml:"kind"` // feed, sitemap, site, search, youtube, telegram
 	URL         string   `yaml:"url"`
 	Tier        string   `yaml:"tier"` // official, central, local, foreign, social
 	Lang        string   `yaml:"lang"`
@@ -107,6 +128,19 @@ type Source struct {
 	MinInterval Duration `yaml:"min_interval"`
 	MaxInterval Duration `yaml:"max_interval"`
 	Enabled     *bool    `yaml:"enabled"`
+
+	// Include and Exclude are regular expressions over link URLs (site
+	// crawls and sitemaps): a link is followed when it matches an include
+	// pattern (or none are given) and no exclude pattern.
+	Include []string `yaml:"include"`
+	Exclude []string `yaml:"exclude"`
+	// Depth bounds how many links a site crawl follows from the seed.
+	Depth int `yaml:"depth"`
+	// ArticlePattern is a regular expression that recognises article URLs
+	// on a site; without it, pages typed og:type=article are articles.
+	ArticlePattern string `yaml:"article_pattern"`
+	// Queries fill the {query} placeholder of a search source's URL.
+	Queries []string `yaml:"queries"`
 }
 
 // IsEnabled reports whether the source is polled (enabled unless set false).

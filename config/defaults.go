@@ -45,6 +45,16 @@ func Default() Config {
 			FetchTimeout: Duration(20 * time.Second),
 			MaxBodyBytes: 10 << 20,
 			SeenTTL:      Duration(30 * day),
+
+			PerHostConcurrency: 2,
+			MinHostDelay:       Duration(time.Second),
+			PauseAfter:         10,
+			EvidenceRetention:  Duration(365 * day),
+			RecheckEvery:       Duration(time.Hour),
+			RecheckFor:         Duration(7 * day),
+			Languages:          []string{"vi", "en", "fr", "lo", "th", "zh", "km"},
+			MaxItemAge:         Duration(7 * day),
+			SourcesReload:      Duration(10 * time.Second),
 		},
 		Classifier: Classifier{RulesDir: "rules"},
 		Indexer: Indexer{

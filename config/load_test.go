@@ -523,7 +523,7 @@ func TestLoadValidationLines(t *testing.T) {
       kind: feed
       url: feed.xml
     - id: good
-      kind: sitemap
+      kind: podcast
       url: https://b.example/sitemap.xml
 alerts:
   receivers:
@@ -534,7 +534,7 @@ roles: [crawler, crawler]
 	checkErrLines(t, err, []string{
 		path + `:15: roles[1]: "crawler" is listed twice`,
 		path + `:8: crawler.sources[1].url: must be an absolute http(s) URL, got "feed.xml"`,
-		path + `:10: crawler.sources[2].kind: must be one of feed, got "sitemap"`,
+		path + `:10: crawler.sources[2].kind: must be one of feed, sitemap, site, search, youtube, telegram, got "podcast"`,
 		path + `:9: crawler.sources[2].id: duplicate id "good" (also crawler.sources[0])`,
 		path + `:14: alerts.receivers[0]: must set exactly one of log, webhook; 0 set`,
 	})

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,7 +21,9 @@ func logFormats() []string { return []string{"text", "json"} }
 
 // sourceKinds lists the kinds the crawler can read; it grows as fetchers
 // for sites and sitemaps land.
-func sourceKinds() []string { return []string{"feed"} }
+func sourceKinds() []string {
+	return []string{"feed", "sitemap", "site", "search", "youtube", "telegram"}
+}
 
 func sourceTiers() []string { return []string{"official", "central", "local", "foreign", "social"} }
 func tokenRoles() []string  { return []string{"viewer", "officer", "admin"} }
@@ -217,8 +220,31 @@ func (cr Crawler) validate(ch *checker) {
 			if _, err := netip.ParsePrefix(h); err != nil {
 				ch.fail(key, "invalid CIDR %q", h)
 			}
-		} else if h == "" || (strings.ContainsAny(h, " :") && net.ParseIP(h) == nil) {
-			ch.fail(key, "must be a host name, IP address or CIDR, got %q", h)
+		} else if h != "localhost" && net.ParseIP(h) == nil {
+			// The guard checks the address a connection goes to, after DNS,
+			// so it can only allow addresses, not names.
+			ch.fail(key, "must be an IP address, a CIDR prefix or localhost, got %q", h)
+		}
+	}
+	if cr.PerHostConcurrency < 1 {
+		ch.fail("crawler.per_host_concurrency", "must be at least 1, got %d", cr.PerHostConcurrency)
+	}
+	if cr.MinHostDelay < 0 {
+		ch.fail("crawler.min_host_delay", "must not be negative, got %s", cr.MinHostDelay)
+	}
+	if cr.PauseAfter < 1 {
+		ch.fail("crawler.pause_after", "must be at least 1, got %d", cr.PauseAfter)
+	}
+	for _, k := range []struct {
+		key string
+		d   Duration
+	}{{"crawler.evidence_retention", cr.EvidenceRetention}, {"crawler.recheck_every", cr.RecheckEvery},
+		{"crawler.recheck_for", cr.RecheckFor}, {"crawler.max_item_age", cr.MaxItemAge}, {"crawler.sources_reload", cr.SourcesReload}} {
+		ch.positive(k.key, k.d)
+	}
+	for i, l := range cr.Languages {
+		if len(l) != 2 || strings.ToLower(l) != l {
+			ch.fail(indexKey("crawler.languages", i), "must be a lower-case ISO 639-1 code like vi, got %q", l)
 		}
 	}
 	validateSources(ch, "crawler.sources", cr.Sources)
@@ -262,6 +288,45 @@ func validateSource(ch *checker, key string, s Source) {
 	if s.MinInterval > 0 && s.MaxInterval > 0 && s.MinInterval > s.MaxInterval {
 		ch.fail(key+".min_interval", "must not exceed max_interval (%s), got %s", s.MaxInterval, s.MinInterval)
 	}
+	for _, f := range []struct {
+		name     string
+		patterns []string
+	}{{"include", s.Include}, {"exclude", s.Exclude}, {"article_pattern", nonEmpty(s.ArticlePattern)}} {
+		for i, p := range f.patterns {
+			if _, err := regexp.Compile(p); err != nil {
+				k := key + "." + f.name
+				if f.name != "article_pattern" {
+					k = indexKey(k, i)
+				}
+				ch.fail(k, "invalid regular expression: %v", err)
+			}
+		}
+	}
+	if s.Depth < 0 || s.Depth > 5 {
+		ch.fail(key+".depth", "must be 0..5, got %d", s.Depth)
+	}
+	switch s.Kind {
+	case "search":
+		if !strings.Contains(s.URL, "{query}") {
+			ch.fail(key+".url", "a search source's url needs a {query} placeholder, got %q", s.URL)
+		}
+		if len(s.Queries) == 0 {
+			ch.fail(key+".queries", "a search source needs at least one query")
+		}
+	case "telegram":
+		if !telegramPath.MatchString(s.URL) {
+			ch.fail(key+".url", "a telegram source's url is a public channel page like https://t.me/s/CHANNEL, got %q", s.URL)
+		}
+	}
+}
+
+var telegramPath = regexp.MustCompile(`^https?://[^/]+/s/[A-Za-z0-9_]{3,64}/?$`)
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }
 
 func (a Alerts) validate(ch *checker) {

@@ -51,7 +51,7 @@ func TestValidate(t *testing.T) {
 			c.Alerts.Receivers = append(c.Alerts.Receivers, webhook("slack", "https://hooks.slack.com/services/T/B/x"))
 			c.API.Tokens = []Token{{Name: "ci", Role: "viewer", Token: validToken}, {Name: "ops", Role: "admin", Token: validToken + "2"}}
 		}, nil},
-		{"private hosts", func(c *Config) { c.Crawler.AllowPrivateHosts = []string{"10.0.0.0/8", "fd00::/8", "::1", "demo.local"} }, nil},
+		{"private hosts", func(c *Config) { c.Crawler.AllowPrivateHosts = []string{"10.0.0.0/8", "fd00::/8", "::1", "localhost"} }, nil},
 
 		{"no data dir", func(c *Config) { c.DataDir = "" }, []string{"data_dir: must be set"}},
 		{"listen without port", func(c *Config) { c.Listen = "localhost" },
@@ -101,8 +101,8 @@ func TestValidate(t *testing.T) {
 		{"user agent not ASCII", func(c *Config) { c.Crawler.UserAgent = "Sở Văn hóa" }, []string{`crawler.user_agent: must be printable ASCII, got "Sở Văn hóa"`}},
 		{"private hosts", func(c *Config) { c.Crawler.AllowPrivateHosts = []string{"10.0.0.0/33", "", "a b"} }, []string{
 			`crawler.allow_private_hosts[0]: invalid CIDR "10.0.0.0/33"`,
-			`crawler.allow_private_hosts[1]: must be a host name, IP address or CIDR, got ""`,
-			`crawler.allow_private_hosts[2]: must be a host name, IP address or CIDR, got "a b"`,
+			`crawler.allow_private_hosts[1]: must be an IP address, a CIDR prefix or localhost, got ""`,
+			`crawler.allow_private_hosts[2]: must be an IP address, a CIDR prefix or localhost, got "a b"`,
 		}},
 		{"source id", func(c *Config) {
 			c.Crawler.Sources = []Source{goodSource("ok"), goodSource("Upper"), goodSource("-dash"), goodSource("")}
@@ -114,10 +114,10 @@ func TestValidate(t *testing.T) {
 		{"source duplicate id", func(c *Config) { c.Crawler.Sources = []Source{goodSource("a"), goodSource("b"), goodSource("a")} },
 			[]string{`crawler.sources[2].id: duplicate id "a" (also crawler.sources[0])`}},
 		{"source fields", func(c *Config) {
-			c.Crawler.Sources = []Source{{ID: "a", Kind: "site", URL: "ftp://a.example/", Tier: "national", Interval: -1,
+			c.Crawler.Sources = []Source{{ID: "a", Kind: "podcast", URL: "ftp://a.example/", Tier: "national", Interval: -1,
 				MinInterval: Duration(time.Hour), MaxInterval: Duration(time.Minute)}}
 		}, []string{
-			`crawler.sources[0].kind: must be one of feed, got "site"`,
+			`crawler.sources[0].kind: must be one of feed, sitemap, site, search, youtube, telegram, got "podcast"`,
 			`crawler.sources[0].url: must be an absolute http(s) URL, got "ftp://a.example/"`,
 			`crawler.sources[0].tier: must be one of official, central, local, foreign, social, got "national"`,
 			`crawler.sources[0].interval: must not be negative, got -1ns`,
