@@ -114,8 +114,10 @@ func (s *Service) handle(ctx context.Context, msg jetstream.Msg) error {
 		}
 	}
 	if len(retryErrs) > 0 {
-		// Redelivery retries only the receivers that have not succeeded.
-		return errors.Join(retryErrs...)
+		// Redelivery retries only the receivers that have not succeeded;
+		// a receiver being down says nothing about the message, so it is
+		// retried until the receiver is back rather than dead-lettered.
+		return bus.Transient(errors.Join(retryErrs...))
 	}
 	if !a.Fetched.IsZero() {
 		s.m.endToEnd.Observe(s.now().Sub(a.Fetched).Seconds())

@@ -42,6 +42,8 @@ type Options struct {
 	DuplicateWindow  time.Duration
 	ArticleRetention time.Duration
 	SeenTTL          time.Duration
+	// EvidenceRetention bounds how long raw HTML is kept.
+	EvidenceRetention time.Duration
 
 	Logger     *slog.Logger
 	Registerer prometheus.Registerer
@@ -66,6 +68,9 @@ func (o *Options) setDefaults() {
 	if o.SeenTTL <= 0 {
 		o.SeenTTL = 30 * 24 * time.Hour
 	}
+	if o.EvidenceRetention <= 0 {
+		o.EvidenceRetention = 365 * 24 * time.Hour
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -85,6 +90,7 @@ type Bus struct {
 	nc      *nats.Conn
 	js      jetstream.JetStream
 	kv      map[string]jetstream.KeyValue
+	objects map[string]jetstream.ObjectStore
 	metrics *metrics
 }
 
@@ -130,7 +136,7 @@ func Open(ctx context.Context, opts Options) (*Bus, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Bus{opts: opts, log: opts.Logger.With("component", "bus"), kv: map[string]jetstream.KeyValue{}, metrics: m}
+	b := &Bus{opts: opts, log: opts.Logger.With("component", "bus"), kv: map[string]jetstream.KeyValue{}, objects: map[string]jetstream.ObjectStore{}, metrics: m}
 	if err := b.connect(); err != nil {
 		b.shutdownServer()
 		return nil, err
@@ -249,7 +255,23 @@ func clientURL(srv *server.Server, o *server.Options) string {
 	return srv.ClientURL()
 }
 
+// declare creates or updates the topology. A cluster that is still
+// electing leaders answers with timeouts for a while after start, so each
+// step is retried until ctx ends or 30 seconds pass.
 func (b *Bus) declare(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		err := b.declareOnce(ctx)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		b.log.Warn("declaring the topology failed; retrying", "err", err)
+		sleep(ctx, time.Second)
+	}
+}
+
+func (b *Bus) declareOnce(ctx context.Context) error {
 	for _, sc := range streams(b.opts) {
 		if _, err := b.js.CreateOrUpdateStream(ctx, sc); err != nil {
 			return fmt.Errorf("declare stream %s: %w", sc.Name, err)
@@ -261,6 +283,13 @@ func (b *Bus) declare(ctx context.Context) error {
 			return fmt.Errorf("declare kv bucket %s: %w", kc.Bucket, err)
 		}
 		b.kv[kc.Bucket] = kv
+	}
+	for _, oc := range objectStores(b.opts) {
+		obs, err := b.js.CreateOrUpdateObjectStore(ctx, oc)
+		if err != nil {
+			return fmt.Errorf("declare object store %s: %w", oc.Bucket, err)
+		}
+		b.objects[oc.Bucket] = obs
 	}
 	return nil
 }
@@ -279,6 +308,16 @@ func (b *Bus) KV(bucket string) jetstream.KeyValue {
 		panic("bus: undeclared kv bucket " + bucket)
 	}
 	return kv
+}
+
+// Objects returns an object store declared in the topology; like KV, it
+// panics on an undeclared name.
+func (b *Bus) Objects(bucket string) jetstream.ObjectStore {
+	obs, ok := b.objects[bucket]
+	if !ok {
+		panic("bus: undeclared object store " + bucket)
+	}
+	return obs
 }
 
 // ClientURL is the address other processes can connect to: the embedded

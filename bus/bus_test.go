@@ -308,3 +308,29 @@ func TestOpenExternalURLFailsClearly(t *testing.T) {
 		t.Errorf("error does not name the server: %v", err)
 	}
 }
+
+func TestTransientFailureIsRetriedPastMaxDeliver(t *testing.T) {
+	o := bustest.Options(t)
+	o.MaxDeliver = 2
+	b := bustest.Open(t, o)
+	ctx := context.Background()
+	if err := b.Publish(ctx, bus.SubjectFetched, "x", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	attempts := 0
+	stop := runConsumer(t, b, bus.ClassifierConsumer(), func(_ context.Context, m jetstream.Msg) error {
+		mu.Lock()
+		defer mu.Unlock()
+		attempts++
+		if attempts <= 2 {
+			return bus.Transient(errors.New("receiver down"))
+		}
+		return nil
+	})
+	waitFor(t, "success after transient failures", func() bool { mu.Lock(); defer mu.Unlock(); return attempts == 3 })
+	stop()
+	if n, _ := b.DeadLetterCount(ctx); n != 0 {
+		t.Errorf("%d dead letters, want 0: transient failures must not exhaust max_deliver", n)
+	}
+}

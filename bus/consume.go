@@ -42,6 +42,29 @@ func IsPermanent(err error) bool {
 	return errors.As(err, &p)
 }
 
+// transientError marks a failure of a dependency (a receiver or the disk
+// is down) rather than of the message: it is retried with backoff for as
+// long as it takes and never dead-lettered, since the message is fine.
+type transientError struct{ err error }
+
+func (e transientError) Error() string { return e.err.Error() }
+func (e transientError) Unwrap() error { return e.err }
+
+// Transient wraps err so the message is retried without counting towards
+// max_deliver.
+func Transient(err error) error {
+	if err == nil {
+		return nil
+	}
+	return transientError{err}
+}
+
+// IsTransient reports whether err was marked with Transient.
+func IsTransient(err error) bool {
+	var t transientError
+	return errors.As(err, &t)
+}
+
 // Handler processes one message; nil means done (the message is acked).
 type Handler func(ctx context.Context, msg jetstream.Msg) error
 
@@ -134,11 +157,11 @@ func (b *Bus) runBatch(ctx context.Context, h BatchHandler, msgs []jetstream.Msg
 		}
 	}()
 	errs = h(ctx, msgs)
-	if len(errs) != len(msgs) {
+	if n := len(errs); n != len(msgs) {
 		// A handler bug; retrying is the safe reading.
 		errs = make([]error, len(msgs))
 		for i := range errs {
-			errs[i] = fmt.Errorf("handler returned %d results for %d messages", len(errs), len(msgs))
+			errs[i] = fmt.Errorf("handler returned %d results for %d messages", n, len(msgs))
 		}
 	}
 	return errs
@@ -157,6 +180,14 @@ func (b *Bus) settle(ctx context.Context, spec ConsumerSpec, m jetstream.Msg, he
 	var delivered uint64 = 1
 	if md, err := m.Metadata(); err == nil {
 		delivered = md.NumDelivered
+	}
+	if IsTransient(herr) && !IsPermanent(herr) {
+		log.Warn("dependency unavailable; will retry", "err", herr, "deliveries", delivered)
+		b.metrics.retried.WithLabelValues(spec.Name).Inc()
+		if err := m.NakWithDelay(backoff(delivered)); err != nil {
+			log.Warn("nak failed", "err", err)
+		}
+		return
 	}
 	if IsPermanent(herr) || delivered >= uint64(b.opts.MaxDeliver) {
 		if err := b.deadLetter(ctx, spec, m, herr, delivered); err != nil {

@@ -9,6 +9,11 @@ import (
 const (
 	SubjectFetched    = "article.fetched"
 	SubjectClassified = "article.classified"
+	// SubjectRevision carries an article's edit or removal (a
+	// crawler.Revision in JSON).
+	SubjectRevision = "article.revision"
+	// SubjectSubmit carries a URL an officer submitted by hand.
+	SubjectSubmit = "crawl.submit"
 	// SubjectDeadLetterPrefix is followed by the consumer name.
 	SubjectDeadLetterPrefix = "deadletter."
 )
@@ -18,6 +23,8 @@ const (
 	StreamFetched    = "ARTICLES_FETCHED"
 	StreamClassified = "ARTICLES_CLASSIFIED"
 	StreamDeadLetter = "DEADLETTER"
+	StreamRevisions  = "ARTICLE_REVISIONS"
+	StreamSubmit     = "CRAWL_SUBMIT"
 )
 
 // KV buckets.
@@ -29,6 +36,13 @@ const (
 	// BucketNotified records deliveries (key: alert ID + "." + receiver) so
 	// a redelivered message never notifies twice.
 	BucketNotified = "alert_notified"
+	// BucketSourceHealth holds each source's health (key: source ID).
+	BucketSourceHealth = "source_health"
+	// BucketRecheck tracks flagged articles to fetch again (key: article
+	// ID).
+	BucketRecheck = "recheck"
+	// ObjectEvidence keeps raw article HTML (name: content hash).
+	ObjectEvidence = "evidence"
 )
 
 // ConsumerSpec names a durable pull consumer and what it reads.
@@ -47,6 +61,16 @@ func ClassifierConsumer() ConsumerSpec {
 // AlertsConsumer is shared by all alert processes.
 func AlertsConsumer() ConsumerSpec {
 	return ConsumerSpec{Name: "alerts", Stream: StreamClassified, FilterSubject: SubjectClassified}
+}
+
+// SubmitConsumer is shared by all crawler processes.
+func SubmitConsumer() ConsumerSpec {
+	return ConsumerSpec{Name: "crawler-submit", Stream: StreamSubmit, FilterSubject: SubjectSubmit}
+}
+
+// RecheckConsumer lets crawlers learn which articles were flagged.
+func RecheckConsumer() ConsumerSpec {
+	return ConsumerSpec{Name: "crawler-recheck", Stream: StreamClassified, FilterSubject: SubjectClassified}
 }
 
 // IndexerConsumer is one per indexer replica: every replica reads the whole
@@ -79,6 +103,24 @@ func streams(o Options) []jetstream.StreamConfig {
 			Duplicates: o.DuplicateWindow,
 		},
 		{
+			Name:       StreamRevisions,
+			Subjects:   []string{SubjectRevision},
+			Storage:    jetstream.FileStorage,
+			Replicas:   o.Replicas,
+			Retention:  jetstream.LimitsPolicy,
+			MaxAge:     o.ArticleRetention,
+			Duplicates: o.DuplicateWindow,
+		},
+		{
+			// Requests are work: each is removed once a crawler acked it.
+			Name:       StreamSubmit,
+			Subjects:   []string{SubjectSubmit},
+			Storage:    jetstream.FileStorage,
+			Replicas:   o.Replicas,
+			Retention:  jetstream.WorkQueuePolicy,
+			Duplicates: o.DuplicateWindow,
+		},
+		{
 			Name:       StreamDeadLetter,
 			Subjects:   []string{SubjectDeadLetterPrefix + ">"},
 			Storage:    jetstream.FileStorage,
@@ -96,6 +138,17 @@ func buckets(o Options) []jetstream.KeyValueConfig {
 		{Bucket: BucketSeen, Description: "article IDs already fetched", TTL: o.SeenTTL, Storage: jetstream.FileStorage, Replicas: o.Replicas},
 		{Bucket: BucketAlerts, Description: "alerts by ID", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
 		{Bucket: BucketNotified, Description: "deliveries by alert and receiver", Storage: jetstream.FileStorage, Replicas: o.Replicas},
+		{Bucket: BucketSourceHealth, Description: "source health by source id", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
+		{Bucket: BucketRecheck, Description: "flagged articles to fetch again", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
+	}
+}
+
+// objectStores declares every object store. Compression is done by the
+// server (S2), so evidence is stored compressed without our own codec.
+func objectStores(o Options) []jetstream.ObjectStoreConfig {
+	return []jetstream.ObjectStoreConfig{
+		{Bucket: ObjectEvidence, Description: "raw HTML of fetched articles, by content hash", TTL: o.EvidenceRetention,
+			Storage: jetstream.FileStorage, Replicas: o.Replicas, Compression: true},
 	}
 }
 

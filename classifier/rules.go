@@ -219,8 +219,9 @@ func compileRules(rules []Rule, lists map[string][]string) (*Ruleset, error) {
 		}
 		if prev, dup := seen[r.ID]; dup && r.ID != "" {
 			bad("duplicate rule id %q (first at %s)", r.ID, prev)
+		} else {
+			seen[r.ID] = pos
 		}
-		seen[r.ID] = pos
 		if !r.Severity.Valid() {
 			bad("rule %s: unknown severity %q (want info, low, medium, high or critical)", r.ID, r.Severity)
 		}

@@ -107,7 +107,7 @@ func (s *Service) handle(ctx context.Context, msg jetstream.Msg) error {
 	// often it is redelivered; a new rule set or an edit is a new one.
 	msgID := a.ID + ":" + short(a.ContentHash) + ":" + rs.Version
 	if err := s.bus.Publish(ctx, bus.SubjectClassified, msgID, data); err != nil {
-		return err
+		return bus.Transient(err)
 	}
 	s.metrics.classified.WithLabelValues(fmt.Sprint(a.Flagged())).Inc()
 	s.metrics.duration.Observe(time.Since(start).Seconds())
@@ -125,11 +125,14 @@ func short(h string) string {
 }
 
 // WatchDir reloads the rules from dir whenever its files change, checking
-// every interval. A rule set that fails to load is refused with its errors
-// and the active one stays.
+// every interval. A change is applied only once the files read the same
+// at two checks in a row, so a file caught half-written by an editor is
+// not taken for the new rule set. A rule set that fails to load is
+// refused with its errors and the active one stays.
 func (s *Service) WatchDir(ctx context.Context, dir string, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	pending := ""
 	for {
 		select {
 		case <-ctx.Done():
@@ -142,13 +145,20 @@ func (s *Service) WatchDir(ctx context.Context, dir string, interval time.Durati
 				s.metrics.reloads.WithLabelValues("refused").Inc()
 				s.log.Error("rules reload refused; keeping the active rule set", "dir", dir, "active_version", s.Rules().Version, "err", err)
 			}
+			pending = ""
 			continue
 		}
 		s.lastErr.Store(nil)
 		if rs.Version == s.Rules().Version {
+			pending = ""
+			continue
+		}
+		if rs.Version != pending {
+			pending = rs.Version
 			continue
 		}
 		s.SetRules(rs)
+		pending = ""
 		s.metrics.reloads.WithLabelValues("ok").Inc()
 		s.log.Info("rules reloaded", "dir", dir, "version", rs.Version, "rules", rs.Len())
 	}

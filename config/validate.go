@@ -335,6 +335,9 @@ func (a Alerts) validate(ch *checker) {
 		key := indexKey("alerts.receivers", i)
 		if r.Name == "" {
 			ch.fail(key+".name", "must be set")
+		} else if !isID(r.Name) {
+			// The name is part of delivery-record keys in NATS KV.
+			ch.fail(key+".name", "must be lower-case letters, digits, - and _, starting with a letter or digit, got %q", r.Name)
 		} else if j, dup := seen[r.Name]; dup {
 			ch.fail(key+".name", "duplicate name %q (also alerts.receivers[%d])", r.Name, j)
 		} else {

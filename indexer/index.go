@@ -3,6 +3,7 @@ package indexer
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -73,7 +74,7 @@ func toDocument(a *article.Article) document {
 	}
 	return document{
 		ID: a.ID, URL: a.URL, Source: a.SourceID, Site: a.Site, Tier: a.Tier, Lang: a.Lang,
-		Title: title, Text: text, TitleFolded: textnorm.Fold(title), TextFolded: textnorm.Fold(text),
+		Title: title, Text: text, TitleFolded: foldedTokens(title), TextFolded: foldedTokens(text),
 		Byline: a.Byline, Published: published.UTC(), Fetched: a.Fetched.UTC(),
 		Labels: a.Labels, Severity: string(a.Severity), Sentiment: a.Sentiment, StoryID: a.StoryID, Regions: a.Regions,
 	}
@@ -93,4 +94,19 @@ func (x *Index) IndexBatch(arts []*article.Article) error {
 		return fmt.Errorf("commit batch of %d: %w", len(arts), err)
 	}
 	return nil
+}
+
+// foldedTokens is the text's folded tokens joined by spaces, what the
+// shadow fields index.
+func foldedTokens(s string) string {
+	toks := textnorm.Tokenize(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, t := range toks {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.Text)
+	}
+	return b.String()
 }

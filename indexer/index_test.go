@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +37,8 @@ func testArticles() []*article.Article {
 			Title: "Mùa hoa ban", Text: "Thuỷ điện và hoà bình: du khách đổ về Điện Biên ngắm hoa ban."},
 		{ID: "a3", URL: "https://news.example/a3", SourceID: "e", Lang: "en", Published: t0.Add(2 * time.Hour),
 			Title: "Floods <script>alert(1)</script> in Dien Bien", Text: "Floods & <b>landslides</b> hit the province of Dien Bien."},
+		{ID: "a4", URL: "https://news.example/a4", SourceID: "e", Lang: "en", Published: t0.Add(-time.Hour),
+			Title: "A new road for Dien Bien's north", Text: "About 1.000 people were tested for COVID-19."},
 	}
 }
 
@@ -55,9 +58,12 @@ func TestSearchIsToneInsensitiveAndMarksSnippets(t *testing.T) {
 		{`"cha muong"`, nil},
 		{"thủy điện", []string{"a2"}}, // old tone placement in the text
 		{"hòa bình", []string{"a2"}},
-		{"dien bien", []string{"a3", "a2"}},
-		{"", []string{"a3", "a2", "a1"}},
+		{"dien bien", []string{"a3", "a2", "a4"}},
+		{"", []string{"a3", "a2", "a1", "a4"}},
 		{"nowhere", nil},
+		{"Bien's", []string{"a4"}},
+		{"1.000", []string{"a4"}},
+		{"covid-19", []string{"a4"}},
 	}
 	for _, c := range cases {
 		res, err := idx.Search(context.Background(), SearchRequest{Q: c.q})
@@ -67,6 +73,11 @@ func TestSearchIsToneInsensitiveAndMarksSnippets(t *testing.T) {
 		var got []string
 		for _, h := range res.Hits {
 			got = append(got, h.ID)
+		}
+		if c.q != "" {
+			// Relevance order among equals is Bleve's business; the set is ours.
+			slices.Sort(got)
+			c.want = slices.Sorted(slices.Values(c.want))
 		}
 		if strings.Join(got, ",") != strings.Join(c.want, ",") || res.Total != uint64(len(c.want)) {
 			t.Errorf("%q: got %v (total %d), want %v", c.q, got, res.Total, c.want)
@@ -104,8 +115,8 @@ func TestUpsertByIDKeepsOneDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, _ := idx.Count()
-	if n != 3 {
-		t.Errorf("count = %d, want 3", n)
+	if n != 4 {
+		t.Errorf("count = %d, want 4", n)
 	}
 	res, _ := idx.Search(context.Background(), SearchRequest{Q: "lu quet"})
 	if len(res.Hits) != 1 || strings.Join(res.Hits[0].Labels, ",") != "misleading" {
@@ -142,7 +153,7 @@ func TestIndexSurvivesReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer idx.Close()
-	if n, _ := idx.Count(); n != 3 {
+	if n, _ := idx.Count(); n != 4 {
 		t.Errorf("after reopen count = %d", n)
 	}
 }
@@ -171,7 +182,7 @@ func TestWriterIndexesFromBusAndDeadLettersGarbage(t *testing.T) {
 	for {
 		n, _ := idx.Count()
 		dl, _ := b.DeadLetterCount(ctx)
-		if n == 3 && dl == 1 {
+		if n == 4 && dl == 1 {
 			break
 		}
 		if time.Now().After(deadline) {

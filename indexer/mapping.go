@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
@@ -19,6 +20,12 @@ import (
 // NFC-normalised with unified tone placement before it reaches Bleve, so no
 // custom (globally registered) filter is needed.
 const textAnalyzer = "pw_text"
+
+// foldedAnalyzer splits the folded shadow fields, which hold the
+// textnorm tokens of the text joined by spaces: queries are split by the
+// same textnorm.Tokenize, so index and query always agree on what a token
+// is ("Bien's", "1.000", "COVID-19").
+const foldedAnalyzer = "pw_folded"
 
 // Field names in the index.
 const (
@@ -48,6 +55,13 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		"type":          custom.Name,
 		"tokenizer":     unicode.Name,
 		"token_filters": []string{lowercase.Name},
+	}); err != nil {
+		return nil, fmt.Errorf("define analyzer: %w", err)
+	}
+	if err := im.AddCustomAnalyzer(foldedAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     whitespace.Name,
+		"token_filters": []string{},
 	}); err != nil {
 		return nil, fmt.Errorf("define analyzer: %w", err)
 	}
@@ -81,8 +95,13 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	doc.AddFieldMappingsAt(fieldTitle, textField(true))
 	doc.AddFieldMappingsAt(fieldText, textField(true))
-	doc.AddFieldMappingsAt(fieldTitleFolded, textField(false))
-	doc.AddFieldMappingsAt(fieldTextFolded, textField(false))
+	folded := func() *mapping.FieldMapping {
+		f := textField(false)
+		f.Analyzer = foldedAnalyzer
+		return f
+	}
+	doc.AddFieldMappingsAt(fieldTitleFolded, folded())
+	doc.AddFieldMappingsAt(fieldTextFolded, folded())
 	doc.AddFieldMappingsAt(fieldByline, textField(true))
 	for _, name := range []string{fieldPublished, fieldFetched} {
 		f := mapping.NewDateTimeFieldMapping()

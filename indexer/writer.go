@@ -111,7 +111,8 @@ func (w *Writer) handle(_ context.Context, msgs []jetstream.Msg) []error {
 		w.log.Error("batch commit failed; messages will be retried", "err", err, "batch", len(arts))
 		for i := range msgs {
 			if errs[i] == nil {
-				errs[i] = err
+				// The index, not the message, failed.
+				errs[i] = bus.Transient(err)
 			}
 		}
 		return errs
