@@ -12,19 +12,24 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/notify/logger"
 	"github.com/presswatch/presswatch/alerts/notify/webhook"
+	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/classifier"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/crawler"
+	"github.com/presswatch/presswatch/crawler/extract"
+	"github.com/presswatch/presswatch/crawler/fetch"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/web"
 )
@@ -44,6 +49,7 @@ type App struct {
 	log *slog.Logger
 	reg *prometheus.Registry
 
+	lock    *os.File
 	bus     *bus.Bus
 	index   *indexer.Index
 	httpSrv *http.Server
@@ -83,13 +89,19 @@ func (a *App) Start(ctx context.Context) (err error) {
 	if err := os.MkdirAll(a.cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
+	lock, err := lockDataDir(a.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	a.lock = lock
 	b, err := bus.Open(ctx, bus.Options{
 		URL: a.cfg.NATS.URL, CredentialsFile: a.cfg.NATS.CredentialsFile,
 		StoreDir: filepath.Join(a.cfg.DataDir, "nats"), Listen: a.cfg.NATS.EmbeddedListen,
 		Name: "presswatch", Replicas: a.cfg.NATS.Replicas, MaxDeliver: a.cfg.NATS.MaxDeliver,
 		AckWait: a.cfg.NATS.AckWait.D(), DuplicateWindow: a.cfg.NATS.DuplicateWindow.D(),
 		ArticleRetention: a.cfg.NATS.ArticleRetention.D(), SeenTTL: a.cfg.Crawler.SeenTTL.D(),
-		Logger: a.log, Registerer: a.reg,
+		EvidenceRetention: a.cfg.Crawler.EvidenceRetention.D(),
+		Logger:            a.log, Registerer: a.reg,
 	})
 	if err != nil {
 		return err
@@ -117,7 +129,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 	if a.cfg.HasRole(RoleClassifier) {
 		rs, err := classifier.LoadDir(os.DirFS(a.cfg.Classifier.RulesDir), ".")
 		if err != nil {
-			return fmt.Errorf("rules: %w", err)
+			return fmt.Errorf("rules directory %s: %w", a.cfg.Classifier.RulesDir, err)
 		}
 		svc, err := classifier.NewService(b, rs, a.log, a.reg)
 		if err != nil {
@@ -147,10 +159,10 @@ func (a *App) Start(ctx context.Context) (err error) {
 		}
 		starters = append(starters, c.Run)
 	}
-	if a.cfg.HasRole(RoleWeb) {
-		if err := a.startWeb(); err != nil {
-			return err
-		}
+	// Every process serves health and metrics; only the web role adds the
+	// API.
+	if err := a.startWeb(); err != nil {
+		return err
 	}
 	for _, run := range starters {
 		a.wg.Go(func() {
@@ -186,21 +198,84 @@ func (a *App) receivers() ([]alerts.Receiver, error) {
 }
 
 func (a *App) crawler(b *bus.Bus) (*crawler.Crawler, error) {
-	sources, err := config.Sources(a.cfg)
-	if err != nil {
-		return nil, err
+	cc := a.cfg.Crawler
+	delay := cc.MinHostDelay.D()
+	if delay == 0 {
+		delay = fetch.NoDelay // in our config 0 means none, not "default"
 	}
-	guard, err := crawler.NewAddressGuard(a.cfg.Crawler.AllowPrivateHosts)
-	if err != nil {
-		return nil, err
-	}
-	f := crawler.NewFetcher(crawler.FetcherOptions{
-		UserAgent: a.cfg.Crawler.UserAgent, Timeout: a.cfg.Crawler.FetchTimeout.D(),
-		MaxBody: a.cfg.Crawler.MaxBodyBytes.Int64(), Guard: guard,
+	f, err := fetch.New(fetch.Options{
+		UserAgent: cc.UserAgent, Timeout: cc.FetchTimeout.D(), MaxBody: cc.MaxBodyBytes.Int64(),
+		AllowPrivate: cc.AllowPrivateHosts, PerHostConcurrency: cc.PerHostConcurrency,
+		MinHostDelay: delay, GlobalConcurrency: 2 * cc.Concurrency, Logger: a.log,
 	})
+	if err != nil {
+		return nil, fmt.Errorf("crawler: %w", err)
+	}
+	x, err := extract.New(extract.Options{Languages: cc.Languages})
+	if err != nil {
+		return nil, fmt.Errorf("crawler: %w", err)
+	}
 	return crawler.New(b, crawler.Options{
-		Sources: sources, Concurrency: a.cfg.Crawler.Concurrency, Fetcher: f, Logger: a.log, Registerer: a.reg,
+		Sources:       func() ([]config.Source, error) { return config.Sources(a.cfg) },
+		SourcesReload: cc.SourcesReload.D(),
+		Concurrency:   cc.Concurrency,
+		PauseAfter:    cc.PauseAfter,
+		MaxItemAge:    cc.MaxItemAge.D(),
+		RecheckEvery:  cc.RecheckEvery.D(),
+		RecheckFor:    cc.RecheckFor.D(),
+		Fetcher:       f,
+		Extractor:     x,
+		Logger:        a.log,
+		Registerer:    a.reg,
 	})
+}
+
+// sourceBoard serves the sources API from the configuration and the
+// shared health bucket, so any web process can answer.
+type sourceBoard struct {
+	cfg config.Config
+	kv  jetstream.KeyValue
+}
+
+func (s sourceBoard) Sources(ctx context.Context) (any, error) {
+	srcs, err := config.Sources(s.cfg)
+	if err != nil {
+		return nil, err
+	}
+	health, err := crawler.ListHealth(ctx, s.kv)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]crawler.Status, 0, len(srcs))
+	for _, src := range srcs {
+		out = append(out, crawler.StatusOf(src, health[src.ID]))
+	}
+	return out, nil
+}
+
+func (s sourceBoard) Resume(ctx context.Context, id string) error {
+	srcs, err := config.Sources(s.cfg)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(srcs, func(src config.Source) bool { return src.ID == id }) {
+		return web.ErrNotFound
+	}
+	err = crawler.ResumeSource(ctx, s.kv, id)
+	if errors.Is(err, crawler.ErrUnknownSource) {
+		return nil // never polled: nothing to resume
+	}
+	return err
+}
+
+// linkSubmitter queues officers' links on the bus for any crawler.
+type linkSubmitter struct{ b *bus.Bus }
+
+func (l linkSubmitter) Submit(ctx context.Context, rawURL, by string) (string, error) {
+	if _, _, err := article.IDFromURL(rawURL); err != nil {
+		return "", web.BadInput(err)
+	}
+	return crawler.Submit(ctx, l.b, rawURL, by, time.Now())
 }
 
 func (a *App) startWeb() error {
@@ -213,7 +288,10 @@ func (a *App) startWeb() error {
 		tokens = append(tokens, web.Token{Name: t.Name, Role: role, Value: t.Token.Reveal()})
 	}
 	o := web.Options{
+		API:           a.cfg.HasRole(RoleWeb),
 		Alerts:        kvAlerts{b: a.bus},
+		Sources:       sourceBoard{cfg: a.cfg, kv: a.bus.KV(bus.BucketSourceHealth)},
+		Submit:        linkSubmitter{b: a.bus},
 		Ready:         a.ready,
 		Gatherer:      a.reg,
 		Registerer:    a.reg,
@@ -302,6 +380,10 @@ func (a *App) closeResources() error {
 	}
 	if a.ln != nil && a.httpSrv == nil {
 		errs = append(errs, a.ln.Close())
+	}
+	if a.lock != nil {
+		errs = append(errs, a.lock.Close())
+		a.lock = nil
 	}
 	return errors.Join(errs...)
 }

@@ -111,6 +111,8 @@ nats:
   ack_wait: 10s
 crawler:
   concurrency: 4
+  per_host_concurrency: 4
+  min_host_delay: 0s
   allow_private_hosts: [127.0.0.1]
   sources:
     - id: demo
@@ -120,6 +122,13 @@ crawler:
       tier: local
       lang: vi
       interval: 200ms
+    - id: broken
+      name: A feed that is not one
+      kind: feed
+      url: %[2]s/robots.txt
+      interval: 200ms
+      min_interval: 100ms
+      max_interval: 300ms
 classifier:
   rules_dir: %s
 indexer:
@@ -300,6 +309,31 @@ func TestPipelineEndToEndInProcess(t *testing.T) {
 	if h.ID == "" || h.URL == "" || !strings.Contains(strings.ToLower(h.Title), "lũ quét") || h.Source != "demo" || h.Lang != "vi" ||
 		h.Published.IsZero() || len(h.Labels) == 0 || !strings.Contains(h.Snippet, "<mark>") {
 		t.Errorf("first hit = %+v", h)
+	}
+	// The broken source shows its reason while the healthy one flows.
+	var srcs struct {
+		Sources []struct {
+			ID                  string    `json:"id"`
+			LastError           string    `json:"last_error"`
+			LastSuccess         time.Time `json:"last_success"`
+			ConsecutiveFailures int       `json:"consecutive_failures"`
+			NewPerDay           float64   `json:"new_per_day"`
+		} `json:"sources"`
+	}
+	if code := getJSON(t, base+"/api/v1/sources", &srcs); code != http.StatusOK || len(srcs.Sources) != 2 {
+		t.Fatalf("sources: %d %+v", code, srcs)
+	}
+	for _, src := range srcs.Sources {
+		switch src.ID {
+		case "demo":
+			if src.LastError != "" || src.LastSuccess.IsZero() || src.NewPerDay < limit {
+				t.Errorf("demo source: %+v", src)
+			}
+		case "broken":
+			if !strings.Contains(src.LastError, "robots.txt") || src.ConsecutiveFailures == 0 {
+				t.Errorf("broken source: %+v", src)
+			}
+		}
 	}
 	// Unauthenticated API calls are refused; health and metrics are open.
 	resp, err := http.Get(base + "/api/v1/search?q=x")

@@ -85,6 +85,10 @@ type Article struct {
 	// Partial is set when the page could not be fetched and the feed's own
 	// content stands in for the text.
 	Partial bool `json:"partial,omitempty"`
+	// Evidence names the raw HTML snapshot in the evidence store.
+	Evidence string `json:"evidence,omitempty"`
+	// Image is the article's lead image URL.
+	Image string `json:"image,omitempty"`
 
 	// Filled by the classifier.
 	Labels         []string  `json:"labels,omitempty"`
@@ -98,3 +102,24 @@ type Article struct {
 
 // Flagged reports whether any rule matched the article.
 func (a *Article) Flagged() bool { return len(a.Matches) > 0 }
+
+// Revision records that a published article changed after it was fetched:
+// the payload of article.revision. Both snapshots stay in the evidence
+// store.
+type Revision struct {
+	ArticleID   string    `json:"article_id"`
+	URL         string    `json:"url"`
+	Kind        string    `json:"kind"` // edited or removed
+	Detected    time.Time `json:"detected"`
+	Status      int       `json:"status,omitempty"` // HTTP status of a removal
+	OldHash     string    `json:"old_hash,omitempty"`
+	NewHash     string    `json:"new_hash,omitempty"`
+	OldEvidence string    `json:"old_evidence,omitempty"`
+	NewEvidence string    `json:"new_evidence,omitempty"`
+}
+
+// Revision kinds.
+const (
+	RevisionEdited  = "edited"
+	RevisionRemoved = "removed"
+)

@@ -2,164 +2,372 @@ package crawler
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/bus/bustest"
 	"github.com/presswatch/presswatch/config"
+	"github.com/presswatch/presswatch/crawler/extract"
+	"github.com/presswatch/presswatch/crawler/fetch"
 	"github.com/presswatch/presswatch/demosite"
 )
 
-func TestAddressGuard(t *testing.T) {
-	g, err := NewAddressGuard(nil)
+// harness runs a crawler on a real embedded bus against local servers.
+type harness struct {
+	t       *testing.T
+	b       *bus.Bus
+	c       *Crawler
+	reg     *prometheus.Registry
+	mu      sync.Mutex
+	sources []config.Source
+}
+
+func newHarness(t *testing.T, sources []config.Source, tweak func(*Options)) *harness {
+	t.Helper()
+	h := &harness{t: t, b: bustest.Start(t), reg: prometheus.NewRegistry(), sources: sources}
+	f, err := fetch.New(fetch.Options{UserAgent: "presswatch-test (+https://example.org)", Timeout: 10 * time.Second,
+		MaxBody: 4 << 20, AllowPrivate: []string{"127.0.0.1"}, PerHostConcurrency: 4, MinHostDelay: fetch.NoDelay})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ip := range []string{"127.0.0.1", "10.1.2.3", "192.168.0.1", "172.16.5.5", "169.254.169.254", "::1", "fd00::1", "0.0.0.0", "100.64.0.1", "::ffff:127.0.0.1"} {
-		if g.Check(netip.MustParseAddr(ip)) == nil {
-			t.Errorf("%s allowed by default", ip)
-		}
-	}
-	for _, ip := range []string{"8.8.8.8", "2001:4860:4860::8888", "203.113.131.1"} {
-		if err := g.Check(netip.MustParseAddr(ip)); err != nil {
-			t.Errorf("%s refused: %v", ip, err)
-		}
-	}
-	g, err = NewAddressGuard([]string{"localhost", "10.0.0.0/8"})
+	x, err := extract.New(extract.Options{Languages: []string{"vi", "en", "fr"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ip := range []string{"127.0.0.1", "10.9.9.9", "::1"} {
-		if err := g.Check(netip.MustParseAddr(ip)); err != nil {
-			t.Errorf("%s refused despite allow list: %v", ip, err)
-		}
-	}
-	if g.Check(netip.MustParseAddr("192.168.1.1")) == nil {
-		t.Error("192.168.1.1 allowed although not listed")
-	}
-	if _, err := NewAddressGuard([]string{"intranet.local"}); err == nil || !strings.Contains(err.Error(), "intranet.local") {
-		t.Errorf("bad allow entry: %v", err)
-	}
-}
-
-func TestFetcherRefusesLoopbackUnlessAllowed(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "<rss/>") }))
-	defer srv.Close()
-	deny, _ := NewAddressGuard(nil)
-	f := NewFetcher(FetcherOptions{UserAgent: "t", Timeout: 5 * time.Second, MaxBody: 1 << 20, Guard: deny})
-	if _, err := f.FetchFeed(context.Background(), srv.URL, "", ""); err == nil || !strings.Contains(err.Error(), "non-public address") {
-		t.Errorf("loopback fetch: %v", err)
-	}
-	if _, err := f.FetchPage(context.Background(), srv.URL+"/page"); err == nil {
-		t.Error("loopback page fetch allowed")
-	}
-	allow, _ := NewAddressGuard([]string{"127.0.0.1"})
-	f = NewFetcher(FetcherOptions{UserAgent: "t", Timeout: 5 * time.Second, MaxBody: 1 << 20, Guard: allow})
-	if _, err := f.FetchFeed(context.Background(), srv.URL, "", ""); err != nil {
-		t.Errorf("allowed fetch: %v", err)
-	}
-}
-
-func TestFetchFeedBoundsBodyAndHonoursNotModified(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("If-None-Match") == `"v1"` {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-		w.Header().Set("ETag", `"v1"`)
-		if r.URL.Path == "/big" {
-			io.WriteString(w, strings.Repeat("x", 4096))
-			return
-		}
-		io.WriteString(w, "<rss/>")
-	}))
-	defer srv.Close()
-	allow, _ := NewAddressGuard([]string{"localhost"})
-	f := NewFetcher(FetcherOptions{UserAgent: "t", Timeout: 5 * time.Second, MaxBody: 1024, Guard: allow})
-	if _, err := f.FetchFeed(context.Background(), srv.URL+"/big", "", ""); err == nil || !strings.Contains(err.Error(), "larger than 1024") {
-		t.Errorf("oversized feed: %v", err)
-	}
-	r, err := f.FetchFeed(context.Background(), srv.URL, "", "")
-	if err != nil || r.etag != `"v1"` {
-		t.Fatalf("first fetch: %+v %v", r, err)
-	}
-	r, err = f.FetchFeed(context.Background(), srv.URL, r.etag, "")
-	if err != nil || !r.notModified {
-		t.Errorf("conditional fetch: %+v %v", r, err)
-	}
-}
-
-// A broken source must not stop the healthy one.
-func TestBrokenSourceDoesNotBlockOthers(t *testing.T) {
-	site := demosite.New(demosite.Options{Initial: 5, Limit: 5})
-	good := httptest.NewServer(site.Handler())
-	defer good.Close()
-	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "<?xml version='1.0'?><rss><channel><item><title>unterminated")
-	}))
-	defer bad.Close()
-	b := bustest.Start(t)
-	allow, _ := NewAddressGuard([]string{"127.0.0.1"})
-	reg := prometheus.NewRegistry()
-	c, err := New(b, Options{
-		Sources: []config.Source{
-			{ID: "bad", Kind: "feed", URL: bad.URL + "/rss.xml", Interval: config.Duration(time.Hour)},
-			{ID: "good", Kind: "feed", URL: good.URL + "/rss.xml", Interval: config.Duration(time.Hour)},
+	o := Options{
+		Sources: func() ([]config.Source, error) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			return h.sources, nil
 		},
-		Concurrency: 2,
-		Fetcher:     NewFetcher(FetcherOptions{UserAgent: "t", Timeout: 5 * time.Second, MaxBody: 1 << 20, Guard: allow}),
-		Logger:      slog.New(slog.DiscardHandler),
-		Registerer:  reg,
-	})
+		SourcesReload: 100 * time.Millisecond,
+		Concurrency:   4, PauseAfter: 3, Fetcher: f, Extractor: x,
+		Logger: testLogger(), Registerer: h.reg,
+	}
+	if tweak != nil {
+		tweak(&o)
+	}
+	c, err := New(h.b, o)
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.c = c
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = c.Run(ctx); close(done) }()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		s, err := b.JetStream().Stream(context.Background(), bus.StreamFetched)
+	t.Cleanup(func() { cancel(); <-done })
+	return h
+}
+
+// published returns the articles on article.fetched, and how often each ID
+// was published.
+func (h *harness) published() (map[string]*article.Article, map[string]int) {
+	h.t.Helper()
+	ctx := context.Background()
+	s, err := h.b.JetStream().Stream(ctx, bus.StreamFetched)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	arts, counts := map[string]*article.Article{}, map[string]int{}
+	for seq := info.State.FirstSeq; seq > 0 && seq <= info.State.LastSeq; seq++ {
+		m, err := s.GetMsg(ctx, seq)
 		if err != nil {
-			t.Fatal(err)
+			continue
 		}
-		info, _ := s.Info(context.Background())
-		if info.State.Msgs == 5 {
-			break
+		var a article.Article
+		if err := json.Unmarshal(m.Data, &a); err != nil {
+			h.t.Fatalf("bad article on the stream: %v", err)
 		}
+		arts[a.ID] = &a
+		counts[a.ID]++
+	}
+	return arts, counts
+}
+
+func (h *harness) waitFor(what string, d time.Duration, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("published %d of 5", info.State.Msgs)
+			h.t.Fatalf("timed out after %v waiting for %s", d, what)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	cancel()
-	<-done
-	mfs, _ := reg.Gather()
-	var badErrors float64
-	for _, mf := range mfs {
-		if mf.GetName() != "presswatch_crawler_feed_polls_total" {
+}
+
+func siteServer(t *testing.T, n int) (*demosite.Site, *httptest.Server) {
+	t.Helper()
+	site := demosite.New(demosite.Options{Initial: n, Limit: n})
+	srv := httptest.NewServer(site.Handler())
+	t.Cleanup(srv.Close)
+	return site, srv
+}
+
+func idsOf(t *testing.T, base string, items []demosite.Item) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, it := range items {
+		id, _, err := article.IDFromURL(base + it.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[id] = it.Title
+	}
+	return out
+}
+
+// TestEveryKindYieldsItsArticlesOnce points one source of each kind at a
+// local site and checks that every expected article is published exactly
+// once.
+func TestEveryKindYieldsItsArticlesOnce(t *testing.T) {
+	feedSite, feedSrv := siteServer(t, 4)
+	smSite, smSrv := siteServer(t, 4)
+	webSite, webSrv := siteServer(t, 4)
+	searchSite, searchSrv := siteServer(t, 3)
+	// The search endpoint answers with the site's feed for any query, so
+	// both queries list the same items: they must still be fetched once.
+	searchMux := http.NewServeMux()
+	searchMux.HandleFunc("/search", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("q") == "" {
+			http.Error(w, "no query", http.StatusBadRequest)
+			return
+		}
+		r2 := r.Clone(r.Context())
+		r2.URL.Path, r2.URL.RawQuery = "/rss.xml", ""
+		searchSite.Handler().ServeHTTP(w, r2)
+	})
+	searchMux.Handle("/", searchSite.Handler())
+	searchSrv.Config.Handler = searchMux
+
+	yt, err := os.ReadFile("../../shared/testdata/feeds/rss-parser/atom-feed-youtube.xml")
+	if err != nil {
+		t.Skipf("shared test data absent: %v", err)
+	}
+	tg, err := os.ReadFile("testdata/telegram-channel.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := http.NewServeMux()
+	other.HandleFunc("/feeds/videos.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/atom+xml")
+		w.Write(yt)
+	})
+	other.HandleFunc("/s/tinnhanhdienbien", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(tg)
+	})
+	otherSrv := httptest.NewServer(other)
+	t.Cleanup(otherSrv.Close)
+
+	// The sources come from a sources.yaml, as an operator writes them.
+	yaml := fmt.Sprintf(`sources:
+  - {id: feed, kind: feed, url: "%s/rss.xml", interval: 1h}
+  - {id: sitemap, kind: sitemap, url: "%s/sitemap-news.xml", interval: 1h}
+  - id: site
+    kind: site
+    url: "%s/"
+    depth: 1
+    article_pattern: '/tin/[^/]+\.html$'
+    interval: 1h
+  - id: search
+    kind: search
+    url: "%s/search?q={query}"
+    queries: ["Điện Biên", "Mường Chà"]
+    interval: 1h
+  - {id: youtube, kind: youtube, url: "%s/feeds/videos.xml", interval: 1h}
+  - {id: telegram, kind: telegram, url: "%s/s/tinnhanhdienbien", interval: 1h}
+`, feedSrv.URL, smSrv.URL, webSrv.URL, searchSrv.URL, otherSrv.URL, otherSrv.URL)
+	file := filepath.Join(t.TempDir(), "sources.yaml")
+	if err := os.WriteFile(file, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.Crawler.SourcesFile = file
+	sources, err := config.Sources(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, sources, nil)
+
+	want := map[string]string{}
+	for id, title := range idsOf(t, feedSrv.URL, feedSite.Published()) {
+		want[id] = "feed: " + title
+	}
+	for id, title := range idsOf(t, smSrv.URL, smSite.Published()) {
+		want[id] = "sitemap: " + title
+	}
+	for id, title := range idsOf(t, webSrv.URL, webSite.Published()) {
+		want[id] = "site: " + title
+	}
+	for id, title := range idsOf(t, searchSrv.URL, searchSite.Published()) {
+		want[id] = "search: " + title
+	}
+	ytEntries := strings.Count(string(yt), "<entry>")
+	// Three of the four Telegram posts have text; the photo-only one is no
+	// article.
+	wantCount := len(want) + ytEntries + 3
+
+	h.waitFor(fmt.Sprintf("%d articles", wantCount), 60*time.Second, func() bool {
+		arts, _ := h.published()
+		return len(arts) >= wantCount
+	})
+	time.Sleep(300 * time.Millisecond)
+	arts, counts := h.published()
+	for id, what := range want {
+		a, ok := arts[id]
+		if !ok {
+			t.Errorf("missing %s", what)
 			continue
 		}
-		for _, m := range mf.GetMetric() {
-			labels := map[string]string{}
-			for _, l := range m.GetLabel() {
-				labels[l.GetName()] = l.GetValue()
+		if a.Text == "" || a.Title == "" || a.Partial {
+			t.Errorf("%s: title %q, %d bytes of text, partial %v", what, a.Title, len(a.Text), a.Partial)
+		}
+	}
+	for id, n := range counts {
+		if n != 1 {
+			t.Errorf("article %s (%s) published %d times", id, arts[id].URL, n)
+		}
+	}
+	if len(arts) != wantCount {
+		t.Errorf("published %d articles, want %d", len(arts), wantCount)
+	}
+	bySource := map[string]int{}
+	for _, a := range arts {
+		bySource[a.SourceID]++
+	}
+	if bySource["youtube"] != ytEntries || bySource["telegram"] != 3 {
+		t.Errorf("by source: %v (want %d youtube, 3 telegram)", bySource, ytEntries)
+	}
+	for _, a := range arts {
+		switch a.SourceID {
+		case "telegram":
+			if !strings.HasPrefix(a.URL, otherSrv.URL+"/tinnhanhdienbien/") || a.Published.IsZero() {
+				t.Errorf("telegram article: url %s published %v", a.URL, a.Published)
 			}
-			if labels["source"] == "bad" && labels["result"] == "error" {
-				badErrors = m.GetCounter().GetValue()
+			if strings.Contains(a.Text, "Mường Chà") && !strings.Contains(a.Text, "\n") {
+				t.Errorf("telegram line breaks lost: %q", a.Text)
+			}
+		case "youtube":
+			if a.Text == "" || a.Evidence != "" {
+				t.Errorf("youtube article %s: text %q evidence %q", a.URL, a.Text, a.Evidence)
+			}
+		default:
+			if a.Evidence == "" {
+				t.Errorf("%s article %s has no evidence", a.SourceID, a.URL)
 			}
 		}
 	}
-	if badErrors != 1 {
-		t.Errorf("bad source poll errors = %v, want 1", badErrors)
+	// Evidence is the raw page, retrievable by name.
+	for _, a := range arts {
+		if a.Evidence == "" {
+			continue
+		}
+		raw, err := h.b.Objects(bus.ObjectEvidence).GetBytes(context.Background(), a.Evidence)
+		if err != nil || !strings.Contains(string(raw), "<html") {
+			t.Errorf("evidence %s of %s: %v (%d bytes)", a.Evidence, a.URL, err, len(raw))
+		}
+		break
 	}
+}
+
+func TestBrokenSourceIsPausedWhileOthersFlow(t *testing.T) {
+	site, good := siteServer(t, 3)
+	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "<?xml version='1.0'?><rss><channel><item><title>unterminated")
+	}))
+	t.Cleanup(bad.Close)
+	sources := []config.Source{
+		{ID: "bad", Kind: "feed", URL: bad.URL + "/rss.xml", Interval: config.Duration(time.Second), MinInterval: config.Duration(100 * time.Millisecond), MaxInterval: config.Duration(200 * time.Millisecond)},
+		{ID: "good", Kind: "feed", URL: good.URL + "/rss.xml", Interval: config.Duration(time.Hour)},
+	}
+	h := newHarness(t, sources, nil)
+	h.waitFor("good articles", 30*time.Second, func() bool { arts, _ := h.published(); return len(arts) == len(site.Published()) })
+	ctx := context.Background()
+	h.waitFor("bad source paused", 30*time.Second, func() bool {
+		hs, err := ListHealth(ctx, h.b.KV(bus.BucketSourceHealth))
+		return err == nil && hs["bad"] != nil && hs["bad"].Paused
+	})
+	hs, _ := ListHealth(ctx, h.b.KV(bus.BucketSourceHealth))
+	b := hs["bad"]
+	if b.ConsecutiveFailures < 3 || !strings.Contains(b.LastError, "parse") || !strings.Contains(b.PausedReason, "3 consecutive failures") {
+		t.Errorf("bad source health = %+v", b)
+	}
+	if g := hs["good"]; g == nil || g.Paused || g.LastSuccess.IsZero() || g.LastError != "" {
+		t.Errorf("good source health = %+v", g)
+	}
+	st := StatusOf(sources[0], b)
+	if !st.Paused || st.LastError == "" {
+		t.Errorf("status = %+v", st)
+	}
+	// An admin resumes it; it fails again but is polled first.
+	if err := ResumeSource(ctx, h.b.KV(bus.BucketSourceHealth), "bad"); err != nil {
+		t.Fatal(err)
+	}
+	hs, _ = ListHealth(ctx, h.b.KV(bus.BucketSourceHealth))
+	if hs["bad"].Paused || hs["bad"].ConsecutiveFailures != 0 {
+		t.Errorf("after resume: %+v", hs["bad"])
+	}
+	if err := ResumeSource(ctx, h.b.KV(bus.BucketSourceHealth), "nope"); err == nil {
+		t.Error("resuming an unknown source succeeded")
+	}
+}
+
+func TestSourcesReloadAddsASource(t *testing.T) {
+	site, srv := siteServer(t, 2)
+	h := newHarness(t, nil, nil)
+	time.Sleep(200 * time.Millisecond)
+	h.mu.Lock()
+	h.sources = []config.Source{{ID: "late", Kind: "feed", URL: srv.URL + "/rss.xml", Interval: config.Duration(time.Hour)}}
+	h.mu.Unlock()
+	h.waitFor("articles of the added source", 30*time.Second, func() bool { arts, _ := h.published(); return len(arts) == len(site.Published()) })
+}
+
+func TestSubmittedLinkIsFetchedOnce(t *testing.T) {
+	site, srv := siteServer(t, 2)
+	h := newHarness(t, nil, nil)
+	link := srv.URL + site.Published()[1].Path + "?utm_source=zalo"
+	ctx := context.Background()
+	id1, err := Submit(ctx, h.b, link, "officer", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	id2, err := Submit(ctx, h.b, srv.URL+site.Published()[1].Path, "officer", time.Now())
+	if err != nil || id1 != id2 {
+		t.Fatalf("ids %s %s, err %v", id1, id2, err)
+	}
+	h.waitFor("submitted article", 30*time.Second, func() bool { arts, _ := h.published(); return arts[id1] != nil })
+	time.Sleep(300 * time.Millisecond)
+	arts, counts := h.published()
+	if counts[id1] != 1 || arts[id1].SourceID != manualSource || arts[id1].Title == "" {
+		t.Errorf("submitted article: %d times, %+v", counts[id1], arts[id1])
+	}
+	if _, err := Submit(ctx, h.b, "javascript:alert(1)", "officer", time.Now()); err == nil {
+		t.Error("a javascript: link was accepted")
+	}
+}
+
+// testLogger is silent unless PRESSWATCH_TEST_DEBUG is set.
+func testLogger() *slog.Logger {
+	if os.Getenv("PRESSWATCH_TEST_DEBUG") == "" {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }

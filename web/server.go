@@ -33,6 +33,29 @@ type AlertLister interface {
 	List(ctx context.Context, o alerts.ListOptions) ([]*alerts.Alert, error)
 }
 
+// SourceBoard shows sources with their health and resumes paused ones.
+type SourceBoard interface {
+	Sources(ctx context.Context) (any, error)
+	Resume(ctx context.Context, id string) error
+}
+
+// LinkSubmitter queues a link an officer submits and returns its article ID.
+type LinkSubmitter interface {
+	Submit(ctx context.Context, rawURL, submittedBy string) (id string, err error)
+}
+
+// inputError marks an error in what the caller sent (HTTP 400).
+type inputError struct{ err error }
+
+func (e *inputError) Error() string { return e.err.Error() }
+func (e *inputError) Unwrap() error { return e.err }
+
+// BadInput marks err as the caller's mistake, answered with HTTP 400.
+func BadInput(err error) error { return &inputError{err} }
+
+// ErrNotFound marks a missing resource (HTTP 404).
+var ErrNotFound = errors.New("not found")
+
 // Role orders what a caller may do.
 type Role int
 
@@ -66,8 +89,13 @@ type Token struct {
 
 // Options configure the server.
 type Options struct {
+	// API enables /api/v1/ (the web role); health and metrics are always
+	// served.
+	API           bool
 	Search        Searcher // nil when this process cannot search
 	Alerts        AlertLister
+	Sources       SourceBoard   // nil: no source endpoints
+	Submit        LinkSubmitter // nil: no manual submission
 	Ready         func(ctx context.Context) error
 	Gatherer      prometheus.Gatherer
 	Registerer    prometheus.Registerer
@@ -120,8 +148,14 @@ func New(o Options) (*Server, error) {
 	}
 	metrics := promhttp.HandlerFor(o.Gatherer, promhttp.HandlerOpts{})
 	s.route("GET /metrics", metricsRole, metrics.ServeHTTP)
+	if !o.API {
+		return s, nil
+	}
 	s.route("GET /api/v1/search", RoleViewer, s.search)
 	s.route("GET /api/v1/alerts", RoleViewer, s.listAlerts)
+	s.route("GET /api/v1/sources", RoleViewer, s.listSources)
+	s.route("POST /api/v1/sources/{id}/resume", RoleAdmin, s.resumeSource)
+	s.route("POST /api/v1/articles", RoleOfficer, s.submitArticle)
 	s.route("/api/", RoleViewer, func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
@@ -164,9 +198,9 @@ func (s *Server) route(pattern string, need Role, h http.HandlerFunc) {
 			s.requests.WithLabelValues(name, strconv.Itoa(sw.code)).Inc()
 			s.latency.WithLabelValues(name).Observe(time.Since(start).Seconds())
 		}()
+		tok, authed := s.authenticate(r)
 		if need > RoleNone {
-			tok, ok := s.authenticate(r)
-			if !ok {
+			if !authed {
 				sw.Header().Set("WWW-Authenticate", `Bearer realm="presswatch"`)
 				writeError(sw, http.StatusUnauthorized, "authentication required: send Authorization: Bearer <token>")
 				return
@@ -176,8 +210,19 @@ func (s *Server) route(pattern string, need Role, h http.HandlerFunc) {
 				return
 			}
 		}
+		if authed {
+			r = r.WithContext(context.WithValue(r.Context(), callerKey{}, tok.Name))
+		}
 		h(sw, r)
 	})
+}
+
+type callerKey struct{}
+
+// caller names who made the request, for audit fields.
+func caller(r *http.Request) string {
+	name, _ := r.Context().Value(callerKey{}).(string)
+	return name
 }
 
 func (s *Server) authenticate(r *http.Request) (Token, bool) {
@@ -284,4 +329,72 @@ func intParam(s string, def, lo, hi int) (int, error) {
 		return 0, fmt.Errorf("%d is outside %d..%d", n, lo, hi)
 	}
 	return n, nil
+}
+
+func (s *Server) listSources(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Sources == nil {
+		writeError(w, http.StatusServiceUnavailable, "sources are not available in this process")
+		return
+	}
+	list, err := s.opts.Sources.Sources(r.Context())
+	if err != nil {
+		s.log.Error("list sources failed", "err", err)
+		writeError(w, http.StatusInternalServerError, "listing sources failed")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sources": list})
+}
+
+func (s *Server) resumeSource(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Sources == nil {
+		writeError(w, http.StatusServiceUnavailable, "sources are not available in this process")
+		return
+	}
+	id := r.PathValue("id")
+	err := s.opts.Sources.Resume(r.Context(), id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no source %q", id))
+	case err != nil:
+		s.log.Error("resume source failed", "source", id, "err", err)
+		writeError(w, http.StatusInternalServerError, "resuming the source failed")
+	default:
+		s.log.Info("source resumed", "source", id, "by", caller(r))
+		writeJSON(w, http.StatusOK, map[string]string{"id": id, "status": "resumed"})
+	}
+}
+
+// maxBody bounds JSON request bodies.
+const maxBody = 64 << 10
+
+func (s *Server) submitArticle(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Submit == nil {
+		writeError(w, http.StatusServiceUnavailable, "manual submission is not available in this process")
+		return
+	}
+	var body struct {
+		URL string `json:"url"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil {
+		writeError(w, http.StatusBadRequest, "body: "+err.Error()+` (want {"url": "https://…"})`)
+		return
+	}
+	if body.URL == "" {
+		writeError(w, http.StatusBadRequest, `body: "url" is required`)
+		return
+	}
+	id, err := s.opts.Submit.Submit(r.Context(), body.URL, caller(r))
+	if err != nil {
+		var bad *inputError
+		if errors.As(err, &bad) {
+			writeError(w, http.StatusBadRequest, "url: "+err.Error())
+			return
+		}
+		s.log.Error("submit link failed", "err", err)
+		writeError(w, http.StatusInternalServerError, "queueing the link failed")
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]string{"id": id, "url": body.URL, "status": "queued"})
 }

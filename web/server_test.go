@@ -31,7 +31,7 @@ func (noAlerts) List(context.Context, alerts.ListOptions) ([]*alerts.Alert, erro
 func newTestServer(t *testing.T, metricsPublic bool) *httptest.Server {
 	t.Helper()
 	reg := prometheus.NewRegistry()
-	s, err := New(Options{Search: fakeSearch{}, Alerts: noAlerts{}, Gatherer: reg, Registerer: reg, MetricsPublic: metricsPublic,
+	s, err := New(Options{API: true, Search: fakeSearch{}, Alerts: noAlerts{}, Gatherer: reg, Registerer: reg, MetricsPublic: metricsPublic,
 		Tokens: []Token{{Name: "v", Role: RoleViewer, Value: "viewer-token-0123456789"}}, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
@@ -84,5 +84,81 @@ func TestAuthAndStatusCodes(t *testing.T) {
 	}
 	if got := status(t, newTestServer(t, true).URL+"/metrics", ""); got != 200 {
 		t.Errorf("public metrics = %d", got)
+	}
+}
+
+type fakeBoard struct{ resumed []string }
+
+func (f *fakeBoard) Sources(context.Context) (any, error) {
+	return []map[string]string{{"id": "a", "last_error": "HTTP 500"}}, nil
+}
+
+func (f *fakeBoard) Resume(_ context.Context, id string) error {
+	if id != "a" {
+		return ErrNotFound
+	}
+	f.resumed = append(f.resumed, id)
+	return nil
+}
+
+type fakeSubmit struct{ by []string }
+
+func (f *fakeSubmit) Submit(_ context.Context, u, by string) (string, error) {
+	if !strings.HasPrefix(u, "http") {
+		return "", BadInput(fmt.Errorf("not an http(s) URL"))
+	}
+	f.by = append(f.by, by)
+	return "0123456789abcdef0123456789abcdef", nil
+}
+
+func TestSourcesAndSubmitRoles(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	board, sub := &fakeBoard{}, &fakeSubmit{}
+	s, err := New(Options{API: true, Sources: board, Submit: sub, Alerts: noAlerts{}, Gatherer: reg, Registerer: reg,
+		Tokens: []Token{
+			{Name: "v", Role: RoleViewer, Value: "viewer-token-0123456789"},
+			{Name: "o", Role: RoleOfficer, Value: "officer-token-0123456789"},
+			{Name: "a", Role: RoleAdmin, Value: "admin-token-0123456789"},
+		}, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	do := func(method, path, token, body string) int {
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	cases := []struct {
+		method, path, token, body string
+		want                      int
+	}{
+		{"GET", "/api/v1/sources", "viewer-token-0123456789", "", 200},
+		{"GET", "/api/v1/sources", "", "", 401},
+		{"POST", "/api/v1/sources/a/resume", "officer-token-0123456789", "", 403},
+		{"POST", "/api/v1/sources/a/resume", "admin-token-0123456789", "", 200},
+		{"POST", "/api/v1/sources/zz/resume", "admin-token-0123456789", "", 404},
+		{"POST", "/api/v1/articles", "viewer-token-0123456789", `{"url":"https://x.example/a"}`, 403},
+		{"POST", "/api/v1/articles", "officer-token-0123456789", `{"url":"https://x.example/a"}`, 202},
+		{"POST", "/api/v1/articles", "officer-token-0123456789", `{"url":"ftp://x"}`, 400},
+		{"POST", "/api/v1/articles", "officer-token-0123456789", `{"link":"https://x.example/a"}`, 400},
+		{"POST", "/api/v1/articles", "officer-token-0123456789", `not json`, 400},
+		{"POST", "/api/v1/articles", "officer-token-0123456789", `{"url":"` + strings.Repeat("a", 70000) + `"}`, 400},
+	}
+	for _, c := range cases {
+		if got := do(c.method, c.path, c.token, c.body); got != c.want {
+			t.Errorf("%s %s as %q: %d, want %d", c.method, c.path, c.token, got, c.want)
+		}
+	}
+	if len(board.resumed) != 1 || len(sub.by) != 1 || sub.by[0] != "o" {
+		t.Errorf("resumed %v, submitted by %v", board.resumed, sub.by)
 	}
 }

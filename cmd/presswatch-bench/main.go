@@ -84,6 +84,11 @@ func run() error {
 	rules, _ := filepath.Abs("examples/rules")
 	cfg.Classifier.RulesDir = rules
 	cfg.Crawler.Concurrency = *conc
+	// Every local feed and page is on 127.0.0.1, one "host" to the
+	// politeness rules: let the crawler use it at full speed.
+	cfg.Crawler.PerHostConcurrency = *conc
+	cfg.Crawler.MinHostDelay = 0
+	cfg.Crawler.MaxItemAge = config.Duration(100 * 365 * 24 * time.Hour)
 	cfg.Crawler.AllowPrivateHosts = []string{"127.0.0.1"}
 	for i := range *feeds {
 		cfg.Crawler.Sources = append(cfg.Crawler.Sources, config.Source{

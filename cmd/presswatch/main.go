@@ -24,6 +24,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the pipeline (all roles by default)", runServe},
 		{"demo", "run everything on embedded defaults with a simulated news site", runDemo},
+		{"extract", "print what the extractor makes of one page (file, URL or standard input)", runExtract},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -1,0 +1,164 @@
+package crawler
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Health is what the office needs to know about a source: is it working,
+// how much it brings, and whether its pages still extract well. It lives in
+// NATS KV so every crawler process and the API see the same record, and it
+// doubles as the source's schedule: crawler processes claim a poll by
+// advancing NextPoll with compare-and-set, so a source is polled by one
+// process at a time.
+type Health struct {
+	SourceID            string    `json:"source_id"`
+	LastPoll            time.Time `json:"last_poll,omitzero"`
+	LastSuccess         time.Time `json:"last_success,omitzero"`
+	LastError           string    `json:"last_error,omitempty"`
+	LastErrorAt         time.Time `json:"last_error_at,omitzero"`
+	ConsecutiveFailures int       `json:"consecutive_failures"`
+	Paused              bool      `json:"paused"`
+	PausedReason        string    `json:"paused_reason,omitempty"`
+	PausedAt            time.Time `json:"paused_at,omitzero"`
+	// Interval is the current adaptive poll interval.
+	Interval time.Duration `json:"interval_ns"`
+	NextPoll time.Time     `json:"next_poll,omitzero"`
+	// NewByDay counts new items per UTC day (YYYY-MM-DD), last 14 days.
+	NewByDay map[string]int `json:"new_by_day,omitempty"`
+	// AvgTextLen is a slow moving average of extracted text length in
+	// runes; RecentTextLen a fast one. A recent average far below the slow
+	// one means the site's layout changed and extraction broke.
+	AvgTextLen    float64 `json:"avg_text_len"`
+	RecentTextLen float64 `json:"recent_text_len"`
+	TextSamples   int     `json:"text_samples"`
+	// Discovered is the feed URL found by autodiscovery when the source's
+	// URL is a web page.
+	Discovered string `json:"discovered,omitempty"`
+}
+
+// NewPerDay is the mean of new items per day over the days recorded.
+func (h *Health) NewPerDay() float64 {
+	if len(h.NewByDay) == 0 {
+		return 0
+	}
+	total := 0
+	for _, n := range h.NewByDay {
+		total += n
+	}
+	return float64(total) / float64(len(h.NewByDay))
+}
+
+// LayoutSuspect reports a sudden drop of extracted text length.
+func (h *Health) LayoutSuspect() bool {
+	return h.TextSamples >= 20 && h.RecentTextLen < 0.4*h.AvgTextLen
+}
+
+func (h *Health) recordText(n int) {
+	if h.TextSamples == 0 {
+		h.AvgTextLen, h.RecentTextLen = float64(n), float64(n)
+	}
+	h.AvgTextLen += 0.05 * (float64(n) - h.AvgTextLen)
+	h.RecentTextLen += 0.3 * (float64(n) - h.RecentTextLen)
+	h.TextSamples++
+}
+
+func (h *Health) recordNew(now time.Time, n int) {
+	if h.NewByDay == nil {
+		h.NewByDay = map[string]int{}
+	}
+	h.NewByDay[now.UTC().Format(time.DateOnly)] += n
+	cutoff := now.UTC().AddDate(0, 0, -14).Format(time.DateOnly)
+	for d := range h.NewByDay {
+		if d < cutoff {
+			delete(h.NewByDay, d)
+		}
+	}
+}
+
+// healthStore reads and updates health records with compare-and-set.
+type healthStore struct{ kv jetstream.KeyValue }
+
+func (s healthStore) get(ctx context.Context, id string) (*Health, uint64, error) {
+	e, err := s.kv.Get(ctx, id)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return &Health{SourceID: id}, 0, nil
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("source health %s: %w", id, err)
+	}
+	var h Health
+	if err := json.Unmarshal(e.Value(), &h); err != nil {
+		// A corrupt record must not stop the source; start afresh.
+		return &Health{SourceID: id}, e.Revision(), nil
+	}
+	return &h, e.Revision(), nil
+}
+
+// errSkip lets an update function decline to write.
+var errSkip = errors.New("skip")
+
+// update applies fn to the current record and writes it back, retrying
+// when another process wrote in between. fn returning errSkip writes
+// nothing and update returns (false, nil).
+func (s healthStore) update(ctx context.Context, id string, fn func(*Health) error) (bool, error) {
+	for attempt := 0; ; attempt++ {
+		h, rev, err := s.get(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		if err := fn(h); err != nil {
+			if errors.Is(err, errSkip) {
+				return false, nil
+			}
+			return false, err
+		}
+		data, err := json.Marshal(h)
+		if err != nil {
+			return false, fmt.Errorf("encode source health %s: %w", id, err)
+		}
+		if rev == 0 {
+			_, err = s.kv.Create(ctx, id, data)
+		} else {
+			_, err = s.kv.Update(ctx, id, data, rev)
+		}
+		if err == nil {
+			return true, nil
+		}
+		if attempt >= 8 || !isConflict(err) {
+			return false, fmt.Errorf("write source health %s: %w", id, err)
+		}
+		time.Sleep(time.Duration(rand.IntN(20)+1) * time.Millisecond)
+	}
+}
+
+func isConflict(err error) bool {
+	var apiErr *jetstream.APIError
+	if errors.Is(err, jetstream.ErrKeyExists) {
+		return true
+	}
+	return errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence
+}
+
+// list returns every health record.
+func (s healthStore) list(ctx context.Context) (map[string]*Health, error) {
+	out := map[string]*Health{}
+	lister, err := s.kv.ListKeys(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list source health: %w", err)
+	}
+	for k := range lister.Keys() {
+		h, _, err := s.get(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = h
+	}
+	return out, nil
+}
