@@ -25,7 +25,7 @@ lint:
 # End-to-end load against local servers, then the per-stage Go benchmarks.
 bench: build
 	$(GO) run ./cmd/presswatch-bench
-	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./textnorm/ ./article/ ./classifier/ ./indexer/ ./crawler/
+	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./textnorm/ ./article/ ./classifier/ ./indexer/ ./crawler/...
 
 # A short run of every fuzz target (go test runs one target per call).
 fuzz:

@@ -9,11 +9,14 @@ package main
 
 import (
 	"bufio"
+	"compress/gzip"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"html/template"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -30,6 +33,7 @@ import (
 
 	"github.com/presswatch/presswatch/app"
 	"github.com/presswatch/presswatch/config"
+	"github.com/presswatch/presswatch/crawler/feed"
 )
 
 func main() {
@@ -43,17 +47,30 @@ type doc struct {
 	slug, title string
 	paras       []string
 	date        time.Time
+	// raw is a real page served as it is (scrapinghub), instead of one
+	// rendered from title and paragraphs.
+	raw []byte
 }
 
 func run() error {
 	corpus := flag.String("corpus", "../shared/testdata/corpus/vi-dantri", "directory of vi-dantri articles")
+	pages := flag.String("pages", "../shared/testdata/extraction/scrapinghub/html", "directory of real article pages (*.html.gz) served as they are, mixed in")
 	n := flag.Int("n", 2000, "articles to push through the pipeline")
 	feeds := flag.Int("feeds", 20, "feeds the articles are spread over")
 	conc := flag.Int("concurrency", 8, "crawler page concurrency (and baseline fetchers)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the pipeline run to this file")
 	flag.Parse()
 
-	docs, err := loadCorpus(*corpus, *n)
+	real, err := loadPages(*pages)
+	if err != nil {
+		return err
+	}
+	docs, err := loadCorpus(*corpus, *n-len(real))
+	if err != nil {
+		return err
+	}
+	docs = append(real, docs...)
+	itemsPerSec, err := feedRate(docs, *feeds)
 	if err != nil {
 		return err
 	}
@@ -62,8 +79,8 @@ func run() error {
 		return err
 	}
 	defer srv.Close()
-	fmt.Printf("presswatch-bench: %d articles over %d feeds, crawler concurrency %d, GOMAXPROCS %d\n",
-		len(docs), *feeds, *conc, runtime.GOMAXPROCS(0))
+	fmt.Printf("presswatch-bench: %d articles (%d real pages, %d rendered from vi-dantri) over %d feeds, crawler concurrency %d, GOMAXPROCS %d\n",
+		len(docs), len(real), len(docs)-len(real), *feeds, *conc, runtime.GOMAXPROCS(0))
 
 	// Baseline: fetch every page with plain HTTP GETs, nothing else.
 	bStart := time.Now()
@@ -135,6 +152,7 @@ func run() error {
 	}
 
 	fmt.Printf("\n%-44s %12s\n", "measure", "value")
+	fmt.Printf("%-44s %12.0f\n", "feed parsing (crawler/feed), items/s", itemsPerSec)
 	fmt.Printf("%-44s %12.0f\n", "baseline: plain GET of every page, pages/s", float64(len(docs))/baseline.Seconds())
 	fmt.Printf("%-44s %12.0f\n", "pipeline: fetch→extract→classify→index, art/s", float64(len(docs))/elapsed.Seconds())
 	fmt.Printf("%-44s %12.3f\n", "ratio pipeline/baseline", baseline.Seconds()/elapsed.Seconds())
@@ -214,6 +232,12 @@ func serveCorpus(docs []doc, feeds int) (*http.Server, string, error) {
 			http.NotFound(w, r)
 			return
 		}
+		if d.raw != nil {
+			// Real pages carry their own charset declarations.
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write(d.raw)
+			return
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_ = pageTmpl.Execute(w, map[string]any{"title": d.title, "paras": d.paras})
 	})
@@ -224,13 +248,7 @@ func serveCorpus(docs []doc, feeds int) (*http.Server, string, error) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
-		fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>bench</title><link>http://`+r.Host+`/</link><description>bench</description>`)
-		for i := k; i < len(docs); i += feeds {
-			d := docs[i]
-			fmt.Fprintf(w, "<item><title>%s</title><link>http://%s/a/%s</link><pubDate>%s</pubDate></item>",
-				template.HTMLEscapeString(d.title), r.Host, d.slug, d.date.Format(time.RFC1123Z))
-		}
-		fmt.Fprint(w, `</channel></rss>`)
+		_, _ = w.Write(feedXML(r.Host, docs, k, feeds))
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -239,6 +257,72 @@ func serveCorpus(docs []doc, feeds int) (*http.Server, string, error) {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	return srv, "http://" + ln.Addr().String(), nil
+}
+
+// feedXML is feed k of n: every n-th article.
+func feedXML(host string, docs []doc, k, n int) []byte {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>bench</title><link>http://` + host + `/</link><description>bench</description>`)
+	for i := k; i < len(docs); i += n {
+		d := docs[i]
+		fmt.Fprintf(&b, "<item><title>%s</title><link>http://%s/a/%s</link><pubDate>%s</pubDate></item>",
+			template.HTMLEscapeString(d.title), host, d.slug, d.date.Format(time.RFC1123Z))
+	}
+	b.WriteString(`</channel></rss>`)
+	return []byte(b.String())
+}
+
+// feedRate measures crawler/feed on the bench's own feeds.
+func feedRate(docs []doc, feeds int) (float64, error) {
+	bodies := make([][]byte, feeds)
+	for k := range feeds {
+		bodies[k] = feedXML("127.0.0.1:1", docs, k, feeds)
+	}
+	items, start := 0, time.Now()
+	for time.Since(start) < 2*time.Second {
+		for _, b := range bodies {
+			f, err := feed.Parse(b, "application/rss+xml", feed.Options{})
+			if err != nil {
+				return 0, fmt.Errorf("bench feed: %w", err)
+			}
+			items += len(f.Items)
+		}
+	}
+	return float64(items) / time.Since(start).Seconds(), nil
+}
+
+// loadPages reads real article pages; a missing directory means none.
+func loadPages(dir string) ([]doc, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("pages %s: %w", dir, err)
+	}
+	var out []doc
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".html.gz") {
+			continue
+		}
+		f, err := os.Open(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("page %s: %w", e.Name(), err)
+		}
+		raw, err := io.ReadAll(zr)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("page %s: %w", e.Name(), err)
+		}
+		slug := strings.TrimSuffix(e.Name(), ".html.gz")
+		out = append(out, doc{slug: slug, title: "page " + slug[:12], raw: raw, date: time.Now()})
+	}
+	return out, nil
 }
 
 func fetchAll(base string, docs []doc, conc int) error {
