@@ -371,3 +371,42 @@ func testLogger() *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
+
+// A feed whose items all link to one URL (a broken CMS) yields one article.
+func TestFeedItemsSharingOneLinkYieldOneArticle(t *testing.T) {
+	site, srv := siteServer(t, 1)
+	page := srv.URL + site.Published()[0].Path
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title><link>` + srv.URL + `/</link><description>d</description>`)
+	for i := range 40 {
+		fmt.Fprintf(&b, `<item><title>Tin %d</title><link>%s?utm_source=item%d</link><guid>g%d</guid></item>`, i, page, i, i)
+	}
+	b.WriteString(`</channel></rss>`)
+	feedBody := b.String()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/one.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		io.WriteString(w, feedBody)
+	})
+	var mu sync.Mutex
+	pageHits := 0
+	mux.HandleFunc(site.Published()[0].Path, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		pageHits++
+		mu.Unlock()
+		site.Handler().ServeHTTP(w, r)
+	})
+	mux.Handle("/", site.Handler())
+	srv.Config.Handler = mux
+	h := newHarness(t, []config.Source{{ID: "one", Kind: "feed", URL: srv.URL + "/one.xml", Interval: config.Duration(time.Hour)}}, nil)
+	h.waitFor("the article", 30*time.Second, func() bool { arts, _ := h.published(); return len(arts) == 1 })
+	time.Sleep(500 * time.Millisecond)
+	if arts, counts := h.published(); len(arts) != 1 {
+		t.Errorf("published %d articles (%v), want 1", len(arts), counts)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if pageHits != 1 {
+		t.Errorf("the page was fetched %d times, want 1", pageHits)
+	}
+}
