@@ -195,3 +195,30 @@ func TestWriterIndexesFromBusAndDeadLettersGarbage(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestThaiAndChineseAreSearchable(t *testing.T) {
+	idx := openTestIndex(t)
+	arts := []*article.Article{
+		{ID: "th", URL: "https://th.example/1", SourceID: "t", Lang: "th", Title: "ข่าวภาคเหนือ", Text: "ฝนตกหนักทำให้น้ำท่วมหลายหมู่บ้านในจังหวัดน่าน"},
+		{ID: "zh", URL: "https://zh.example/1", SourceID: "z", Lang: "zh", Title: "新闻", Text: "奠边省发生洪水灾害，多所房屋被冲毁。"},
+	}
+	if err := idx.IndexBatch(arts); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{`"น้ำท่วม"`: "th", "น้ำท่วม": "th", "洪水": "zh", `"洪水灾害"`: "zh", "灾洪": ""} {
+		res, err := idx.Search(context.Background(), SearchRequest{Q: q})
+		if err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		got := ""
+		if len(res.Hits) == 1 {
+			got = res.Hits[0].ID
+			if !strings.Contains(res.Hits[0].Snippet, "<mark>") {
+				t.Errorf("%q: snippet %q not marked", q, res.Hits[0].Snippet)
+			}
+		}
+		if got != want || len(res.Hits) > 1 {
+			t.Errorf("%q: hits %+v, want %q", q, res.Hits, want)
+		}
+	}
+}

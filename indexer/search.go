@@ -227,7 +227,9 @@ func snippet(text string, want map[string]bool, n int) string {
 	}
 	pos := from
 	for _, tk := range toks {
-		if tk.Start < from || tk.End > to || !want[tk.Text] {
+		// tk.Start < pos: pairs of Thai or CJK characters overlap; the
+		// previous mark already covers this one's start.
+		if tk.Start < from || tk.End > to || tk.Start < pos || !want[tk.Text] {
 			continue
 		}
 		b.WriteString(html.EscapeString(text[pos:tk.Start]))

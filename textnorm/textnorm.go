@@ -440,6 +440,25 @@ func AppendTokens(dst []Token, s string) []Token {
 			}
 		}
 		run := s[start:i]
+		if isUnspaced(r0(run)) {
+			// Thai, Lao, Khmer, Myanmar and CJK put no spaces between
+			// words: index and search overlapping pairs of characters, so
+			// any word of two or more characters is found as a phrase of
+			// its pairs without a dictionary.
+			for _, bg := range bigrams(run) {
+				t := Token{Start: start + bg[0], End: start + bg[1], Pos: pos}
+				pos++
+				if tb.n == len(tb.ends) || len(tb.buf) > len(tb.arr)-64 {
+					tb.flush(dst)
+					tb.from = len(dst)
+				}
+				tb.buf = appendFold(tb.buf, run[bg[0]:bg[1]])
+				tb.ends[tb.n] = len(tb.buf)
+				tb.n++
+				dst = append(dst, t)
+			}
+			continue
+		}
 		t := Token{Start: start, End: i, Pos: pos}
 		pos++
 		if isFoldedASCII(run) {
@@ -558,4 +577,37 @@ func isFoldedASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+func r0(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+// isUnspaced reports scripts written without spaces between words.
+func isUnspaced(r rune) bool {
+	return unicode.In(r, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar,
+		unicode.Han, unicode.Hiragana, unicode.Katakana)
+}
+
+// bigrams returns the byte ranges of overlapping pairs of characters (a
+// character being a base rune with its combining marks) in run; a run of
+// one character is one range.
+func bigrams(run string) [][2]int {
+	var bounds []int // start of each character, then len(run)
+	for i, r := range run {
+		if i == 0 || !isMark(r) {
+			bounds = append(bounds, i)
+		}
+	}
+	bounds = append(bounds, len(run))
+	n := len(bounds) - 1
+	if n <= 1 {
+		return [][2]int{{0, len(run)}}
+	}
+	out := make([][2]int, 0, n-1)
+	for k := 0; k+2 <= n; k++ {
+		out = append(out, [2]int{bounds[k], bounds[k+2]})
+	}
+	return out
 }

