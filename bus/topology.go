@@ -9,8 +9,8 @@ import (
 const (
 	SubjectFetched    = "article.fetched"
 	SubjectClassified = "article.classified"
-	// SubjectRevision carries an article's edit or removal (a
-	// crawler.Revision in JSON).
+	// SubjectRevision carries an article's edit or removal (an
+	// article.Revision in JSON).
 	SubjectRevision = "article.revision"
 	// SubjectSubmit carries a URL an officer submitted by hand.
 	SubjectSubmit = "crawl.submit"

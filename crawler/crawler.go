@@ -71,6 +71,9 @@ type Crawler struct {
 	polling map[string]bool
 	// valid keeps conditional-GET validators per source.
 	valid map[string]validators
+	// stopping is closed when Run's context ends, so handlers running under
+	// the bus's own context stop waiting for workers that have left.
+	stopping chan struct{}
 	// inflight holds article IDs being processed, so an item listed by
 	// two sources (or two search queries) at once is fetched once.
 	inflight map[string]bool
@@ -117,11 +120,11 @@ func New(b Bus, o Options) (*Crawler, error) {
 		recheck: b.KV(bus.BucketRecheck), evidence: b.Objects(bus.ObjectEvidence),
 		opts: o, fetch: o.Fetcher, extract: o.Extractor,
 		log: o.Logger.With("component", "crawler"), now: time.Now,
-		jobs: make(chan job), polling: map[string]bool{}, valid: map[string]validators{}, inflight: map[string]bool{},
+		jobs: make(chan job), polling: map[string]bool{}, valid: map[string]validators{}, inflight: map[string]bool{}, stopping: make(chan struct{}),
 		m: crawlerMetrics{
 			polls: prometheus.NewCounterVec(prometheus.CounterOpts{
 				Namespace: "presswatch", Subsystem: "crawler", Name: "polls_total",
-				Help: "Source polls, by source and result (ok, not_modified, error, paused).",
+				Help: "Source polls, by source and result (ok, not_modified, error).",
 			}, []string{"source", "result"}),
 			pages: prometheus.NewCounterVec(prometheus.CounterOpts{
 				Namespace: "presswatch", Subsystem: "crawler", Name: "pages_total",
@@ -171,6 +174,7 @@ func (c *Crawler) Sources() []config.Source {
 // re-checks until ctx is cancelled. A page in flight when ctx ends is
 // abandoned; it was not marked seen, so it is fetched again later.
 func (c *Crawler) Run(ctx context.Context) error {
+	go func() { <-ctx.Done(); close(c.stopping) }()
 	var wg sync.WaitGroup
 	for range c.opts.Concurrency {
 		wg.Go(func() {
@@ -181,7 +185,7 @@ func (c *Crawler) Run(ctx context.Context) error {
 				case j := <-c.jobs:
 					err := c.process(ctx, j)
 					if j.done != nil {
-						j.done <- err
+						j.done <- err // buffered: never blocks
 					}
 				}
 			}
@@ -204,12 +208,13 @@ func (c *Crawler) Run(ctx context.Context) error {
 	return nil
 }
 
-// reloadSources re-reads the sources every SourcesReload. A failing read
-// keeps the active set and is logged once per distinct error.
+// reloadSources re-reads the sources every SourcesReload. A change is
+// applied once two reads in a row agree (no half-written file); a failing
+// read keeps the active set and is logged once per distinct error.
 func (c *Crawler) reloadSources(ctx context.Context) {
 	t := time.NewTicker(c.opts.SourcesReload)
 	defer t.Stop()
-	var lastErr string
+	var lastErr, pending string
 	for {
 		select {
 		case <-ctx.Done():
@@ -225,12 +230,22 @@ func (c *Crawler) reloadSources(ctx context.Context) {
 			continue
 		}
 		lastErr = ""
+		now := fmt.Sprint(srcs)
 		c.mu.Lock()
-		changed := fmt.Sprint(srcs) != fmt.Sprint(c.sources)
-		c.sources = srcs
+		changed := now != fmt.Sprint(c.sources)
+		apply := changed && now == pending
+		if apply {
+			c.sources = srcs
+		}
 		c.mu.Unlock()
-		if changed {
+		switch {
+		case apply:
+			pending = ""
 			c.log.Info("sources reloaded", "sources", len(srcs))
+		case changed:
+			pending = now
+		default:
+			pending = ""
 		}
 	}
 }

@@ -25,6 +25,9 @@ type recheckEntry struct {
 	Flagged     time.Time `json:"flagged"`
 	NextCheck   time.Time `json:"next_check"`
 	Checks      int       `json:"checks"`
+	// Article is the article as flagged, less its text, so a republished
+	// edit keeps its source, site, tier, regions and dates.
+	Article article.Article `json:"article"`
 }
 
 // handleClassified starts tracking each flagged article (once).
@@ -38,8 +41,14 @@ func (c *Crawler) handleClassified(ctx context.Context, msg jetstream.Msg) error
 		return nil
 	}
 	now := c.now().UTC()
+	flagged := a.Classified
+	if flagged.IsZero() || flagged.After(now) {
+		flagged = now
+	}
+	kept := a
+	kept.Text, kept.Matches, kept.Labels, kept.Severity = "", nil, nil, ""
 	e := recheckEntry{ID: a.ID, URL: a.CanonicalURL, SourceID: a.SourceID, ContentHash: a.ContentHash,
-		Evidence: a.Evidence, Flagged: now, NextCheck: now.Add(c.opts.RecheckEvery)}
+		Evidence: a.Evidence, Flagged: flagged, NextCheck: now.Add(c.opts.RecheckEvery), Article: kept}
 	data, err := json.Marshal(e)
 	if err != nil {
 		return bus.Permanent(err)
@@ -113,8 +122,13 @@ func (c *Crawler) recheckOne(ctx context.Context, id string) {
 		log.Debug("recheck fetch failed; next time", "err", err)
 		return
 	}
-	a := &article.Article{ID: id, URL: e.URL, CanonicalURL: e.URL, SourceID: e.SourceID, Fetched: now.UTC()}
-	if err := c.fromPage(ctx, a, page); err != nil {
+	a := e.Article
+	a.ID, a.CanonicalURL, a.Title, a.Text = id, e.URL, "", ""
+	if a.URL == "" {
+		a.URL = e.URL
+	}
+	a.Fetched = now.UTC()
+	if err := c.fromPage(ctx, &a, page); err != nil {
 		log.Debug("recheck extract failed; next time", "err", err)
 		return
 	}
@@ -130,7 +144,7 @@ func (c *Crawler) recheckOne(ctx context.Context, id string) {
 	}
 	c.revision(ctx, article.Revision{ArticleID: id, URL: e.URL, Kind: article.RevisionEdited, Detected: now.UTC(),
 		OldHash: e.ContentHash, NewHash: hash, OldEvidence: e.Evidence, NewEvidence: a.Evidence})
-	if err := c.publish(ctx, a); err != nil {
+	if err := c.publish(ctx, &a); err != nil {
 		log.Warn("republish edited article", "err", err)
 		return
 	}

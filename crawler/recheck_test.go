@@ -45,8 +45,8 @@ func TestRecheckRecordsEditAndRemoval(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitFor("fetched", 30*time.Second, func() bool { arts, _ := h.published(); return arts[id] != nil })
-	arts, _ := h.published()
-	first := arts[id]
+	arts0, _ := h.published()
+	first := arts0[id]
 	// What the classifier would publish for it.
 	first.Matches = []article.Match{{RuleID: "disaster.flood"}}
 	data, _ := json.Marshal(first)
@@ -88,9 +88,12 @@ func TestRecheckRecordsEditAndRemoval(t *testing.T) {
 	if !strings.Contains(string(old), "7 ngôi nhà") {
 		t.Error("old snapshot does not hold the old text")
 	}
-	_, counts := h.published()
+	arts, counts := h.published()
 	if counts[id] != 2 {
 		t.Errorf("article published %d times, want 2 (original and edit)", counts[id])
+	}
+	if e := arts[id]; e.SourceID != first.SourceID || e.Site != first.Site || !strings.Contains(e.Text, "9 ngôi nhà") {
+		t.Errorf("republished edit lost fields: source %q site %q text %q", e.SourceID, e.Site, e.Text)
 	}
 	mu.Lock()
 	status = http.StatusNotFound

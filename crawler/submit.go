@@ -18,6 +18,10 @@ import (
 // manualSource is the source ID of links officers submit.
 const manualSource = "manual"
 
+// submitPatience is how many attempts a submitted link gets while its site
+// fails temporarily (about twenty minutes with the bus's backoff).
+const submitPatience = 25
+
 // Submission is a link an officer asks to have fetched: the payload of
 // crawl.submit.
 type Submission struct {
@@ -59,6 +63,8 @@ func (c *Crawler) handleSubmit(ctx context.Context, msg jetstream.Msg) error {
 	case c.jobs <- job{src: src, cand: candidate{url: s.URL}, done: done}:
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-c.stopping:
+		return bus.Transient(errors.New("crawler stopping"))
 	}
 	err := <-done
 	if errors.Is(err, errAlreadySeen) {
@@ -71,6 +77,12 @@ func (c *Crawler) handleSubmit(ctx context.Context, msg jetstream.Msg) error {
 			// A 404 or a refused address will not get better: keep it in
 			// the dead-letter stream for the officer to see.
 			return bus.Permanent(err)
+		}
+		if md, merr := msg.Metadata(); merr == nil && md.NumDelivered < submitPatience {
+			// A site down for a while (5xx, cooling down after 429,
+			// robots.txt unreachable): keep trying, with the bus's
+			// backoff, before giving up.
+			return bus.Transient(err)
 		}
 	}
 	return err
