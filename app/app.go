@@ -14,9 +14,11 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nats.go/micro"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -52,8 +54,13 @@ type App struct {
 	lock    *os.File
 	bus     *bus.Bus
 	index   *indexer.Index
+	search  micro.Service
 	httpSrv *http.Server
 	ln      net.Listener
+
+	// rules is the classifier service, when this process runs one: its
+	// live rule set resolves @lists in search queries.
+	rules atomic.Pointer[classifier.Service]
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -113,11 +120,16 @@ func (a *App) Start(ctx context.Context) (err error) {
 	var starters []func(context.Context) error
 
 	if a.cfg.HasRole(RoleIndexer) {
-		idx, err := indexer.Open(filepath.Join(a.cfg.DataDir, "index"))
+		idx, err := indexer.OpenWith(filepath.Join(a.cfg.DataDir, "index"), indexer.Options{
+			Retention: a.cfg.Indexer.Retention.D(), Lists: a.lists,
+		})
 		if err != nil {
 			return err
 		}
 		a.index = idx
+		if a.search, err = idx.Serve(b.Conn(), a.cfg.Indexer.SearchTimeout.D()); err != nil {
+			return err
+		}
 		w, err := indexer.NewWriter(idx, b, indexer.WriterOptions{
 			Replica: a.cfg.Indexer.Replica, BatchSize: a.cfg.Indexer.BatchSize, BatchInterval: a.cfg.Indexer.BatchInterval.D(),
 		}, a.log, a.reg)
@@ -135,6 +147,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
+		a.rules.Store(svc)
 		a.log.Info("rules loaded", "dir", a.cfg.Classifier.RulesDir, "rules", rs.Len(), "version", rs.Version)
 		starters = append(starters, svc.Run, func(ctx context.Context) error {
 			svc.WatchDir(ctx, a.cfg.Classifier.RulesDir, 2*time.Second)
@@ -298,10 +311,13 @@ func (a *App) startWeb() error {
 		Tokens:        tokens,
 		MetricsPublic: a.cfg.API.MetricsPublic == nil || *a.cfg.API.MetricsPublic,
 		SearchTimeout: a.cfg.Indexer.SearchTimeout.D(),
+		ExportLimit:   a.cfg.Indexer.ExportLimit,
 		Logger:        a.log,
 	}
 	if a.index != nil {
 		o.Search = a.index
+	} else {
+		o.Search = indexer.Remote{NC: a.bus.Conn()}
 	}
 	srv, err := web.New(o)
 	if err != nil {
@@ -319,6 +335,19 @@ func (a *App) startWeb() error {
 		}
 	})
 	return nil
+}
+
+// lists resolves @name in search queries from the live rule set, or,
+// in a process without the classifier role, from the rules directory.
+func (a *App) lists(name string) ([]string, bool) {
+	if svc := a.rules.Load(); svc != nil {
+		return svc.Rules().List(name)
+	}
+	rs, err := classifier.LoadDir(os.DirFS(a.cfg.Classifier.RulesDir), ".")
+	if err != nil {
+		return nil, false
+	}
+	return rs.List(name)
 }
 
 // kvAlerts lists alerts from the shared bucket, so any process with the
@@ -370,6 +399,10 @@ func (a *App) Stop(ctx context.Context) error {
 
 func (a *App) closeResources() error {
 	var errs []error
+	if a.search != nil {
+		errs = append(errs, a.search.Stop())
+		a.search = nil
+	}
 	if a.index != nil {
 		errs = append(errs, a.index.Close())
 		a.index = nil

@@ -361,10 +361,27 @@ func TestPipelineEndToEndInProcess(t *testing.T) {
 			t.Errorf("%s: %d", p, code)
 		}
 	}
+	before, _, _ := state(t, base)
 	sctx, scancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer scancel()
 	if err := a.Stop(sctx); err != nil {
 		t.Fatal(err)
+	}
+
+	// presswatch reindex rebuilds the same index from the stream.
+	n, err := app.Reindex(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil || n < limit {
+		t.Fatalf("reindex: %d, %v", n, err)
+	}
+	cfg.Roles = []string{"indexer", "web"}
+	a2 := app.New(cfg, slog.New(slog.DiscardHandler))
+	if err := a2.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer a2.Stop(context.Background())
+	after, _, ok := state(t, "http://"+a2.Addr())
+	if !ok || !sameKeys(after, before) {
+		t.Errorf("after reindex %d documents, before %d", len(after), len(before))
 	}
 }
 

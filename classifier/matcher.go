@@ -48,6 +48,13 @@ type Ruleset struct {
 	// byFirst indexes terms by their first token, so that a document is
 	// scanned once and only the rules whose terms start there are tried.
 	byFirst map[string][]termRef
+	lists   map[string][]string
+}
+
+// List returns a named term list, for @name in search queries.
+func (rs *Ruleset) List(name string) ([]string, bool) {
+	l, ok := rs.lists[name]
+	return l, ok
 }
 
 func (rs *Ruleset) index() {

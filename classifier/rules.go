@@ -137,6 +137,7 @@ func Compile(files map[string][]byte) (*Ruleset, error) {
 	if err != nil {
 		return nil, err
 	}
+	rs.lists = lists
 	rs.Version = hex.EncodeToString(h.Sum(nil))[:12]
 	return rs, nil
 }

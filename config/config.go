@@ -160,6 +160,12 @@ type Indexer struct {
 	BatchSize     int      `yaml:"batch_size"`
 	BatchInterval Duration `yaml:"batch_interval"`
 	SearchTimeout Duration `yaml:"search_timeout"`
+	// Retention drops monthly index partitions older than this; 0 keeps
+	// everything. (Articles stay in the stream for nats.article_retention
+	// and can be reindexed.)
+	Retention Duration `yaml:"retention"`
+	// ExportLimit bounds the rows of one CSV export.
+	ExportLimit int `yaml:"export_limit"`
 }
 
 // Alerts configures receivers.

@@ -62,6 +62,7 @@ func Default() Config {
 			BatchSize:     200,
 			BatchInterval: Duration(time.Second),
 			SearchTimeout: Duration(5 * time.Second),
+			ExportLimit:   10000,
 		},
 		Alerts: Alerts{
 			Receivers: []Receiver{{Name: "log", Log: &LogReceiver{}}},

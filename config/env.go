@@ -9,10 +9,10 @@ import (
 const envPrefix = "PRESSWATCH_"
 
 // nonConfigEnv reports whether a PRESSWATCH_* variable belongs to something
-// other than this configuration (the demo and the test harnesses), so that
-// it is not rejected as a misspelt setting.
+// other than this configuration (the demo, the search client and the test
+// harnesses), so that it is not rejected as a misspelt setting.
 func nonConfigEnv(name string) bool {
-	return name == "PRESSWATCH_DEMO_TOKEN" ||
+	return name == "PRESSWATCH_DEMO_TOKEN" || name == "PRESSWATCH_TOKEN" || name == "PRESSWATCH_SERVER" ||
 		strings.HasPrefix(name, "PRESSWATCH_TEST_") ||
 		strings.HasPrefix(name, "PRESSWATCH_E2E_")
 }

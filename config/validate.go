@@ -108,6 +108,7 @@ func (c Config) Validate() error {
 
 	c.NATS.validate(ch)
 	c.Crawler.validate(ch)
+	c.Indexer.validateExtra(ch)
 
 	if !isName(c.Indexer.Replica) {
 		// It becomes part of a JetStream durable consumer name.
@@ -197,6 +198,15 @@ func redactURL(s string) string {
 	return strconv.Quote(s)
 }
 
+func (ix Indexer) validateExtra(ch *checker) {
+	if ix.Retention < 0 {
+		ch.fail("indexer.retention", "must not be negative, got %s", ix.Retention)
+	}
+	if ix.ExportLimit < 1 || ix.ExportLimit > 1000000 {
+		ch.fail("indexer.export_limit", "must be 1..1000000, got %d", ix.ExportLimit)
+	}
+}
+
 func (cr Crawler) validate(ch *checker) {
 	switch {
 	case strings.TrimSpace(cr.UserAgent) == "":
@@ -205,6 +215,8 @@ func (cr Crawler) validate(ch *checker) {
 		// Go's HTTP client refuses control characters in a header, and
 		// non-ASCII is garbled by servers; better to fail at start.
 		ch.fail("crawler.user_agent", "must be printable ASCII, got %q", cr.UserAgent)
+	case !strings.Contains(cr.UserAgent, "http://") && !strings.Contains(cr.UserAgent, "https://") && !strings.Contains(cr.UserAgent, "@"):
+		ch.fail("crawler.user_agent", "must name a contact URL or address, like \"presswatch/1.0 (+https://example.gov.vn/bot)\", got %q", cr.UserAgent)
 	}
 	if cr.Concurrency < 1 {
 		ch.fail("crawler.concurrency", "must be at least 1, got %d", cr.Concurrency)

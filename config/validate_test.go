@@ -128,6 +128,7 @@ func TestValidate(t *testing.T) {
 		{"indexer", func(c *Config) {
 			c.Indexer = Indexer{Replica: "indexer.1", BatchSize: 10001}
 		}, []string{
+			"indexer.export_limit: must be 1..1000000, got 0",
 			`indexer.replica: must be letters, digits, - and _, got "indexer.1"`,
 			"indexer.batch_size: must be between 1 and 10000, got 10001",
 			"indexer.batch_interval: must be a positive duration, got 0s",

@@ -1,112 +1,334 @@
 package indexer
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/classifier/query"
 	"github.com/presswatch/presswatch/textnorm"
 )
 
-// Index is the Bleve index of articles.
+// Options tune an Index.
+type Options struct {
+	// Retention drops monthly partitions whose month ended longer ago;
+	// zero keeps everything.
+	Retention time.Duration
+	// Lists resolves @name in queries.
+	Lists func(name string) ([]string, bool)
+}
+
+// Index is the article index: one Bleve index per calendar month of
+// publication behind an alias, so retention drops whole months and a
+// search spans them all.
 type Index struct {
-	idx bleve.Index
+	dir     string
+	opts    Options
+	mapping *mapping.IndexMappingImpl
+
+	mu    sync.RWMutex
+	parts map[string]bleve.Index
+	alias bleve.IndexAlias
 }
 
-// Open opens the index at dir, creating it when absent.
-func Open(dir string) (*Index, error) {
-	idx, err := bleve.Open(dir)
-	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
-		m, merr := newMapping()
-		if merr != nil {
-			return nil, merr
-		}
-		idx, err = bleve.New(dir, m)
-	}
+var partitionName = regexp.MustCompile(`^\d{4}-\d{2}$`)
+
+// Open opens the index under dir with default options.
+func Open(dir string) (*Index, error) { return OpenWith(dir, Options{}) }
+
+// OpenWith opens (or creates) the partitions under dir.
+func OpenWith(dir string, o Options) (*Index, error) {
+	m, err := newMapping()
 	if err != nil {
-		return nil, fmt.Errorf("open index %s: %w", dir, err)
+		return nil, err
 	}
-	return &Index{idx: idx}, nil
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("index directory: %w", err)
+	}
+	x := &Index{dir: dir, opts: o, mapping: m, parts: map[string]bleve.Index{}}
+	x.alias = bleve.NewIndexAlias()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("index directory: %w", err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !partitionName.MatchString(e.Name()) {
+			continue
+		}
+		p, err := bleve.Open(filepath.Join(dir, e.Name()))
+		if err != nil {
+			x.Close()
+			return nil, fmt.Errorf("open index partition %s: %w", e.Name(), err)
+		}
+		// Search hits name their index; a partition's name is its month.
+		p.SetName(e.Name())
+		x.parts[e.Name()] = p
+		x.alias.Add(p)
+	}
+	return x, nil
 }
 
-// Close flushes and closes the index.
+// Close closes every partition.
 func (x *Index) Close() error {
-	if err := x.idx.Close(); err != nil {
-		return fmt.Errorf("close index: %w", err)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var errs []error
+	for name, p := range x.parts {
+		if err := p.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close partition %s: %w", name, err))
+		}
 	}
-	return nil
+	x.parts = map[string]bleve.Index{}
+	return errors.Join(errs...)
 }
 
 // Count is the number of documents.
-func (x *Index) Count() (uint64, error) { return x.idx.DocCount() }
+func (x *Index) Count() (uint64, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	var n uint64
+	for _, p := range x.parts {
+		c, err := p.DocCount()
+		if err != nil {
+			return 0, err
+		}
+		n += c
+	}
+	return n, nil
+}
+
+// Partitions lists the partition names, oldest first.
+func (x *Index) Partitions() []string {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	names := make([]string, 0, len(x.parts))
+	for n := range x.parts {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// partition returns the named partition, creating it.
+func (x *Index) partition(name string) (bleve.Index, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if p, ok := x.parts[name]; ok {
+		return p, nil
+	}
+	p, err := bleve.New(filepath.Join(x.dir, name), x.mapping)
+	if err != nil {
+		return nil, fmt.Errorf("create index partition %s: %w", name, err)
+	}
+	p.SetName(name)
+	x.parts[name] = p
+	x.alias.Add(p)
+	return p, nil
+}
+
+// monthOf is the partition an article goes to: its publication month,
+// else the month it was fetched.
+func monthOf(a *article.Article) string {
+	t := a.Published
+	if t.IsZero() {
+		t = a.Fetched
+	}
+	if t.IsZero() {
+		t = time.Now()
+	}
+	return t.UTC().Format("2006-01")
+}
 
 // document is what Bleve indexes for an article.
 type document struct {
-	ID          string    `json:"id"`
-	URL         string    `json:"url"`
-	Source      string    `json:"source"`
-	Site        string    `json:"site"`
-	Tier        string    `json:"tier,omitempty"`
-	Lang        string    `json:"lang,omitempty"`
-	Title       string    `json:"title"`
-	Text        string    `json:"text"`
-	TitleFolded string    `json:"title_folded"`
-	TextFolded  string    `json:"text_folded"`
-	Byline      string    `json:"byline,omitempty"`
-	Published   time.Time `json:"published"`
-	Fetched     time.Time `json:"fetched"`
-	Labels      []string  `json:"labels,omitempty"`
-	Severity    string    `json:"severity,omitempty"`
-	Sentiment   float64   `json:"sentiment"`
-	StoryID     string    `json:"story_id,omitempty"`
-	Regions     []string  `json:"regions,omitempty"`
+	ID           string    `json:"id"`
+	URL          string    `json:"url"`
+	Source       string    `json:"source"`
+	Site         string    `json:"site"`
+	Tier         string    `json:"tier,omitempty"`
+	Lang         string    `json:"lang,omitempty"`
+	Title        string    `json:"title"`
+	Text         string    `json:"text"`
+	TitleFolded  string    `json:"title_folded"`
+	TextFolded   string    `json:"text_folded"`
+	TitleExact   string    `json:"title_exact"`
+	TextExact    string    `json:"text_exact"`
+	Byline       string    `json:"byline,omitempty"`
+	BylineFolded string    `json:"byline_folded,omitempty"`
+	BylineExact  string    `json:"byline_exact,omitempty"`
+	Published    time.Time `json:"published"`
+	Fetched      time.Time `json:"fetched"`
+	Labels       []string  `json:"labels,omitempty"`
+	Severity     string    `json:"severity,omitempty"`
+	Sentiment    float64   `json:"sentiment"`
+	StoryID      string    `json:"story_id,omitempty"`
+	Regions      []string  `json:"regions,omitempty"`
+	Summary      string    `json:"summary,omitempty"`
+	Matches      string    `json:"matches,omitempty"` // JSON of the classifier's explanations
+	Evidence     string    `json:"evidence,omitempty"`
+	Partial      bool      `json:"partial,omitempty"`
 }
 
 func toDocument(a *article.Article) document {
-	title, text := textnorm.Normalize(a.Title), textnorm.Normalize(a.Text)
+	title, text, byline := textnorm.Normalize(a.Title), textnorm.Normalize(a.Text), textnorm.Normalize(a.Byline)
 	published := a.Published
 	if published.IsZero() {
 		published = a.Fetched
 	}
-	return document{
-		ID: a.ID, URL: a.URL, Source: a.SourceID, Site: a.Site, Tier: a.Tier, Lang: a.Lang,
-		Title: title, Text: text, TitleFolded: foldedTokens(title), TextFolded: foldedTokens(text),
-		Byline: a.Byline, Published: published.UTC(), Fetched: a.Fetched.UTC(),
-		Labels: a.Labels, Severity: string(a.Severity), Sentiment: a.Sentiment, StoryID: a.StoryID, Regions: a.Regions,
+	d := document{
+		ID: a.ID, URL: a.URL, Source: kw(a.SourceID), Site: kw(a.Site), Tier: kw(a.Tier), Lang: kw(a.Lang),
+		Title: title, Text: text, Byline: byline,
+		Published: published.UTC(), Fetched: a.Fetched.UTC(),
+		Labels: kws(a.Labels), Severity: string(a.Severity), Sentiment: a.Sentiment, StoryID: a.StoryID, Regions: a.Regions,
+		Summary: a.Summary, Evidence: a.Evidence, Partial: a.Partial,
 	}
-}
-
-// IndexBatch upserts articles by ID in one batch and returns once the batch
-// is committed to disk (Bleve's scorch waits for persistence unless
-// configured otherwise).
-func (x *Index) IndexBatch(arts []*article.Article) error {
-	b := x.idx.NewBatch()
-	for _, a := range arts {
-		if err := b.Index(a.ID, toDocument(a)); err != nil {
-			return fmt.Errorf("index article %s: %w", a.ID, err)
+	d.TitleFolded, d.TitleExact = tokenFields(title)
+	d.TextFolded, d.TextExact = tokenFields(text)
+	d.BylineFolded, d.BylineExact = tokenFields(byline)
+	if len(a.Matches) > 0 {
+		if b, err := json.Marshal(a.Matches); err == nil {
+			d.Matches = string(b)
 		}
 	}
-	if err := x.idx.Batch(b); err != nil {
-		return fmt.Errorf("commit batch of %d: %w", len(arts), err)
+	return d
+}
+
+// kw is a keyword value as the index keeps it: the form keyword terms of
+// the query language compare against.
+func kw(s string) string { return query.KeywordForm(s, false) }
+
+func kws(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = kw(s)
+	}
+	return out
+}
+
+// tokenFields gives the text's tokens joined by spaces, folded (tones and
+// diacritics removed) and exact (normalised and lower-cased): what the
+// shadow fields index, split by the same textnorm.Tokenize as queries.
+func tokenFields(s string) (folded, exact string) {
+	toks := textnorm.Tokenize(s)
+	var f, e strings.Builder
+	f.Grow(len(s))
+	e.Grow(len(s) + len(s)/8)
+	for i, t := range toks {
+		if i > 0 {
+			f.WriteByte(' ')
+			e.WriteByte(' ')
+		}
+		f.WriteString(t.Text)
+		e.WriteString(query.ExactForm(s[t.Start:t.End]))
+	}
+	return f.String(), e.String()
+}
+
+// IndexBatch upserts articles by ID and returns once every partition's
+// batch is committed to disk (Bleve's scorch waits for persistence unless
+// configured otherwise). An article already indexed stays in its
+// partition, so a changed date never leaves a second copy behind.
+func (x *Index) IndexBatch(arts []*article.Article) error {
+	if len(arts) == 0 {
+		return nil
+	}
+	where, err := x.locate(arts)
+	if err != nil {
+		return err
+	}
+	groups := map[string][]*article.Article{}
+	for _, a := range arts {
+		name := where[a.ID]
+		if name == "" {
+			name = monthOf(a)
+		}
+		groups[name] = append(groups[name], a)
+	}
+	for name, group := range groups {
+		p, err := x.partition(name)
+		if err != nil {
+			return err
+		}
+		b := p.NewBatch()
+		for _, a := range group {
+			if err := b.Index(a.ID, toDocument(a)); err != nil {
+				return fmt.Errorf("index article %s: %w", a.ID, err)
+			}
+		}
+		if err := p.Batch(b); err != nil {
+			return fmt.Errorf("commit batch of %d to %s: %w", len(group), name, err)
+		}
 	}
 	return nil
 }
 
-// foldedTokens is the text's folded tokens joined by spaces, what the
-// shadow fields index.
-func foldedTokens(s string) string {
-	toks := textnorm.Tokenize(s)
-	var b strings.Builder
-	b.Grow(len(s))
-	for i, t := range toks {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(t.Text)
+// locate finds the partitions already holding any of the articles.
+func (x *Index) locate(arts []*article.Article) (map[string]string, error) {
+	x.mu.RLock()
+	n := len(x.parts)
+	x.mu.RUnlock()
+	if n == 0 {
+		return nil, nil
 	}
-	return b.String()
+	ids := make([]string, len(arts))
+	for i, a := range arts {
+		ids[i] = a.ID
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+	res, err := x.searchAlias(req)
+	if err != nil {
+		return nil, fmt.Errorf("locate articles: %w", err)
+	}
+	out := make(map[string]string, len(res.Hits))
+	for _, h := range res.Hits {
+		out[h.ID] = h.Index
+	}
+	return out, nil
+}
+
+func (x *Index) searchAlias(req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.alias.Search(req)
+}
+
+// Prune drops partitions whose month ended more than the retention before
+// now, and returns their names.
+func (x *Index) Prune(now time.Time) ([]string, error) {
+	if x.opts.Retention <= 0 {
+		return nil, nil
+	}
+	cutoff := now.Add(-x.opts.Retention)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var dropped []string
+	var errs []error
+	for name, p := range x.parts {
+		start, err := time.Parse("2006-01", name)
+		if err != nil || !start.AddDate(0, 1, 0).Before(cutoff) {
+			continue
+		}
+		x.alias.Remove(p)
+		delete(x.parts, name)
+		if err := p.Close(); err != nil {
+			errs = append(errs, err)
+		}
+		if err := os.RemoveAll(filepath.Join(x.dir, name)); err != nil {
+			errs = append(errs, fmt.Errorf("remove partition %s: %w", name, err))
+		}
+		dropped = append(dropped, name)
+	}
+	slices.Sort(dropped)
+	return dropped, errors.Join(errs...)
 }

@@ -39,7 +39,15 @@ const (
 	fieldText        = "text"
 	fieldTitleFolded = "title_folded"
 	fieldTextFolded  = "text_folded"
+	fieldTitleExact  = "title_exact"
+	fieldTextExact   = "text_exact"
 	fieldByline      = "byline"
+	fieldBylineFold  = "byline_folded"
+	fieldBylineExact = "byline_exact"
+	fieldSummary     = "summary"
+	fieldMatches     = "matches"
+	fieldEvidence    = "evidence"
+	fieldPartial     = "partial"
 	fieldPublished   = "published"
 	fieldFetched     = "fetched"
 	fieldLabels      = "labels"
@@ -100,9 +108,19 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Analyzer = foldedAnalyzer
 		return f
 	}
-	doc.AddFieldMappingsAt(fieldTitleFolded, folded())
-	doc.AddFieldMappingsAt(fieldTextFolded, folded())
+	for _, name := range []string{fieldTitleFolded, fieldTextFolded, fieldTitleExact, fieldTextExact, fieldBylineFold, fieldBylineExact} {
+		doc.AddFieldMappingsAt(name, folded())
+	}
 	doc.AddFieldMappingsAt(fieldByline, textField(true))
+	// Shown with an article, never searched.
+	for _, name := range []string{fieldSummary, fieldMatches, fieldEvidence} {
+		f := mapping.NewTextFieldMapping()
+		f.Index, f.Store, f.IncludeInAll, f.DocValues = false, true, false, false
+		doc.AddFieldMappingsAt(name, f)
+	}
+	partial := mapping.NewBooleanFieldMapping()
+	partial.Store, partial.IncludeInAll = true, false
+	doc.AddFieldMappingsAt(fieldPartial, partial)
 	for _, name := range []string{fieldPublished, fieldFetched} {
 		f := mapping.NewDateTimeFieldMapping()
 		f.Store = true

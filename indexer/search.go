@@ -2,6 +2,8 @@ package indexer
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -10,18 +12,37 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search"
+	bq "github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/classifier/query"
 	"github.com/presswatch/presswatch/textnorm"
 )
 
-// SearchRequest is a search over the index. Q is a list of words and
-// "quoted phrases" that must all occur (tone-insensitively) in the title
-// or text; empty Q lists the newest articles.
+// SearchRequest is a search over the index: a query in the query language
+// (docs/QUERY.md; empty lists everything) and filters.
 type SearchRequest struct {
-	Q      string
-	Limit  int
-	Offset int
+	Q          string    `json:"q,omitempty"`
+	From       time.Time `json:"from,omitzero"` // published at or after
+	To         time.Time `json:"to,omitzero"`   // published before
+	Sources    []string  `json:"sources,omitempty"`
+	Sites      []string  `json:"sites,omitempty"`
+	Tiers      []string  `json:"tiers,omitempty"`
+	Langs      []string  `json:"langs,omitempty"`
+	Labels     []string  `json:"labels,omitempty"`
+	Severities []string  `json:"severities,omitempty"`
+	Stories    []string  `json:"stories,omitempty"`
+	// Sort is "relevance" (default when Q is set) or "newest".
+	Sort  string `json:"sort,omitempty"`
+	Limit int    `json:"limit,omitempty"`
+	// Offset pages shallowly; Cursor (NextCursor of the previous page)
+	// pages deeply at constant cost.
+	Offset int    `json:"offset,omitempty"`
+	Cursor string `json:"cursor,omitempty"`
+	// Facets asks for counts by source, site, tier, language and label and
+	// a per-day histogram.
+	Facets bool `json:"facets,omitempty"`
 }
 
 // Hit is one article in a result, in the API's shape.
@@ -30,6 +51,8 @@ type Hit struct {
 	URL       string    `json:"url"`
 	Title     string    `json:"title"`
 	Source    string    `json:"source"`
+	Site      string    `json:"site,omitempty"`
+	Tier      string    `json:"tier,omitempty"`
 	Lang      string    `json:"lang"`
 	Published time.Time `json:"published"`
 	Labels    []string  `json:"labels"`
@@ -38,20 +61,38 @@ type Hit struct {
 	Snippet string `json:"snippet"`
 }
 
-// SearchResult is the answer to a SearchRequest.
-type SearchResult struct {
-	Total  uint64 `json:"total"`
-	Hits   []Hit  `json:"hits"`
-	TookMS int64  `json:"took_ms"`
+// FacetCount is one value of a facet.
+type FacetCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
 }
 
-// ErrBadQuery marks errors in the query itself (HTTP 400).
+// SearchResult is the answer to a SearchRequest.
+type SearchResult struct {
+	Total uint64 `json:"total"`
+	// TotalIsLowerBound is set when proximity checks ran on the first
+	// candidates only.
+	TotalIsLowerBound bool                    `json:"total_is_lower_bound,omitempty"`
+	Hits              []Hit                   `json:"hits"`
+	TookMS            int64                   `json:"took_ms"`
+	NextCursor        string                  `json:"next_cursor,omitempty"`
+	Facets            map[string][]FacetCount `json:"facets,omitempty"`
+	PerDay            []FacetCount            `json:"per_day,omitempty"`
+}
+
+// ErrBadQuery marks errors in the request itself (HTTP 400).
 var ErrBadQuery = errors.New("bad query")
 
-// MaxLimit bounds one page of results.
-const MaxLimit = 1000
+// Limits of one search.
+const (
+	MaxLimit = 1000
+	// maxVerify bounds how many candidates a proximity query checks.
+	maxVerify = 5000
+	// maxHistogramDays bounds the per-day histogram.
+	maxHistogramDays = 92
+)
 
-const maxQueryTerms = 64
+var storedFields = []string{fieldURL, fieldTitle, fieldText, fieldByline, fieldSource, fieldSite, fieldTier, fieldLang, fieldPublished, fieldLabels, fieldSeverity}
 
 // Search runs req within ctx's deadline.
 func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, error) {
@@ -59,65 +100,271 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 	if req.Limit <= 0 {
 		req.Limit = 20
 	}
-	if req.Limit > MaxLimit {
-		req.Limit = MaxLimit
+	req.Limit = min(req.Limit, MaxLimit)
+	req.Offset = max(req.Offset, 0)
+	var node query.Node
+	q := bq.Query(bleve.NewMatchAllQuery())
+	verify := false
+	if strings.TrimSpace(req.Q) != "" {
+		var err error
+		node, err = query.Parse(req.Q, query.Options{Lists: x.opts.Lists})
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrBadQuery, err)
+		}
+		q, verify, err = compile(node)
+		if err != nil {
+			return nil, err
+		}
 	}
-	if req.Offset < 0 {
-		req.Offset = 0
-	}
-	terms, err := parseTerms(req.Q)
+	filters, err := filterQueries(req)
 	if err != nil {
 		return nil, err
 	}
-	var q query.Query
-	if len(terms) == 0 {
-		q = bleve.NewMatchAllQuery()
-	} else {
-		conj := make([]query.Query, 0, len(terms))
-		for _, t := range terms {
-			conj = append(conj, t.query())
+	if len(filters) > 0 {
+		q = bleve.NewConjunctionQuery(append([]bq.Query{q}, filters...)...)
+	}
+	sortBy := []string{"-" + fieldPublished, "_id"}
+	if node != nil && req.Sort != "newest" {
+		sortBy = []string{"-_score", "-" + fieldPublished, "_id"}
+	}
+	if req.Sort != "" && req.Sort != "newest" && req.Sort != "relevance" {
+		return nil, fmt.Errorf("%w: sort must be relevance or newest, got %q", ErrBadQuery, req.Sort)
+	}
+	var after []string
+	if req.Cursor != "" {
+		if after, err = decodeCursor(req.Cursor, len(sortBy)); err != nil {
+			return nil, err
 		}
-		q = bleve.NewConjunctionQuery(conj...)
+		req.Offset = 0
 	}
-	sr := bleve.NewSearchRequestOptions(q, req.Limit, req.Offset, false)
-	sr.Fields = []string{fieldURL, fieldTitle, fieldText, fieldSource, fieldLang, fieldPublished, fieldLabels, fieldSeverity}
-	if len(terms) == 0 {
-		sr.SortBy([]string{"-" + fieldPublished, "_id"})
-	} else {
-		sr.SortBy([]string{"-_score", "-" + fieldPublished, "_id"})
+
+	size, from := req.Limit, req.Offset
+	if verify {
+		// Proximity is checked on stored text: take candidates in bulk
+		// and page over the verified ones.
+		size, from = maxVerify, 0
 	}
-	res, err := x.idx.SearchInContext(ctx, sr)
+	sr := bleve.NewSearchRequestOptions(q, size, from, false)
+	sr.Fields = storedFields
+	sr.SortBy(sortBy)
+	if after != nil {
+		sr.SearchAfter = after
+	}
+	var days []string
+	if req.Facets {
+		days = addFacets(sr, req, time.Now())
+	}
+	res, err := x.searchInContext(ctx, sr)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("search %q: timed out: %w", req.Q, ctx.Err())
 		}
 		return nil, fmt.Errorf("search %q: %w", req.Q, err)
 	}
-	out := &SearchResult{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits))}
-	want := map[string]bool{}
-	for _, t := range terms {
-		for _, tok := range t.tokens {
-			want[tok] = true
+	hits := res.Hits
+	out := &SearchResult{Total: res.Total, Hits: []Hit{}}
+	if verify {
+		kept := hits[:0]
+		for _, h := range hits {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("search %q: timed out: %w", req.Q, ctx.Err())
+			}
+			if query.Eval(node, storedDocument(h)) {
+				kept = append(kept, h)
+			}
 		}
+		out.Total = uint64(len(kept))
+		out.TotalIsLowerBound = res.Total > uint64(len(hits))
+		if req.Offset < len(kept) {
+			kept = kept[req.Offset:]
+		} else {
+			kept = nil
+		}
+		if len(kept) > req.Limit {
+			kept = kept[:req.Limit]
+		}
+		hits = kept
 	}
-	for _, h := range res.Hits {
-		hit := Hit{
-			ID:       h.ID,
-			URL:      str(h.Fields[fieldURL]),
-			Title:    str(h.Fields[fieldTitle]),
-			Source:   str(h.Fields[fieldSource]),
-			Lang:     str(h.Fields[fieldLang]),
-			Labels:   strs(h.Fields[fieldLabels]),
-			Severity: str(h.Fields[fieldSeverity]),
-		}
-		if p, err := time.Parse(time.RFC3339, str(h.Fields[fieldPublished])); err == nil {
-			hit.Published = p
-		}
-		hit.Snippet = snippet(str(h.Fields[fieldText]), want, 240)
-		out.Hits = append(out.Hits, hit)
+	want := highlightTokens(node)
+	for _, h := range hits {
+		out.Hits = append(out.Hits, toHit(h, want))
+	}
+	if len(hits) == req.Limit && len(hits) > 0 {
+		out.NextCursor = encodeCursor(hits[len(hits)-1].Sort)
+	}
+	if req.Facets {
+		out.Facets, out.PerDay = readFacets(res.Facets, days)
 	}
 	out.TookMS = time.Since(start).Milliseconds()
 	return out, nil
+}
+
+func (x *Index) searchInContext(ctx context.Context, sr *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if len(x.parts) == 0 {
+		return &bleve.SearchResult{Status: &bleve.SearchStatus{}, Facets: search.FacetResults{}}, nil
+	}
+	return x.alias.SearchInContext(ctx, sr)
+}
+
+func filterQueries(req SearchRequest) ([]bq.Query, error) {
+	var out []bq.Query
+	anyOf := func(field string, values []string) {
+		if len(values) == 0 {
+			return
+		}
+		alts := make([]bq.Query, 0, len(values))
+		for _, v := range values {
+			t := bleve.NewTermQuery(kw(v))
+			if field == fieldSeverity || field == fieldStory {
+				t = bleve.NewTermQuery(v)
+			}
+			t.SetField(field)
+			alts = append(alts, t)
+		}
+		out = append(out, bleve.NewDisjunctionQuery(alts...))
+	}
+	anyOf(fieldSource, req.Sources)
+	anyOf(fieldSite, req.Sites)
+	anyOf(fieldTier, req.Tiers)
+	anyOf(fieldLang, req.Langs)
+	anyOf(fieldLabels, req.Labels)
+	for _, s := range req.Severities {
+		if !article.Severity(s).Valid() || s == "" {
+			return nil, fmt.Errorf("%w: unknown severity %q", ErrBadQuery, s)
+		}
+	}
+	anyOf(fieldSeverity, req.Severities)
+	anyOf(fieldStory, req.Stories)
+	if !req.From.IsZero() || !req.To.IsZero() {
+		if !req.From.IsZero() && !req.To.IsZero() && !req.From.Before(req.To) {
+			return nil, fmt.Errorf("%w: from must be before to", ErrBadQuery)
+		}
+		q := bleve.NewDateRangeQuery(req.From, req.To)
+		q.SetField(fieldPublished)
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+var facetFields = map[string]string{"source": fieldSource, "site": fieldSite, "tier": fieldTier, "lang": fieldLang, "label": fieldLabels}
+
+// addFacets asks for the facets and returns the days of the histogram.
+func addFacets(sr *bleve.SearchRequest, req SearchRequest, now time.Time) []string {
+	for name, field := range facetFields {
+		sr.AddFacet(name, bleve.NewFacetRequest(field, 20))
+	}
+	to := req.To
+	if to.IsZero() {
+		to = now.UTC().Add(24 * time.Hour)
+	}
+	from := req.From
+	if from.IsZero() || to.Sub(from) > maxHistogramDays*24*time.Hour {
+		from = to.Add(-30 * 24 * time.Hour)
+	}
+	day := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)
+	f := bleve.NewFacetRequest(fieldPublished, maxHistogramDays+1)
+	var days []string
+	for ; day.Before(to); day = day.AddDate(0, 0, 1) {
+		name := day.Format(time.DateOnly)
+		f.AddDateTimeRange(name, day, day.AddDate(0, 0, 1))
+		days = append(days, name)
+	}
+	sr.AddFacet("per_day", f)
+	return days
+}
+
+// readFacets converts Bleve's facets; days with no article, which Bleve
+// leaves out, count 0 so the histogram has no gaps.
+func readFacets(fr search.FacetResults, days []string) (map[string][]FacetCount, []FacetCount) {
+	out := map[string][]FacetCount{}
+	for name := range facetFields {
+		f := fr[name]
+		vals := []FacetCount{}
+		if f != nil && f.Terms != nil {
+			for _, t := range f.Terms.Terms() {
+				vals = append(vals, FacetCount{Value: t.Term, Count: t.Count})
+			}
+		}
+		out[name] = vals
+	}
+	counts := map[string]int{}
+	if f := fr["per_day"]; f != nil {
+		for _, r := range f.DateRanges {
+			counts[r.Name] = r.Count
+		}
+	}
+	perDay := make([]FacetCount, len(days))
+	for i, d := range days {
+		perDay[i] = FacetCount{Value: d, Count: counts[d]}
+	}
+	return out, perDay
+}
+
+func encodeCursor(sort []string) string {
+	b, _ := json.Marshal(sort)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(c string, n int) ([]string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	var after []string
+	if err == nil {
+		err = json.Unmarshal(b, &after)
+	}
+	if err != nil || len(after) != n {
+		return nil, fmt.Errorf("%w: cursor is not from this search (ask again without it)", ErrBadQuery)
+	}
+	return after, nil
+}
+
+// storedDocument rebuilds what query.Eval needs from stored fields.
+func storedDocument(h *search.DocumentMatch) *query.Document {
+	return &query.Document{
+		Text: map[string]string{
+			query.FieldTitle: str(h.Fields[fieldTitle]), query.FieldText: str(h.Fields[fieldText]), query.FieldAuthor: str(h.Fields[fieldByline]),
+		},
+		Keywords: map[string][]string{
+			query.FieldSource: {str(h.Fields[fieldSource])}, query.FieldSite: {str(h.Fields[fieldSite])},
+			query.FieldLang: {str(h.Fields[fieldLang])}, query.FieldTier: {str(h.Fields[fieldTier])},
+			query.FieldLabel: strs(h.Fields[fieldLabels]),
+		},
+	}
+}
+
+func toHit(h *search.DocumentMatch, want map[string]bool) Hit {
+	hit := Hit{
+		ID: h.ID, URL: str(h.Fields[fieldURL]), Title: str(h.Fields[fieldTitle]),
+		Source: str(h.Fields[fieldSource]), Site: str(h.Fields[fieldSite]), Tier: str(h.Fields[fieldTier]),
+		Lang: str(h.Fields[fieldLang]), Labels: strs(h.Fields[fieldLabels]), Severity: str(h.Fields[fieldSeverity]),
+	}
+	if p, err := time.Parse(time.RFC3339, str(h.Fields[fieldPublished])); err == nil {
+		hit.Published = p
+	}
+	hit.Snippet = snippet(str(h.Fields[fieldText]), want, 240)
+	return hit
+}
+
+// highlightTokens are the folded tokens of the query's positive text
+// terms: what snippets mark.
+func highlightTokens(n query.Node) map[string]bool {
+	want := map[string]bool{}
+	if n == nil {
+		return want
+	}
+	for _, t := range query.Terms(n) {
+		if query.IsKeywordField(t.Field) {
+			continue
+		}
+		for _, tok := range textnorm.Tokenize(t.Raw) {
+			want[tok.Text] = true
+		}
+	}
+	return want
 }
 
 func str(v any) string {
@@ -141,65 +388,6 @@ func strs(v any) []string {
 		return out
 	}
 	return []string{}
-}
-
-// queryTerm is a word or phrase of the query, folded into tokens.
-type queryTerm struct {
-	tokens []string
-}
-
-func (t queryTerm) query() query.Query {
-	text := strings.Join(t.tokens, " ")
-	var fields []query.Query
-	for _, f := range []string{fieldTitleFolded, fieldTextFolded} {
-		if len(t.tokens) == 1 {
-			m := bleve.NewMatchQuery(text)
-			m.SetField(f)
-			fields = append(fields, m)
-			continue
-		}
-		p := bleve.NewMatchPhraseQuery(text)
-		p.SetField(f)
-		fields = append(fields, p)
-	}
-	return bleve.NewDisjunctionQuery(fields...)
-}
-
-// parseTerms splits q into words and "phrases". A word that tokenizes into
-// several tokens (COVID-19) is searched as a phrase of them.
-func parseTerms(q string) ([]queryTerm, error) {
-	var out []queryTerm
-	rest := strings.TrimSpace(q)
-	for rest != "" {
-		var raw string
-		if rest[0] == '"' {
-			end := strings.IndexByte(rest[1:], '"')
-			if end < 0 {
-				return nil, fmt.Errorf("%w: col %d: unterminated phrase", ErrBadQuery, len(q)-len(rest)+1)
-			}
-			raw, rest = rest[1:end+1], rest[end+2:]
-		} else {
-			end := strings.IndexAny(rest, " \t\n\"")
-			if end < 0 {
-				end = len(rest)
-			}
-			raw, rest = rest[:end], rest[end:]
-		}
-		rest = strings.TrimSpace(rest)
-		toks := textnorm.Tokenize(raw)
-		if len(toks) == 0 {
-			continue
-		}
-		t := queryTerm{tokens: make([]string, len(toks))}
-		for i, tk := range toks {
-			t.tokens[i] = tk.Text
-		}
-		out = append(out, t)
-		if len(out) > maxQueryTerms {
-			return nil, fmt.Errorf("%w: more than %d terms", ErrBadQuery, maxQueryTerms)
-		}
-	}
-	return out, nil
 }
 
 // snippet cuts about n bytes of text around the first matched token and

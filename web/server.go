@@ -5,11 +5,13 @@ package web
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -23,9 +25,11 @@ import (
 	"github.com/presswatch/presswatch/indexer"
 )
 
-// Searcher answers searches (the local index, or a remote one).
+// Searcher answers searches and serves articles (the local index, or an
+// indexer replica over NATS).
 type Searcher interface {
 	Search(ctx context.Context, req indexer.SearchRequest) (*indexer.SearchResult, error)
+	Get(ctx context.Context, id string) (*indexer.ArticleView, error)
 }
 
 // AlertLister lists alerts.
@@ -102,7 +106,9 @@ type Options struct {
 	Tokens        []Token
 	MetricsPublic bool
 	SearchTimeout time.Duration
-	Logger        *slog.Logger
+	// ExportLimit bounds the rows of a CSV export (default 10,000).
+	ExportLimit int
+	Logger      *slog.Logger
 }
 
 // Server is the HTTP handler.
@@ -119,6 +125,9 @@ type Server struct {
 func New(o Options) (*Server, error) {
 	if o.SearchTimeout <= 0 {
 		o.SearchTimeout = 5 * time.Second
+	}
+	if o.ExportLimit <= 0 {
+		o.ExportLimit = 10000
 	}
 	s := &Server{opts: o, log: o.Logger.With("component", "web"), tokens: map[[32]byte]Token{}, mux: http.NewServeMux()}
 	for _, t := range o.Tokens {
@@ -152,6 +161,7 @@ func New(o Options) (*Server, error) {
 		return s, nil
 	}
 	s.route("GET /api/v1/search", RoleViewer, s.search)
+	s.route("GET /api/v1/articles/{id}", RoleViewer, s.getArticle)
 	s.route("GET /api/v1/alerts", RoleViewer, s.listAlerts)
 	s.route("GET /api/v1/sources", RoleViewer, s.listSources)
 	s.route("POST /api/v1/sources/{id}/resume", RoleAdmin, s.resumeSource)
@@ -263,33 +273,163 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Search == nil {
-		writeError(w, http.StatusServiceUnavailable, "this process has no indexer role: run the web role together with the indexer role")
+		writeError(w, http.StatusServiceUnavailable, "search is not available in this process")
 		return
 	}
-	q := r.URL.Query()
-	req := indexer.SearchRequest{Q: q.Get("q")}
-	var err error
-	if req.Limit, err = intParam(q.Get("limit"), 20, 1, indexer.MaxLimit); err != nil {
-		writeError(w, http.StatusBadRequest, "limit: "+err.Error())
+	req, err := searchRequest(r.URL.Query())
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if req.Offset, err = intParam(q.Get("offset"), 0, 0, 100000); err != nil {
-		writeError(w, http.StatusBadRequest, "offset: "+err.Error())
+	if r.URL.Query().Get("format") == "csv" {
+		s.exportCSV(w, r, req)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
 	defer cancel()
 	res, err := s.opts.Search.Search(ctx, req)
+	if err != nil {
+		s.searchError(w, req, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) searchError(w http.ResponseWriter, req indexer.SearchRequest, err error) {
 	switch {
 	case errors.Is(err, indexer.ErrBadQuery):
 		writeError(w, http.StatusBadRequest, err.Error())
 	case errors.Is(err, context.DeadlineExceeded):
-		writeError(w, http.StatusGatewayTimeout, fmt.Sprintf("search took longer than %s; narrow the query", s.opts.SearchTimeout))
-	case err != nil:
+		writeError(w, http.StatusGatewayTimeout, fmt.Sprintf("search took longer than %s; narrow the query or the dates", s.opts.SearchTimeout))
+	default:
 		s.log.Error("search failed", "q", req.Q, "err", err)
 		writeError(w, http.StatusInternalServerError, "search failed")
+	}
+}
+
+// searchRequest reads the query parameters: q, from, to (RFC 3339 or
+// YYYY-MM-DD), source, site, tier, lang, label, severity, story (each
+// repeatable or comma-separated), sort, limit, offset, cursor, facets.
+func searchRequest(v url.Values) (indexer.SearchRequest, error) {
+	req := indexer.SearchRequest{Q: v.Get("q"), Sort: v.Get("sort"), Cursor: v.Get("cursor")}
+	list := func(key string) []string {
+		var out []string
+		for _, raw := range v[key] {
+			for _, part := range strings.Split(raw, ",") {
+				if p := strings.TrimSpace(part); p != "" {
+					out = append(out, p)
+				}
+			}
+		}
+		return out
+	}
+	req.Sources, req.Sites, req.Tiers, req.Langs = list("source"), list("site"), list("tier"), list("lang")
+	req.Labels, req.Severities, req.Stories = list("label"), list("severity"), list("story")
+	var err error
+	if req.From, err = timeParam(v.Get("from"), false); err != nil {
+		return req, fmt.Errorf("from: %w", err)
+	}
+	if req.To, err = timeParam(v.Get("to"), true); err != nil {
+		return req, fmt.Errorf("to: %w", err)
+	}
+	if req.Limit, err = intParam(v.Get("limit"), 20, 1, indexer.MaxLimit); err != nil {
+		return req, fmt.Errorf("limit: %w", err)
+	}
+	if req.Offset, err = intParam(v.Get("offset"), 0, 0, 10000); err != nil {
+		return req, fmt.Errorf("offset: %w (use cursor for deep pages)", err)
+	}
+	switch v.Get("facets") {
+	case "", "0", "false":
+	case "1", "true":
+		req.Facets = true
 	default:
-		writeJSON(w, http.StatusOK, res)
+		return req, fmt.Errorf("facets: want true or false, got %q", v.Get("facets"))
+	}
+	return req, nil
+}
+
+// timeParam reads RFC 3339 or a date; a bare date as an upper bound means
+// the end of that day.
+func timeParam(s string, end bool) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date (2026-11-22) or time (2026-11-22T08:00:00+07:00)", s)
+	}
+	if end {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d, nil
+}
+
+// exportCSV streams up to ExportLimit rows, page by page with the cursor.
+func (s *Server) exportCSV(w http.ResponseWriter, r *http.Request, req indexer.SearchRequest) {
+	req.Facets, req.Offset = false, 0
+	req.Limit = min(indexer.MaxLimit, s.opts.ExportLimit)
+	ctx, cancel := context.WithTimeout(r.Context(), 6*s.opts.SearchTimeout)
+	defer cancel()
+	first, err := s.opts.Search.Search(ctx, req)
+	if err != nil {
+		s.searchError(w, req, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="presswatch-search.csv"`)
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"id", "published", "source", "site", "tier", "lang", "severity", "labels", "title", "url"})
+	rows := 0
+	for res := first; ; {
+		for _, h := range res.Hits {
+			if rows == s.opts.ExportLimit {
+				break
+			}
+			_ = cw.Write([]string{h.ID, h.Published.Format(time.RFC3339), h.Source, h.Site, h.Tier, h.Lang, h.Severity,
+				strings.Join(h.Labels, " "), csvSafe(h.Title), h.URL})
+			rows++
+		}
+		if rows == s.opts.ExportLimit || res.NextCursor == "" {
+			break
+		}
+		req.Cursor = res.NextCursor
+		if res, err = s.opts.Search.Search(ctx, req); err != nil {
+			// The header is gone; end the file where it stopped.
+			s.log.Error("csv export cut short", "err", err, "rows", rows)
+			break
+		}
+	}
+	cw.Flush()
+}
+
+// csvSafe stops a spreadsheet from running a cell as a formula: article
+// titles come from the web.
+func csvSafe(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+func (s *Server) getArticle(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Search == nil {
+		writeError(w, http.StatusServiceUnavailable, "articles are not available in this process")
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
+	defer cancel()
+	v, err := s.opts.Search.Get(ctx, r.PathValue("id"))
+	switch {
+	case errors.Is(err, indexer.ErrNotFound):
+		writeError(w, http.StatusNotFound, "no such article")
+	case err != nil:
+		s.log.Error("get article failed", "err", err)
+		writeError(w, http.StatusInternalServerError, "reading the article failed")
+	default:
+		writeJSON(w, http.StatusOK, v)
 	}
 }
 

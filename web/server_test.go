@@ -24,6 +24,13 @@ func (fakeSearch) Search(_ context.Context, r indexer.SearchRequest) (*indexer.S
 	return &indexer.SearchResult{Total: 0, Hits: []indexer.Hit{}}, nil
 }
 
+func (fakeSearch) Get(_ context.Context, id string) (*indexer.ArticleView, error) {
+	if id != "a1" {
+		return nil, indexer.ErrNotFound
+	}
+	return &indexer.ArticleView{ID: "a1", Title: "=HYPERLINK(1)"}, nil
+}
+
 type noAlerts struct{}
 
 func (noAlerts) List(context.Context, alerts.ListOptions) ([]*alerts.Alert, error) { return nil, nil }
@@ -73,6 +80,13 @@ func TestAuthAndStatusCodes(t *testing.T) {
 		{"/api/v1/search?limit=abc", tok, 400},
 		{"/api/v1/search?limit=100000", tok, 400},
 		{"/api/v1/alerts", tok, 200},
+		{"/api/v1/articles/a1", tok, 200},
+		{"/api/v1/articles/zz", tok, 404},
+		{"/api/v1/articles/a1", "", 401},
+		{"/api/v1/search?q=x&from=2026-11-01&to=2026-11-30&source=a,b&label=crisis&facets=true", tok, 200},
+		{"/api/v1/search?from=yesterday", tok, 400},
+		{"/api/v1/search?facets=maybe", tok, 400},
+		{"/api/v1/search?q=x&format=csv", tok, 200},
 		{"/api/v1/alerts?severity=urgent", tok, 400},
 		{"/api/v1/nothing", tok, 404},
 		{"/api/v1/nothing", "", 401},

@@ -1,0 +1,518 @@
+package query
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/presswatch/presswatch/textnorm"
+)
+
+// Document is what Eval and Explain match.
+//
+// A Document tokenises each text field once, on first use, and keeps the
+// result: after the first Eval or Explain, do not change Text and do not copy
+// the Document (use a pointer). Eval and Explain may run concurrently on one
+// Document.
+type Document struct {
+	// Text holds the text fields by name: title, text and author (the
+	// byline). Other names are ignored.
+	Text map[string]string
+	// Keywords holds the keyword fields by name: source, site, lang, tier
+	// and label. A field may have several values (labels).
+	Keywords map[string][]string
+
+	once sync.Once
+	ix   *docIndex
+}
+
+// Hit is one occurrence of a literal leaf that contributed to a match.
+type Hit struct {
+	// Field is the text field (title, text or author).
+	Field string
+	// Start and End are byte offsets [Start, End) in Text[Field] as given,
+	// from the start of the first token to the end of the last.
+	Start, End int
+	// Term is the leaf in canonical syntax (Term.String).
+	Term string
+	// List is the list the term is an entry of, "" if none.
+	List string
+}
+
+// The text fields, in the order hits are reported.
+const (
+	fTitle = iota
+	fText
+	fAuthor
+	numTextFields
+)
+
+func textFieldName(f int) string {
+	switch f {
+	case fTitle:
+		return FieldTitle
+	case fText:
+		return FieldText
+	}
+	return FieldAuthor
+}
+
+// fieldMask is the set of text fields a leaf scoped to field may match:
+// unscoped leaves match the title or the text, never the author.
+func fieldMask(field string) uint8 {
+	switch field {
+	case "":
+		return 1<<fTitle | 1<<fText
+	case FieldTitle:
+		return 1 << fTitle
+	case FieldText:
+		return 1 << fText
+	case FieldAuthor:
+		return 1 << fAuthor
+	}
+	return 0
+}
+
+type docIndex struct {
+	d      *Document
+	fields [numTextFields]fieldIndex
+}
+
+func (d *Document) index() *docIndex {
+	d.once.Do(func() {
+		ix := &docIndex{d: d}
+		for f := range ix.fields {
+			ix.fields[f].text = d.Text[textFieldName(f)]
+		}
+		d.ix = ix
+	})
+	return d.ix
+}
+
+// indexAfter is how many lookups a field serves by scanning before it
+// builds a sorted index: a handful of terms is cheaper to scan for than to
+// sort for, while a classifier evaluating many rules on one article gains
+// from the index.
+const indexAfter = 8
+
+// fieldIndex holds one text field's tokens in both comparison forms, each
+// built lazily and once.
+type fieldIndex struct {
+	text string
+
+	once   sync.Once
+	toks   []textnorm.Token
+	folded []string
+
+	exactOnce sync.Once
+	exact     []string
+
+	lookups  atomic.Int64
+	sortOnce [2]sync.Once
+	// sorted[m] lists token positions ordered by their form (m 0 folded,
+	// 1 exact), then by position, so that a token or a prefix is a
+	// contiguous range found by binary search.
+	sorted [2][]int32
+}
+
+func (fi *fieldIndex) load() {
+	fi.once.Do(func() {
+		fi.toks = textnorm.Tokenize(fi.text)
+		fi.folded = make([]string, len(fi.toks))
+		for i, tk := range fi.toks {
+			fi.folded[i] = tk.Text
+		}
+	})
+}
+
+// forms returns the field's tokens in the form a term in exact or folded
+// mode is compared with.
+func (fi *fieldIndex) forms(exact bool) []string {
+	fi.load()
+	if !exact {
+		return fi.folded
+	}
+	fi.exactOnce.Do(func() {
+		fi.exact = make([]string, len(fi.toks))
+		for i, tk := range fi.toks {
+			run := fi.text[tk.Start:tk.End]
+			if isASCII(run) {
+				// Folding an ASCII run only lower-cases it, as ExactForm
+				// would; reuse it rather than allocate.
+				fi.exact[i] = tk.Text
+			} else {
+				fi.exact[i] = ExactForm(run)
+			}
+		}
+	})
+	return fi.exact
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// sortedIndex returns the sorted index for mode m once the field has served
+// indexAfter lookups, and nil before.
+func (fi *fieldIndex) sortedIndex(m int, forms []string) []int32 {
+	if len(forms) < 4*indexAfter || fi.lookups.Add(1) <= indexAfter {
+		return nil
+	}
+	fi.sortOnce[m].Do(func() {
+		idx := make([]int32, len(forms))
+		for i := range idx {
+			idx[i] = int32(i)
+		}
+		slices.SortFunc(idx, func(a, b int32) int {
+			if c := strings.Compare(forms[a], forms[b]); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		})
+		fi.sorted[m] = idx
+	})
+	return fi.sorted[m]
+}
+
+// matchAt reports whether t's tokens occur at position p of forms. A prefix
+// applies to the last token (Parse only makes one-token prefixes).
+func matchAt(forms []string, p int, t *Term) bool {
+	last := len(t.Tokens) - 1
+	for j, tok := range t.Tokens {
+		w := forms[p+j]
+		if t.Prefix && j == last {
+			if !strings.HasPrefix(w, tok) {
+				return false
+			}
+		} else if w != tok {
+			return false
+		}
+	}
+	return true
+}
+
+// each calls fn with the first and last token positions of every
+// occurrence of the text term t in the field, until fn returns false.
+func (fi *fieldIndex) each(t *Term, fn func(start, end int) bool) {
+	forms := fi.forms(t.Exact)
+	k := len(t.Tokens)
+	if k == 0 || k > len(forms) {
+		return
+	}
+	first := t.Tokens[0]
+	firstIsPrefix := t.Prefix && k == 1
+	m := 0
+	if t.Exact {
+		m = 1
+	}
+	if idx := fi.sortedIndex(m, forms); idx != nil {
+		i, _ := slices.BinarySearchFunc(idx, first, func(p int32, s string) int {
+			return strings.Compare(forms[p], s)
+		})
+		for ; i < len(idx); i++ {
+			p := int(idx[i])
+			if w := forms[p]; firstIsPrefix && !strings.HasPrefix(w, first) || !firstIsPrefix && w != first {
+				break
+			}
+			if p+k <= len(forms) && matchAt(forms, p, t) && !fn(p, p+k-1) {
+				return
+			}
+		}
+		return
+	}
+	for p := 0; p+k <= len(forms); p++ {
+		if w := forms[p]; firstIsPrefix && !strings.HasPrefix(w, first) || !firstIsPrefix && w != first {
+			continue
+		}
+		if matchAt(forms, p, t) && !fn(p, p+k-1) {
+			return
+		}
+	}
+}
+
+// Eval reports whether d matches n. It is the reference semantics of the
+// query language (see the package documentation); other back ends must
+// agree with it. A nil node or document matches nothing.
+func Eval(n Node, d *Document) bool {
+	if n == nil || d == nil {
+		return false
+	}
+	return d.index().eval(n)
+}
+
+func (ix *docIndex) eval(n Node) bool {
+	switch n := n.(type) {
+	case *Term:
+		return ix.termMatch(n)
+	case *ListRef:
+		for _, t := range n.Terms {
+			if ix.termMatch(t) {
+				return true
+			}
+		}
+		return false
+	case *And:
+		for _, c := range n.Children {
+			if !ix.eval(c) {
+				return false
+			}
+		}
+		return true
+	case *Or:
+		for _, c := range n.Children {
+			if ix.eval(c) {
+				return true
+			}
+		}
+		return false
+	case *Not:
+		return !ix.eval(n.Child)
+	case *Near:
+		return ix.near(n, nil)
+	}
+	return false
+}
+
+func (ix *docIndex) termMatch(t *Term) bool {
+	if t == nil {
+		return false
+	}
+	if IsKeywordField(t.Field) {
+		return keywordMatch(t, ix.d.Keywords[t.Field])
+	}
+	mask := fieldMask(t.Field)
+	for f := range ix.fields {
+		if mask&(1<<f) == 0 {
+			continue
+		}
+		found := false
+		ix.fields[f].each(t, func(int, int) bool {
+			found = true
+			return false
+		})
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+func keywordMatch(t *Term, values []string) bool {
+	if len(t.Tokens) == 0 {
+		return false
+	}
+	want := t.Tokens[0]
+	for _, v := range values {
+		k := KeywordForm(v, t.Exact)
+		if k == want || t.Prefix && strings.HasPrefix(k, want) {
+			return true
+		}
+	}
+	return false
+}
+
+// occ is one occurrence of a NEAR operand: token positions [start, end].
+type occ struct {
+	start, end int32
+	t          *Term
+	list       string
+}
+
+// collect appends the occurrences in field f of the proximity operand n (a
+// text term, a list or an OR of them).
+func (ix *docIndex) collect(n Node, f int, dst []occ) []occ {
+	add := func(t *Term, list string) {
+		if t == nil || fieldMask(t.Field)&(1<<f) == 0 {
+			return
+		}
+		ix.fields[f].each(t, func(s, e int) bool {
+			dst = append(dst, occ{start: int32(s), end: int32(e), t: t, list: list})
+			return true
+		})
+	}
+	switch n := n.(type) {
+	case *Term:
+		add(n, "")
+	case *ListRef:
+		for _, t := range n.Terms {
+			add(t, n.Name)
+		}
+	case *Or:
+		for _, c := range n.Children {
+			dst = ix.collect(c, f, dst)
+		}
+	}
+	return dst
+}
+
+// near reports whether n matches. With emit nil it stops at the first
+// qualifying pair; otherwise it calls emit for every pair.
+func (ix *docIndex) near(n *Near, emit func(f int, a, b occ)) bool {
+	found := false
+	dist := int32(n.N)
+	var as, bs []occ
+	for f := range ix.fields {
+		if as = ix.collect(n.Left, f, as[:0]); len(as) == 0 {
+			continue
+		}
+		if bs = ix.collect(n.Right, f, bs[:0]); len(bs) == 0 {
+			continue
+		}
+		slices.SortFunc(bs, func(x, y occ) int { return cmp.Compare(x.start, y.start) })
+		maxLen := int32(0)
+		for _, b := range bs {
+			maxLen = max(maxLen, b.end-b.start+1)
+		}
+		for _, a := range as {
+			// Only b starting in [lo, hi] can qualify: after a, at most
+			// dist tokens between; before a (unordered), b ends at most
+			// dist tokens before a starts and is at most maxLen long.
+			lo, hi := a.start-dist-maxLen, a.end+1+dist
+			if n.Ordered {
+				lo = a.end + 1
+			}
+			i, _ := slices.BinarySearchFunc(bs, lo, func(b occ, lo int32) int { return cmp.Compare(b.start, lo) })
+			for ; i < len(bs) && bs[i].start <= hi; i++ {
+				if !nearPair(a, bs[i], dist, n.Ordered) {
+					continue
+				}
+				if emit == nil {
+					return true
+				}
+				found = true
+				emit(f, a, bs[i])
+			}
+		}
+	}
+	return found
+}
+
+// nearPair is the NEAR rule: a and b do not share a token and at most dist
+// tokens lie between them; when ordered, a comes first.
+func nearPair(a, b occ, dist int32, ordered bool) bool {
+	switch {
+	case b.start > a.end:
+		return b.start-a.end-1 <= dist
+	case !ordered && b.end < a.start:
+		return a.start-b.end-1 <= dist
+	}
+	return false
+}
+
+// Explain returns the occurrences of the literal leaves that make d match
+// n, sorted by field (title, text, author) and offset; nil when d does not
+// match. A leaf counts when it is not under a NOT and every And above it
+// holds: all children of a matching And, the matching children of an Or,
+// and, for NEAR/ONEAR, the occurrences that form a qualifying pair. Keyword
+// fields (label:, site:, …) only filter and yield no hits.
+func Explain(n Node, d *Document) []Hit {
+	if n == nil || d == nil {
+		return nil
+	}
+	ix := d.index()
+	// Non-nil even when empty: a match on keyword fields alone has no hits
+	// but must not look like no match.
+	hits := make([]Hit, 0, 8)
+	if !ix.explain(n, &hits) {
+		return nil
+	}
+	slices.SortFunc(hits, func(a, b Hit) int {
+		return cmp.Or(
+			cmp.Compare(fieldRank(a.Field), fieldRank(b.Field)),
+			cmp.Compare(a.Start, b.Start),
+			cmp.Compare(a.End, b.End),
+			strings.Compare(a.Term, b.Term),
+			strings.Compare(a.List, b.List),
+		)
+	})
+	return slices.Compact(hits)
+}
+
+func fieldRank(name string) int {
+	switch name {
+	case FieldTitle:
+		return fTitle
+	case FieldText:
+		return fText
+	}
+	return fAuthor
+}
+
+func (ix *docIndex) explain(n Node, hits *[]Hit) bool {
+	switch n := n.(type) {
+	case *Term:
+		return ix.explainTerm(n, "", hits)
+	case *ListRef:
+		ok := false
+		for _, t := range n.Terms {
+			if ix.explainTerm(t, n.Name, hits) {
+				ok = true
+			}
+		}
+		return ok
+	case *And:
+		mark := len(*hits)
+		for _, c := range n.Children {
+			if !ix.explain(c, hits) {
+				*hits = (*hits)[:mark]
+				return false
+			}
+		}
+		return true
+	case *Or:
+		ok := false
+		for _, c := range n.Children {
+			if ix.explain(c, hits) {
+				ok = true
+			}
+		}
+		return ok
+	case *Not:
+		return !ix.eval(n.Child)
+	case *Near:
+		return ix.near(n, func(f int, a, b occ) {
+			*hits = append(*hits, ix.hit(f, a), ix.hit(f, b))
+		})
+	}
+	return false
+}
+
+func (ix *docIndex) explainTerm(t *Term, list string, hits *[]Hit) bool {
+	if t == nil {
+		return false
+	}
+	if IsKeywordField(t.Field) {
+		return keywordMatch(t, ix.d.Keywords[t.Field])
+	}
+	ok := false
+	mask := fieldMask(t.Field)
+	for f := range ix.fields {
+		if mask&(1<<f) == 0 {
+			continue
+		}
+		ix.fields[f].each(t, func(s, e int) bool {
+			ok = true
+			*hits = append(*hits, ix.hit(f, occ{start: int32(s), end: int32(e), t: t, list: list}))
+			return true
+		})
+	}
+	return ok
+}
+
+func (ix *docIndex) hit(f int, o occ) Hit {
+	toks := ix.fields[f].toks
+	return Hit{
+		Field: textFieldName(f),
+		Start: toks[o.start].Start,
+		End:   toks[o.end].End,
+		Term:  o.t.String(),
+		List:  o.list,
+	}
+}

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/presswatch/presswatch/app"
+	"github.com/presswatch/presswatch/config"
+)
+
+func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "configuration file")
+	data := fs.String("data", "", "data directory (overrides data_dir)")
+	natsURL := fs.String("nats-url", "", "external NATS cluster (overrides nats.url)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return errUsage
+	}
+	env := os.Environ()
+	for key, v := range map[string]string{"data_dir": *data, "nats.url": *natsURL} {
+		if v != "" {
+			env = append(env, config.EnvVar(key)+"="+v)
+		}
+	}
+	cfg, err := config.Load(*cfgPath, env)
+	if err != nil {
+		return err
+	}
+	n, err := app.Reindex(ctx, cfg, newLogger(cfg.Log, stderr))
+	if err != nil {
+		return fmt.Errorf("presswatch reindex: %w", err)
+	}
+	fmt.Fprintf(stdout, "reindexed %d article versions into %s/index\n", n, cfg.DataDir)
+	return nil
+}

@@ -1,0 +1,293 @@
+package indexer
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/classifier/query"
+)
+
+func ids(res *SearchResult) []string {
+	out := make([]string, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		out = append(out, h.ID)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func mustSearch(t *testing.T, idx *Index, req SearchRequest) *SearchResult {
+	t.Helper()
+	res, err := idx.Search(context.Background(), req)
+	if err != nil {
+		t.Fatalf("%+v: %v", req, err)
+	}
+	return res
+}
+
+func TestPartitionsRetentionAndUpsertAcrossMonths(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	idx, err := OpenWith(dir, Options{Retention: 60 * 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { idx.Close() }()
+	mk := func(id string, month time.Month) *article.Article {
+		return &article.Article{ID: id, URL: "https://x.example/" + id, SourceID: "s", Title: "Tin " + id, Text: "lũ quét " + id,
+			Published: time.Date(2026, month, 10, 0, 0, 0, 0, time.UTC)}
+	}
+	if err := idx.IndexBatch([]*article.Article{mk("a", 8), mk("b", 10), mk("c", 11)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(idx.Partitions(), ","); got != "2026-08,2026-10,2026-11" {
+		t.Fatalf("partitions %s", got)
+	}
+	// The same article with a new date stays where it is: one copy.
+	moved := mk("b", 11)
+	if err := idx.IndexBatch([]*article.Article{moved}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := idx.Count(); n != 3 {
+		t.Errorf("count = %d after re-dating, want 3", n)
+	}
+	if got := ids(mustSearch(t, idx, SearchRequest{Q: "lu quet"})); strings.Join(got, ",") != "a,b,c" {
+		t.Errorf("search spans partitions: %v", got)
+	}
+	dropped, err := idx.Prune(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+	if err != nil || strings.Join(dropped, ",") != "2026-08" {
+		t.Fatalf("prune: %v %v", dropped, err)
+	}
+	if got := ids(mustSearch(t, idx, SearchRequest{})); strings.Join(got, ",") != "b,c" {
+		t.Errorf("after retention: %v", got)
+	}
+	idx.Close()
+	idx, err = OpenWith(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := idx.Count(); n != 2 {
+		t.Errorf("after reopen: %d", n)
+	}
+}
+
+func corpus() []*article.Article {
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	return []*article.Article{
+		{ID: "d1", URL: "https://a.example/1", SourceID: "bao-a", Site: "a.example", Tier: "local", Lang: "vi", Published: t0,
+			Title: "Lũ quét ở Mường Chà", Text: "Mưa lớn gây lũ quét, nhiều nhà dân ở Mường Chà bị cuốn trôi.", Labels: []string{"crisis", "sensitive"}, Severity: "high"},
+		{ID: "d2", URL: "https://b.example/2", SourceID: "bao-b", Site: "b.example", Tier: "central", Lang: "vi", Published: t0.Add(24 * time.Hour),
+			Title: "Hòa bình và phát triển", Text: "Hội nghị bàn về hoà bình, thuỷ điện và giải phóng mặt bằng ở Điện Biên.", Byline: "Trần Hoà"},
+		{ID: "d3", URL: "https://b.example/3", SourceID: "bao-b", Site: "b.example", Tier: "central", Lang: "vi", Published: t0.Add(48 * time.Hour),
+			Title: "Hoa ban nở", Text: "Mùa hoa ban nở rộ khắp Điện Biên, du khách đổ về ngắm hoa.", Labels: []string{"tourism"}},
+		{ID: "d4", URL: "https://c.example/4", SourceID: "intl", Site: "c.example", Tier: "foreign", Lang: "en", Published: t0.Add(72 * time.Hour),
+			Title: "Flash floods in Dien Bien", Text: "Flash floods hit the province; the floods destroyed houses near the border.", Labels: []string{"crisis"}, Severity: "medium"},
+	}
+}
+
+func TestQueryLanguageOnTheIndex(t *testing.T) {
+	idx := openTestIndex(t)
+	if err := idx.IndexBatch(corpus()); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		q    string
+		want string
+	}{
+		{`lu quet`, "d1"},
+		{`"Mường Chà" AND NOT hoa`, "d1"},
+		{`hoa`, "d2,d3"}, // folded: hòa, hoà and hoa
+		{`="hòa"`, "d2"}, // exact: hòa and hoà, not hoa
+		{`=hoa`, "d3"},
+		{`thuy*`, "d2"},
+		{`title:hoa`, "d2,d3"},
+		{`author:hoa`, "d2"},
+		{`lũ OR floods`, "d1,d4"},
+		{`(lũ OR floods) AND label:crisis`, "d1,d4"},
+		{`label:tourism OR lang:en`, "d3,d4"},
+		{`tier:central NOT label:tourism`, "d2"},
+		{`source:bao-b`, "d2,d3"},
+		{`site:c.example`, "d4"},
+		{`flash NEAR/1 floods`, "d4"},
+		{`houses NEAR/1 floods`, "d4"},
+		{`border NEAR/3 floods`, ""},
+		{`border NEAR/4 floods`, "d4"},
+		{`floods ONEAR/3 houses`, "d4"},
+		{`houses ONEAR/5 floods`, ""},
+		{`"dien bien" NEAR/3 "giai phong"`, "d2"},
+		{`NOT dien`, "d1"},
+	}
+	for _, c := range cases {
+		res := mustSearch(t, idx, SearchRequest{Q: c.q, Limit: 100})
+		if got := strings.Join(ids(res), ","); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.q, got, c.want)
+		}
+	}
+	if _, err := idx.Search(context.Background(), SearchRequest{Q: "lũ AND"}); err == nil || !strings.Contains(err.Error(), "col") {
+		t.Errorf("bad query error: %v", err)
+	}
+}
+
+func TestFiltersFacetsAndCursor(t *testing.T) {
+	idx := openTestIndex(t)
+	if err := idx.IndexBatch(corpus()); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		req  SearchRequest
+		want string
+	}{
+		{SearchRequest{Sources: []string{"bao-b"}}, "d2,d3"},
+		{SearchRequest{Tiers: []string{"foreign", "local"}}, "d1,d4"},
+		{SearchRequest{Langs: []string{"en"}}, "d4"},
+		{SearchRequest{Labels: []string{"crisis"}, Severities: []string{"high"}}, "d1"},
+		{SearchRequest{From: t0.Add(24 * time.Hour), To: t0.Add(72 * time.Hour)}, "d2,d3"},
+		{SearchRequest{Q: "dien bien", Sites: []string{"b.example"}}, "d2,d3"},
+	}
+	for _, c := range cases {
+		if got := strings.Join(ids(mustSearch(t, idx, c.req)), ","); got != c.want {
+			t.Errorf("%+v: got %q, want %q", c.req, got, c.want)
+		}
+	}
+	res := mustSearch(t, idx, SearchRequest{Facets: true, From: t0, To: t0.Add(5 * 24 * time.Hour)})
+	facet := func(name, value string) int {
+		for _, f := range res.Facets[name] {
+			if f.Value == value {
+				return f.Count
+			}
+		}
+		return 0
+	}
+	if facet("source", "bao-b") != 2 || facet("label", "crisis") != 2 || facet("lang", "vi") != 3 || facet("tier", "foreign") != 1 {
+		t.Errorf("facets = %+v", res.Facets)
+	}
+	if len(res.PerDay) != 5 || res.PerDay[0].Value != "2026-11-01" || res.PerDay[0].Count != 1 || res.PerDay[4].Count != 0 {
+		t.Errorf("per day = %+v", res.PerDay)
+	}
+	// Deep paging with the cursor visits every document once, newest first.
+	var seen []string
+	req := SearchRequest{Limit: 1, Sort: "newest"}
+	for range 10 {
+		page := mustSearch(t, idx, req)
+		for _, h := range page.Hits {
+			seen = append(seen, h.ID)
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		req.Cursor = page.NextCursor
+	}
+	if strings.Join(seen, ",") != "d4,d3,d2,d1" {
+		t.Errorf("cursor pages: %v", seen)
+	}
+	if _, err := idx.Search(context.Background(), SearchRequest{Cursor: "garbage"}); err == nil {
+		t.Error("bad cursor accepted")
+	}
+	if _, err := idx.Search(context.Background(), SearchRequest{Severities: []string{"urgent"}}); err == nil {
+		t.Error("bad severity accepted")
+	}
+}
+
+// TestSearchAgreesWithEval is the brief's property: for any document and
+// query, the Bleve back end and the in-memory matcher agree.
+func TestSearchAgreesWithEval(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(7, 11))
+	words := []string{"lũ", "lu", "quét", "Mường", "Chà", "hòa", "hoà", "hoa", "bình", "thủy", "điện", "dien", "đất", "sạt", "lở", "flood", "floods", "Điện", "Biên", "dân", "nhà"}
+	labels := []string{"crisis", "sensitive", "tourism"}
+	var arts []*article.Article
+	docs := map[string]*query.Document{}
+	for i := range 120 {
+		n := 3 + rnd.IntN(12)
+		var tw, xw []string
+		for range 1 + rnd.IntN(4) {
+			tw = append(tw, words[rnd.IntN(len(words))])
+		}
+		for range n {
+			xw = append(xw, words[rnd.IntN(len(words))])
+		}
+		a := &article.Article{ID: fmt.Sprintf("p%03d", i), URL: fmt.Sprintf("https://p.example/%d", i), SourceID: []string{"s1", "s2"}[i%2],
+			Lang: []string{"vi", "en"}[rnd.IntN(2)], Tier: "local", Site: "p.example",
+			Title: strings.Join(tw, " "), Text: strings.Join(xw, " "), Labels: []string{labels[rnd.IntN(3)]},
+			Published: time.Date(2026, 11, 1+i%20, 0, 0, 0, 0, time.UTC)}
+		arts = append(arts, a)
+		docs[a.ID] = &query.Document{
+			Text:     map[string]string{query.FieldTitle: a.Title, query.FieldText: a.Text},
+			Keywords: map[string][]string{query.FieldSource: {a.SourceID}, query.FieldLang: {a.Lang}, query.FieldTier: {a.Tier}, query.FieldSite: {a.Site}, query.FieldLabel: a.Labels},
+		}
+	}
+	idx := openTestIndex(t)
+	if err := idx.IndexBatch(arts); err != nil {
+		t.Fatal(err)
+	}
+	leaf := func() string {
+		w := words[rnd.IntN(len(words))]
+		switch rnd.IntN(9) {
+		case 0:
+			return `"` + w + " " + words[rnd.IntN(len(words))] + `"`
+		case 1:
+			return "=" + w
+		case 2:
+			if r := []rune(strings.ToLower(w)); len(r) >= 4 {
+				return string(r[:3]) + "*"
+			}
+		case 3:
+			return "title:" + w
+		case 4:
+			return "label:" + labels[rnd.IntN(3)]
+		case 5:
+			return "lang:vi"
+		}
+		return w
+	}
+	var gen func(depth int) string
+	gen = func(depth int) string {
+		if depth == 0 {
+			return leaf()
+		}
+		switch rnd.IntN(6) {
+		case 0:
+			return "(" + gen(depth-1) + " OR " + gen(depth-1) + ")"
+		case 1:
+			return gen(depth-1) + " AND NOT " + leaf()
+		case 2:
+			return leaf() + fmt.Sprintf(" NEAR/%d ", 1+rnd.IntN(3)) + leaf()
+		case 3:
+			return leaf() + fmt.Sprintf(" ONEAR/%d ", 1+rnd.IntN(3)) + leaf()
+		}
+		return gen(depth-1) + " " + gen(depth-1)
+	}
+	checked, nonEmpty := 0, 0
+	for range 300 {
+		q := gen(rnd.IntN(3))
+		node, err := query.Parse(q, query.Options{})
+		if err != nil {
+			continue // e.g. a field scope on a NEAR operand the parser refuses
+		}
+		var want []string
+		for id, d := range docs {
+			if query.Eval(node, d) {
+				want = append(want, id)
+			}
+		}
+		slices.Sort(want)
+		res := mustSearch(t, idx, SearchRequest{Q: q, Limit: MaxLimit})
+		got := ids(res)
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%s:\n search %v\n   eval %v", q, got, want)
+		}
+		checked++
+		if len(want) > 0 {
+			nonEmpty++
+		}
+	}
+	if checked < 200 || nonEmpty < 50 {
+		t.Errorf("only %d queries checked, %d with matches: the generator is too narrow", checked, nonEmpty)
+	}
+}
