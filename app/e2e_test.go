@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -309,6 +310,23 @@ func TestPipelineEndToEndInProcess(t *testing.T) {
 	if h.ID == "" || h.URL == "" || !strings.Contains(strings.ToLower(h.Title), "lũ quét") || h.Source != "demo" || h.Lang != "vi" ||
 		h.Published.IsZero() || len(h.Labels) == 0 || !strings.Contains(h.Snippet, "<mark>") {
 		t.Errorf("first hit = %+v", h)
+	}
+	// The query language through the API: an error names its column; a
+	// phrase typed without tone marks finds the marked article with facets.
+	var bad struct {
+		Error string `json:"error"`
+	}
+	if code := getJSON(t, base+"/api/v1/search?q="+url.QueryEscape("lũ AND"), &bad); code != http.StatusBadRequest || !strings.Contains(bad.Error, "col 7: expected a term after AND") {
+		t.Errorf("bad query: %d %q", code, bad.Error)
+	}
+	var faceted struct {
+		Total  int                                 `json:"total"`
+		Facets map[string][]struct{ Value string } `json:"facets"`
+		PerDay []struct{ Count int }               `json:"per_day"`
+	}
+	if code := getJSON(t, base+"/api/v1/search?facets=true&q="+url.QueryEscape(`"muong cha" AND label:crisis`), &faceted); code != http.StatusOK || faceted.Total == 0 ||
+		len(faceted.Facets["label"]) == 0 || len(faceted.PerDay) == 0 {
+		t.Errorf("faceted search: %d %+v", code, faceted)
 	}
 	// The broken source shows its reason while the healthy one flows.
 	var srcs struct {
