@@ -136,7 +136,10 @@ func (a *App) Start(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
-		starters = append(starters, w.Run)
+		starters = append(starters, w.Run, func(ctx context.Context) error {
+			a.pruneLoop(ctx, idx)
+			return nil
+		})
 	}
 	if a.cfg.HasRole(RoleClassifier) {
 		rs, err := classifier.LoadDir(os.DirFS(a.cfg.Classifier.RulesDir), ".")
@@ -335,6 +338,27 @@ func (a *App) startWeb() error {
 		}
 	})
 	return nil
+}
+
+// pruneLoop drops index partitions past the retention, at start and then
+// every hour.
+func (a *App) pruneLoop(ctx context.Context, idx *indexer.Index) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		dropped, err := idx.Prune(time.Now())
+		if err != nil {
+			a.log.Error("index retention", "err", err)
+		}
+		if len(dropped) > 0 {
+			a.log.Info("index partitions dropped by retention", "partitions", dropped)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // lists resolves @name in search queries from the live rule set, or,
