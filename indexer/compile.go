@@ -131,6 +131,9 @@ func keywordField(field string) string {
 func termQuery(t *query.Term) (bq.Query, error) {
 	if query.IsKeywordField(t.Field) {
 		f := keywordField(t.Field)
+		if t.Exact {
+			f += exactSuffix
+		}
 		if len(t.Tokens) == 0 {
 			return bleve.NewMatchNoneQuery(), nil
 		}

@@ -178,6 +178,12 @@ type document struct {
 	Matches      string    `json:"matches,omitempty"` // JSON of the classifier's explanations
 	Evidence     string    `json:"evidence,omitempty"`
 	Partial      bool      `json:"partial,omitempty"`
+	// Exact forms of the keyword fields, for =value terms.
+	SourceExact string   `json:"source_exact,omitempty"`
+	SiteExact   string   `json:"site_exact,omitempty"`
+	TierExact   string   `json:"tier_exact,omitempty"`
+	LangExact   string   `json:"lang_exact,omitempty"`
+	LabelsExact []string `json:"labels_exact,omitempty"`
 }
 
 func toDocument(a *article.Article) document {
@@ -192,6 +198,11 @@ func toDocument(a *article.Article) document {
 		Published: published.UTC(), Fetched: a.Fetched.UTC(),
 		Labels: kws(a.Labels), Severity: string(a.Severity), Sentiment: a.Sentiment, StoryID: a.StoryID, Regions: a.Regions,
 		Summary: a.Summary, Evidence: a.Evidence, Partial: a.Partial,
+	}
+	d.SourceExact, d.SiteExact = query.ExactForm(a.SourceID), query.ExactForm(a.Site)
+	d.TierExact, d.LangExact = query.ExactForm(a.Tier), query.ExactForm(a.Lang)
+	for _, l := range a.Labels {
+		d.LabelsExact = append(d.LabelsExact, query.ExactForm(l))
 	}
 	d.TitleFolded, d.TitleExact = tokenFields(title)
 	d.TextFolded, d.TextExact = tokenFields(text)

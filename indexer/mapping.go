@@ -48,13 +48,15 @@ const (
 	fieldMatches     = "matches"
 	fieldEvidence    = "evidence"
 	fieldPartial     = "partial"
-	fieldPublished   = "published"
-	fieldFetched     = "fetched"
-	fieldLabels      = "labels"
-	fieldSeverity    = "severity"
-	fieldSentiment   = "sentiment"
-	fieldStory       = "story_id"
-	fieldRegions     = "regions"
+	// exactSuffix names a keyword field's exact-form twin.
+	exactSuffix    = "_exact"
+	fieldPublished = "published"
+	fieldFetched   = "fetched"
+	fieldLabels    = "labels"
+	fieldSeverity  = "severity"
+	fieldSentiment = "sentiment"
+	fieldStory     = "story_id"
+	fieldRegions   = "regions"
 )
 
 func newMapping() (*mapping.IndexMappingImpl, error) {
@@ -100,6 +102,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fieldLang: true, fieldLabels: true, fieldSeverity: true, fieldStory: true, fieldRegions: true,
 	} {
 		doc.AddFieldMappingsAt(name, keywordField(store))
+	}
+	for _, name := range []string{fieldSource, fieldSite, fieldTier, fieldLang, fieldLabels} {
+		doc.AddFieldMappingsAt(name+exactSuffix, keywordField(false))
 	}
 	doc.AddFieldMappingsAt(fieldTitle, textField(true))
 	doc.AddFieldMappingsAt(fieldText, textField(true))

@@ -114,6 +114,7 @@ func TestQueryLanguageOnTheIndex(t *testing.T) {
 		{`tier:central NOT label:tourism`, "d2"},
 		{`source:bao-b`, "d2,d3"},
 		{`site:c.example`, "d4"},
+		{`tier:="local"`, "d1"},
 		{`flash NEAR/1 floods`, "d4"},
 		{`houses NEAR/1 floods`, "d4"},
 		{`border NEAR/3 floods`, ""},

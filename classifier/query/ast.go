@@ -78,6 +78,12 @@ type Term struct {
 	// Col is the 1-based column (in characters) where the leaf starts in
 	// the query, its field prefix included; for a list entry, the list's.
 	Col int
+
+	// fold holds, for exact text terms, the folded tokens of Raw: the
+	// Tokens the same leaf would have without =. Exact matching requires
+	// both (see the package documentation). Set by Parse and read-only;
+	// for a hand-built Term, Eval folds Tokens instead.
+	fold []string
 }
 
 // ListRef is @name: any entry of a named list. Its Terms are the entries,
@@ -310,7 +316,10 @@ func childrenEqual(a, b []Node) bool {
 // match n only if it contains one of them, unless n matches documents by
 // what they lack (NOT x alone, or x OR NOT y), in which case a presearcher
 // must treat n as always a candidate; Terms alone cannot tell, so callers
-// should check with HasPositiveRequirement.
+// should check with HasPositiveRequirement. Keyword-field leaves
+// (label:sensitive) are included: a presearcher that only sees text tokens
+// must look them up in the document's keywords, or treat a query whose
+// positive leaves include one as a candidate.
 func Terms(n Node) []*Term {
 	var out []*Term
 	var walk func(Node)

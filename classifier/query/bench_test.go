@@ -2,6 +2,8 @@ package query
 
 import (
 	"testing"
+
+	"github.com/presswatch/presswatch/textnorm"
 )
 
 // benchText is about 3 KB of Vietnamese news prose written for this
@@ -38,7 +40,8 @@ func BenchmarkParse(b *testing.B) {
 // BenchmarkEval matches a five-term query against a 3 KB text. "fresh"
 // builds a new Document each time, so tokenising is included, as for the
 // first rule evaluated on an article; "cached" reuses one, as for every
-// later rule; "near" adds proximity.
+// later rule; "near" adds proximity. "tokenize" is textnorm.Tokenize alone,
+// the floor under "fresh".
 func BenchmarkEval(b *testing.B) {
 	queries := map[string]string{
 		"terms": `"lũ quét" sạt* =thủy Điện "tin giả"`,
@@ -46,6 +49,12 @@ func BenchmarkEval(b *testing.B) {
 	}
 	text := map[string]string{FieldTitle: "Lũ quét ở Mường Chà: 5 nhà bị cuốn trôi", FieldText: benchText}
 	b.Logf("text: %d bytes", len(benchText))
+	b.Run("tokenize", func(b *testing.B) {
+		b.SetBytes(int64(len(benchText)))
+		for b.Loop() {
+			textnorm.Tokenize(benchText)
+		}
+	})
 	for _, name := range []string{"terms", "near"} {
 		n, err := Parse(queries[name], testOpts)
 		if err != nil {

@@ -24,6 +24,15 @@
 //     open oa/oe/uy on the first vowel, so "hoà" = "hòa"), then lower case.
 //     "Hòa", "hòa" and "hoà" are equal; "hoa" and "hóa" are not.
 //
+// Exact mode narrows folded mode: =x matches where x (the same leaf without
+// =) matches and, in addition, the exact forms of the tokens are equal (for
+// a prefix, start with the exact form of the prefix). For every letter, in
+// either case, composed or decomposed, equal exact forms imply equal folded
+// forms (TestExactImpliesFolded), so a back end may compare exact forms
+// alone. The only difference is for a letter and combining mark that have
+// a precomposed form in one case only (T̈ and ẗ), which textnorm.Fold treats
+// as different letters.
+//
 // Keyword fields are compared whole: a value matches when KeywordForm of the
 // value (folded, or ExactForm with =) equals the term's single Token, or for
 // a prefix term starts with it. No tokenising, no trimming: site:vnexpress.net
@@ -80,6 +89,11 @@
 // blanks: source:"Báo Điện Biên Phủ". The = of exact mode follows the field:
 // title:="Hòa Bình".
 //
+// A quote or ( glued to the word before it (lũ"quét", lũ(quét)) and a word
+// or quote glued to a closing quote ("lũ"quét) are errors ("missing
+// space"), since they are usually typos; operators may touch parentheses:
+// NOT(a)OR(b) is NOT a OR b.
+//
 // Lists: @name is resolved at parse time by Options.Lists; an unknown list
 // is an error. Each entry is plain text, not query syntax: it is tokenised
 // (several tokens make a phrase) in folded mode, in the scope of the
@@ -133,7 +147,8 @@
 // # Errors and limits
 //
 // Errors are *Error; the message starts with the 1-based column, counted in
-// characters (code points), of the offending token: "col 14: expected a term
+// characters (code points), of the offending token or of the end of the
+// query: "col 14: expected a term
 // after AND", "col 1: unbalanced )", "col 3: unterminated phrase", "col 9:
 // NEAR needs a number: NEAR/5", `col 1: unknown field "titel:" (known:
 // title, …)`, "col 8: unknown list @provinc", "empty query".
@@ -149,14 +164,17 @@
 // Node.String renders canonical syntax: upper-case operators, explicit AND,
 // parentheses only where precedence needs them, each leaf with its own
 // field (title:(a OR b) renders as title:a OR title:b), terms with several
-// tokens quoted. Parsing it again, with the same lists, gives an Equal tree.
+// tokens quoted. Parsing it again, with the same lists, gives an Equal tree
+// (Equal ignores columns). The canonical form can be longer than the query,
+// so a query close to MaxQueryBytes may render beyond the limit.
 //
 // # Back ends
 //
 // For a Bleve (or any other) back end: index each text field twice, folded
 // and exact, with textnorm.Tokenize positions, and compare Term.Tokens
-// against the field of the leaf's mode; keyword fields as single tokens in
-// KeywordForm. Term.Phrase (several tokens or quoted) means a phrase query.
+// against the field of the leaf's mode; keyword fields as whole values in
+// KeywordForm, folded and, for exact terms (source:="…"), exact too.
+// Term.Phrase (several tokens or quoted) means a phrase query.
 // Proximity can be checked on candidates with Eval, which is the definition.
 // Terms lists the positive leaves for candidate selection and highlighting;
 // Explain gives the byte offsets of the leaves behind a match.

@@ -97,8 +97,12 @@ func (d *Document) index() *docIndex {
 // from the index.
 const indexAfter = 8
 
-// fieldIndex holds one text field's tokens in both comparison forms, each
-// built lazily and once.
+// fieldIndex holds one text field's tokens, built lazily and once.
+//
+// Only folded forms are stored. An exact leaf must match folded as well (see
+// the package documentation), so it looks for candidates among the folded
+// tokens and computes the exact form of those candidates alone, instead of
+// normalising every token of every document.
 type fieldIndex struct {
 	text string
 
@@ -106,18 +110,15 @@ type fieldIndex struct {
 	toks   []textnorm.Token
 	folded []string
 
-	exactOnce sync.Once
-	exact     []string
-
 	lookups  atomic.Int64
-	sortOnce [2]sync.Once
-	// sorted[m] lists token positions ordered by their form (m 0 folded,
-	// 1 exact), then by position, so that a token or a prefix is a
-	// contiguous range found by binary search.
-	sorted [2][]int32
+	sortOnce sync.Once
+	// sorted lists token positions ordered by folded form, then position,
+	// so that a token or a prefix is a contiguous range found by binary
+	// search.
+	sorted []int32
 }
 
-func (fi *fieldIndex) load() {
+func (fi *fieldIndex) load() []string {
 	fi.once.Do(func() {
 		fi.toks = textnorm.Tokenize(fi.text)
 		fi.folded = make([]string, len(fi.toks))
@@ -125,29 +126,17 @@ func (fi *fieldIndex) load() {
 			fi.folded[i] = tk.Text
 		}
 	})
+	return fi.folded
 }
 
-// forms returns the field's tokens in the form a term in exact or folded
-// mode is compared with.
-func (fi *fieldIndex) forms(exact bool) []string {
-	fi.load()
-	if !exact {
-		return fi.folded
+// exactAt returns ExactForm of token i.
+func (fi *fieldIndex) exactAt(i int) string {
+	run := fi.text[fi.toks[i].Start:fi.toks[i].End]
+	if isASCII(run) {
+		// Folding an ASCII run only lower-cases it, as ExactForm would.
+		return fi.folded[i]
 	}
-	fi.exactOnce.Do(func() {
-		fi.exact = make([]string, len(fi.toks))
-		for i, tk := range fi.toks {
-			run := fi.text[tk.Start:tk.End]
-			if isASCII(run) {
-				// Folding an ASCII run only lower-cases it, as ExactForm
-				// would; reuse it rather than allocate.
-				fi.exact[i] = tk.Text
-			} else {
-				fi.exact[i] = ExactForm(run)
-			}
-		}
-	})
-	return fi.exact
+	return ExactForm(run)
 }
 
 func isASCII(s string) bool {
@@ -159,13 +148,13 @@ func isASCII(s string) bool {
 	return true
 }
 
-// sortedIndex returns the sorted index for mode m once the field has served
+// sortedIndex returns the sorted index once the field has served
 // indexAfter lookups, and nil before.
-func (fi *fieldIndex) sortedIndex(m int, forms []string) []int32 {
+func (fi *fieldIndex) sortedIndex(forms []string) []int32 {
 	if len(forms) < 4*indexAfter || fi.lookups.Add(1) <= indexAfter {
 		return nil
 	}
-	fi.sortOnce[m].Do(func() {
+	fi.sortOnce.Do(func() {
 		idx := make([]int32, len(forms))
 		for i := range idx {
 			idx[i] = int32(i)
@@ -176,62 +165,83 @@ func (fi *fieldIndex) sortedIndex(m int, forms []string) []int32 {
 			}
 			return cmp.Compare(a, b)
 		})
-		fi.sorted[m] = idx
+		fi.sorted = idx
 	})
-	return fi.sorted[m]
+	return fi.sorted
 }
 
-// matchAt reports whether t's tokens occur at position p of forms. A prefix
-// applies to the last token (Parse only makes one-token prefixes).
-func matchAt(forms []string, p int, t *Term) bool {
-	last := len(t.Tokens) - 1
-	for j, tok := range t.Tokens {
-		w := forms[p+j]
-		if t.Prefix && j == last {
-			if !strings.HasPrefix(w, tok) {
+// foldedKeys returns the folded tokens of t: Tokens itself for a folded
+// term; for an exact one, those Parse stored, or Tokens folded for a
+// hand-built Term.
+func foldedKeys(t *Term) []string {
+	switch {
+	case !t.Exact:
+		return t.Tokens
+	case t.fold != nil:
+		return t.fold
+	}
+	return foldAll(t.Tokens)
+}
+
+func foldAll(toks []string) []string {
+	out := make([]string, len(toks))
+	for i, s := range toks {
+		out[i] = textnorm.Fold(s)
+	}
+	return out
+}
+
+// matchAt reports whether t occurs at position p of the field, keys being
+// foldedKeys(t). A prefix applies to the last token (Parse only makes
+// one-token prefixes).
+func (fi *fieldIndex) matchAt(p int, t *Term, keys []string) bool {
+	last := len(keys) - 1
+	for j, key := range keys {
+		if !tokenMatch(fi.folded[p+j], key, t.Prefix && j == last) {
+			return false
+		}
+	}
+	if t.Exact {
+		for j, tok := range t.Tokens {
+			if !tokenMatch(fi.exactAt(p+j), tok, t.Prefix && j == last) {
 				return false
 			}
-		} else if w != tok {
-			return false
 		}
 	}
 	return true
 }
 
+func tokenMatch(w, key string, prefix bool) bool {
+	if prefix {
+		return strings.HasPrefix(w, key)
+	}
+	return w == key
+}
+
 // each calls fn with the first and last token positions of every
 // occurrence of the text term t in the field, until fn returns false.
 func (fi *fieldIndex) each(t *Term, fn func(start, end int) bool) {
-	forms := fi.forms(t.Exact)
-	k := len(t.Tokens)
+	forms := fi.load()
+	keys := foldedKeys(t)
+	k := len(keys)
 	if k == 0 || k > len(forms) {
 		return
 	}
-	first := t.Tokens[0]
-	firstIsPrefix := t.Prefix && k == 1
-	m := 0
-	if t.Exact {
-		m = 1
-	}
-	if idx := fi.sortedIndex(m, forms); idx != nil {
+	first, firstIsPrefix := keys[0], t.Prefix && k == 1
+	if idx := fi.sortedIndex(forms); idx != nil {
 		i, _ := slices.BinarySearchFunc(idx, first, func(p int32, s string) int {
 			return strings.Compare(forms[p], s)
 		})
-		for ; i < len(idx); i++ {
+		for ; i < len(idx) && tokenMatch(forms[idx[i]], first, firstIsPrefix); i++ {
 			p := int(idx[i])
-			if w := forms[p]; firstIsPrefix && !strings.HasPrefix(w, first) || !firstIsPrefix && w != first {
-				break
-			}
-			if p+k <= len(forms) && matchAt(forms, p, t) && !fn(p, p+k-1) {
+			if p+k <= len(forms) && fi.matchAt(p, t, keys) && !fn(p, p+k-1) {
 				return
 			}
 		}
 		return
 	}
 	for p := 0; p+k <= len(forms); p++ {
-		if w := forms[p]; firstIsPrefix && !strings.HasPrefix(w, first) || !firstIsPrefix && w != first {
-			continue
-		}
-		if matchAt(forms, p, t) && !fn(p, p+k-1) {
+		if tokenMatch(forms[p], first, firstIsPrefix) && fi.matchAt(p, t, keys) && !fn(p, p+k-1) {
 			return
 		}
 	}

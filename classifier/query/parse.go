@@ -554,6 +554,9 @@ func (p *parser) term(raw string, wcol, leafCol int, sc scope, exact, prefix, qu
 		}
 		t.Tokens = tokenForms(raw, toks, exact)
 		t.Phrase = quoted || len(toks) > 1
+		if exact {
+			t.fold = tokenForms(raw, toks, false)
+		}
 	}
 	if err := p.count(leafCol); err != nil {
 		return nil, err
