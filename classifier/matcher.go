@@ -3,40 +3,16 @@ package classifier
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/classifier/query"
 	"github.com/presswatch/presswatch/textnorm"
 )
 
-// term is a keyword as a sequence of folded tokens.
-type term struct {
-	raw    string
-	tokens []string
-}
-
-func newTerm(raw string) (term, bool) {
-	toks := textnorm.Tokenize(raw)
-	if len(toks) == 0 {
-		return term{}, false
-	}
-	t := term{raw: raw, tokens: make([]string, len(toks))}
-	for i, tk := range toks {
-		t.tokens[i] = tk.Text
-	}
-	return t, true
-}
-
 type compiledRule struct {
-	rule    Rule
-	any     []term
-	require []term
-}
-
-// termRef points at one term of one rule.
-type termRef struct {
-	rule    int
-	require bool
-	term    int
+	rule Rule
+	node query.Node
 }
 
 // Ruleset is an immutable compiled set of rules, safe for concurrent use.
@@ -45,11 +21,21 @@ type Ruleset struct {
 	// records it.
 	Version string
 	rules   []compiledRule
-	// byFirst indexes terms by their first token, so that a document is
-	// scanned once and only the rules whose terms start there are tried.
-	byFirst map[string][]termRef
 	lists   map[string][]string
+
+	// The presearcher: a rule can only match a document holding one of
+	// its positive literal terms, so rules are indexed by the first folded
+	// token of each such term (byToken), or by the first three characters
+	// of a prefix term (byPrefix). Rules that can match by what a document
+	// lacks (NOT x) or by keyword fields only are always evaluated.
+	byToken  map[string][]int
+	byPrefix map[string][]int
+	always   []int
 }
+
+// prefixKeyLen is how many characters of a prefix term key the presearcher
+// (the query language's minimum prefix).
+const prefixKeyLen = query.MinPrefix
 
 // List returns a named term list, for @name in search queries.
 func (rs *Ruleset) List(name string) ([]string, bool) {
@@ -57,99 +43,135 @@ func (rs *Ruleset) List(name string) ([]string, bool) {
 	return l, ok
 }
 
-func (rs *Ruleset) index() {
-	rs.byFirst = map[string][]termRef{}
-	for ri, r := range rs.rules {
-		for ti, t := range r.any {
-			rs.byFirst[t.tokens[0]] = append(rs.byFirst[t.tokens[0]], termRef{rule: ri, term: ti})
-		}
-		for ti, t := range r.require {
-			rs.byFirst[t.tokens[0]] = append(rs.byFirst[t.tokens[0]], termRef{rule: ri, require: true, term: ti})
-		}
-	}
-}
-
 // Len is the number of enabled rules.
 func (rs *Ruleset) Len() int { return len(rs.rules) }
 
-type hit struct {
-	field      string
-	start, end int
+func (rs *Ruleset) index() {
+	rs.byToken, rs.byPrefix = map[string][]int{}, map[string][]int{}
+	for i, r := range rs.rules {
+		if !query.HasPositiveRequirement(r.node) {
+			rs.always = append(rs.always, i)
+			continue
+		}
+		keyed := false
+		for _, t := range query.Terms(r.node) {
+			if query.IsKeywordField(t.Field) {
+				continue
+			}
+			toks := textnorm.Tokenize(t.Raw)
+			if len(toks) == 0 {
+				continue
+			}
+			first := toks[0].Text
+			if t.Prefix && len(toks) == 1 {
+				rs.byPrefix[prefixKey(first)] = appendOnce(rs.byPrefix[prefixKey(first)], i)
+			} else {
+				rs.byToken[first] = appendOnce(rs.byToken[first], i)
+			}
+			keyed = true
+		}
+		if !keyed {
+			rs.always = append(rs.always, i)
+		}
+	}
 }
 
-type ruleHits struct {
-	any, require []hit
-	anyTerms     []string
+func appendOnce(s []int, i int) []int {
+	if len(s) > 0 && s[len(s)-1] == i {
+		return s
+	}
+	return append(s, i)
 }
 
-// Match returns the matches of every rule on a, in rule order.
-func (rs *Ruleset) Match(a *article.Article) []article.Match {
-	found := map[int]*ruleHits{}
-	scan := func(field, s string) {
-		toks := textnorm.Tokenize(s)
-		for i, tk := range toks {
-			for _, ref := range rs.byFirst[tk.Text] {
-				cr := rs.rules[ref.rule]
-				t := cr.any
-				if ref.require {
-					t = cr.require
-				}
-				tm := t[ref.term]
-				if !matchesAt(toks, i, tm.tokens) {
-					continue
-				}
-				h := hit{field: field, start: tk.Start, end: toks[i+len(tm.tokens)-1].End}
-				rh := found[ref.rule]
-				if rh == nil {
-					rh = &ruleHits{}
-					found[ref.rule] = rh
-				}
-				if ref.require {
-					rh.require = append(rh.require, h)
-				} else {
-					rh.any = append(rh.any, h)
-					if !slices.Contains(rh.anyTerms, tm.raw) {
-						rh.anyTerms = append(rh.anyTerms, tm.raw)
-					}
-				}
+func prefixKey(tok string) string {
+	n := 0
+	for i := range tok {
+		if n == prefixKeyLen {
+			return tok[:i]
+		}
+		n++
+	}
+	return tok
+}
+
+// candidates returns the rules worth evaluating on the tokens, in rule
+// order.
+func (rs *Ruleset) candidates(tokens []textnorm.Token) []int {
+	seen := make(map[int]bool, 16)
+	out := slices.Clone(rs.always)
+	for _, i := range out {
+		seen[i] = true
+	}
+	add := func(ids []int) {
+		for _, i := range ids {
+			if !seen[i] {
+				seen[i] = true
+				out = append(out, i)
 			}
 		}
 	}
-	scan("title", a.Title)
-	scan("text", a.Text)
+	for _, tk := range tokens {
+		add(rs.byToken[tk.Text])
+		if len(rs.byPrefix) > 0 && utf8.RuneCountInString(tk.Text) >= prefixKeyLen {
+			add(rs.byPrefix[prefixKey(tk.Text)])
+		}
+	}
+	slices.Sort(out)
+	return out
+}
 
+// Candidates reports how many rules the presearcher lets through for a,
+// for benchmarks and diagnostics.
+func (rs *Ruleset) Candidates(a *article.Article) int {
+	return len(rs.candidates(docTokens(a)))
+}
+
+func docTokens(a *article.Article) []textnorm.Token {
+	toks := textnorm.Tokenize(a.Title)
+	toks = textnorm.AppendTokens(toks, a.Text)
+	return textnorm.AppendTokens(toks, a.Byline)
+}
+
+func inScope(s Scope, a *article.Article) bool {
+	in := func(vals []string, v string) bool {
+		return len(vals) == 0 || slices.ContainsFunc(vals, func(x string) bool { return strings.EqualFold(x, v) })
+	}
+	return in(s.Sources, a.SourceID) && in(s.Tiers, a.Tier) && in(s.Langs, a.Lang)
+}
+
+// Match returns the matches of every rule on a, in rule order, each with
+// the terms that matched and their byte offsets.
+func (rs *Ruleset) Match(a *article.Article) []article.Match {
+	doc := &query.Document{
+		Text: map[string]string{query.FieldTitle: a.Title, query.FieldText: a.Text, query.FieldAuthor: a.Byline},
+		Keywords: map[string][]string{
+			query.FieldSource: {a.SourceID}, query.FieldSite: {a.Site}, query.FieldLang: {a.Lang}, query.FieldTier: {a.Tier},
+		},
+	}
 	var out []article.Match
-	for ri, cr := range rs.rules {
-		rh := found[ri]
-		if rh == nil || len(rh.any) == 0 || (len(cr.require) > 0 && len(rh.require) == 0) {
+	for _, i := range rs.candidates(docTokens(a)) {
+		cr := rs.rules[i]
+		if !inScope(cr.rule.Scope, a) || !query.Eval(cr.node, doc) {
 			continue
 		}
 		m := article.Match{
-			RuleID:     cr.rule.ID,
-			Title:      ruleTitle(cr.rule),
-			Labels:     cr.rule.Labels,
-			Severity:   cr.rule.Severity,
-			Department: cr.rule.Department,
-			Terms:      rh.anyTerms,
+			RuleID: cr.rule.ID, Title: ruleTitle(cr.rule), Labels: cr.rule.Labels,
+			Severity: cr.rule.Severity, Department: cr.rule.Department,
 		}
-		for _, h := range append(rh.any, rh.require...) {
-			m.Offsets = append(m.Offsets, article.Span{Field: h.field, Start: h.start, End: h.end})
+		for _, h := range query.Explain(cr.node, doc) {
+			field := h.Field
+			if field == query.FieldAuthor {
+				field = "byline"
+			}
+			m.Offsets = append(m.Offsets, article.Span{Field: field, Start: h.Start, End: h.End})
+			term := doc.Text[h.Field][h.Start:h.End]
+			if !slices.Contains(m.Terms, term) {
+				m.Terms = append(m.Terms, term)
+			}
 		}
 		out = append(out, m)
 	}
 	return out
-}
-
-func matchesAt(toks []textnorm.Token, i int, want []string) bool {
-	if i+len(want) > len(toks) {
-		return false
-	}
-	for j, w := range want {
-		if toks[i+j].Text != w {
-			return false
-		}
-	}
-	return true
 }
 
 // ruleTitle prefers the Vietnamese title, the office's working language.

@@ -13,13 +13,14 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/classifier/query"
+	"github.com/presswatch/presswatch/textnorm"
 )
 
 // Rule is one entry of a rules file.
@@ -36,9 +37,31 @@ type Rule struct {
 	Severity   article.Severity `yaml:"severity"`
 	Department string           `yaml:"department"`
 	Enabled    *bool            `yaml:"enabled"`
+	// Query is the rule in the query language (docs/QUERY.md); a rule has
+	// either a query or keywords.
+	Query string `yaml:"query"`
+	// Scope limits the rule to some sources, tiers or languages.
+	Scope Scope `yaml:"scope"`
+	// Examples are texts the rule must and must not match, checked by
+	// presswatch rules check.
+	Examples Examples `yaml:"examples"`
 
-	file string
-	line int
+	file                string
+	line                int
+	queryLine, queryCol int
+}
+
+// Scope limits where a rule applies; empty lists mean everywhere.
+type Scope struct {
+	Sources []string `yaml:"sources"`
+	Tiers   []string `yaml:"tiers"`
+	Langs   []string `yaml:"langs"`
+}
+
+// Examples are a rule's test texts.
+type Examples struct {
+	Match   []string `yaml:"match"`
+	NoMatch []string `yaml:"no_match"`
 }
 
 // File is the content of one rules file.
@@ -172,8 +195,18 @@ func parseFile(name string, data []byte) (File, []error) {
 		for i := 0; i+1 < len(doc.Content); i += 2 {
 			if doc.Content[i].Value == "rules" && doc.Content[i+1].Kind == yaml.SequenceNode {
 				for j, rn := range doc.Content[i+1].Content {
-					if j < len(f.Rules) {
-						f.Rules[j].file, f.Rules[j].line = name, rn.Line
+					if j >= len(f.Rules) {
+						break
+					}
+					f.Rules[j].file, f.Rules[j].line = name, rn.Line
+					for k := 0; k+1 < len(rn.Content); k += 2 {
+						if rn.Content[k].Value == "query" {
+							v := rn.Content[k+1]
+							f.Rules[j].queryLine, f.Rules[j].queryCol = v.Line, v.Column
+							if v.Style == yaml.DoubleQuotedStyle || v.Style == yaml.SingleQuotedStyle {
+								f.Rules[j].queryCol++ // the opening quote
+							}
+						}
 					}
 				}
 			}
@@ -226,21 +259,36 @@ func compileRules(rules []Rule, lists map[string][]string) (*Ruleset, error) {
 		if !r.Severity.Valid() {
 			bad("rule %s: unknown severity %q (want info, low, medium, high or critical)", r.ID, r.Severity)
 		}
-		if len(r.Keywords) == 0 {
-			bad("rule %s: no keywords", r.ID)
+		switch {
+		case r.Query == "" && len(r.Keywords) == 0:
+			bad("rule %s: no query (or keywords)", r.ID)
+			continue
+		case r.Query != "" && (len(r.Keywords) > 0 || len(r.Require) > 0):
+			bad("rule %s: give either query or keywords/require, not both", r.ID)
 		}
 		if r.Enabled != nil && !*r.Enabled {
 			continue
 		}
-		cr := compiledRule{rule: r}
-		var ok bool
-		if cr.any, ok = expandTerms(r.Keywords, lists, bad, r.ID); !ok {
+		src, qpos, err := ruleQuery(r)
+		if err != nil {
+			bad("rule %s: %v", r.ID, err)
 			continue
 		}
-		if cr.require, ok = expandTerms(r.Require, lists, bad, r.ID); !ok {
+		node, err := query.Parse(src, query.Options{Lists: func(name string) ([]string, bool) {
+			l, ok := lists[name]
+			return l, ok
+		}})
+		if err != nil {
+			var qe *query.Error
+			if errors.As(err, &qe) && qe.Col > 0 && qpos.Line > 0 {
+				errs = append(errs, &Error{Pos: Position{File: r.file, Line: qpos.Line, Col: qpos.Col + qe.Col - 1},
+					Msg: fmt.Sprintf("rule %s: query: %s", r.ID, qe.Msg)})
+			} else {
+				bad("rule %s: query: %v", r.ID, err)
+			}
 			continue
 		}
-		rs.rules = append(rs.rules, cr)
+		rs.rules = append(rs.rules, compiledRule{rule: r, node: node})
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -249,32 +297,41 @@ func compileRules(rules []Rule, lists map[string][]string) (*Ruleset, error) {
 	return rs, nil
 }
 
-// expandTerms resolves @list references and folds every term into tokens.
-func expandTerms(terms []string, lists map[string][]string, bad func(string, ...any), ruleID string) ([]term, bool) {
-	var out []term
-	ok := true
+// ruleQuery is the rule's query: its own, or one built from keywords and
+// require (any keyword, as a phrase, and any required term). The position
+// is where the query text starts in the file, for error columns.
+func ruleQuery(r Rule) (string, Position, error) {
+	if r.Query != "" {
+		return r.Query, Position{File: r.file, Line: r.queryLine, Col: r.queryCol}, nil
+	}
+	any, err := alternatives(r.Keywords)
+	if err != nil {
+		return "", Position{}, err
+	}
+	if len(r.Require) == 0 {
+		return any, Position{}, nil
+	}
+	req, err := alternatives(r.Require)
+	if err != nil {
+		return "", Position{}, err
+	}
+	return "(" + any + ") AND (" + req + ")", Position{}, nil
+}
+
+func alternatives(terms []string) (string, error) {
+	parts := make([]string, 0, len(terms))
 	for _, t := range terms {
 		if name, isList := strings.CutPrefix(t, "@"); isList {
-			members, found := lists[name]
-			if !found {
-				bad("rule %s: unknown list @%s", ruleID, name)
-				ok = false
-				continue
-			}
-			for _, m := range members {
-				if tm, good := newTerm(m); good {
-					out = append(out, tm)
-				}
-			}
+			parts = append(parts, "@"+name)
 			continue
 		}
-		tm, good := newTerm(t)
-		if !good {
-			bad("rule %s: keyword %q has no letters or digits", ruleID, t)
-			ok = false
-			continue
+		if strings.ContainsAny(t, `"“”`) {
+			return "", fmt.Errorf("keyword %q: quotes are not allowed in keywords (use query: for query syntax)", t)
 		}
-		out = append(out, tm)
+		if len(textnorm.Tokenize(t)) == 0 {
+			return "", fmt.Errorf("keyword %q has no letters or digits", t)
+		}
+		parts = append(parts, `"`+t+`"`)
 	}
-	return slices.Clip(out), ok
+	return strings.Join(parts, " OR "), nil
 }

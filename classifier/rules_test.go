@@ -71,7 +71,7 @@ func TestMatchOffsetsPointAtTheText(t *testing.T) {
 	if strings.Join(got, "|") != "LŨ QUÉT|Mường Chà" {
 		t.Errorf("spans cover %q", got)
 	}
-	if strings.Join(a.Matches[0].Terms, ",") != "lũ quét" {
+	if strings.Join(a.Matches[0].Terms, ",") != "LŨ QUÉT,Mường Chà" {
 		t.Errorf("terms = %v", a.Matches[0].Terms)
 	}
 }
@@ -83,11 +83,14 @@ func TestCompileErrorsNameFileAndLine(t *testing.T) {
 	}{
 		{"unknown field", "rules:\n  - id: a\n    keywords: [x]\n    colour: red\n", []string{`bad.yaml:4: unknown field "colour"`}},
 		{"bad yaml", "rules: [\n", []string{"bad.yaml: invalid YAML"}},
-		{"unknown list", "rules:\n  - id: a\n    keywords: [\"@nowhere\"]\n", []string{"bad.yaml:2: rule a: unknown list @nowhere"}},
+		{"unknown list", "rules:\n  - id: a\n    keywords: [\"@nowhere\"]\n", []string{"bad.yaml:2: rule a: query: col 1: unknown list @nowhere"}},
 		{"duplicate id", "rules:\n  - id: a\n    keywords: [x]\n  - id: a\n    keywords: [y]\n", []string{`bad.yaml:4: duplicate rule id "a" (first at bad.yaml:2)`}},
 		{"bad severity", "rules:\n  - id: a\n    keywords: [x]\n    severity: urgent\n", []string{`bad.yaml:2: rule a: unknown severity "urgent"`}},
-		{"no keywords and bad id", "rules:\n  - id: A B\n", []string{`bad.yaml:2: rule id "A B"`, "bad.yaml:2: rule A B: no keywords"}},
+		{"no keywords and bad id", "rules:\n  - id: A B\n", []string{`bad.yaml:2: rule id "A B"`, "bad.yaml:2: rule A B: no query (or keywords)"}},
 		{"punctuation keyword", "rules:\n  - id: a\n    keywords: [\"!!\"]\n", []string{`bad.yaml:2: rule a: keyword "!!" has no letters or digits`}},
+		{"query error column", "rules:\n  - id: a\n    query: lũ AND\n", []string{"bad.yaml:3:18: rule a: query: expected a term after AND"}},
+		{"quoted query column", "rules:\n  - id: a\n    query: \"(lũ OR\"\n", []string{"bad.yaml:3:"}},
+		{"both query and keywords", "rules:\n  - id: a\n    query: lũ\n    keywords: [bão]\n", []string{"give either query or keywords"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
