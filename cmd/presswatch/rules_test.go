@@ -1,0 +1,66 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRulesCheckPassesOnTheExamplesAndFailsWithPosition(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"rules", "check", "../../examples/rules"}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "all pass") {
+		t.Errorf("output %q", out.String())
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("rules:\n  - id: a\n    query: (lũ OR\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := run(context.Background(), []string{"rules", "check", dir}, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), dir+"/bad.yaml:3:") || !strings.Contains(err.Error(), "rule a: query:") {
+		t.Errorf("broken rules: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("rules:\n  - id: a\n    query: lũ\n    examples: {match: [bão]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	err = run(context.Background(), []string{"rules", "check", dir}, &out, &bytes.Buffer{})
+	if err == nil || !strings.Contains(out.String(), `bad.yaml:2: rule a: example should match but does not: "bão"`) {
+		t.Errorf("failing example: %v\n%s", err, out.String())
+	}
+}
+
+func TestRulesTestReportsTheDisasterRuleOnToneLessText(t *testing.T) {
+	doc := filepath.Join(t.TempDir(), "flood.txt")
+	text := "Lu quet o Muong Cha lam 7 nha bi cuon troi\nDem qua, mua lon gay lu quet tai xa Sa Long, huyen Muong Cha, tinh Dien Bien.\n"
+	if err := os.WriteFile(doc, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"rules", "test", "--rules", "../../examples/rules", doc}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	var res testResult
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	if len(res.Matches) != 1 || res.Matches[0].RuleID != "disaster.flood" || res.Severity != "high" {
+		t.Fatalf("result %+v", res)
+	}
+	m := res.Matches[0]
+	title, body, _ := strings.Cut(text, "\n")
+	fields := map[string]string{"title": title, "text": strings.TrimSpace(body)}
+	var spans []string
+	for _, sp := range m.Offsets {
+		spans = append(spans, fields[sp.Field][sp.Start:sp.End])
+	}
+	if got := strings.Join(spans, "|"); !strings.Contains(got, "Lu quet") || !strings.Contains(got, "Muong Cha") || !strings.Contains(strings.Join(m.Terms, "|"), "lu quet") {
+		t.Errorf("spans %q terms %q", got, m.Terms)
+	}
+}
