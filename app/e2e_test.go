@@ -328,6 +328,22 @@ func TestPipelineEndToEndInProcess(t *testing.T) {
 		len(faceted.Facets["label"]) == 0 || len(faceted.PerDay) == 0 {
 		t.Errorf("faceted search: %d %+v", code, faceted)
 	}
+	// A rule preview counts what a rule would have flagged.
+	preq, _ := http.NewRequest(http.MethodPost, base+"/api/v1/rules/preview", strings.NewReader(`{"query":"(\"lũ quét\" OR flood*) AND @province","since":"7d"}`))
+	preq.Header.Set("Authorization", "Bearer "+testToken)
+	presp, err := http.DefaultClient.Do(preq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var preview struct {
+		Total   int               `json:"total"`
+		Samples []json.RawMessage `json:"samples"`
+	}
+	_ = json.NewDecoder(presp.Body).Decode(&preview)
+	presp.Body.Close()
+	if presp.StatusCode != http.StatusOK || preview.Total < 2 || len(preview.Samples) == 0 {
+		t.Errorf("rule preview: %d %+v", presp.StatusCode, preview)
+	}
 	// The broken source shows its reason while the healthy one flows.
 	var srcs struct {
 		Sources []struct {

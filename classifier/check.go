@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/classifier/query"
 )
 
 // ExampleFailure is a rule example that did not behave as written.
@@ -53,6 +54,40 @@ func (rs *Ruleset) RulesWithoutExamples() []string {
 	for _, cr := range rs.rules {
 		if len(cr.rule.Examples.Match) == 0 {
 			out = append(out, cr.rule.ID)
+		}
+	}
+	return out
+}
+
+// RuleQuery returns an enabled rule's query in canonical syntax (lists by
+// name), for previews against the search index.
+func (rs *Ruleset) RuleQuery(id string) (string, bool) {
+	for _, cr := range rs.rules {
+		if cr.rule.ID == id {
+			return cr.node.String(), true
+		}
+	}
+	return "", false
+}
+
+// Lint returns warnings about rules that are legal but costly or
+// suspicious: evaluated on every article, very short prefixes, very many
+// terms.
+func (rs *Ruleset) Lint() []string {
+	var out []string
+	for _, cr := range rs.rules {
+		pos := Position{File: cr.rule.file, Line: cr.rule.line}
+		if !query.HasPositiveRequirement(cr.node) {
+			out = append(out, fmt.Sprintf("%s: rule %s can match by what an article lacks (NOT …): it is evaluated on every article", pos, cr.rule.ID))
+		}
+		terms := query.Terms(cr.node)
+		if len(terms) > 200 {
+			out = append(out, fmt.Sprintf("%s: rule %s has %d terms: consider a list or several rules", pos, cr.rule.ID, len(terms)))
+		}
+		for _, t := range terms {
+			if t.Prefix && len(t.Tokens) == 1 && len([]rune(t.Tokens[0])) <= query.MinPrefix {
+				out = append(out, fmt.Sprintf("%s: rule %s: prefix %s* is short and matches many words", pos, cr.rule.ID, t.Tokens[0]))
+			}
 		}
 	}
 	return out

@@ -166,6 +166,7 @@ func New(o Options) (*Server, error) {
 	s.route("GET /api/v1/sources", RoleViewer, s.listSources)
 	s.route("POST /api/v1/sources/{id}/resume", RoleAdmin, s.resumeSource)
 	s.route("POST /api/v1/articles", RoleOfficer, s.submitArticle)
+	s.route("POST /api/v1/rules/preview", RoleViewer, s.previewRule)
 	s.route("/api/", RoleViewer, func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
@@ -537,4 +538,65 @@ func (s *Server) submitArticle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]string{"id": id, "url": body.URL, "status": "queued"})
+}
+
+// previewRule reports how many recent articles a rule query would flag,
+// with samples, before the rule goes live: the search index answers, since
+// search and rules share one query language and agree on every document.
+func (s *Server) previewRule(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Search == nil {
+		writeError(w, http.StatusServiceUnavailable, "search is not available in this process")
+		return
+	}
+	var body struct {
+		Query string `json:"query"`
+		Since string `json:"since"` // a duration like 7d or 48h; default 7d
+		Limit int    `json:"limit"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil {
+		writeError(w, http.StatusBadRequest, "body: "+err.Error()+` (want {"query": "…", "since": "7d"})`)
+		return
+	}
+	if strings.TrimSpace(body.Query) == "" {
+		writeError(w, http.StatusBadRequest, `body: "query" is required`)
+		return
+	}
+	since := 7 * 24 * time.Hour
+	if body.Since != "" {
+		d, err := parseSince(body.Since)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "since: "+err.Error())
+			return
+		}
+		since = d
+	}
+	if body.Limit <= 0 || body.Limit > 100 {
+		body.Limit = 10
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
+	defer cancel()
+	res, err := s.opts.Search.Search(ctx, indexer.SearchRequest{Q: body.Query, From: time.Now().Add(-since), Limit: body.Limit, Sort: "newest"})
+	if err != nil {
+		s.searchError(w, indexer.SearchRequest{Q: body.Query}, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"query": body.Query, "since": since.String(), "total": res.Total, "samples": res.Hits, "took_ms": res.TookMS})
+}
+
+// parseSince reads 7d, 36h or 90m.
+func parseSince(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days <= 0 || days > 3660 {
+			return 0, fmt.Errorf("%q is not a number of days", s)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not a duration like 7d or 48h", s)
+	}
+	return d, nil
 }

@@ -176,3 +176,29 @@ func TestSourcesAndSubmitRoles(t *testing.T) {
 		t.Errorf("resumed %v, submitted by %v", board.resumed, sub.by)
 	}
 }
+
+func TestRulePreview(t *testing.T) {
+	srv := newTestServer(t, false)
+	post := func(body string) int {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/rules/preview", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer viewer-token-0123456789")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for body, want := range map[string]int{
+		`{"query":"lũ AND @province","since":"7d"}`: 200,
+		`{"query":"lũ","since":"48h"}`:              200,
+		`{"query":"\"lũ"}`:                          400,
+		`{"query":""}`:                              400,
+		`{"query":"lũ","since":"a week"}`:           400,
+		`{"rule":"x"}`:                              400,
+	} {
+		if got := post(body); got != want {
+			t.Errorf("%s: %d, want %d", body, got, want)
+		}
+	}
+}

@@ -29,6 +29,8 @@ func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return rulesCheck(args[1:], stdout, stderr)
 	case "test":
 		return rulesTest(ctx, args[1:], os.Stdin, stdout, stderr)
+	case "backtest":
+		return rulesBacktest(ctx, args[1:], stdout, stderr)
 	}
 	return fmt.Errorf("presswatch rules: unknown subcommand %q (check or test)", args[0])
 }
@@ -53,6 +55,9 @@ func rulesCheck(args []string, stdout, stderr io.Writer) error {
 	checked, failures := rs.CheckExamples()
 	for _, f := range failures {
 		fmt.Fprintln(stdout, prefixPath(dir, f.String()))
+	}
+	for _, w := range rs.Lint() {
+		fmt.Fprintln(stdout, "warning: "+prefixPath(dir, w))
 	}
 	for _, id := range rs.RulesWithoutExamples() {
 		fmt.Fprintf(stdout, "warning: rule %s has no examples.match\n", id)
@@ -179,4 +184,55 @@ func loadDocument(ctx context.Context, in string, stdin io.Reader, x *extract.Ex
 	// Plain text: the first line is the title.
 	title, rest, _ := strings.Cut(strings.TrimSpace(text), "\n")
 	return &article.Article{Title: strings.TrimSpace(title), Text: strings.TrimSpace(rest)}, nil
+}
+
+// rulesBacktest asks a running presswatch how many recent articles a rule
+// would have flagged, with samples.
+func rulesBacktest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("rules backtest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("rules", "rules", "rules directory")
+	since := fs.String("since", "7d", "how far back: 7d, 48h")
+	server := fs.String("server", envOr("PRESSWATCH_SERVER", "http://127.0.0.1:8080"), "presswatch API base URL")
+	token := fs.String("token", "", "API token (default: PRESSWATCH_TOKEN)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return errUsage
+	}
+	if fs.NArg() != 1 {
+		return errors.New("presswatch rules backtest: give one rule id")
+	}
+	rs, err := classifier.LoadDir(os.DirFS(*dir), ".")
+	if err != nil {
+		return prefixLines(err, *dir)
+	}
+	q, ok := rs.RuleQuery(fs.Arg(0))
+	if !ok {
+		return fmt.Errorf("presswatch rules backtest: no enabled rule %q in %s", fs.Arg(0), *dir)
+	}
+	tok := *token
+	if tok == "" {
+		tok = os.Getenv("PRESSWATCH_TOKEN")
+	}
+	body, _ := json.Marshal(map[string]string{"query": q, "since": *since})
+	var res struct {
+		Total   int `json:"total"`
+		Samples []struct {
+			Title     string    `json:"title"`
+			URL       string    `json:"url"`
+			Source    string    `json:"source"`
+			Published time.Time `json:"published"`
+		} `json:"samples"`
+		Error string `json:"error"`
+	}
+	if err := postJSON(ctx, strings.TrimRight(*server, "/")+"/api/v1/rules/preview", tok, body, &res); err != nil {
+		return fmt.Errorf("presswatch rules backtest: %w", err)
+	}
+	fmt.Fprintf(stdout, "rule %s would have flagged %d articles in the last %s\nquery: %s\n\n", fs.Arg(0), res.Total, *since, q)
+	for _, s := range res.Samples {
+		fmt.Fprintf(stdout, "%s  %-16s %s\n  %s\n", s.Published.Format("2006-01-02"), s.Source, s.Title, s.URL)
+	}
+	return nil
 }

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,5 +65,29 @@ func TestRulesTestReportsTheDisasterRuleOnToneLessText(t *testing.T) {
 	}
 	if got := strings.Join(spans, "|"); !strings.Contains(got, "Lu quet") || !strings.Contains(got, "Muong Cha") || !strings.Contains(strings.Join(m.Terms, "|"), "lu quet") {
 		t.Errorf("spans %q terms %q", got, m.Terms)
+	}
+}
+
+func TestRulesBacktestAsksThePreviewAPI(t *testing.T) {
+	var got map[string]string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/v1/rules/preview" || r.Header.Get("Authorization") != "Bearer t0k" {
+			http.Error(w, `{"error":"wrong"}`, http.StatusUnauthorized)
+			return
+		}
+		_ = json.NewDecoder(r.Body).Decode(&got)
+		io.WriteString(w, `{"total":3,"samples":[{"title":"Lũ quét ở Mường Chà","url":"https://a.example/1","source":"a"}]}`)
+	}))
+	defer srv.Close()
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"rules", "backtest", "--rules", "../../examples/rules", "--since", "3d", "--server", srv.URL, "--token", "t0k", "disaster.flood"}, &out, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["since"] != "3d" || !strings.Contains(got["query"], "@province") || !strings.Contains(out.String(), "would have flagged 3 articles") {
+		t.Errorf("sent %v, printed %s", got, out.String())
+	}
+	if err := run(context.Background(), []string{"rules", "backtest", "--rules", "../../examples/rules", "--server", srv.URL, "no.such.rule"}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
+		t.Error("unknown rule accepted")
 	}
 }
