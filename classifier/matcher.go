@@ -49,31 +49,113 @@ func (rs *Ruleset) Len() int { return len(rs.rules) }
 func (rs *Ruleset) index() {
 	rs.byToken, rs.byPrefix = map[string][]int{}, map[string][]int{}
 	for i, r := range rs.rules {
-		if !query.HasPositiveRequirement(r.node) {
+		keys, ok := requiredKeys(r.node)
+		if !ok {
 			rs.always = append(rs.always, i)
 			continue
 		}
-		keyed := false
-		for _, t := range query.Terms(r.node) {
-			if query.IsKeywordField(t.Field) {
-				continue
-			}
-			toks := textnorm.Tokenize(t.Raw)
-			if len(toks) == 0 {
-				continue
-			}
-			first := toks[0].Text
-			if t.Prefix && len(toks) == 1 {
-				rs.byPrefix[prefixKey(first)] = appendOnce(rs.byPrefix[prefixKey(first)], i)
+		for _, k := range keys {
+			if k.prefix {
+				rs.byPrefix[k.text] = appendOnce(rs.byPrefix[k.text], i)
 			} else {
-				rs.byToken[first] = appendOnce(rs.byToken[first], i)
+				rs.byToken[k.text] = appendOnce(rs.byToken[k.text], i)
 			}
-			keyed = true
-		}
-		if !keyed {
-			rs.always = append(rs.always, i)
 		}
 	}
+}
+
+// presearchKey is a folded token (or a prefix key) a document must hold
+// for a rule to have a chance.
+type presearchKey struct {
+	text   string
+	prefix bool
+}
+
+// requiredKeys returns keys such that any document the node matches holds
+// at least one of them, choosing rare-looking keys so that few rules are
+// evaluated per document: for a phrase its longest token (every token of
+// a phrase must be present), for AND and NEAR the operand whose keys look
+// rarest (longest shortest key), for OR every alternative. ok is false
+// when no such keys exist (NOT, keyword fields only).
+func requiredKeys(n query.Node) (keys []presearchKey, ok bool) {
+	switch n := n.(type) {
+	case *query.Term:
+		if query.IsKeywordField(n.Field) {
+			return nil, false
+		}
+		toks := textnorm.Tokenize(n.Raw)
+		if len(toks) == 0 {
+			return nil, false
+		}
+		if n.Prefix && len(toks) == 1 {
+			return []presearchKey{{text: prefixKey(toks[0].Text), prefix: true}}, true
+		}
+		if len(toks) >= 2 {
+			// Vietnamese has few distinct syllables and an article holds
+			// hundreds of them, so one syllable says little; a pair of
+			// adjacent syllables (what a phrase requires) is selective.
+			best := toks[0].Text + " " + toks[1].Text
+			for i := 1; i+1 < len(toks); i++ {
+				if p := toks[i].Text + " " + toks[i+1].Text; len(p) > len(best) {
+					best = p
+				}
+			}
+			return []presearchKey{{text: best}}, true
+		}
+		best := toks[0].Text
+		for _, t := range toks[1:] {
+			if utf8.RuneCountInString(t.Text) > utf8.RuneCountInString(best) {
+				best = t.Text
+			}
+		}
+		return []presearchKey{{text: best}}, true
+	case *query.ListRef:
+		var out []presearchKey
+		for _, t := range n.Terms {
+			k, ok := requiredKeys(t)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, k...)
+		}
+		return out, len(out) > 0
+	case *query.Or:
+		var out []presearchKey
+		for _, ch := range n.Children {
+			k, ok := requiredKeys(ch)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, k...)
+		}
+		return out, len(out) > 0
+	case *query.And:
+		return rarest(n.Children...)
+	case *query.Near:
+		return rarest(n.Left, n.Right)
+	}
+	return nil, false
+}
+
+// rarest picks, among operands that must all match, the one whose keys
+// look rarest: the longest shortest key, then the fewest keys.
+func rarest(children ...query.Node) ([]presearchKey, bool) {
+	var best []presearchKey
+	bestScore := -1
+	for _, ch := range children {
+		k, ok := requiredKeys(ch)
+		if !ok {
+			continue
+		}
+		score := 1 << 20
+		for _, key := range k {
+			score = min(score, utf8.RuneCountInString(key.text))
+		}
+		if score > bestScore || (score == bestScore && len(k) < len(best)) {
+			best, bestScore = k, score
+		}
+	}
+	return best, best != nil
 }
 
 func appendOnce(s []int, i int) []int {
@@ -110,10 +192,17 @@ func (rs *Ruleset) candidates(tokens []textnorm.Token) []int {
 			}
 		}
 	}
-	for _, tk := range tokens {
+	var pair []byte
+	for i, tk := range tokens {
 		add(rs.byToken[tk.Text])
 		if len(rs.byPrefix) > 0 && utf8.RuneCountInString(tk.Text) >= prefixKeyLen {
 			add(rs.byPrefix[prefixKey(tk.Text)])
+		}
+		// Adjacent pairs, for phrase keys. Tokens of different fields are
+		// paired at the seams too: a harmless extra candidate.
+		if i+1 < len(tokens) && tokens[i+1].Pos == tk.Pos+1 {
+			pair = append(append(append(pair[:0], tk.Text...), ' '), tokens[i+1].Text...)
+			add(rs.byToken[string(pair)])
 		}
 	}
 	slices.Sort(out)
