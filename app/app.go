@@ -28,6 +28,8 @@ import (
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/classifier"
+	"github.com/presswatch/presswatch/classifier/sentiment"
+	"github.com/presswatch/presswatch/classifier/story"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/crawler"
 	"github.com/presswatch/presswatch/crawler/extract"
@@ -52,6 +54,7 @@ type App struct {
 	reg *prometheus.Registry
 
 	lock    *os.File
+	stories *story.Clusterer
 	bus     *bus.Bus
 	index   *indexer.Index
 	search  micro.Service
@@ -146,7 +149,16 @@ func (a *App) Start(ctx context.Context) (err error) {
 		if err != nil {
 			return fmt.Errorf("rules directory %s: %w", a.cfg.Classifier.RulesDir, err)
 		}
-		svc, err := classifier.NewService(b, rs, a.log, a.reg)
+		lex, err := sentiment.New()
+		if err != nil {
+			return fmt.Errorf("sentiment lexicon: %w", err)
+		}
+		stories, err := story.New(ctx, b.KV(bus.BucketStories), b.KV(bus.BucketCases), story.Options{Logger: a.log})
+		if err != nil {
+			return fmt.Errorf("story clusters: %w", err)
+		}
+		a.stories = stories
+		svc, err := classifier.NewService(b, rs, classifier.Signals{Sentiment: lex, Stories: stories}, a.log, a.reg)
 		if err != nil {
 			return err
 		}
@@ -284,6 +296,31 @@ func (s sourceBoard) Resume(ctx context.Context, id string) error {
 	return err
 }
 
+// misleadingMarker lets officers mark an article misleading, where this
+// process clusters stories (the classifier role).
+func (a *App) misleadingMarker() web.MisleadingMarker {
+	if a.stories == nil || a.index == nil {
+		return nil
+	}
+	return caseMarker{stories: a.stories, index: a.index}
+}
+
+type caseMarker struct {
+	stories *story.Clusterer
+	index   *indexer.Index
+}
+
+func (m caseMarker) MarkMisleading(ctx context.Context, id, rebuttalURL, by string) (any, error) {
+	v, err := m.index.Get(ctx, id)
+	if errors.Is(err, indexer.ErrNotFound) {
+		return nil, web.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m.stories.MarkMisleading(ctx, story.Doc{ID: v.ID, URL: v.URL, Title: v.Title, Text: v.Text, Source: v.Source, Site: v.Site, Published: v.Published}, rebuttalURL, by)
+}
+
 // linkSubmitter queues officers' links on the bus for any crawler.
 type linkSubmitter struct{ b *bus.Bus }
 
@@ -308,6 +345,7 @@ func (a *App) startWeb() error {
 		Alerts:        kvAlerts{b: a.bus},
 		Sources:       sourceBoard{cfg: a.cfg, kv: a.bus.KV(bus.BucketSourceHealth)},
 		Submit:        linkSubmitter{b: a.bus},
+		Misleading:    a.misleadingMarker(),
 		Ready:         a.ready,
 		Gatherer:      a.reg,
 		Registerer:    a.reg,
@@ -426,6 +464,10 @@ func (a *App) closeResources() error {
 	if a.search != nil {
 		errs = append(errs, a.search.Stop())
 		a.search = nil
+	}
+	if a.stories != nil {
+		errs = append(errs, a.stories.Close())
+		a.stories = nil
 	}
 	if a.index != nil {
 		errs = append(errs, a.index.Close())

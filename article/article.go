@@ -50,6 +50,10 @@ type Match struct {
 	Terms []string `json:"terms,omitempty"`
 	// Offsets are byte ranges [start,end) in Text (or Title when InTitle).
 	Offsets []Span `json:"offsets,omitempty"`
+	// Rebuttal links the official information that answers a false claim;
+	// CaseID names the misleading case a copy was matched to.
+	Rebuttal string `json:"rebuttal,omitempty"`
+	CaseID   string `json:"case_id,omitempty"`
 }
 
 // Span is a byte range [Start,End) in a field of the article.
@@ -91,13 +95,16 @@ type Article struct {
 	Image string `json:"image,omitempty"`
 
 	// Filled by the classifier.
-	Labels         []string  `json:"labels,omitempty"`
-	Severity       Severity  `json:"severity,omitempty"`
-	Matches        []Match   `json:"matches,omitempty"`
-	Sentiment      float64   `json:"sentiment"`
-	StoryID        string    `json:"story_id,omitempty"`
-	RulesetVersion string    `json:"ruleset_version,omitempty"`
-	Classified     time.Time `json:"classified,omitzero"`
+	Labels    []string `json:"labels,omitempty"`
+	Severity  Severity `json:"severity,omitempty"`
+	Matches   []Match  `json:"matches,omitempty"`
+	Sentiment float64  `json:"sentiment"`
+	// ProvinceSentiment scores only the sentences that mention the
+	// province (the rules' @province list); 0 when none do.
+	ProvinceSentiment float64   `json:"province_sentiment"`
+	StoryID           string    `json:"story_id,omitempty"`
+	RulesetVersion    string    `json:"ruleset_version,omitempty"`
+	Classified        time.Time `json:"classified,omitzero"`
 }
 
 // Flagged reports whether any rule matched the article.

@@ -1,6 +1,8 @@
 package bus
 
 import (
+	"time"
+
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -41,6 +43,10 @@ const (
 	// BucketRecheck tracks flagged articles to fetch again (key: article
 	// ID).
 	BucketRecheck = "recheck"
+	// BucketStories holds story clusters and their members.
+	BucketStories = "stories"
+	// BucketCases holds articles officers marked misleading.
+	BucketCases = "misleading_cases"
 	// ObjectEvidence keeps raw article HTML (name: content hash).
 	ObjectEvidence = "evidence"
 )
@@ -140,6 +146,12 @@ func buckets(o Options) []jetstream.KeyValueConfig {
 		{Bucket: BucketNotified, Description: "deliveries by alert and receiver", Storage: jetstream.FileStorage, Replicas: o.Replicas},
 		{Bucket: BucketSourceHealth, Description: "source health by source id", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
 		{Bucket: BucketRecheck, Description: "flagged articles to fetch again", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
+		// Stories are reported on for months; a member re-assigned after
+		// its record expired simply starts a new story.
+		{Bucket: BucketStories, Description: "story clusters", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1, TTL: 90 * 24 * time.Hour},
+		// Cases last until an officer unmarks them; history keeps
+		// re-markings for audit.
+		{Bucket: BucketCases, Description: "articles marked misleading", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 5},
 	}
 }
 

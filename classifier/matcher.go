@@ -245,7 +245,7 @@ func (rs *Ruleset) Match(a *article.Article) []article.Match {
 		}
 		m := article.Match{
 			RuleID: cr.rule.ID, Title: ruleTitle(cr.rule), Labels: cr.rule.Labels,
-			Severity: cr.rule.Severity, Department: cr.rule.Department,
+			Severity: cr.rule.Severity, Department: cr.rule.Department, Rebuttal: cr.rule.Rebuttal,
 		}
 		for _, h := range query.Explain(cr.node, doc) {
 			field := h.Field
@@ -290,4 +290,19 @@ func (rs *Ruleset) Apply(a *article.Article) {
 	}
 	slices.SortFunc(a.Labels, strings.Compare)
 	a.RulesetVersion = rs.Version
+}
+
+// mentions returns a sentence test for a named list (any entry occurs), for
+// scoring only the sentences about the province.
+func (rs *Ruleset) mentions(list string) (func(sentence string) bool, bool) {
+	if _, ok := rs.lists[list]; !ok {
+		return nil, false
+	}
+	node, err := query.Parse("@"+list, query.Options{Lists: rs.List})
+	if err != nil {
+		return nil, false
+	}
+	return func(sentence string) bool {
+		return query.Eval(node, &query.Document{Text: map[string]string{query.FieldText: sentence}})
+	}, true
 }

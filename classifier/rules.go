@@ -45,6 +45,9 @@ type Rule struct {
 	// Examples are texts the rule must and must not match, checked by
 	// presswatch rules check.
 	Examples Examples `yaml:"examples"`
+	// Rebuttal links the official information answering a known false
+	// claim the rule describes (the registry of false claims).
+	Rebuttal string `yaml:"rebuttal"`
 
 	file                string
 	line                int

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -14,6 +15,8 @@ import (
 
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
+	"github.com/presswatch/presswatch/classifier/sentiment"
+	"github.com/presswatch/presswatch/classifier/story"
 )
 
 // Bus is what the classifier needs from the message bus.
@@ -22,10 +25,20 @@ type Bus interface {
 	Publish(ctx context.Context, subject, msgID string, data []byte) error
 }
 
+// Signals are the classifier's optional signals beyond keyword rules.
+type Signals struct {
+	// Sentiment scores articles; nil leaves sentiment at 0.
+	Sentiment *sentiment.Lexicon
+	// Stories assigns story IDs and finds copies of articles marked
+	// misleading; nil leaves stories out.
+	Stories *story.Clusterer
+}
+
 // Service reads article.fetched, classifies and publishes
 // article.classified. The rule set can be swapped while it runs.
 type Service struct {
 	bus     Bus
+	signals Signals
 	rules   atomic.Pointer[Ruleset]
 	log     *slog.Logger
 	now     func() time.Time
@@ -43,8 +56,8 @@ type serviceMetrics struct {
 }
 
 // NewService returns a classifier using rs until SetRules replaces it.
-func NewService(b Bus, rs *Ruleset, log *slog.Logger, reg prometheus.Registerer) (*Service, error) {
-	s := &Service{bus: b, log: log.With("component", "classifier"), now: time.Now}
+func NewService(b Bus, rs *Ruleset, sig Signals, log *slog.Logger, reg prometheus.Registerer) (*Service, error) {
+	s := &Service{bus: b, signals: sig, log: log.With("component", "classifier"), now: time.Now}
 	s.metrics = serviceMetrics{
 		classified: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "presswatch", Subsystem: "classifier", Name: "articles_total",
@@ -98,6 +111,11 @@ func (s *Service) handle(ctx context.Context, msg jetstream.Msg) error {
 	}
 	rs := s.rules.Load()
 	rs.Apply(&a)
+	if err := s.applySignals(ctx, rs, &a); err != nil {
+		// The story store is the bus itself: a failure is the
+		// dependency's, and the message is retried.
+		return bus.Transient(err)
+	}
 	a.Classified = s.now().UTC()
 	data, err := json.Marshal(&a)
 	if err != nil {
@@ -169,4 +187,44 @@ func (s *Service) lastReloadErr(err error) bool {
 	msg := err.Error()
 	prev := s.lastErr.Swap(&msg)
 	return prev == nil || *prev != msg
+}
+
+// applySignals adds sentiment, the story and copies of misleading cases.
+func (s *Service) applySignals(ctx context.Context, rs *Ruleset, a *article.Article) error {
+	if lex := s.signals.Sentiment; lex != nil {
+		lang := a.Lang
+		if lang == "" {
+			lang = "vi" // most of what the office reads
+		}
+		text := a.Title + "\n" + a.Text
+		a.Sentiment = lex.Score(lang, text).Value
+		if prov, ok := rs.mentions("province"); ok {
+			a.ProvinceSentiment = lex.ScoreMentions(lang, text, prov).Value
+		}
+	}
+	if st := s.signals.Stories; st != nil {
+		asg, err := st.Assign(ctx, story.Doc{ID: a.ID, URL: a.URL, Title: a.Title, Text: a.Text, Source: a.SourceID, Site: a.Site, Published: a.Published})
+		if err != nil {
+			return fmt.Errorf("story of %s: %w", a.ID, err)
+		}
+		a.StoryID = asg.StoryID
+		for _, c := range asg.Copies {
+			a.Matches = append(a.Matches, article.Match{
+				RuleID: "misleading.copy", Title: "Bản sao của tin đã được xác định là sai sự thật",
+				Labels: []string{"misleading", "sensitive"}, Severity: article.SeverityHigh,
+				Rebuttal: c.RebuttalURL, CaseID: c.CaseID,
+				Terms: []string{fmt.Sprintf("giống %.0f%% bài %s", 100*c.Similarity, c.URL)},
+			})
+			for _, l := range []string{"misleading", "sensitive"} {
+				if !slices.Contains(a.Labels, l) {
+					a.Labels = append(a.Labels, l)
+				}
+			}
+			slices.Sort(a.Labels)
+			if a.Severity.Rank() < article.SeverityHigh.Rank() {
+				a.Severity = article.SeverityHigh
+			}
+		}
+	}
+	return nil
 }

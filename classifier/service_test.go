@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +16,9 @@ import (
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/bus/bustest"
+	"github.com/presswatch/presswatch/classifier/sentiment"
+	"github.com/presswatch/presswatch/classifier/story"
+	"github.com/presswatch/presswatch/textnorm"
 )
 
 func waitUntil(t *testing.T, what string, cond func() bool) {
@@ -39,7 +44,7 @@ func TestWatchDirReloadsAndRefusesBrokenRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := NewService(nil, rs, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	svc, err := NewService(nil, rs, Signals{}, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +69,7 @@ func TestWatchDirReloadsAndRefusesBrokenRules(t *testing.T) {
 func TestServiceClassifiesFromBus(t *testing.T) {
 	b := bustest.Start(t)
 	rs := exampleRules(t)
-	svc, err := NewService(b, rs, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	svc, err := NewService(b, rs, testSignals(t, b), slog.New(slog.DiscardHandler), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +108,69 @@ func TestServiceClassifiesFromBus(t *testing.T) {
 	if err := json.Unmarshal(raw.Data, &a); err != nil {
 		t.Fatal(err)
 	}
-	if a.ID != "f1" || !a.Flagged() || a.Severity != article.SeverityHigh || a.RulesetVersion != rs.Version || a.Classified.IsZero() {
+	if a.ID != "f1" || !a.Flagged() || a.Severity != article.SeverityHigh || a.RulesetVersion != rs.Version || a.Classified.IsZero() ||
+		a.StoryID == "" || a.Sentiment >= 0 {
 		t.Errorf("classified = %+v", a)
 	}
 }
+
+func testSignals(t *testing.T, b *bus.Bus) Signals {
+	t.Helper()
+	lex, err := sentiment.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := story.New(context.Background(), b.KV(bus.BucketStories), b.KV(bus.BucketCases), story.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return Signals{Sentiment: lex, Stories: st}
+}
+
+const rumour = `Tin đồn lan truyền trên mạng xã hội những ngày qua cho rằng từ đầu tháng tới, mọi xe máy đi vào thành phố Điện Biên Phủ sẽ phải nộp phí 20.000 đồng mỗi lượt. Nhiều người dân bày tỏ lo lắng và chia sẻ bài viết với lời kêu gọi phản đối. Bài viết còn khẳng định các trạm thu phí sẽ được đặt ở cầu Thanh Bình, ngã ba Tà Lèng và đầu đường Võ Nguyên Giáp, do một doanh nghiệp tư nhân vận hành trong hai mươi năm. Theo bài đăng, số tiền thu được sẽ dùng để hoàn vốn cho dự án chỉnh trang đô thị và người dân các xã lân cận cũng không được miễn. Người đăng còn kêu gọi mọi người chia sẻ rộng rãi để phản đối trước khi quy định có hiệu lực vào ngày mùng một.`
+
+// TestMisleadingCopyIsFlaggedWithTheCase: an officer marks an article
+// misleading; a lightly edited copy on another site is flagged with the
+// rebuttal link.
+func TestMisleadingCopyIsFlaggedWithTheCase(t *testing.T) {
+	b := bustest.Start(t)
+	sig := testSignals(t, b)
+	rs := exampleRules(t)
+	ctx := context.Background()
+	orig := story.Doc{ID: "orig", URL: "https://a.example/tin-don", Title: "Sắp thu phí xe máy vào thành phố Điện Biên Phủ", Text: rumour, Source: "a", Site: "a.example", Published: time.Now()}
+	if _, err := sig.Stories.MarkMisleading(ctx, orig, "https://dienbien.gov.vn/bac-bo", "officer"); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := NewService(b, rs, sig, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(textnormStrip(rumour), "20.000 đồng", "30.000 đồng", 1) + " Nguồn: mạng xã hội."
+	copyArt := article.Article{ID: "copy", URL: "https://b.example/xe-may", SourceID: "b", Site: "b.example", Title: "XE MAY VAO THANH PHO PHAI NOP PHI?", Text: edited, ContentHash: "c", Lang: "vi", Published: time.Now()}
+	if err := svc.applySignals(ctx, rs, &copyArt); err != nil {
+		t.Fatal(err)
+	}
+	var found *article.Match
+	for i, m := range copyArt.Matches {
+		if m.RuleID == "misleading.copy" {
+			found = &copyArt.Matches[i]
+		}
+	}
+	if found == nil || found.Rebuttal != "https://dienbien.gov.vn/bac-bo" || found.CaseID == "" || !slices.Contains(copyArt.Labels, "misleading") {
+		t.Fatalf("copy not flagged: %+v labels %v", copyArt.Matches, copyArt.Labels)
+	}
+	if copyArt.StoryID == "" || copyArt.Sentiment == 0 {
+		t.Errorf("story %q sentiment %v", copyArt.StoryID, copyArt.Sentiment)
+	}
+	other := article.Article{ID: "other", Title: "Lễ hội hoa ban", Text: "Du khách đổ về Điện Biên ngắm hoa ban nở rộ, các khách sạn kín phòng.", Lang: "vi", Published: time.Now()}
+	if err := svc.applySignals(ctx, rs, &other); err != nil {
+		t.Fatal(err)
+	}
+	if other.StoryID == copyArt.StoryID || slices.Contains(other.Labels, "misleading") {
+		t.Errorf("unrelated article: story %q labels %v", other.StoryID, other.Labels)
+	}
+}
+
+// textnormStrip removes tone marks, as re-posters often do.
+func textnormStrip(s string) string { return textnorm.Fold(s) }

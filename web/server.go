@@ -57,6 +57,12 @@ func (e *inputError) Unwrap() error { return e.err }
 // BadInput marks err as the caller's mistake, answered with HTTP 400.
 func BadInput(err error) error { return &inputError{err} }
 
+// MisleadingMarker records that an article is misleading, with the link to
+// the official rebuttal, so copies elsewhere are flagged.
+type MisleadingMarker interface {
+	MarkMisleading(ctx context.Context, id, rebuttalURL, by string) (any, error)
+}
+
 // ErrNotFound marks a missing resource (HTTP 404).
 var ErrNotFound = errors.New("not found")
 
@@ -100,6 +106,7 @@ type Options struct {
 	Alerts        AlertLister
 	Sources       SourceBoard   // nil: no source endpoints
 	Submit        LinkSubmitter // nil: no manual submission
+	Misleading    MisleadingMarker
 	Ready         func(ctx context.Context) error
 	Gatherer      prometheus.Gatherer
 	Registerer    prometheus.Registerer
@@ -167,6 +174,7 @@ func New(o Options) (*Server, error) {
 	s.route("POST /api/v1/sources/{id}/resume", RoleAdmin, s.resumeSource)
 	s.route("POST /api/v1/articles", RoleOfficer, s.submitArticle)
 	s.route("POST /api/v1/rules/preview", RoleViewer, s.previewRule)
+	s.route("POST /api/v1/articles/{id}/misleading", RoleOfficer, s.markMisleading)
 	s.route("/api/", RoleViewer, func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
@@ -599,4 +607,35 @@ func parseSince(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("%q is not a duration like 7d or 48h", s)
 	}
 	return d, nil
+}
+
+func (s *Server) markMisleading(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Misleading == nil {
+		writeError(w, http.StatusServiceUnavailable, "marking articles needs the classifier and indexer roles in this process")
+		return
+	}
+	var body struct {
+		RebuttalURL string `json:"rebuttal_url"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil {
+		writeError(w, http.StatusBadRequest, "body: "+err.Error()+` (want {"rebuttal_url": "https://…"})`)
+		return
+	}
+	if u, err := url.Parse(body.RebuttalURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		writeError(w, http.StatusBadRequest, "rebuttal_url: must be the http(s) link to the official information")
+		return
+	}
+	c, err := s.opts.Misleading.MarkMisleading(r.Context(), r.PathValue("id"), body.RebuttalURL, caller(r))
+	switch {
+	case errors.Is(err, ErrNotFound):
+		writeError(w, http.StatusNotFound, "no such article")
+	case err != nil:
+		s.log.Error("mark misleading failed", "err", err)
+		writeError(w, http.StatusInternalServerError, "marking the article failed")
+	default:
+		s.log.Info("article marked misleading", "article", r.PathValue("id"), "by", caller(r))
+		writeJSON(w, http.StatusOK, c)
+	}
 }

@@ -202,3 +202,48 @@ func TestRulePreview(t *testing.T) {
 		}
 	}
 }
+
+type fakeMarker struct{ by []string }
+
+func (f *fakeMarker) MarkMisleading(_ context.Context, id, rebuttal, by string) (any, error) {
+	if id != "a1" {
+		return nil, ErrNotFound
+	}
+	f.by = append(f.by, by+" "+rebuttal)
+	return map[string]string{"id": id}, nil
+}
+
+func TestMarkMisleading(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := &fakeMarker{}
+	s, err := New(Options{API: true, Misleading: m, Alerts: noAlerts{}, Gatherer: reg, Registerer: reg, Logger: slog.New(slog.DiscardHandler),
+		Tokens: []Token{{Name: "v", Role: RoleViewer, Value: "viewer-token-0123456789"}, {Name: "o", Role: RoleOfficer, Value: "officer-token-0123456789"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	for _, c := range []struct {
+		id, token, body string
+		want            int
+	}{
+		{"a1", "viewer-token-0123456789", `{"rebuttal_url":"https://gov.example/x"}`, 403},
+		{"a1", "officer-token-0123456789", `{"rebuttal_url":"https://gov.example/x"}`, 200},
+		{"a1", "officer-token-0123456789", `{"rebuttal_url":"javascript:alert(1)"}`, 400},
+		{"zz", "officer-token-0123456789", `{"rebuttal_url":"https://gov.example/x"}`, 404},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/articles/"+c.id+"/misleading", strings.NewReader(c.body))
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("%s as %s with %s: %d, want %d", c.id, c.token, c.body, resp.StatusCode, c.want)
+		}
+	}
+	if len(m.by) != 1 || m.by[0] != "o https://gov.example/x" {
+		t.Errorf("marked: %v", m.by)
+	}
+}

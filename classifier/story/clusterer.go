@@ -1,0 +1,671 @@
+package story
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Options configure a Clusterer. Zero values take the defaults given.
+type Options struct {
+	// Window is how far apart in publication time two articles may be and
+	// still be the same story (72h).
+	Window time.Duration
+	// Threshold is the text Jaccard similarity from which two articles
+	// are the same story (0.5).
+	Threshold float64
+	// CopyThreshold is the text Jaccard similarity, or the share of the
+	// article's text found in a case, from which an article is a copy of
+	// a case marked misleading (0.6).
+	CopyThreshold float64
+	// TitleThreshold is the Jaccard similarity of title word pairs from
+	// which two articles are the same story when either text is short
+	// (0.5).
+	TitleThreshold float64
+	// MaxRecent bounds the articles kept in the in-memory index; the
+	// oldest go first (50,000, about 110 MB).
+	MaxRecent int
+	// Now is the clock (time.Now).
+	Now func() time.Time
+	// Logger receives merges and errors of the background watchers.
+	Logger *slog.Logger
+}
+
+func (o *Options) setDefaults() error {
+	if o.Window == 0 {
+		o.Window = 72 * time.Hour
+	}
+	if o.Threshold == 0 {
+		o.Threshold = 0.5
+	}
+	if o.CopyThreshold == 0 {
+		o.CopyThreshold = 0.6
+	}
+	if o.TitleThreshold == 0 {
+		o.TitleThreshold = 0.5
+	}
+	if o.MaxRecent == 0 {
+		o.MaxRecent = 50000
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	switch {
+	case o.Window < 0:
+		return fmt.Errorf("story options: window %v is negative", o.Window)
+	case o.MaxRecent < 0:
+		return fmt.Errorf("story options: max recent %d is negative", o.MaxRecent)
+	}
+	for _, t := range []struct {
+		name string
+		v    float64
+	}{{"threshold", o.Threshold}, {"copy threshold", o.CopyThreshold}, {"title threshold", o.TitleThreshold}} {
+		if !(t.v > 0 && t.v <= 1) {
+			return fmt.Errorf("story options: %s %v is not in (0, 1]", t.name, t.v)
+		}
+	}
+	return nil
+}
+
+// Doc is an article to cluster.
+type Doc struct {
+	ID, URL, Title, Text, Source, Site string
+	// Published is when the article appeared; zero means now.
+	Published time.Time
+}
+
+// Assignment is the outcome of Assign.
+type Assignment struct {
+	// StoryID identifies the story: the ID of the article that started it
+	// (after a merge, the smaller of the merged stories' IDs).
+	StoryID string
+	// New is set when this article started its story.
+	New bool
+	// Similar lists the indexed articles that make this one part of its
+	// story, closest first (at most 10).
+	Similar []Similar
+	// Copies lists the misleading cases this article copies.
+	Copies []CaseMatch
+}
+
+// Similar is an article close to the one assigned.
+type Similar struct {
+	ArticleID string
+	// Similarity is the estimated Jaccard similarity of the texts (0 when
+	// a text was too short to compare).
+	Similarity float64
+	// TitleSimilarity is the Jaccard similarity of the titles' word pairs.
+	TitleSimilarity float64
+}
+
+// CaseMatch is a misleading case an article copies.
+type CaseMatch struct {
+	CaseID, ArticleID, URL, RebuttalURL string
+	// Similarity is the estimated Jaccard similarity of the texts.
+	Similarity float64
+	// Containment is the estimated share of the article's text that is in
+	// the case: high for an excerpt of the case even when Jaccard is low.
+	Containment float64
+}
+
+// Story is a story's record.
+type Story struct {
+	ID    string
+	First time.Time
+	Last  time.Time
+	// Articles counts the story's articles.
+	Articles int
+	// Outlets lists the story's articles in publication order, the
+	// earliest 200 of them.
+	Outlets []Outlet
+	// Merged lists the IDs of stories merged into this one.
+	Merged []string
+}
+
+// Outlet is one appearance of a story.
+type Outlet struct {
+	Source    string    `json:"source,omitempty"`
+	Site      string    `json:"site,omitempty"`
+	ArticleID string    `json:"article_id"`
+	URL       string    `json:"url,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+// Stats are counters for metrics.
+type Stats struct {
+	Indexed, Cases, Aliases int
+	// Lookups and Candidates count index lookups and the candidates the
+	// LSH bands produced for them.
+	Lookups, Candidates uint64
+	Merges              uint64
+}
+
+// Clusterer assigns articles to stories and recognises copies of cases
+// marked misleading. It is safe for concurrent use, and several processes
+// sharing the same buckets converge on the same assignments (see doc.go).
+type Clusterer struct {
+	stories, cases jetstream.KeyValue
+	o              Options
+	log            *slog.Logger
+	// keyTTL is the per-key TTL of index records, when the bucket allows
+	// per-key TTLs; they are useless after the window.
+	keyTTL time.Duration
+
+	mu       sync.Mutex
+	idx      *index
+	aliases  map[string]string // story → story it was merged into
+	caseList map[string]*caseEntry
+	seen     uint64        // last stories revision the watcher applied
+	caseSeen uint64        // last cases revision the watcher applied
+	progress chan struct{} // closed and replaced when seen or caseSeen move
+
+	lookups, candidates, merges atomic.Uint64
+
+	stop     context.CancelFunc
+	life     context.Context
+	watchers []jetstream.KeyWatcher
+	wg       sync.WaitGroup
+	closed   sync.Once
+}
+
+type caseEntry struct {
+	c   Case
+	sig Signature
+}
+
+// maxAttempts bounds compare-and-set retries and alias hops; reaching it
+// means heavy contention or a corrupt chain, reported as an error.
+const maxAttempts = 64
+
+// New returns a Clusterer on the given buckets, with the in-memory index
+// rebuilt from the records of the last Window and every case loaded. It
+// keeps watching both buckets, so articles assigned and cases marked by
+// other processes count here too, until Close.
+func New(ctx context.Context, stories, cases jetstream.KeyValue, o Options) (*Clusterer, error) {
+	if stories == nil || cases == nil {
+		return nil, errors.New("story: new: nil bucket")
+	}
+	if err := o.setDefaults(); err != nil {
+		return nil, err
+	}
+	c := &Clusterer{
+		stories:  stories,
+		cases:    cases,
+		o:        o,
+		log:      o.Logger.With("component", "story"),
+		idx:      newIndex(),
+		aliases:  map[string]string{},
+		caseList: map[string]*caseEntry{},
+		progress: make(chan struct{}),
+	}
+	c.life, c.stop = context.WithCancel(context.Background())
+	if err := c.start(ctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Clusterer) start(ctx context.Context) error {
+	st, err := c.stories.Status(ctx)
+	if err != nil {
+		return fmt.Errorf("story: status of bucket %s: %w", c.stories.Bucket(), err)
+	}
+	if st.LimitMarkerTTL() > 0 {
+		c.keyTTL = c.o.Window + 48*time.Hour
+	}
+	// The live watcher starts before the loads, so a record written while
+	// they run is seen by one or the other (both is harmless).
+	live, err := c.stories.WatchFiltered(c.life, []string{prefixIndex + ">", prefixAlias + ">", keySync}, jetstream.UpdatesOnly())
+	if err != nil {
+		return fmt.Errorf("story: watch %s: %w", c.stories.Bucket(), err)
+	}
+	c.watchers = append(c.watchers, live)
+
+	w, err := c.stories.WatchFiltered(ctx, []string{prefixAlias + ">"})
+	if err != nil {
+		return fmt.Errorf("story: load aliases: %w", err)
+	}
+	if err := drainInitial(ctx, w, func(e jetstream.KeyValueEntry) { c.applyStories(ctx, e, false) }); err != nil {
+		return fmt.Errorf("story: load aliases: %w", err)
+	}
+
+	// Index records are keyed by the day they were written; the window
+	// plus a day either side covers clock skew between processes.
+	now := c.o.Now().UTC()
+	var days []string
+	for d := now.Add(-c.o.Window - 24*time.Hour); !d.After(now.Add(24 * time.Hour)); d = d.Add(24 * time.Hour) {
+		days = append(days, prefixIndex+dayOf(d)+".>")
+	}
+	days = slices.Compact(days)
+	w, err = c.stories.WatchFiltered(ctx, days)
+	if err != nil {
+		return fmt.Errorf("story: load recent articles: %w", err)
+	}
+	if err := drainInitial(ctx, w, func(e jetstream.KeyValueEntry) { c.applyStories(ctx, e, false) }); err != nil {
+		return fmt.Errorf("story: load recent articles: %w", err)
+	}
+
+	cw, err := c.cases.WatchAll(c.life)
+	if err != nil {
+		return fmt.Errorf("story: watch %s: %w", c.cases.Bucket(), err)
+	}
+	c.watchers = append(c.watchers, cw)
+	if err := readInitial(ctx, cw, c.applyCase); err != nil {
+		return fmt.Errorf("story: load cases: %w", err)
+	}
+
+	c.wg.Add(2)
+	go c.follow(live, func(e jetstream.KeyValueEntry) { c.applyStories(c.life, e, true) })
+	go c.follow(cw, c.applyCase)
+	return nil
+}
+
+// drainInitial applies the initial values of w and stops it.
+func drainInitial(ctx context.Context, w jetstream.KeyWatcher, fn func(jetstream.KeyValueEntry)) error {
+	err := readInitial(ctx, w, fn)
+	if serr := stopWatcher(w); serr != nil && err == nil {
+		err = serr
+	}
+	return err
+}
+
+// stopWatcher stops w. A watcher whose context ended has unsubscribed
+// already, and its consumer may be gone: that is what stopping it is for.
+func stopWatcher(w jetstream.KeyWatcher) error {
+	err := w.Stop()
+	if errors.Is(err, nats.ErrBadSubscription) || errors.Is(err, nats.ErrConsumerNotFound) || errors.Is(err, jetstream.ErrConsumerNotFound) {
+		return nil
+	}
+	return err
+}
+
+// readInitial applies the values w delivers until its end-of-initial-values
+// marker.
+func readInitial(ctx context.Context, w jetstream.KeyWatcher, fn func(jetstream.KeyValueEntry)) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case e, ok := <-w.Updates():
+			if !ok {
+				return errors.New("watcher closed")
+			}
+			if e == nil {
+				return nil
+			}
+			fn(e)
+		}
+	}
+}
+
+// follow applies updates until the watcher is stopped. After Close it
+// keeps reading without applying: the library blocks its delivery, and so
+// the closing of the channel, on a full channel.
+func (c *Clusterer) follow(w jetstream.KeyWatcher, fn func(jetstream.KeyValueEntry)) {
+	defer c.wg.Done()
+	for e := range w.Updates() {
+		if e == nil || c.life.Err() != nil {
+			continue
+		}
+		fn(e)
+	}
+}
+
+// applyStories applies one record of the stories bucket; live records from
+// other processes may reveal stories to merge.
+func (c *Clusterer) applyStories(ctx context.Context, e jetstream.KeyValueEntry, live bool) {
+	key := e.Key()
+	put := e.Operation() == jetstream.KeyValuePut
+	switch {
+	case strings.HasPrefix(key, prefixIndex) && put:
+		var rec indexRec
+		if err := json.Unmarshal(e.Value(), &rec); err != nil {
+			c.log.Warn("skipping unreadable index record", "key", key, "err", err)
+			break
+		}
+		en, err := rec.entry()
+		if err != nil {
+			if !errors.Is(err, errSigVersion) {
+				c.log.Warn("skipping unreadable index record", "key", key, "err", err)
+			}
+			break
+		}
+		if err := c.observe(ctx, en, live); err != nil {
+			c.log.Warn("merging stories failed", "article", en.id, "err", err)
+		}
+	case strings.HasPrefix(key, prefixAlias):
+		id := key[len(prefixAlias):]
+		c.mu.Lock()
+		if put {
+			c.aliases[id] = string(e.Value())
+		} else {
+			delete(c.aliases, id)
+		}
+		c.mu.Unlock()
+	}
+	if live {
+		c.mu.Lock()
+		c.seen = max(c.seen, e.Revision())
+		c.advanceLocked()
+		c.mu.Unlock()
+	}
+}
+
+func (c *Clusterer) advanceLocked() {
+	close(c.progress)
+	c.progress = make(chan struct{})
+}
+
+// Close stops watching the buckets. Assign and the other methods keep
+// working on the index as it is, but learn nothing more from other
+// processes.
+func (c *Clusterer) Close() error {
+	var err error
+	c.closed.Do(func() {
+		c.stop()
+		for _, w := range c.watchers {
+			if serr := stopWatcher(w); serr != nil && err == nil {
+				err = fmt.Errorf("story: stop watcher: %w", serr)
+			}
+		}
+		c.wg.Wait()
+	})
+	return err
+}
+
+// Sync returns once this Clusterer has applied everything written to both
+// buckets before the call (by any process), including the merges that
+// follow from it. Tests and tools use it; the pipeline does not need to.
+func (c *Clusterer) Sync(ctx context.Context) error {
+	mark := []byte(c.o.Now().UTC().Format(time.RFC3339Nano))
+	rs, err := c.stories.Put(ctx, keySync, mark)
+	if err != nil {
+		return fmt.Errorf("story: sync: %w", err)
+	}
+	rc, err := c.cases.Put(ctx, keySync, mark)
+	if err != nil {
+		return fmt.Errorf("story: sync: %w", err)
+	}
+	for {
+		c.mu.Lock()
+		done := c.seen >= rs && c.caseSeen >= rc
+		ch := c.progress
+		c.mu.Unlock()
+		if done {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("story: sync: %w", ctx.Err())
+		case <-c.life.Done():
+			return errors.New("story: sync: closed")
+		case <-ch:
+		}
+	}
+}
+
+// Stats returns the current counters.
+func (c *Clusterer) Stats() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return Stats{
+		Indexed: c.idx.len(), Cases: len(c.caseList), Aliases: len(c.aliases),
+		Lookups: c.lookups.Load(), Candidates: c.candidates.Load(), Merges: c.merges.Load(),
+	}
+}
+
+func (c *Clusterer) rule() rule {
+	return rule{window: int64(c.o.Window), text: c.o.Threshold, title: c.o.TitleThreshold}
+}
+
+func (c *Clusterer) cutoff() int64 { return c.o.Now().Add(-c.o.Window).UnixNano() }
+
+// lookupLocked runs one index lookup and counts it.
+func (c *Clusterer) lookupLocked(q *entry) []match {
+	ms, n := c.idx.lookup(q, c.rule())
+	c.lookups.Add(1)
+	c.candidates.Add(uint64(n))
+	return ms
+}
+
+// rootLocked follows the in-memory aliases of story s. They may lag behind
+// KV; every write path resolves again there.
+func (c *Clusterer) rootLocked(s string) string {
+	for range maxAttempts {
+		next, ok := c.aliases[s]
+		if !ok {
+			break
+		}
+		s = next
+	}
+	return s
+}
+
+// rootsLocked returns the distinct roots of own (when not empty) and of the
+// matches' stories, smallest first.
+func (c *Clusterer) rootsLocked(own string, ms []match) []string {
+	var roots []string
+	if own != "" {
+		roots = append(roots, c.rootLocked(own))
+	}
+	for _, m := range ms {
+		roots = append(roots, c.rootLocked(m.e.story))
+	}
+	slices.Sort(roots)
+	return slices.Compact(roots)
+}
+
+// observe indexes an article assigned elsewhere (or earlier). With merge
+// set, the stories of its matches are merged with its own: two processes
+// that assigned near-duplicates at the same moment each started a story,
+// and this is where they find out.
+func (c *Clusterer) observe(ctx context.Context, e *entry, merge bool) error {
+	c.mu.Lock()
+	cutoff := c.cutoff()
+	if c.idx.get(e.id) != nil || e.pub < cutoff {
+		c.mu.Unlock()
+		return nil
+	}
+	var roots []string
+	if merge {
+		roots = c.rootsLocked(e.story, c.lookupLocked(e))
+	}
+	c.idx.insert(e)
+	c.idx.evict(cutoff, c.o.MaxRecent)
+	c.mu.Unlock()
+	if len(roots) < 2 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	_, err := c.mergeAll(ctx, roots)
+	return err
+}
+
+// Assign puts d in a story: the story of the recent articles it matches
+// (merging them when it matches several), or a new one named after d. It
+// is idempotent: assigning the same ID again returns the same story (or
+// the story it was since merged into) without counting d twice.
+func (c *Clusterer) Assign(ctx context.Context, d Doc) (Assignment, error) {
+	if err := checkID(d.ID); err != nil {
+		return Assignment{}, fmt.Errorf("assign: %w", err)
+	}
+	now := c.o.Now()
+	pub := d.Published
+	if pub.IsZero() {
+		pub = now
+	}
+	q := &entry{id: d.ID, pub: pub.UnixNano(), sig: Sign(d.Text), title: titleSet(d.Title)}
+	out := Outlet{Source: d.Source, Site: d.Site, ArticleID: d.ID, URL: d.URL, At: pub.UTC()}
+
+	rec, found, err := c.getArticle(ctx, d.ID)
+	if err != nil {
+		return Assignment{}, err
+	}
+	if found {
+		return c.replay(ctx, q, rec, out)
+	}
+
+	c.mu.Lock()
+	cutoff := c.cutoff()
+	c.idx.evict(cutoff, c.o.MaxRecent)
+	var (
+		ms       []match
+		roots    []string
+		inserted bool
+	)
+	if old := c.idx.get(d.ID); old != nil {
+		// The same article is being assigned by another goroutine: take
+		// its choice; one of the two creations below will fail.
+		q.story = old.story
+	} else {
+		ms = c.lookupLocked(q)
+		roots = c.rootsLocked("", ms)
+		q.story = d.ID
+		if len(roots) > 0 {
+			q.story = roots[0]
+		}
+		if q.pub >= cutoff {
+			// Indexed before the KV writes, so that a concurrent Assign
+			// of a near-duplicate in this process joins this story
+			// instead of starting its own.
+			c.idx.insert(q)
+			inserted = true
+		}
+	}
+	copies := c.copiesLocked(q)
+	c.mu.Unlock()
+
+	day := dayOf(now)
+	arec := articleRec{Story: q.story, Day: day, At: now.UTC()}
+	if _, err := c.stories.Create(ctx, articleKey(d.ID), mustJSON(arec)); err != nil {
+		if errors.Is(err, jetstream.ErrKeyExists) {
+			// Someone assigned it first; their choice stands.
+			rec, found, err := c.getArticle(ctx, d.ID)
+			if err != nil {
+				return Assignment{}, err
+			}
+			if found {
+				return c.replay(ctx, q, rec, out)
+			}
+		}
+		if inserted {
+			c.mu.Lock()
+			c.idx.remove(q)
+			c.mu.Unlock()
+		}
+		return Assignment{}, fmt.Errorf("assign %s: record article: %w", d.ID, err)
+	}
+	// From here a failure is repaired by the replay of a retry.
+	if err := c.putIndex(ctx, day, q); err != nil {
+		return Assignment{}, err
+	}
+	root, err := c.addMember(ctx, q.story, out, true)
+	if err != nil {
+		return Assignment{}, err
+	}
+	if len(roots) > 1 {
+		if root, err = c.mergeAll(ctx, append([]string{root}, roots[1:]...)); err != nil {
+			return Assignment{}, err
+		}
+	}
+	return Assignment{StoryID: root, New: q.story == d.ID, Similar: similar(ms), Copies: copies}, nil
+}
+
+// replay completes and reports the assignment of an article that already
+// has its a. record.
+func (c *Clusterer) replay(ctx context.Context, q *entry, rec articleRec, out Outlet) (Assignment, error) {
+	c.mu.Lock()
+	// q may be in the index already (Assign lost the creation race), so
+	// it changes under the lock.
+	q.story = rec.Story
+	cutoff := c.cutoff()
+	// The matches' stories are merged with the recorded one even when q
+	// is indexed already: when this process lost the race to create the
+	// a. record, q was indexed under the story this process chose, and the
+	// other process may not know the articles that choice was based on.
+	ms := c.lookupLocked(q)
+	roots := c.rootsLocked(q.story, ms)
+	if c.idx.get(q.id) == nil && q.pub >= cutoff {
+		c.idx.insert(q)
+		c.idx.evict(cutoff, c.o.MaxRecent)
+	}
+	copies := c.copiesLocked(q)
+	c.mu.Unlock()
+
+	if q.pub >= cutoff {
+		if err := c.putIndex(ctx, rec.Day, q); err != nil {
+			return Assignment{}, err
+		}
+	}
+	root, err := c.addMember(ctx, rec.Story, out, false)
+	if err != nil {
+		return Assignment{}, err
+	}
+	if len(roots) > 1 {
+		if root, err = c.mergeAll(ctx, append([]string{root}, roots...)); err != nil {
+			return Assignment{}, err
+		}
+	}
+	return Assignment{StoryID: root, New: rec.Story == q.id, Similar: similar(ms), Copies: copies}, nil
+}
+
+func (c *Clusterer) getArticle(ctx context.Context, id string) (articleRec, bool, error) {
+	var rec articleRec
+	e, err := c.stories.Get(ctx, articleKey(id))
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return rec, false, nil
+	}
+	if err != nil {
+		return rec, false, fmt.Errorf("assign %s: read article record: %w", id, err)
+	}
+	if err := json.Unmarshal(e.Value(), &rec); err != nil {
+		return rec, false, fmt.Errorf("assign %s: decode article record: %w", id, err)
+	}
+	return rec, true, nil
+}
+
+// putIndex writes the index record of q once.
+func (c *Clusterer) putIndex(ctx context.Context, day string, q *entry) error {
+	var opts []jetstream.KVCreateOpt
+	if c.keyTTL > 0 {
+		opts = append(opts, jetstream.KeyTTL(c.keyTTL))
+	}
+	_, err := c.stories.Create(ctx, indexKey(day, q.id), mustJSON(newIndexRec(q)), opts...)
+	if err != nil && !errors.Is(err, jetstream.ErrKeyExists) {
+		return fmt.Errorf("assign %s: record index entry: %w", q.id, err)
+	}
+	return nil
+}
+
+func similar(ms []match) []Similar {
+	var out []Similar
+	for _, m := range ms[:min(len(ms), 10)] {
+		out = append(out, Similar{ArticleID: m.e.id, Similarity: m.text, TitleSimilarity: m.title})
+	}
+	return out
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only the package's own record types come here, and they always
+		// marshal.
+		panic(fmt.Sprintf("story: marshal %T: %v", v, err))
+	}
+	return b
+}
