@@ -252,7 +252,11 @@ func (rs *Ruleset) Match(a *article.Article) []article.Match {
 			if field == query.FieldAuthor {
 				field = "byline"
 			}
-			m.Offsets = append(m.Offsets, article.Span{Field: field, Start: h.Start, End: h.End})
+			span := article.Span{Field: field, Start: h.Start, End: h.End}
+			if slices.Contains(m.Offsets, span) {
+				continue // two list entries folding to the same text
+			}
+			m.Offsets = append(m.Offsets, span)
 			term := doc.Text[h.Field][h.Start:h.End]
 			if !slices.Contains(m.Terms, term) {
 				m.Terms = append(m.Terms, term)

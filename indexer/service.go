@@ -70,6 +70,9 @@ func (x *Index) Serve(nc *nats.Conn, timeout time.Duration) (micro.Service, erro
 	return svc, nil
 }
 
+// ErrUnavailable is returned when no indexer answers (HTTP 503).
+var ErrUnavailable = errors.New("search unavailable")
+
 // Remote searches through the NATS service, for processes without an
 // index of their own.
 type Remote struct{ NC *nats.Conn }
@@ -100,7 +103,7 @@ func (r Remote) request(ctx context.Context, subject string, data []byte, out an
 	msg, err := r.NC.RequestWithContext(ctx, subject, data)
 	if err != nil {
 		if errors.Is(err, nats.ErrNoResponders) {
-			return fmt.Errorf("no indexer is running: %w", err)
+			return fmt.Errorf("%w: no indexer is running", ErrUnavailable)
 		}
 		return fmt.Errorf("search service: %w", err)
 	}

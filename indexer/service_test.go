@@ -44,3 +44,11 @@ func TestRemoteSearchAnswersLikeTheLocalIndex(t *testing.T) {
 		t.Errorf("get missing: %v", err)
 	}
 }
+
+func TestRemoteWithoutIndexerIsUnavailable(t *testing.T) {
+	b := bustest.Start(t)
+	_, err := Remote{NC: b.Conn()}.Search(context.Background(), SearchRequest{Q: "x"})
+	if !errors.Is(err, ErrUnavailable) {
+		t.Errorf("err = %v, want ErrUnavailable", err)
+	}
+}

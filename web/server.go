@@ -310,6 +310,8 @@ func (s *Server) searchError(w http.ResponseWriter, req indexer.SearchRequest, e
 		writeError(w, http.StatusBadRequest, err.Error())
 	case errors.Is(err, context.DeadlineExceeded):
 		writeError(w, http.StatusGatewayTimeout, fmt.Sprintf("search took longer than %s; narrow the query or the dates", s.opts.SearchTimeout))
+	case errors.Is(err, indexer.ErrUnavailable):
+		writeError(w, http.StatusServiceUnavailable, err.Error())
 	default:
 		s.log.Error("search failed", "q", req.Q, "err", err)
 		writeError(w, http.StatusInternalServerError, "search failed")
@@ -434,6 +436,8 @@ func (s *Server) getArticle(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, indexer.ErrNotFound):
 		writeError(w, http.StatusNotFound, "no such article")
+	case errors.Is(err, indexer.ErrUnavailable):
+		writeError(w, http.StatusServiceUnavailable, err.Error())
 	case err != nil:
 		s.log.Error("get article failed", "err", err)
 		writeError(w, http.StatusInternalServerError, "reading the article failed")

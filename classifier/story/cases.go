@@ -35,8 +35,13 @@ const (
 // rebuttal to link from its copies.
 type Case struct {
 	// ID is the marked article's ID: marking it again updates the case.
-	ID, ArticleID, Title, URL, RebuttalURL, MarkedBy string
-	MarkedAt                                         time.Time
+	ID          string    `json:"id"`
+	ArticleID   string    `json:"article_id"`
+	Title       string    `json:"title"`
+	URL         string    `json:"url"`
+	RebuttalURL string    `json:"rebuttal_url"`
+	MarkedBy    string    `json:"marked_by"`
+	MarkedAt    time.Time `json:"marked_at"`
 }
 
 // MarkMisleading records d as misleading, so that its copies are flagged

@@ -21,7 +21,7 @@ import (
 // validate a rule set and try it on documents before it goes live.
 func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: presswatch rules check DIR | presswatch rules test --rules DIR FILE|URL…")
+		fmt.Fprintln(stderr, "usage: presswatch rules check DIR | rules test --rules DIR FILE|URL… | rules backtest --rules DIR [--since 7d] RULE_ID")
 		return errUsage
 	}
 	switch args[0] {
@@ -32,7 +32,7 @@ func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "backtest":
 		return rulesBacktest(ctx, args[1:], stdout, stderr)
 	}
-	return fmt.Errorf("presswatch rules: unknown subcommand %q (check or test)", args[0])
+	return fmt.Errorf("presswatch rules: unknown subcommand %q (check, test or backtest)", args[0])
 }
 
 func rulesCheck(args []string, stdout, stderr io.Writer) error {
