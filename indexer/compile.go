@@ -68,7 +68,11 @@ func (c *compiler) node(n query.Node) (bq.Query, error) {
 		if len(must) == 0 {
 			must = []bq.Query{bleve.NewMatchAllQuery()}
 		}
-		return bq.NewBooleanQuery(must, nil, mustNot), nil
+		// Ranking only: words typed together (lũ quét, ngo doc thuc pham)
+		// usually mean the phrase, so documents holding them in that order
+		// rank first. Matching is unchanged: should clauses beside must
+		// clauses only add to the score.
+		return bq.NewBooleanQuery(must, adjacencyBoost(n.Children), mustNot), nil
 	case *query.Not:
 		q, err := c.node(n.Child)
 		if err != nil {
@@ -88,6 +92,29 @@ func (c *compiler) node(n query.Node) (bq.Query, error) {
 		return bleve.NewConjunctionQuery(l, r), nil
 	}
 	return nil, fmt.Errorf("%w: unsupported query node %T", ErrBadQuery, n)
+}
+
+// adjacencyBoost returns phrase queries over consecutive plain unscoped
+// words of an AND, in title and text, boosted.
+func adjacencyBoost(children []query.Node) []bq.Query {
+	var toks []string
+	for _, ch := range children {
+		t, ok := ch.(*query.Term)
+		if !ok || t.Field != "" || t.Prefix || t.Exact {
+			return nil
+		}
+		toks = append(toks, t.Tokens...)
+	}
+	if len(toks) < 2 {
+		return nil
+	}
+	var out []bq.Query
+	for field, boost := range map[string]float64{fieldTitleFolded: 4, fieldTextFolded: 2} {
+		p := bleve.NewPhraseQuery(toks, field)
+		p.SetBoost(boost)
+		out = append(out, p)
+	}
+	return out
 }
 
 // textFields maps a query field to the index's shadow fields (folded and
@@ -147,6 +174,13 @@ func termQuery(t *query.Term) (bq.Query, error) {
 		return q, nil
 	}
 	fields := textFields(t.Field, t.Exact)
+	// A word in the title says more about an article than one in the text.
+	boost := func(q bq.Query, f string) bq.Query {
+		if b, ok := q.(bq.BoostableQuery); ok && (f == fieldTitleFolded || f == fieldTitleExact) {
+			b.SetBoost(2)
+		}
+		return q
+	}
 	if fields == nil {
 		return nil, fmt.Errorf("%w: col %d: unknown field %q", ErrBadQuery, t.Col, t.Field)
 	}
@@ -158,13 +192,13 @@ func termQuery(t *query.Term) (bq.Query, error) {
 		case len(t.Tokens) == 1 && t.Prefix:
 			q := bleve.NewPrefixQuery(t.Tokens[0])
 			q.SetField(f)
-			alts = append(alts, q)
+			alts = append(alts, boost(q, f))
 		case len(t.Tokens) == 1:
 			q := bleve.NewTermQuery(t.Tokens[0])
 			q.SetField(f)
-			alts = append(alts, q)
+			alts = append(alts, boost(q, f))
 		default:
-			alts = append(alts, bleve.NewPhraseQuery(t.Tokens, f))
+			alts = append(alts, boost(bleve.NewPhraseQuery(t.Tokens, f), f))
 		}
 	}
 	if len(alts) == 1 {
