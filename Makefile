@@ -6,7 +6,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 FUZZTIME ?= 15s
 PKGS     := ./...
 
-.PHONY: build test demo bench bench-go lint fuzz clean
+.PHONY: build test demo bench bench-go bench-search lint fuzz clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/presswatch
@@ -26,6 +26,15 @@ lint:
 bench: build
 	$(GO) run ./cmd/presswatch-bench
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./textnorm/ ./article/ ./classifier/ ./indexer/ ./crawler/...
+
+# The index at archive scale: generated articles (remixed from
+# ../shared/testdata/corpus/vi-dantri) indexed in batches of 1,000, then
+# AND, phrase, OR and faceted search latency with two clients. The full run
+# of issue 4 takes about an hour and some 20 GB under /tmp:
+#   make bench-search BENCH_SEARCH_FLAGS='-n 1000000 -checkpoints 100000,1000000 -dir /tmp/pw-bench-index'
+BENCH_SEARCH_FLAGS ?= -n 100000
+bench-search:
+	$(GO) run ./cmd/presswatch-bench-search $(BENCH_SEARCH_FLAGS)
 
 # A short run of every fuzz target (go test runs one target per call).
 fuzz:
