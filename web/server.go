@@ -520,6 +520,18 @@ func (s *Server) resumeSource(w http.ResponseWriter, r *http.Request) {
 // maxBody bounds JSON request bodies.
 const maxBody = 64 << 10
 
+// decodeBody reads a bounded JSON body with no unknown fields into v; on
+// failure it answers 400 showing the expected shape and returns false.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any, shape string) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		writeError(w, http.StatusBadRequest, "body: "+err.Error()+" (want "+shape+")")
+		return false
+	}
+	return true
+}
+
 func (s *Server) submitArticle(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Submit == nil {
 		writeError(w, http.StatusServiceUnavailable, "manual submission is not available in this process")
@@ -528,10 +540,7 @@ func (s *Server) submitArticle(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		URL string `json:"url"`
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		writeError(w, http.StatusBadRequest, "body: "+err.Error()+` (want {"url": "https://…"})`)
+	if !decodeBody(w, r, &body, `{"url": "https://…"}`) {
 		return
 	}
 	if body.URL == "" {
@@ -565,10 +574,7 @@ func (s *Server) previewRule(w http.ResponseWriter, r *http.Request) {
 		Since string `json:"since"` // a duration like 7d or 48h; default 7d
 		Limit int    `json:"limit"`
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		writeError(w, http.StatusBadRequest, "body: "+err.Error()+` (want {"query": "…", "since": "7d"})`)
+	if !decodeBody(w, r, &body, `{"query": "…", "since": "7d"}`) {
 		return
 	}
 	if strings.TrimSpace(body.Query) == "" {
@@ -621,10 +627,7 @@ func (s *Server) markMisleading(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		RebuttalURL string `json:"rebuttal_url"`
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		writeError(w, http.StatusBadRequest, "body: "+err.Error()+` (want {"rebuttal_url": "https://…"})`)
+	if !decodeBody(w, r, &body, `{"rebuttal_url": "https://…"}`) {
 		return
 	}
 	if u, err := url.Parse(body.RebuttalURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
