@@ -7,6 +7,7 @@ import (
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/presswatch/presswatch/classifier/query"
+	"github.com/presswatch/presswatch/textnorm"
 )
 
 // compile turns a parsed query into a Bleve query. Bleve has no proximity
@@ -24,11 +25,11 @@ type compiler struct{ verify bool }
 func (c *compiler) node(n query.Node) (bq.Query, error) {
 	switch n := n.(type) {
 	case *query.Term:
-		return termQuery(n)
+		return c.termQuery(n)
 	case *query.ListRef:
 		alts := make([]bq.Query, 0, len(n.Terms))
 		for _, t := range n.Terms {
-			q, err := termQuery(t)
+			q, err := c.termQuery(t)
 			if err != nil {
 				return nil, err
 			}
@@ -52,6 +53,13 @@ func (c *compiler) node(n query.Node) (bq.Query, error) {
 		var must, mustNot []bq.Query
 		for _, ch := range n.Children {
 			if not, ok := ch.(*query.Not); ok {
+				if !exactCompile(not.Child) {
+					// The child compiles to a superset of its matches;
+					// excluding that would drop true matches. Leave the
+					// exclusion to Eval.
+					c.verify = true
+					continue
+				}
 				q, err := c.node(not.Child)
 				if err != nil {
 					return nil, err
@@ -74,6 +82,10 @@ func (c *compiler) node(n query.Node) (bq.Query, error) {
 		// clauses only add to the score.
 		return bq.NewBooleanQuery(must, adjacencyBoost(n.Children), mustNot), nil
 	case *query.Not:
+		if !exactCompile(n.Child) {
+			c.verify = true
+			return bleve.NewMatchAllQuery(), nil
+		}
 		q, err := c.node(n.Child)
 		if err != nil {
 			return nil, err
@@ -92,6 +104,37 @@ func (c *compiler) node(n query.Node) (bq.Query, error) {
 		return bleve.NewConjunctionQuery(l, r), nil
 	}
 	return nil, fmt.Errorf("%w: unsupported query node %T", ErrBadQuery, n)
+}
+
+// exactCompile reports whether n compiles to exactly its matches rather
+// than a superset (proximity and exact-mode terms are checked by Eval
+// afterwards), which is what a NOT may exclude.
+func exactCompile(n query.Node) bool {
+	switch n := n.(type) {
+	case *query.Term:
+		return !n.Exact || query.IsKeywordField(n.Field)
+	case *query.ListRef:
+		return true
+	case *query.Near:
+		return false
+	case *query.Not:
+		return exactCompile(n.Child)
+	case *query.And:
+		for _, ch := range n.Children {
+			if !exactCompile(ch) {
+				return false
+			}
+		}
+		return true
+	case *query.Or:
+		for _, ch := range n.Children {
+			if !exactCompile(ch) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // adjacencyBoost returns phrase queries over consecutive plain unscoped
@@ -117,26 +160,29 @@ func adjacencyBoost(children []query.Node) []bq.Query {
 	return out
 }
 
-// textFields maps a query field to the index's shadow fields (folded and
-// exact); "" is title or text.
-func textFields(field string, exact bool) []string {
-	pick := func(folded, exactName string) string {
-		if exact {
-			return exactName
-		}
-		return folded
-	}
+// textFields maps a query field to the index's folded shadow fields; ""
+// is title or text.
+func textFields(field string) []string {
 	switch field {
 	case "":
-		return []string{pick(fieldTitleFolded, fieldTitleExact), pick(fieldTextFolded, fieldTextExact)}
+		return []string{fieldTitleFolded, fieldTextFolded}
 	case query.FieldTitle:
-		return []string{pick(fieldTitleFolded, fieldTitleExact)}
+		return []string{fieldTitleFolded}
 	case query.FieldText:
-		return []string{pick(fieldTextFolded, fieldTextExact)}
+		return []string{fieldTextFolded}
 	case query.FieldAuthor:
-		return []string{pick(fieldBylineFold, fieldBylineExact)}
+		return []string{fieldBylineFold}
 	}
 	return nil
+}
+
+func foldedForms(raw string) []string {
+	toks := textnorm.Tokenize(raw)
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = t.Text
+	}
+	return out
 }
 
 func keywordField(field string) string {
@@ -155,7 +201,7 @@ func keywordField(field string) string {
 	return ""
 }
 
-func termQuery(t *query.Term) (bq.Query, error) {
+func (c *compiler) termQuery(t *query.Term) (bq.Query, error) {
 	if query.IsKeywordField(t.Field) {
 		f := keywordField(t.Field)
 		if t.Exact {
@@ -173,10 +219,17 @@ func termQuery(t *query.Term) (bq.Query, error) {
 		q.SetField(f)
 		return q, nil
 	}
-	fields := textFields(t.Field, t.Exact)
+	fields := textFields(t.Field)
+	toks := t.Tokens
+	if t.Exact {
+		// Exact matches are folded matches too: find those, and let Eval
+		// keep the ones whose tone marks agree.
+		c.verify = true
+		toks = foldedForms(t.Raw)
+	}
 	// A word in the title says more about an article than one in the text.
 	boost := func(q bq.Query, f string) bq.Query {
-		if b, ok := q.(bq.BoostableQuery); ok && (f == fieldTitleFolded || f == fieldTitleExact) {
+		if b, ok := q.(bq.BoostableQuery); ok && f == fieldTitleFolded {
 			b.SetBoost(2)
 		}
 		return q
@@ -187,18 +240,18 @@ func termQuery(t *query.Term) (bq.Query, error) {
 	alts := make([]bq.Query, 0, len(fields))
 	for _, f := range fields {
 		switch {
-		case len(t.Tokens) == 0:
+		case len(toks) == 0:
 			return bleve.NewMatchNoneQuery(), nil
-		case len(t.Tokens) == 1 && t.Prefix:
-			q := bleve.NewPrefixQuery(t.Tokens[0])
+		case len(toks) == 1 && t.Prefix:
+			q := bleve.NewPrefixQuery(toks[0])
 			q.SetField(f)
 			alts = append(alts, boost(q, f))
-		case len(t.Tokens) == 1:
-			q := bleve.NewTermQuery(t.Tokens[0])
+		case len(toks) == 1:
+			q := bleve.NewTermQuery(toks[0])
 			q.SetField(f)
 			alts = append(alts, boost(q, f))
 		default:
-			alts = append(alts, boost(bleve.NewPhraseQuery(t.Tokens, f), f))
+			alts = append(alts, boost(bleve.NewPhraseQuery(toks, f), f))
 		}
 	}
 	if len(alts) == 1 {

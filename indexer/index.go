@@ -162,11 +162,8 @@ type document struct {
 	Text         string    `json:"text"`
 	TitleFolded  string    `json:"title_folded"`
 	TextFolded   string    `json:"text_folded"`
-	TitleExact   string    `json:"title_exact"`
-	TextExact    string    `json:"text_exact"`
 	Byline       string    `json:"byline,omitempty"`
 	BylineFolded string    `json:"byline_folded,omitempty"`
-	BylineExact  string    `json:"byline_exact,omitempty"`
 	Published    time.Time `json:"published"`
 	Fetched      time.Time `json:"fetched"`
 	Labels       []string  `json:"labels,omitempty"`
@@ -204,9 +201,9 @@ func toDocument(a *article.Article) document {
 	for _, l := range a.Labels {
 		d.LabelsExact = append(d.LabelsExact, query.ExactForm(l))
 	}
-	d.TitleFolded, d.TitleExact = tokenFields(title)
-	d.TextFolded, d.TextExact = tokenFields(text)
-	d.BylineFolded, d.BylineExact = tokenFields(byline)
+	d.TitleFolded = foldedTokens(title)
+	d.TextFolded = foldedTokens(text)
+	d.BylineFolded = foldedTokens(byline)
 	if len(a.Matches) > 0 {
 		if b, err := json.Marshal(a.Matches); err == nil {
 			d.Matches = string(b)
@@ -227,23 +224,21 @@ func kws(ss []string) []string {
 	return out
 }
 
-// tokenFields gives the text's tokens joined by spaces, folded (tones and
-// diacritics removed) and exact (normalised and lower-cased): what the
+// foldedTokens gives the text's folded tokens joined by spaces: what the
 // shadow fields index, split by the same textnorm.Tokenize as queries.
-func tokenFields(s string) (folded, exact string) {
+// Exact (=) terms are searched here too, by their folded form, and checked
+// on the stored text, so no second, exact copy of every text is indexed.
+func foldedTokens(s string) string {
 	toks := textnorm.Tokenize(s)
-	var f, e strings.Builder
+	var f strings.Builder
 	f.Grow(len(s))
-	e.Grow(len(s) + len(s)/8)
 	for i, t := range toks {
 		if i > 0 {
 			f.WriteByte(' ')
-			e.WriteByte(' ')
 		}
 		f.WriteString(t.Text)
-		e.WriteString(query.ExactForm(s[t.Start:t.End]))
 	}
-	return f.String(), e.String()
+	return f.String()
 }
 
 // IndexBatch upserts articles by ID and returns once every partition's

@@ -39,11 +39,8 @@ const (
 	fieldText        = "text"
 	fieldTitleFolded = "title_folded"
 	fieldTextFolded  = "text_folded"
-	fieldTitleExact  = "title_exact"
-	fieldTextExact   = "text_exact"
 	fieldByline      = "byline"
 	fieldBylineFold  = "byline_folded"
-	fieldBylineExact = "byline_exact"
 	fieldSummary     = "summary"
 	fieldMatches     = "matches"
 	fieldEvidence    = "evidence"
@@ -113,7 +110,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Analyzer = foldedAnalyzer
 		return f
 	}
-	for _, name := range []string{fieldTitleFolded, fieldTextFolded, fieldTitleExact, fieldTextExact, fieldBylineFold, fieldBylineExact} {
+	for _, name := range []string{fieldTitleFolded, fieldTextFolded, fieldBylineFold} {
 		doc.AddFieldMappingsAt(name, folded())
 	}
 	doc.AddFieldMappingsAt(fieldByline, textField(true))

@@ -256,7 +256,10 @@ func TestSearchAgreesWithEval(t *testing.T) {
 		case 0:
 			return "(" + gen(depth-1) + " OR " + gen(depth-1) + ")"
 		case 1:
-			return gen(depth-1) + " AND NOT " + leaf()
+			if rnd.IntN(2) == 0 {
+				return gen(depth-1) + " AND NOT " + leaf()
+			}
+			return gen(depth-1) + " AND NOT (" + leaf() + fmt.Sprintf(" NEAR/%d ", 1+rnd.IntN(3)) + leaf() + ")"
 		case 2:
 			return leaf() + fmt.Sprintf(" NEAR/%d ", 1+rnd.IntN(3)) + leaf()
 		case 3:
