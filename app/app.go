@@ -29,6 +29,7 @@ import (
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/classifier"
 	"github.com/presswatch/presswatch/classifier/sentiment"
+	"github.com/presswatch/presswatch/classifier/spike"
 	"github.com/presswatch/presswatch/classifier/story"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/crawler"
@@ -158,7 +159,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 			return fmt.Errorf("story clusters: %w", err)
 		}
 		a.stories = stories
-		svc, err := classifier.NewService(b, rs, classifier.Signals{Sentiment: lex, Stories: stories}, a.log, a.reg)
+		svc, err := classifier.NewService(b, rs, classifier.Signals{Sentiment: lex, Stories: stories, Spikes: spike.New(spike.Options{})}, a.log, a.reg)
 		if err != nil {
 			return err
 		}

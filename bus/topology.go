@@ -14,6 +14,9 @@ const (
 	// SubjectRevision carries an article's edit or removal (an
 	// article.Revision in JSON).
 	SubjectRevision = "article.revision"
+	// SubjectSpike carries a spike.Event: coverage surging for a rule,
+	// label or story.
+	SubjectSpike = "spike.detected"
 	// SubjectSubmit carries a URL an officer submitted by hand.
 	SubjectSubmit = "crawl.submit"
 	// SubjectDeadLetterPrefix is followed by the consumer name.
@@ -27,6 +30,7 @@ const (
 	StreamDeadLetter = "DEADLETTER"
 	StreamRevisions  = "ARTICLE_REVISIONS"
 	StreamSubmit     = "CRAWL_SUBMIT"
+	StreamSpikes     = "SPIKES"
 )
 
 // KV buckets.
@@ -111,6 +115,15 @@ func streams(o Options) []jetstream.StreamConfig {
 		{
 			Name:       StreamRevisions,
 			Subjects:   []string{SubjectRevision},
+			Storage:    jetstream.FileStorage,
+			Replicas:   o.Replicas,
+			Retention:  jetstream.LimitsPolicy,
+			MaxAge:     o.ArticleRetention,
+			Duplicates: o.DuplicateWindow,
+		},
+		{
+			Name:       StreamSpikes,
+			Subjects:   []string{SubjectSpike},
 			Storage:    jetstream.FileStorage,
 			Replicas:   o.Replicas,
 			Retention:  jetstream.LimitsPolicy,

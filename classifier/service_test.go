@@ -3,11 +3,13 @@ package classifier
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/bus/bustest"
 	"github.com/presswatch/presswatch/classifier/sentiment"
+	"github.com/presswatch/presswatch/classifier/spike"
 	"github.com/presswatch/presswatch/classifier/story"
 	"github.com/presswatch/presswatch/textnorm"
 )
@@ -174,3 +177,65 @@ func TestMisleadingCopyIsFlaggedWithTheCase(t *testing.T) {
 
 // textnormStrip removes tone marks, as re-posters often do.
 func textnormStrip(s string) string { return textnorm.Fold(s) }
+
+// TestSpikesArePublished: a surge after a steady day reaches the SPIKES
+// stream, once per key and window.
+func TestSpikesArePublished(t *testing.T) {
+	b := bustest.Start(t)
+	svc, err := NewService(b, exampleRules(t), Signals{Spikes: spike.New(spike.Options{})}, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	var clock []time.Time
+	for h := 0; h < 24; h += 2 {
+		clock = append(clock, t0.Add(time.Duration(h)*time.Hour))
+	}
+	for i := range 8 {
+		clock = append(clock, t0.Add(25*time.Hour+time.Duration(i)*time.Minute))
+	}
+	var mu sync.Mutex
+	svc.now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		next := clock[0]
+		if len(clock) > 1 {
+			clock = clock[1:]
+		}
+		return next
+	}
+	ctx := context.Background()
+	for i := range 20 {
+		a := article.Article{ID: fmt.Sprintf("a%d", i), Title: "Lũ quét ở Mường Chà", Text: "Nhiều nhà bị cuốn trôi.", SourceID: "s", ContentHash: fmt.Sprint(i)}
+		data, _ := json.Marshal(a)
+		if err := b.Publish(ctx, bus.SubjectFetched, a.ID, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() { done <- svc.Run(rctx) }()
+	s, err := b.JetStream().Stream(ctx, bus.StreamClassified)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "all classified", func() bool { info, _ := s.Info(ctx); return info.State.Msgs == 20 })
+	cancel()
+	<-done
+	sp, err := b.JetStream().Stream(ctx, bus.StreamSpikes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, _ := sp.Info(ctx)
+	if info.State.Msgs == 0 {
+		t.Fatal("no spike event published")
+	}
+	m, err := sp.GetMsg(ctx, info.State.FirstSeq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev spike.Event
+	if err := json.Unmarshal(m.Data, &ev); err != nil || ev.Window != "hour" || ev.Count < 5 || len(ev.Terms) == 0 {
+		t.Errorf("spike event %s: %v", m.Data, err)
+	}
+}
