@@ -19,8 +19,15 @@ const (
 
 // Alert is one issue raised for the officers.
 type Alert struct {
-	ID          string           `json:"id"`
-	GroupKey    string           `json:"group_key"`
+	ID       string `json:"id"`
+	GroupKey string `json:"group_key"`
+	// Type is what raised it: "article" (a flagged article or story),
+	// "spike" (a surge in coverage) or "source" (a source gone silent or
+	// broken). All three go through the same routing.
+	Type    string `json:"type,omitempty"`
+	Title   string `json:"title,omitempty"` // one line for subjects and inbox rows
+	StoryID string `json:"story_id,omitempty"`
+
 	Status      Status           `json:"status"`
 	Severity    article.Severity `json:"severity"`
 	Labels      []string         `json:"labels"`

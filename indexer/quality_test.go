@@ -51,7 +51,8 @@ const queriesFile = "testdata/search-quality/queries.yaml"
 
 // Floors for the mean precision and recall at 10: the first measured means
 // minus a margin of 0.05 (2026-11-22, the index of the query-language
-// change: core 0.470 / 0.802, operators 0.725 / 0.960; see the table the
+// change: core 0.470 / 0.802, operators 0.725 / 0.960; after the mapping
+// dropped the separate exact fields, core 0.475 / 0.819; see the table the
 // test logs). A drop below them means the ranking or the analysis got
 // worse for real queries. Raise them when the index improves; lower them
 // only with a reason written here. The operator floors apply when every
@@ -668,7 +669,9 @@ func loadQualitySet(t *testing.T, path string, docs []corpusDoc) qualitySet {
 			if !files[f] {
 				t.Errorf("%s: %s is not a corpus file", where, f)
 			}
-			if rel[f] && not[f] {
+		}
+		for _, f := range q.Relevant {
+			if not[f] {
 				t.Errorf("%s: %s is judged both relevant and not", where, f)
 			}
 		}

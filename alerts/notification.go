@@ -1,0 +1,53 @@
+package alerts
+
+import "time"
+
+// Kind says why a notification goes out; templates word the message by it.
+type Kind string
+
+// Notification kinds.
+const (
+	KindNew        Kind = "new"        // first notification of a group
+	KindFollowUp   Kind = "followup"   // the story reached new outlets or its severity rose
+	KindRepeat     Kind = "repeat"     // still open after repeat_interval
+	KindEscalation Kind = "escalation" // critical and not acknowledged in time
+	KindDigest     Kind = "digest"     // lower-severity alerts batched for a receiver
+)
+
+// Notification is one message to one receiver. Receivers render it with
+// their templates and send it once; the service decides what goes out and
+// when, retries and records deliveries.
+type Notification struct {
+	// Key is stable across retries, redeliveries and restarts (group key
+	// and sequence number); receivers that can carry it (webhooks) send it
+	// as an idempotency key.
+	Key      string    `json:"key"`
+	Kind     Kind      `json:"kind"`
+	Receiver string    `json:"receiver"`
+	Lang     string    `json:"lang"` // "vi" or "en"
+	Alerts   []*Alert  `json:"alerts"`
+	BaseURL  string    `json:"base_url,omitempty"` // of the web UI, for links; may be empty
+	Created  time.Time `json:"created"`
+}
+
+// Action moves an alert through its lifecycle.
+type Action string
+
+// Lifecycle actions (POST /api/v1/alerts/{id}/{action}).
+const (
+	ActionAck     Action = "ack"
+	ActionAssign  Action = "assign"
+	ActionRespond Action = "respond"
+	ActionClose   Action = "close"
+	ActionDismiss Action = "dismiss"
+)
+
+// ActionInput carries what an action needs: the assignee for assign, the
+// link to the official information and a note for respond, the reason for
+// dismiss.
+type ActionInput struct {
+	Assignee string `json:"assignee,omitempty"` // department ID or user name
+	Link     string `json:"link,omitempty"`
+	Note     string `json:"note,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+}

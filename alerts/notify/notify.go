@@ -1,0 +1,77 @@
+// Package notify holds what every receiver shares: how a failed send says
+// whether a retry can help, and how an HTTP answer is judged. Receivers live
+// in the packages below it, one per kind.
+package notify
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// TemporaryError is a failure a later attempt may not meet: a timeout, a
+// 5xx, a 429. After, when positive, is the wait the receiver asked for.
+type TemporaryError struct {
+	Err   error
+	After time.Duration
+}
+
+func (e *TemporaryError) Error() string { return e.Err.Error() }
+func (e *TemporaryError) Unwrap() error { return e.Err }
+
+// Temporary marks err as worth retrying, after the given wait if positive.
+func Temporary(err error, after time.Duration) error {
+	if err == nil {
+		return nil
+	}
+	return &TemporaryError{Err: err, After: after}
+}
+
+// IsTemporary reports whether err may succeed on retry, and the wait the
+// receiver asked for (0 when it did not say).
+func IsTemporary(err error) (bool, time.Duration) {
+	var t *TemporaryError
+	if errors.As(err, &t) {
+		return true, t.After
+	}
+	return false, 0
+}
+
+// CheckResponse judges an HTTP answer: nil for 2xx; a temporary error for
+// 429 (honouring Retry-After), 408 and 5xx; a permanent error otherwise.
+// what names the receiver without its secret URL. It reads at most a little
+// of the body so the error can quote the receiver's complaint.
+func CheckResponse(what string, resp *http.Response) error {
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return nil
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	msg := strings.TrimSpace(string(body))
+	err := fmt.Errorf("%s answered %s: %q", what, resp.Status, msg)
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		return Temporary(err, RetryAfter(resp.Header.Get("Retry-After"), time.Now()))
+	case resp.StatusCode == http.StatusRequestTimeout, resp.StatusCode >= 500:
+		return Temporary(err, 0)
+	}
+	return err
+}
+
+// RetryAfter reads a Retry-After header: seconds or an HTTP date.
+func RetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
