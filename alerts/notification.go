@@ -21,13 +21,18 @@ type Notification struct {
 	// Key is stable across retries, redeliveries and restarts (group key
 	// and sequence number); receivers that can carry it (webhooks) send it
 	// as an idempotency key.
-	Key      string    `json:"key"`
-	Kind     Kind      `json:"kind"`
-	Receiver string    `json:"receiver"`
-	Lang     string    `json:"lang"` // "vi" or "en"
-	Alerts   []*Alert  `json:"alerts"`
-	BaseURL  string    `json:"base_url,omitempty"` // of the web UI, for links; may be empty
-	Created  time.Time `json:"created"`
+	Key      string `json:"key"`
+	Kind     Kind   `json:"kind"`
+	Receiver string `json:"receiver"`
+	Lang     string `json:"lang"` // "vi" or "en"
+	// To are the addresses on this receiver's channel (e-mail addresses,
+	// Telegram chat IDs, Zalo user IDs) of the contacts the route chose,
+	// such as a department's focal point; empty means the receiver's own
+	// configured destination.
+	To      []string  `json:"to,omitempty"`
+	Alerts  []*Alert  `json:"alerts"`
+	BaseURL string    `json:"base_url,omitempty"` // of the web UI, for links; may be empty
+	Created time.Time `json:"created"`
 }
 
 // Action moves an alert through its lifecycle.

@@ -13,14 +13,15 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/presswatch/presswatch/alerts/notify"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 )
 
-// Notifier delivers an alert to one receiver. retry reports whether a
-// failure may succeed later (timeouts, 5xx, 429).
+// Notifier sends one notification to one receiver. A failure that a
+// retry may cure (timeouts, 5xx, 429) is a notify.TemporaryError.
 type Notifier interface {
-	Notify(ctx context.Context, a *Alert) (retry bool, err error)
+	Notify(ctx context.Context, n *Notification) error
 }
 
 // Receiver is a named notifier.
@@ -166,10 +167,11 @@ func (s *Service) deliver(ctx context.Context, al *Alert, r Receiver) error {
 		return fmt.Errorf("check delivery %s: %w", key, err)
 	}
 	start := time.Now()
-	retry, err := r.Notifier.Notify(ctx, al)
+	n := &Notification{Key: al.ID, Kind: KindNew, Receiver: r.Name, Lang: "vi", Alerts: []*Alert{al}, Created: s.now().UTC()}
+	err := r.Notifier.Notify(ctx, n)
 	s.m.notifyLatency.WithLabelValues(r.Name).Observe(time.Since(start).Seconds())
 	if err != nil {
-		if retry {
+		if retry, _ := notify.IsTemporary(err); retry {
 			s.m.notifications.WithLabelValues(r.Name, "retry").Inc()
 			return fmt.Errorf("receiver %s: %w", r.Name, err)
 		}

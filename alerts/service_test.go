@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/notify"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/bus/bustest"
@@ -25,16 +26,17 @@ type countingNotifier struct {
 	sent  map[string]int
 }
 
-func (n *countingNotifier) Notify(_ context.Context, a *alerts.Alert) (bool, error) {
+func (n *countingNotifier) Notify(_ context.Context, nt *alerts.Notification) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	a := nt.Alerts[0]
 	n.calls[a.ID]++
 	if n.fail > 0 {
 		n.fail--
-		return true, errors.New("receiver down")
+		return notify.Temporary(errors.New("receiver down"), 0)
 	}
 	n.sent[a.ID]++
-	return false, nil
+	return nil
 }
 
 func (n *countingNotifier) sentCount(id string) int {

@@ -189,8 +189,12 @@ func webhookSink(log *slog.Logger, secret string) http.Handler {
 			return
 		}
 		var p webhook.Payload
-		if err := json.Unmarshal(body, &p); err == nil && p.Alert != nil && len(p.Alert.Articles) > 0 {
-			log.Info("demo webhook received alert", "key", p.IdempotencyKey, "severity", p.Alert.Severity, "title", p.Alert.Articles[0].Title)
+		if err := json.Unmarshal(body, &p); err == nil && p.Notification != nil {
+			for _, a := range p.Notification.Alerts {
+				if len(a.Articles) > 0 {
+					log.Info("demo webhook received alert", "key", p.IdempotencyKey, "kind", p.Notification.Kind, "severity", a.Severity, "title", a.Articles[0].Title)
+				}
+			}
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})

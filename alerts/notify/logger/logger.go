@@ -16,11 +16,13 @@ type Notifier struct{ log *slog.Logger }
 func New(log *slog.Logger) *Notifier { return &Notifier{log: log.With("receiver", "log")} }
 
 // Notify never fails.
-func (n *Notifier) Notify(_ context.Context, a *alerts.Alert) (bool, error) {
-	attrs := []any{"alert", a.ID, "severity", a.Severity, "labels", a.Labels, "departments", a.Departments}
-	if len(a.Articles) > 0 {
-		attrs = append(attrs, "title", a.Articles[0].Title, "url", a.Articles[0].URL)
+func (n *Notifier) Notify(_ context.Context, nt *alerts.Notification) error {
+	for _, a := range nt.Alerts {
+		attrs := []any{"kind", nt.Kind, "alert", a.ID, "severity", a.Severity, "labels", a.Labels, "departments", a.Departments}
+		if len(a.Articles) > 0 {
+			attrs = append(attrs, "title", a.Articles[0].Title, "url", a.Articles[0].URL)
+		}
+		n.log.Warn("ALERT", attrs...)
 	}
-	n.log.Warn("ALERT", attrs...)
-	return false, nil
+	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/notify"
 )
 
 // Headers of a webhook request.
@@ -46,9 +47,9 @@ func (c Config) Validate() error {
 
 // Payload is the JSON body.
 type Payload struct {
-	Version        string        `json:"version"`
-	IdempotencyKey string        `json:"idempotency_key"`
-	Alert          *alerts.Alert `json:"alert"`
+	Version        string               `json:"version"`
+	IdempotencyKey string               `json:"idempotency_key"`
+	Notification   *alerts.Notification `json:"notification"`
 }
 
 // Notifier posts alerts to one URL.
@@ -83,27 +84,23 @@ func Sign(secret string, ts int64, body []byte) string {
 	return "sha256=" + hex.EncodeToString(m.Sum(nil))
 }
 
-// Notify posts the alert. 5xx, 429 and transport errors may be retried;
-// other 4xx may not.
-func (n *Notifier) Notify(ctx context.Context, a *alerts.Alert) (bool, error) {
-	key := a.GroupKey
-	if key == "" {
-		key = a.ID
-	}
-	body, err := json.Marshal(Payload{Version: "1", IdempotencyKey: key, Alert: a})
+// Notify posts the notification. 5xx, 429 and transport errors may be
+// retried; other 4xx may not.
+func (n *Notifier) Notify(ctx context.Context, nt *alerts.Notification) error {
+	body, err := json.Marshal(Payload{Version: "2", IdempotencyKey: nt.Key, Notification: nt})
 	if err != nil {
-		return false, fmt.Errorf("webhook %s: encode: %w", n.host, err)
+		return fmt.Errorf("webhook %s: encode: %w", n.host, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.cfg.URL, bytes.NewReader(body))
 	if err != nil {
-		return false, fmt.Errorf("webhook %s: build request", n.host)
+		return fmt.Errorf("webhook %s: build request", n.host)
 	}
 	ts := n.now().Unix()
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "presswatch-alerts")
-	req.Header.Set(HeaderIdempotency, key)
+	req.Header.Set(HeaderIdempotency, nt.Key)
 	req.Header.Set(HeaderTimestamp, strconv.FormatInt(ts, 10))
 	if n.cfg.Secret != "" {
 		req.Header.Set(HeaderSignature, Sign(n.cfg.Secret, ts, body))
@@ -115,16 +112,10 @@ func (n *Notifier) Notify(ctx context.Context, a *alerts.Alert) (bool, error) {
 		if errors.As(err, &uerr) {
 			err = uerr.Err
 		}
-		return true, fmt.Errorf("webhook %s: %w", n.host, err)
+		return notify.Temporary(fmt.Errorf("webhook %s: %w", n.host, err), 0)
 	}
 	defer resp.Body.Close()
+	err = notify.CheckResponse("webhook "+n.host, resp)
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	switch {
-	case resp.StatusCode >= 200 && resp.StatusCode < 300:
-		return false, nil
-	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-		return true, fmt.Errorf("webhook %s: status %d", n.host, resp.StatusCode)
-	default:
-		return false, fmt.Errorf("webhook %s: status %d", n.host, resp.StatusCode)
-	}
+	return err
 }

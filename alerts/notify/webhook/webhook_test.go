@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/notify"
 )
 
 type recorder struct {
@@ -35,9 +36,16 @@ func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(code)
 }
 
-func testAlert() *alerts.Alert {
-	return &alerts.Alert{ID: "abc", GroupKey: "article:abc", Status: alerts.StatusNew, Severity: "high",
+func testAlert() *alerts.Notification {
+	a := &alerts.Alert{ID: "abc", GroupKey: "article:abc", Status: alerts.StatusNew, Severity: "high",
 		Articles: []alerts.ArticleRef{{ID: "abc", Title: "Lũ quét ở Mường Chà", URL: "http://x/1"}}}
+	return &alerts.Notification{Key: "article:abc/1", Kind: alerts.KindNew, Lang: "vi", Alerts: []*alerts.Alert{a}}
+}
+
+func notifyRetry(n *Notifier, nt *alerts.Notification) (bool, error) {
+	err := n.Notify(context.Background(), nt)
+	retry, _ := notify.IsTemporary(err)
+	return retry, err
 }
 
 func TestNotifySignsAndCarriesIdempotencyKey(t *testing.T) {
@@ -48,7 +56,7 @@ func TestNotifySignsAndCarriesIdempotencyKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if retry, err := n.Notify(context.Background(), testAlert()); err != nil || retry {
+	if retry, err := notifyRetry(n, testAlert()); err != nil || retry {
 		t.Fatalf("notify: retry=%v err=%v", retry, err)
 	}
 	r, body := rc.got[0], rc.bodies[0]
@@ -59,11 +67,11 @@ func TestNotifySignsAndCarriesIdempotencyKey(t *testing.T) {
 	if Sign("other", ts, body) == r.Header.Get(HeaderSignature) {
 		t.Error("signature does not depend on the secret")
 	}
-	if r.Header.Get(HeaderIdempotency) != "article:abc" {
+	if r.Header.Get(HeaderIdempotency) != "article:abc/1" {
 		t.Errorf("idempotency key %q", r.Header.Get(HeaderIdempotency))
 	}
 	var p Payload
-	if err := json.Unmarshal(body, &p); err != nil || p.Alert.Articles[0].Title != "Lũ quét ở Mường Chà" || p.IdempotencyKey != "article:abc" {
+	if err := json.Unmarshal(body, &p); err != nil || p.Notification.Alerts[0].Articles[0].Title != "Lũ quét ở Mường Chà" || p.IdempotencyKey != "article:abc/1" {
 		t.Errorf("payload %s: %v", body, err)
 	}
 }
@@ -77,7 +85,7 @@ func TestNotifyClassifiesFailures(t *testing.T) {
 		rc := &recorder{status: []int{c.status}}
 		srv := httptest.NewServer(rc)
 		n, _ := New(Config{URL: srv.URL + "/T0K3N/hook"}, srv.Client())
-		retry, err := n.Notify(context.Background(), testAlert())
+		retry, err := notifyRetry(n, testAlert())
 		srv.Close()
 		if err == nil || retry != c.wantRetry {
 			t.Errorf("status %d: retry=%v err=%v", c.status, retry, err)
@@ -94,7 +102,7 @@ func TestNotifyTimeoutIsRetriedAndDoesNotLeakURL(t *testing.T) {
 	defer srv.Close()
 	defer close(block)
 	n, _ := New(Config{URL: srv.URL + "/services/T0K3N", Timeout: 100 * time.Millisecond}, srv.Client())
-	retry, err := n.Notify(context.Background(), testAlert())
+	retry, err := notifyRetry(n, testAlert())
 	if err == nil || !retry {
 		t.Fatalf("retry=%v err=%v", retry, err)
 	}
