@@ -103,8 +103,6 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	for _, name := range []string{fieldSource, fieldSite, fieldTier, fieldLang, fieldLabels} {
 		doc.AddFieldMappingsAt(name+exactSuffix, keywordField(false))
 	}
-	doc.AddFieldMappingsAt(fieldTitle, textField(true))
-	doc.AddFieldMappingsAt(fieldText, textField(true))
 	folded := func() *mapping.FieldMapping {
 		f := textField(false)
 		f.Analyzer = foldedAnalyzer
@@ -113,9 +111,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	for _, name := range []string{fieldTitleFolded, fieldTextFolded, fieldBylineFold} {
 		doc.AddFieldMappingsAt(name, folded())
 	}
-	doc.AddFieldMappingsAt(fieldByline, textField(true))
-	// Shown with an article, never searched.
-	for _, name := range []string{fieldSummary, fieldMatches, fieldEvidence} {
+	// Shown with an article and read by the reference matcher that checks
+	// exact and proximity terms, never searched: queries go to the folded
+	// fields. Indexing these too would double the analysis work of every
+	// article for terms no query asks for.
+	for _, name := range []string{fieldTitle, fieldText, fieldByline, fieldSummary, fieldMatches, fieldEvidence} {
 		f := mapping.NewTextFieldMapping()
 		f.Index, f.Store, f.IncludeInAll, f.DocValues = false, true, false, false
 		doc.AddFieldMappingsAt(name, f)
