@@ -207,6 +207,7 @@ func run(args []string, out io.Writer) (err error) {
 			return err
 		}
 		r.rate = ix.rate()
+		r.indexCPU = ix.cpuPerThousand()
 		results = append(results, r)
 	}
 	printSummary(out, c, results, ix)
@@ -439,6 +440,7 @@ type indexRun struct {
 
 	done     int           // articles indexed
 	busy     time.Duration // wall time spent indexing (queries excluded)
+	cpu      time.Duration // process CPU time spent indexing, generator included
 	genTime  time.Duration // spent generating, concurrently with indexing
 	segStart int
 	segBusy  time.Duration
@@ -478,6 +480,8 @@ func (ix *indexRun) indexUpTo(n int) error {
 	}()
 	start := time.Now()
 	last := start
+	cpu0 := processCPU()
+	defer func() { ix.cpu += processCPU() - cpu0 }()
 	for b := range batches {
 		if err := ix.idx.IndexBatch(b.arts); err != nil {
 			return fmt.Errorf("after %d articles: %w", ix.done, err)
@@ -500,6 +504,15 @@ func (ix *indexRun) indexUpTo(n int) error {
 }
 
 func (ix *indexRun) rate() float64 { return float64(ix.done) / ix.busy.Seconds() }
+
+// cpuPerThousand is the indexing CPU time per 1,000 articles, without the
+// generator's.
+func (ix *indexRun) cpuPerThousand() time.Duration {
+	if ix.done == 0 {
+		return 0
+	}
+	return (ix.cpu - ix.genTime) * 1000 / time.Duration(ix.done)
+}
 
 // --- queries --------------------------------------------------------------------
 
@@ -660,11 +673,18 @@ type classResult struct {
 	meanHits float64
 	errors   int
 	firstErr error
+	// cpu is the process CPU time (user + system) per query: far less
+	// sensitive than latency to other work on a shared machine, so it is
+	// what compares two builds run one after the other.
+	cpu time.Duration
 }
 
 type checkpointResult struct {
-	articles   int
-	rate       float64
+	articles int
+	rate     float64
+	// indexCPU is the process CPU time per 1,000 articles indexed, the
+	// generator's share taken out.
+	indexCPU   time.Duration
 	classes    []classResult
 	indexBytes int64
 	peakRSS    int64
@@ -684,8 +704,8 @@ func measureCheckpoint(c config, idx *indexer.Index, qs *querySampler, dir strin
 		}
 		cr := runClass(idx, class, texts, c.clients, c.timeout)
 		res.classes = append(res.classes, cr)
-		fmt.Fprintf(out, "  %-8s p50 %8s  p99 %8s  max %8s  mean total hits %9.0f  errors %d\n",
-			class, ms(cr.p50), ms(cr.p99), ms(cr.max), cr.meanHits, cr.errors)
+		fmt.Fprintf(out, "  %-8s p50 %8s  p99 %8s  max %8s  CPU/query %8s  mean total hits %9.0f  errors %d\n",
+			class, ms(cr.p50), ms(cr.p99), ms(cr.max), ms(cr.cpu), cr.meanHits, cr.errors)
 		if cr.firstErr != nil {
 			fmt.Fprintf(out, "           first error: %v\n", cr.firstErr)
 		}
@@ -709,6 +729,7 @@ func runClass(idx *indexer.Index, class string, texts []string, clients int, tim
 	errs := make([]error, len(texts))
 	next := make(chan int)
 	var wg sync.WaitGroup
+	cpu0 := processCPU()
 	for range clients {
 		wg.Add(1)
 		go func() {
@@ -734,7 +755,7 @@ func runClass(idx *indexer.Index, class string, texts []string, clients int, tim
 	close(next)
 	wg.Wait()
 
-	cr := classResult{class: class, n: len(texts)}
+	cr := classResult{class: class, n: len(texts), cpu: (processCPU() - cpu0) / time.Duration(len(texts))}
 	var ok []time.Duration
 	var total float64
 	for i, err := range errs {
@@ -767,16 +788,16 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 func printSummary(out io.Writer, c config, results []checkpointResult, ix *indexRun) {
 	fmt.Fprintf(out, "summary (%d articles, batches of %d, %d clients, %d queries per class)\n\n", ix.done, c.batch, c.clients, c.perClass)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	header := "articles\tindexed/s (cumulative)\t"
+	header := "articles\tindexed/s (cumulative)\tCPU/1k articles\t"
 	for _, cl := range c.classes {
-		header += cl + " p50\t" + cl + " p99\t"
+		header += cl + " p50\t" + cl + " p99\t" + cl + " CPU\t"
 	}
 	header += "bytes/article\tpeak RSS\t"
 	fmt.Fprintln(tw, header)
 	for _, r := range results {
-		row := fmt.Sprintf("%s\t%.0f\t", thousands(r.articles), r.rate)
+		row := fmt.Sprintf("%s\t%.0f\t%.2f s\t", thousands(r.articles), r.rate, r.indexCPU.Seconds())
 		for _, cr := range r.classes {
-			row += ms(cr.p50) + "\t" + ms(cr.p99) + "\t"
+			row += ms(cr.p50) + "\t" + ms(cr.p99) + "\t" + ms(cr.cpu) + "\t"
 		}
 		row += fmt.Sprintf("%s\t%s\t", thousands(int(r.indexBytes/int64(r.articles))), bytesIEC(r.peakRSS))
 		fmt.Fprintln(tw, row)
@@ -872,6 +893,15 @@ func loadAverage() string {
 }
 
 // peakRSS is the process's VmHWM from /proc (Linux), or -1.
+// processCPU is the user and system CPU time this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 func peakRSS() int64 {
 	data, err := os.ReadFile("/proc/self/status")
 	if err != nil {
