@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,8 +31,8 @@ type Options struct {
 }
 
 // Index is the article index: one Bleve index per calendar month of
-// publication behind an alias, so retention drops whole months and a
-// search spans them all.
+// publication, so retention drops whole months; a search runs on them all
+// at once (searchInContext).
 type Index struct {
 	dir     string
 	opts    Options
@@ -39,7 +40,6 @@ type Index struct {
 
 	mu    sync.RWMutex
 	parts map[string]bleve.Index
-	alias bleve.IndexAlias
 }
 
 var partitionName = regexp.MustCompile(`^\d{4}-\d{2}$`)
@@ -57,7 +57,6 @@ func OpenWith(dir string, o Options) (*Index, error) {
 		return nil, fmt.Errorf("index directory: %w", err)
 	}
 	x := &Index{dir: dir, opts: o, mapping: m, parts: map[string]bleve.Index{}}
-	x.alias = bleve.NewIndexAlias()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("index directory: %w", err)
@@ -74,7 +73,6 @@ func OpenWith(dir string, o Options) (*Index, error) {
 		// Search hits name their index; a partition's name is its month.
 		p.SetName(e.Name())
 		x.parts[e.Name()] = p
-		x.alias.Add(p)
 	}
 	return x, nil
 }
@@ -133,7 +131,6 @@ func (x *Index) partition(name string) (bleve.Index, error) {
 	}
 	p.SetName(name)
 	x.parts[name] = p
-	x.alias.Add(p)
 	return p, nil
 }
 
@@ -292,7 +289,7 @@ func (x *Index) locate(arts []*article.Article) (map[string]string, error) {
 		ids[i] = a.ID
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
-	res, err := x.searchAlias(req)
+	res, err := x.searchInContext(context.Background(), req)
 	if err != nil {
 		return nil, fmt.Errorf("locate articles: %w", err)
 	}
@@ -301,12 +298,6 @@ func (x *Index) locate(arts []*article.Article) (map[string]string, error) {
 		out[h.ID] = h.Index
 	}
 	return out, nil
-}
-
-func (x *Index) searchAlias(req *bleve.SearchRequest) (*bleve.SearchResult, error) {
-	x.mu.RLock()
-	defer x.mu.RUnlock()
-	return x.alias.Search(req)
 }
 
 // Prune drops partitions whose month ended more than the retention before
@@ -325,7 +316,6 @@ func (x *Index) Prune(now time.Time) ([]string, error) {
 		if err != nil || !start.AddDate(0, 1, 0).Before(cutoff) {
 			continue
 		}
-		x.alias.Remove(p)
 		delete(x.parts, name)
 		if err := p.Close(); err != nil {
 			errs = append(errs, err)

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -90,6 +92,9 @@ const (
 	maxVerify = 5000
 	// maxHistogramDays bounds the per-day histogram.
 	maxHistogramDays = 92
+	// maxRelevanceDepth bounds how deep relevance-ranked results page
+	// (offset + limit); newest-first pages go on without bound.
+	maxRelevanceDepth = 10000
 )
 
 var storedFields = []string{fieldURL, fieldTitle, fieldText, fieldByline, fieldSource, fieldSite, fieldTier, fieldLang, fieldPublished, fieldLabels, fieldSeverity}
@@ -123,19 +128,28 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 	if len(filters) > 0 {
 		q = bleve.NewConjunctionQuery(append([]bq.Query{q}, filters...)...)
 	}
-	sortBy := []string{"-" + fieldPublished, "_id"}
-	if node != nil && req.Sort != "newest" {
-		sortBy = []string{"-_score", "-" + fieldPublished, "_id"}
-	}
 	if req.Sort != "" && req.Sort != "newest" && req.Sort != "relevance" {
 		return nil, fmt.Errorf("%w: sort must be relevance or newest, got %q", ErrBadQuery, req.Sort)
 	}
-	var after []string
+	byScore := node != nil && req.Sort != "newest"
+	// Sorting by score alone lets Bleve's collector skip reading every
+	// hit's date and ID, which dominated the cost of broad queries; ties
+	// keep index order. Relevance pages therefore page by offset (deep
+	// relevance pages are rare, and bounded), newest-first pages by
+	// search-after at constant cost.
+	sortBy := []string{"-_score"}
+	if !byScore {
+		sortBy = []string{"-" + fieldPublished, "_id"}
+	}
+	var cur cursor
 	if req.Cursor != "" {
-		if after, err = decodeCursor(req.Cursor, len(sortBy)); err != nil {
+		if cur, err = decodeCursor(req.Cursor, byScore, len(sortBy)); err != nil {
 			return nil, err
 		}
-		req.Offset = 0
+		req.Offset = cur.Offset
+	}
+	if byScore && req.Offset+req.Limit > maxRelevanceDepth {
+		return nil, fmt.Errorf("%w: relevance results go %d deep; page further with sort=newest", ErrBadQuery, maxRelevanceDepth)
 	}
 
 	size, from := req.Limit, req.Offset
@@ -144,11 +158,13 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 		// and page over the verified ones.
 		size, from = maxVerify, 0
 	}
+	// No stored fields here: every partition would load them for its own
+	// top hits, most of which the merge then drops. They are loaded for
+	// the hits that remain.
 	sr := bleve.NewSearchRequestOptions(q, size, from, false)
-	sr.Fields = storedFields
 	sr.SortBy(sortBy)
-	if after != nil {
-		sr.SearchAfter = after
+	if cur.After != nil {
+		sr.SearchAfter = cur.After
 	}
 	var days []string
 	if req.Facets {
@@ -162,6 +178,9 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 		return nil, fmt.Errorf("search %q: %w", req.Q, err)
 	}
 	hits := res.Hits
+	if err := x.loadFields(ctx, hits); err != nil {
+		return nil, fmt.Errorf("search %q: %w", req.Q, err)
+	}
 	out := &SearchResult{Total: res.Total, Hits: []Hit{}}
 	if verify {
 		kept := hits[:0]
@@ -190,7 +209,13 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 		out.Hits = append(out.Hits, toHit(h, want))
 	}
 	if len(hits) == req.Limit && len(hits) > 0 {
-		out.NextCursor = encodeCursor(hits[len(hits)-1].Sort)
+		if byScore {
+			if next := req.Offset + len(hits); next < maxRelevanceDepth {
+				out.NextCursor = encodeCursor(cursor{Offset: next})
+			}
+		} else {
+			out.NextCursor = encodeCursor(cursor{After: hits[len(hits)-1].Sort})
+		}
 	}
 	if req.Facets {
 		out.Facets, out.PerDay = readFacets(res.Facets, days)
@@ -199,6 +224,12 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 	return out, nil
 }
 
+// searchInContext runs sr on every partition at once and merges the
+// results. It does what Bleve's index alias does, with two differences
+// the API needs: hits that tie on every sort key are ordered by ID, so
+// the same search pages the same way however the partitions' answers
+// interleave, and a partition that fails fails the search instead of
+// quietly leaving its hits out.
 func (x *Index) searchInContext(ctx context.Context, sr *bleve.SearchRequest) (*bleve.SearchResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -208,7 +239,48 @@ func (x *Index) searchInContext(ctx context.Context, sr *bleve.SearchRequest) (*
 	if len(x.parts) == 0 {
 		return &bleve.SearchResult{Status: &bleve.SearchStatus{}, Facets: search.FacetResults{}}, nil
 	}
-	return x.alias.SearchInContext(ctx, sr)
+	names := make([]string, 0, len(x.parts))
+	for n := range x.parts {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	child := *sr
+	child.From, child.Size = 0, sr.From+sr.Size
+	results := make([]*bleve.SearchResult, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, n := range names {
+		wg.Go(func() {
+			c := child
+			results[i], errs[i] = x.parts[n].SearchInContext(ctx, &c)
+			if errs[i] != nil {
+				errs[i] = fmt.Errorf("partition %s: %w", n, errs[i])
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	res := results[0]
+	for _, r := range results[1:] {
+		res.Merge(r)
+	}
+	scoring, desc := sr.Sort.CacheIsScore(), sr.Sort.CacheDescending()
+	slices.SortFunc(res.Hits, func(a, b *search.DocumentMatch) int {
+		if c := sr.Sort.Compare(scoring, desc, a, b); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	hits := res.Hits
+	hits = hits[min(sr.From, len(hits)):]
+	hits = hits[:min(sr.Size, len(hits))]
+	res.Hits = hits
+	for name, fr := range sr.Facets {
+		res.Facets.Fixup(name, fr.Size)
+	}
+	return res, nil
 }
 
 func filterQueries(req SearchRequest) ([]bq.Query, error) {
@@ -305,21 +377,61 @@ func readFacets(fr search.FacetResults, days []string) (map[string][]FacetCount,
 	return out, perDay
 }
 
-func encodeCursor(sort []string) string {
-	b, _ := json.Marshal(sort)
+// cursor is where the next page starts: after a sort key (newest first)
+// or at an offset (relevance).
+type cursor struct {
+	After  []string `json:"a,omitempty"`
+	Offset int      `json:"o,omitempty"`
+}
+
+func encodeCursor(c cursor) string {
+	b, _ := json.Marshal(c)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeCursor(c string, n int) ([]string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	var after []string
+func decodeCursor(s string, byScore bool, keys int) (cursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	var c cursor
 	if err == nil {
-		err = json.Unmarshal(b, &after)
+		err = json.Unmarshal(b, &c)
 	}
-	if err != nil || len(after) != n {
-		return nil, fmt.Errorf("%w: cursor is not from this search (ask again without it)", ErrBadQuery)
+	valid := err == nil && c.Offset >= 0
+	if byScore {
+		valid = valid && c.After == nil && c.Offset > 0
+	} else {
+		valid = valid && c.Offset == 0 && len(c.After) == keys
 	}
-	return after, nil
+	if !valid {
+		return cursor{}, fmt.Errorf("%w: cursor is not from this search (ask again without it)", ErrBadQuery)
+	}
+	return c, nil
+}
+
+// loadFields fills the stored fields of the hits that survived the merge
+// of the partitions' results, one lookup by ID.
+func (x *Index) loadFields(ctx context.Context, hits []*search.DocumentMatch) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = storedFields
+	req.Score = "none"
+	res, err := x.searchInContext(ctx, req)
+	if err != nil {
+		return fmt.Errorf("load stored fields: %w", err)
+	}
+	byID := make(map[string]map[string]any, len(res.Hits))
+	for _, h := range res.Hits {
+		byID[h.ID] = h.Fields
+	}
+	for _, h := range hits {
+		h.Fields = byID[h.ID]
+	}
+	return nil
 }
 
 // storedDocument rebuilds what query.Eval needs from stored fields.

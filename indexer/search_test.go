@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -188,8 +189,38 @@ func TestFiltersFacetsAndCursor(t *testing.T) {
 	if strings.Join(seen, ",") != "d4,d3,d2,d1" {
 		t.Errorf("cursor pages: %v", seen)
 	}
-	if _, err := idx.Search(context.Background(), SearchRequest{Cursor: "garbage"}); err == nil {
-		t.Error("bad cursor accepted")
+	// Relevance pages page by offset and give the same order as one big
+	// page.
+	inOrder := func(res *SearchResult) []string {
+		var out []string
+		for _, h := range res.Hits {
+			out = append(out, h.ID)
+		}
+		return out
+	}
+	all := inOrder(mustSearch(t, idx, SearchRequest{Q: "dien OR bien OR lu OR mua", Limit: 10}))
+	seen = nil
+	req = SearchRequest{Q: "dien OR bien OR lu OR mua", Limit: 1}
+	for range 10 {
+		page := mustSearch(t, idx, req)
+		seen = append(seen, inOrder(page)...)
+		if page.NextCursor == "" {
+			break
+		}
+		req.Cursor = page.NextCursor
+	}
+	if len(all) < 2 || strings.Join(seen, ",") != strings.Join(all, ",") {
+		t.Errorf("relevance cursor pages %v, one page %v", seen, all)
+	}
+	newestCursor := mustSearch(t, idx, SearchRequest{Limit: 1, Sort: "newest"}).NextCursor
+	for _, bad := range []SearchRequest{
+		{Cursor: "garbage"},
+		{Q: "dien", Cursor: newestCursor},      // a newest-first cursor on a relevance search
+		{Q: "dien", Offset: maxRelevanceDepth}, // deeper than relevance pages go
+	} {
+		if _, err := idx.Search(context.Background(), bad); !errors.Is(err, ErrBadQuery) {
+			t.Errorf("%+v: err %v, want ErrBadQuery", bad, err)
+		}
 	}
 	if _, err := idx.Search(context.Background(), SearchRequest{Severities: []string{"urgent"}}); err == nil {
 		t.Error("bad severity accepted")
