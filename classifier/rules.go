@@ -69,8 +69,11 @@ type Examples struct {
 
 // File is the content of one rules file.
 type File struct {
-	Lists map[string][]string `yaml:"lists"`
-	Rules []Rule              `yaml:"rules"`
+	Lists   map[string][]string `yaml:"lists"`
+	Rules   []Rule              `yaml:"rules"`
+	Signals *SignalConfig       `yaml:"signals"`
+
+	signalsLine int
 }
 
 // Position locates a problem in a rules file.
@@ -139,6 +142,8 @@ func Compile(files map[string][]byte) (*Ruleset, error) {
 	lists := map[string][]string{}
 	listPos := map[string]Position{}
 	var rules []Rule
+	var signals *SignalConfig
+	var signalsPos Position
 	h := sha256.New()
 	for _, name := range names {
 		data := files[name]
@@ -155,7 +160,17 @@ func Compile(files map[string][]byte) (*Ruleset, error) {
 			lists[ln] = terms
 		}
 		rules = append(rules, f.Rules...)
+		if f.Signals != nil {
+			pos := Position{File: name, Line: f.signalsLine}
+			if signals != nil {
+				errs = append(errs, &Error{Pos: pos, Msg: fmt.Sprintf("signals are defined again (first in %s)", signalsPos)})
+				continue
+			}
+			signals, signalsPos = f.Signals, pos
+		}
 	}
+	sig, serrs := compileSignals(signals, signalsPos, lists)
+	errs = append(errs, serrs...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -163,7 +178,7 @@ func Compile(files map[string][]byte) (*Ruleset, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs.lists = lists
+	rs.lists, rs.signals = lists, sig
 	rs.Version = hex.EncodeToString(h.Sum(nil))[:12]
 	return rs, nil
 }
@@ -196,6 +211,9 @@ func parseFile(name string, data []byte) (File, []error) {
 	if len(root.Content) == 1 {
 		doc := root.Content[0]
 		for i := 0; i+1 < len(doc.Content); i += 2 {
+			if doc.Content[i].Value == "signals" {
+				f.signalsLine = doc.Content[i].Line
+			}
 			if doc.Content[i].Value == "rules" && doc.Content[i+1].Kind == yaml.SequenceNode {
 				for j, rn := range doc.Content[i+1].Content {
 					if j >= len(f.Rules) {
@@ -296,6 +314,11 @@ func compileRules(rules []Rule, lists map[string][]string) (*Ruleset, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	ordered, err := orderByLabels(rs.rules)
+	if err != nil {
+		return nil, err
+	}
+	rs.rules = ordered
 	rs.index()
 	return rs, nil
 }

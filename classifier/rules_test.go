@@ -138,6 +138,8 @@ func FuzzCompile(f *testing.F) {
 	f.Add([]byte("lists:\n  p: [Điện Biên]\nrules:\n  - id: a\n    keywords: [lũ quét]\n    require: ['@p']\n"))
 	f.Add([]byte("rules: [{id: x, keywords: [\"\"]}]"))
 	f.Add([]byte("rules:\n  - id: a\n    keywords: ['@p']\n"))
+	f.Add([]byte(signalsYAML + "rules:\n  - {id: a, query: 'label:misleading AND @province', labels: [x]}\n"))
+	f.Add([]byte("rules:\n  - {id: a, query: 'label:x', labels: [x]}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rs, err := Compile(map[string][]byte{"f.yaml": data})
 		if err != nil {
