@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/presswatch/presswatch/article"
-	"github.com/presswatch/presswatch/classifier/query"
 )
 
 // ExampleFailure is a rule example that did not behave as written.
@@ -68,27 +67,4 @@ func (rs *Ruleset) RuleQuery(id string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// Lint returns warnings about rules that are legal but costly or
-// suspicious: evaluated on every article, very short prefixes, very many
-// terms.
-func (rs *Ruleset) Lint() []string {
-	var out []string
-	for _, cr := range rs.rules {
-		pos := Position{File: cr.rule.file, Line: cr.rule.line}
-		if !query.HasPositiveRequirement(cr.node) {
-			out = append(out, fmt.Sprintf("%s: rule %s can match by what an article lacks (NOT …): it is evaluated on every article", pos, cr.rule.ID))
-		}
-		terms := query.Terms(cr.node)
-		if len(terms) > 200 {
-			out = append(out, fmt.Sprintf("%s: rule %s has %d terms: consider a list or several rules", pos, cr.rule.ID, len(terms)))
-		}
-		for _, t := range terms {
-			if t.Prefix && len(t.Tokens) == 1 && len([]rune(t.Tokens[0])) <= query.MinPrefix {
-				out = append(out, fmt.Sprintf("%s: rule %s: prefix %s* is short and matches many words", pos, cr.rule.ID, t.Tokens[0]))
-			}
-		}
-	}
-	return out
 }

@@ -27,6 +27,10 @@ type Ruleset struct {
 	rules   []compiledRule
 	lists   map[string][]string
 	signals *SignalConfig
+	// listPos and listEntryLines locate lists and their entries, for
+	// lint.
+	listPos        map[string]Position
+	listEntryLines map[string][]int
 
 	// The presearcher: a rule can only match a document holding one of
 	// its positive literal terms, so rules are indexed by the first folded

@@ -74,6 +74,8 @@ type File struct {
 	Signals *SignalConfig       `yaml:"signals"`
 
 	signalsLine int
+	// listLines: the line of each list's name and of each of its entries.
+	listLines map[string][]int
 }
 
 // Position locates a problem in a rules file.
@@ -141,6 +143,7 @@ func Compile(files map[string][]byte) (*Ruleset, error) {
 	var errs []error
 	lists := map[string][]string{}
 	listPos := map[string]Position{}
+	entryLines := map[string][]int{}
 	var rules []Rule
 	var signals *SignalConfig
 	var signalsPos Position
@@ -156,8 +159,13 @@ func Compile(files map[string][]byte) (*Ruleset, error) {
 				errs = append(errs, &Error{Pos: Position{File: name}, Msg: fmt.Sprintf("list %q is defined again (first in %s)", ln, prev)})
 				continue
 			}
-			listPos[ln] = Position{File: name}
+			pos := Position{File: name}
+			if l := f.listLines[ln]; len(l) > 0 { // not for lists merged in by YAML aliases
+				pos.Line = l[0]
+			}
+			listPos[ln] = pos
 			lists[ln] = terms
+			entryLines[ln] = f.listLines[ln]
 		}
 		rules = append(rules, f.Rules...)
 		if f.Signals != nil {
@@ -179,6 +187,7 @@ func Compile(files map[string][]byte) (*Ruleset, error) {
 		return nil, err
 	}
 	rs.lists, rs.signals = lists, sig
+	rs.listPos, rs.listEntryLines = listPos, entryLines
 	rs.Version = hex.EncodeToString(h.Sum(nil))[:12]
 	return rs, nil
 }
@@ -213,6 +222,17 @@ func parseFile(name string, data []byte) (File, []error) {
 		for i := 0; i+1 < len(doc.Content); i += 2 {
 			if doc.Content[i].Value == "signals" {
 				f.signalsLine = doc.Content[i].Line
+			}
+			if doc.Content[i].Value == "lists" && doc.Content[i+1].Kind == yaml.MappingNode {
+				f.listLines = map[string][]int{}
+				ln := doc.Content[i+1].Content
+				for k := 0; k+1 < len(ln); k += 2 {
+					lines := []int{ln[k].Line}
+					for _, e := range ln[k+1].Content {
+						lines = append(lines, e.Line)
+					}
+					f.listLines[ln[k].Value] = lines
+				}
 			}
 			if doc.Content[i].Value == "rules" && doc.Content[i+1].Kind == yaml.SequenceNode {
 				for j, rn := range doc.Content[i+1].Content {

@@ -91,3 +91,29 @@ func TestRulesBacktestAsksThePreviewAPI(t *testing.T) {
 		t.Error("unknown rule accepted")
 	}
 }
+
+func TestRulesCheckWarnsWithPositionAndPasses(t *testing.T) {
+	dir := t.TempDir()
+	rules := "rules:\n  - id: a\n    query: 'lũ AND source:nope'\n    examples: {match: []}\n  - id: b\n    query: 'tier:blog AND lũ'\n    examples: {match: []}\n"
+	if err := os.WriteFile(filepath.Join(dir, "r.yaml"), []byte(rules), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sources := filepath.Join(t.TempDir(), "sources.yaml")
+	if err := os.WriteFile(sources, []byte("sources:\n  - {id: portal, kind: feed, url: \"https://portal.example/rss\", tier: official}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"rules", "check", "--sources", sources, dir}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatalf("warnings failed the check: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{
+		"warning: " + dir + "/r.yaml:3:20: rule a: can never match: source:nope is no known source",
+		"warning: " + dir + "/r.yaml:6:13: rule b: can never match: tier:blog is no source tier",
+		"r.yaml:2: rule a: has no examples.match",
+		"4 warnings",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
