@@ -159,6 +159,9 @@ func (a *App) Start(ctx context.Context) (err error) {
 			return fmt.Errorf("story clusters: %w", err)
 		}
 		a.stories = stories
+		if err := stories.Register(a.reg); err != nil {
+			return err
+		}
 		svc, err := classifier.NewService(b, rs, classifier.Signals{Sentiment: lex, Stories: stories}, a.log, a.reg)
 		if err != nil {
 			return err

@@ -68,3 +68,14 @@ func (rs *Ruleset) RuleQuery(id string) (string, bool) {
 	}
 	return "", false
 }
+
+// RuleScope returns an enabled rule's scope, for previews that must count
+// only the articles the rule applies to.
+func (rs *Ruleset) RuleScope(id string) (Scope, bool) {
+	for _, cr := range rs.rules {
+		if cr.rule.ID == id {
+			return cr.rule.Scope, true
+		}
+	}
+	return Scope{}, false
+}

@@ -151,3 +151,14 @@ func FuzzCompile(f *testing.F) {
 		rs.Apply(&article.Article{Title: string(data), Text: "Lũ quét ở Điện Biên"})
 	})
 }
+
+// TestRebuttalIsCarriedOntoTheMatch: the registry of false claims links
+// each flagged article to the official answer.
+func TestRebuttalIsCarriedOntoTheMatch(t *testing.T) {
+	rs := compileOne(t, map[string]string{"r.yaml": "rules:\n  - id: claim.fee\n    query: '\"thu phí xe máy\"'\n    rebuttal: https://dienbien.gov.example/bac-bo\n    labels: [misleading]\n"})
+	a := &article.Article{Title: "Sắp thu phí xe máy vào thành phố"}
+	rs.Apply(a)
+	if len(a.Matches) != 1 || a.Matches[0].Rebuttal != "https://dienbien.gov.example/bac-bo" {
+		t.Errorf("matches %+v", a.Matches)
+	}
+}

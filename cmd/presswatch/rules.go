@@ -227,7 +227,8 @@ func rulesBacktest(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if tok == "" {
 		tok = os.Getenv("PRESSWATCH_TOKEN")
 	}
-	body, _ := json.Marshal(map[string]string{"query": q, "since": *since})
+	scope, _ := rs.RuleScope(fs.Arg(0))
+	body, _ := json.Marshal(map[string]any{"query": q, "since": *since, "sources": scope.Sources, "tiers": scope.Tiers, "langs": scope.Langs})
 	var res struct {
 		Total   int `json:"total"`
 		Samples []struct {
@@ -241,7 +242,11 @@ func rulesBacktest(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := postJSON(ctx, strings.TrimRight(*server, "/")+"/api/v1/rules/preview", tok, body, &res); err != nil {
 		return fmt.Errorf("presswatch rules backtest: %w", err)
 	}
-	fmt.Fprintf(stdout, "rule %s would have flagged %d articles in the last %s\nquery: %s\n\n", fs.Arg(0), res.Total, *since, q)
+	fmt.Fprintf(stdout, "rule %s would have flagged %d articles in the last %s\nquery: %s\n", fs.Arg(0), res.Total, *since, q)
+	if len(scope.Sources)+len(scope.Tiers)+len(scope.Langs) > 0 {
+		fmt.Fprintf(stdout, "scope: sources %v, tiers %v, langs %v\n", scope.Sources, scope.Tiers, scope.Langs)
+	}
+	fmt.Fprintln(stdout)
 	for _, s := range res.Samples {
 		fmt.Fprintf(stdout, "%s  %-16s %s\n  %s\n", s.Published.Format("2006-01-02"), s.Source, s.Title, s.URL)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -69,7 +70,7 @@ func TestRulesTestReportsTheDisasterRuleOnToneLessText(t *testing.T) {
 }
 
 func TestRulesBacktestAsksThePreviewAPI(t *testing.T) {
-	var got map[string]string
+	var got map[string]any
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/api/v1/rules/preview" || r.Header.Get("Authorization") != "Bearer t0k" {
 			http.Error(w, `{"error":"wrong"}`, http.StatusUnauthorized)
@@ -84,8 +85,20 @@ func TestRulesBacktestAsksThePreviewAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got["since"] != "3d" || !strings.Contains(got["query"], "@province") || !strings.Contains(out.String(), "would have flagged 3 articles") {
+	if got["since"] != "3d" || !strings.Contains(fmt.Sprint(got["query"]), "@province") || !strings.Contains(out.String(), "would have flagged 3 articles") {
 		t.Errorf("sent %v, printed %s", got, out.String())
+	}
+	// A scoped rule is previewed within its scope.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("rules:\n  - id: s\n    query: lũ\n    scope: {tiers: [social], langs: [vi], sources: [fb-page]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"rules", "backtest", "--rules", dir, "--server", srv.URL, "--token", "t0k", "s"}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got["tiers"], got["langs"], got["sources"]) != "[social] [vi] [fb-page]" || !strings.Contains(out.String(), "scope: sources [fb-page], tiers [social], langs [vi]") {
+		t.Errorf("scoped rule: sent %v, printed %s", got, out.String())
 	}
 	if err := run(context.Background(), []string{"rules", "backtest", "--rules", "../../examples/rules", "--server", srv.URL, "no.such.rule"}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
 		t.Error("unknown rule accepted")
