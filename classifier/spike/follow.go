@@ -91,8 +91,26 @@ func NewFollower(b Bus, d *Detector, o FollowOptions) (*Follower, error) {
 // caller (a test, a health check) can tell how far the follower has read.
 func (f *Follower) Seq() uint64 { return f.seq.Load() }
 
-// Run replays the recent stream and then follows it until ctx ends.
+// Run replays the recent stream and then follows it until ctx ends. When
+// reading fails it starts over after a pause: articles already counted
+// are not counted again, and events already published are not published
+// again.
 func (f *Follower) Run(ctx context.Context) error {
+	for {
+		err := f.follow(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		f.o.Log.Error("spike detector stopped reading; starting over", "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(5 * time.Second):
+		}
+	}
+}
+
+func (f *Follower) follow(ctx context.Context) error {
 	stream, err := f.b.JetStream().Stream(ctx, bus.StreamClassified)
 	if err != nil {
 		return fmt.Errorf("spikes: stream %s: %w", bus.StreamClassified, err)
@@ -132,7 +150,7 @@ func (f *Follower) Run(ctx context.Context) error {
 	for {
 		msg, err := it.Next()
 		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+			if ctx.Err() != nil {
 				return nil
 			}
 			return fmt.Errorf("spikes: read %s: %w", bus.StreamClassified, err)
