@@ -159,13 +159,23 @@ func (a *App) Start(ctx context.Context) (err error) {
 			return fmt.Errorf("story clusters: %w", err)
 		}
 		a.stories = stories
-		svc, err := classifier.NewService(b, rs, classifier.Signals{Sentiment: lex, Stories: stories, Spikes: spike.New(spike.Options{})}, a.log, a.reg)
+		if err := stories.Register(a.reg); err != nil {
+			return err
+		}
+		svc, err := classifier.NewService(b, rs, classifier.Signals{Sentiment: lex, Stories: stories}, a.log, a.reg)
 		if err != nil {
 			return err
 		}
 		a.rules.Store(svc)
 		a.log.Info("rules loaded", "dir", a.cfg.Classifier.RulesDir, "rules", rs.Len(), "version", rs.Version)
-		starters = append(starters, svc.Run, func(ctx context.Context) error {
+		// Every classifier process follows the whole classified stream for
+		// spikes, so counts are shared and survive restarts (see
+		// classifier/spike.Follower).
+		spikes, err := spike.NewFollower(b, spike.New(spike.Options{}), spike.FollowOptions{Log: a.log, Registerer: a.reg})
+		if err != nil {
+			return err
+		}
+		starters = append(starters, svc.Run, spikes.Run, func(ctx context.Context) error {
 			svc.WatchDir(ctx, a.cfg.Classifier.RulesDir, 2*time.Second)
 			return nil
 		})

@@ -329,20 +329,37 @@ func TestPipelineEndToEndInProcess(t *testing.T) {
 		t.Errorf("faceted search: %d %+v", code, faceted)
 	}
 	// A rule preview counts what a rule would have flagged.
-	preq, _ := http.NewRequest(http.MethodPost, base+"/api/v1/rules/preview", strings.NewReader(`{"query":"(\"lũ quét\" OR flood*) AND @province","since":"7d"}`))
-	preq.Header.Set("Authorization", "Bearer "+testToken)
-	presp, err := http.DefaultClient.Do(preq)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var preview struct {
+	type previewAnswer struct {
 		Total   int               `json:"total"`
 		Samples []json.RawMessage `json:"samples"`
 	}
-	_ = json.NewDecoder(presp.Body).Decode(&preview)
-	presp.Body.Close()
-	if presp.StatusCode != http.StatusOK || preview.Total < 2 || len(preview.Samples) == 0 {
-		t.Errorf("rule preview: %d %+v", presp.StatusCode, preview)
+	previewRule := func(scope string) (int, previewAnswer) {
+		preq, _ := http.NewRequest(http.MethodPost, base+"/api/v1/rules/preview", strings.NewReader(`{"query":"(\"lũ quét\" OR flood*) AND @province","since":"7d"`+scope+`}`))
+		preq.Header.Set("Authorization", "Bearer "+testToken)
+		presp, err := http.DefaultClient.Do(preq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer presp.Body.Close()
+		var ans previewAnswer
+		_ = json.NewDecoder(presp.Body).Decode(&ans)
+		return presp.StatusCode, ans
+	}
+	code, preview := previewRule("")
+	if code != http.StatusOK || preview.Total < 2 || len(preview.Samples) == 0 {
+		t.Errorf("rule preview: %d %+v", code, preview)
+	}
+	// Within a rule's scope: the demo source is local, so a rule scoped
+	// to social sources would have flagged none of it, and one scoped to
+	// Vietnamese leaves out the English flood report.
+	for scope, want := range map[string]func(n int) bool{
+		`,"tiers":["social"]`:               func(n int) bool { return n == 0 },
+		`,"tiers":["local"]`:                func(n int) bool { return n == preview.Total },
+		`,"tiers":["local"],"langs":["vi"]`: func(n int) bool { return n > 0 && n < preview.Total },
+	} {
+		if code, scoped := previewRule(scope); code != http.StatusOK || !want(scoped.Total) {
+			t.Errorf("rule preview with %s: %d, total %d of %d", scope, code, scoped.Total, preview.Total)
+		}
 	}
 	// The broken source shows its reason while the healthy one flows.
 	var srcs struct {

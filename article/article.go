@@ -54,7 +54,15 @@ type Match struct {
 	// CaseID names the misleading case a copy was matched to.
 	Rebuttal string `json:"rebuttal,omitempty"`
 	CaseID   string `json:"case_id,omitempty"`
+	// Signal marks the match of a signal (rumour or clickbait markers, a
+	// weak source) that explains its labels but does not flag the article
+	// by itself: it is kept with the article whether or not a rule fired.
+	Signal bool `json:"signal,omitempty"`
 }
+
+// Tiers are the source credibility tiers a source may declare, most
+// authoritative first. An article from a source without a tier has "".
+func Tiers() []string { return []string{"official", "central", "local", "foreign", "social"} }
 
 // Span is a byte range [Start,End) in a field of the article.
 type Span struct {
@@ -107,8 +115,16 @@ type Article struct {
 	Classified        time.Time `json:"classified,omitzero"`
 }
 
-// Flagged reports whether any rule matched the article.
-func (a *Article) Flagged() bool { return len(a.Matches) > 0 }
+// Flagged reports whether any rule, or any signal configured to flag,
+// matched the article.
+func (a *Article) Flagged() bool {
+	for _, m := range a.Matches {
+		if !m.Signal {
+			return true
+		}
+	}
+	return false
+}
 
 // Revision records that a published article changed after it was fetched:
 // the payload of article.revision. Both snapshots stay in the evidence

@@ -51,6 +51,10 @@ const (
 	BucketStories = "stories"
 	// BucketCases holds articles officers marked misleading.
 	BucketCases = "misleading_cases"
+	// BucketSpikes records spike events already emitted (key: the event
+	// ID, encoded), so that of several classifier processes seeing the same
+	// surge exactly one publishes it.
+	BucketSpikes = "spikes_fired"
 	// ObjectEvidence keeps raw article HTML (name: content hash).
 	ObjectEvidence = "evidence"
 )
@@ -165,6 +169,9 @@ func buckets(o Options) []jetstream.KeyValueConfig {
 		// Cases last until an officer unmarks them; history keeps
 		// re-markings for audit.
 		{Bucket: BucketCases, Description: "articles marked misleading", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 5},
+		// An event ID names at most a day; three days outlive any replay
+		// that could meet it again.
+		{Bucket: BucketSpikes, Description: "spike events emitted", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1, TTL: 72 * time.Hour},
 	}
 }
 

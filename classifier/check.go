@@ -2,9 +2,9 @@ package classifier
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/presswatch/presswatch/article"
-	"github.com/presswatch/presswatch/classifier/query"
 )
 
 // ExampleFailure is a rule example that did not behave as written.
@@ -24,16 +24,15 @@ func (f ExampleFailure) String() string {
 	return fmt.Sprintf("%s: rule %s: example %s: %q", f.Pos, f.RuleID, want, f.Text)
 }
 
-// CheckExamples runs every rule's examples (each text is both title and
-// text of a test article) and returns the failures.
+// CheckExamples runs every rule's examples (each text is the text of a
+// test article) through the whole rule set, signals included, so that a
+// rule testing another rule's label is checked as it will run, and
+// returns the failures.
 func (rs *Ruleset) CheckExamples() (checked int, failures []ExampleFailure) {
 	for _, cr := range rs.rules {
-		one := &Ruleset{Version: rs.Version, rules: []compiledRule{cr}, lists: rs.lists}
-		one.index()
 		run := func(text string, want bool) {
 			checked++
-			a := &article.Article{Text: text}
-			got := len(one.Match(a)) > 0
+			got := slices.ContainsFunc(rs.Match(&article.Article{Text: text}), func(m article.Match) bool { return m.RuleID == cr.rule.ID })
 			if got != want {
 				failures = append(failures, ExampleFailure{Pos: Position{File: cr.rule.file, Line: cr.rule.line}, RuleID: cr.rule.ID, Text: text, WantMatch: want})
 			}
@@ -70,25 +69,13 @@ func (rs *Ruleset) RuleQuery(id string) (string, bool) {
 	return "", false
 }
 
-// Lint returns warnings about rules that are legal but costly or
-// suspicious: evaluated on every article, very short prefixes, very many
-// terms.
-func (rs *Ruleset) Lint() []string {
-	var out []string
+// RuleScope returns an enabled rule's scope, for previews that must count
+// only the articles the rule applies to.
+func (rs *Ruleset) RuleScope(id string) (Scope, bool) {
 	for _, cr := range rs.rules {
-		pos := Position{File: cr.rule.file, Line: cr.rule.line}
-		if !query.HasPositiveRequirement(cr.node) {
-			out = append(out, fmt.Sprintf("%s: rule %s can match by what an article lacks (NOT …): it is evaluated on every article", pos, cr.rule.ID))
-		}
-		terms := query.Terms(cr.node)
-		if len(terms) > 200 {
-			out = append(out, fmt.Sprintf("%s: rule %s has %d terms: consider a list or several rules", pos, cr.rule.ID, len(terms)))
-		}
-		for _, t := range terms {
-			if t.Prefix && len(t.Tokens) == 1 && len([]rune(t.Tokens[0])) <= query.MinPrefix {
-				out = append(out, fmt.Sprintf("%s: rule %s: prefix %s* is short and matches many words", pos, cr.rule.ID, t.Tokens[0]))
-			}
+		if cr.rule.ID == id {
+			return cr.rule.Scope, true
 		}
 	}
-	return out
+	return Scope{}, false
 }

@@ -13,6 +13,9 @@ import (
 type compiledRule struct {
 	rule Rule
 	node query.Node
+	// usesLabels: the query tests label:, so it is evaluated with the
+	// labels given before it.
+	usesLabels bool
 }
 
 // Ruleset is an immutable compiled set of rules, safe for concurrent use.
@@ -20,8 +23,14 @@ type Ruleset struct {
 	// Version identifies the rule files' content; every classification
 	// records it.
 	Version string
+	// rules are in dependency order (see orderByLabels).
 	rules   []compiledRule
 	lists   map[string][]string
+	signals *SignalConfig
+	// listPos and listEntryLines locate lists and their entries, for
+	// lint.
+	listPos        map[string]Position
+	listEntryLines map[string][]int
 
 	// The presearcher: a rule can only match a document holding one of
 	// its positive literal terms, so rules are indexed by the first folded
@@ -228,8 +237,9 @@ func inScope(s Scope, a *article.Article) bool {
 	return in(s.Sources, a.SourceID) && in(s.Tiers, a.Tier) && in(s.Langs, a.Lang)
 }
 
-// Match returns the matches of every rule on a, in rule order, each with
-// the terms that matched and their byte offsets.
+// Match returns the matches of the signals, then of every rule on a in
+// dependency order (a rule that tests a label comes after the rules that
+// give it), each with the terms that matched and their byte offsets.
 func (rs *Ruleset) Match(a *article.Article) []article.Match {
 	doc := &query.Document{
 		Text: map[string]string{query.FieldTitle: a.Title, query.FieldText: a.Text, query.FieldAuthor: a.Byline},
@@ -237,58 +247,49 @@ func (rs *Ruleset) Match(a *article.Article) []article.Match {
 			query.FieldSource: {a.SourceID}, query.FieldSite: {a.Site}, query.FieldLang: {a.Lang}, query.FieldTier: {a.Tier},
 		},
 	}
-	var out []article.Match
+	out := rs.signals.matches(a, doc)
+	// The labels given so far, for label: in later rules.
+	var labels []string
+	for _, m := range out {
+		labels = appendNew(labels, m.Labels...)
+	}
 	for _, i := range rs.candidates(docTokens(a)) {
 		cr := rs.rules[i]
+		if cr.usesLabels {
+			doc.Keywords[query.FieldLabel] = labels
+		}
 		if !inScope(cr.rule.Scope, a) || !query.Eval(cr.node, doc) {
 			continue
 		}
 		m := article.Match{
-			RuleID: cr.rule.ID, Title: ruleTitle(cr.rule), Labels: cr.rule.Labels,
+			RuleID: cr.rule.ID, Title: titleOf(cr.rule.Title, cr.rule.ID), Labels: cr.rule.Labels,
 			Severity: cr.rule.Severity, Department: cr.rule.Department, Rebuttal: cr.rule.Rebuttal,
 		}
-		for _, h := range query.Explain(cr.node, doc) {
-			field := h.Field
-			if field == query.FieldAuthor {
-				field = "byline"
-			}
-			span := article.Span{Field: field, Start: h.Start, End: h.End}
-			if slices.Contains(m.Offsets, span) {
-				continue // two list entries folding to the same text
-			}
-			m.Offsets = append(m.Offsets, span)
-			term := doc.Text[h.Field][h.Start:h.End]
-			if !slices.Contains(m.Terms, term) {
-				m.Terms = append(m.Terms, term)
-			}
-		}
+		explainInto(&m, cr.node, doc)
 		out = append(out, m)
+		labels = appendNew(labels, cr.rule.Labels...)
 	}
 	return out
 }
 
-// ruleTitle prefers the Vietnamese title, the office's working language.
-func ruleTitle(r Rule) string {
-	for _, l := range []string{"vi", "en"} {
-		if t := r.Title[l]; t != "" {
-			return t
+func appendNew(s []string, vals ...string) []string {
+	for _, v := range vals {
+		if !slices.Contains(s, v) {
+			s = append(s, v)
 		}
 	}
-	return r.ID
+	return s
 }
 
-// Apply fills a's classifier fields from the rule set.
+// Apply fills a's classifier fields from the rule set. Signals that do
+// not flag give their labels but no severity.
 func (rs *Ruleset) Apply(a *article.Article) {
 	a.Matches = rs.Match(a)
 	a.Labels = nil
 	a.Severity = article.SeverityNone
 	for _, m := range a.Matches {
-		for _, l := range m.Labels {
-			if !slices.Contains(a.Labels, l) {
-				a.Labels = append(a.Labels, l)
-			}
-		}
-		if m.Severity.Rank() > a.Severity.Rank() {
+		a.Labels = appendNew(a.Labels, m.Labels...)
+		if !m.Signal && m.Severity.Rank() > a.Severity.Rank() {
 			a.Severity = m.Severity
 		}
 	}

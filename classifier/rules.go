@@ -69,8 +69,13 @@ type Examples struct {
 
 // File is the content of one rules file.
 type File struct {
-	Lists map[string][]string `yaml:"lists"`
-	Rules []Rule              `yaml:"rules"`
+	Lists   map[string][]string `yaml:"lists"`
+	Rules   []Rule              `yaml:"rules"`
+	Signals *SignalConfig       `yaml:"signals"`
+
+	signalsLine int
+	// listLines: the line of each list's name and of each of its entries.
+	listLines map[string][]int
 }
 
 // Position locates a problem in a rules file.
@@ -138,7 +143,10 @@ func Compile(files map[string][]byte) (*Ruleset, error) {
 	var errs []error
 	lists := map[string][]string{}
 	listPos := map[string]Position{}
+	entryLines := map[string][]int{}
 	var rules []Rule
+	var signals *SignalConfig
+	var signalsPos Position
 	h := sha256.New()
 	for _, name := range names {
 		data := files[name]
@@ -151,11 +159,26 @@ func Compile(files map[string][]byte) (*Ruleset, error) {
 				errs = append(errs, &Error{Pos: Position{File: name}, Msg: fmt.Sprintf("list %q is defined again (first in %s)", ln, prev)})
 				continue
 			}
-			listPos[ln] = Position{File: name}
+			pos := Position{File: name}
+			if l := f.listLines[ln]; len(l) > 0 { // not for lists merged in by YAML aliases
+				pos.Line = l[0]
+			}
+			listPos[ln] = pos
 			lists[ln] = terms
+			entryLines[ln] = f.listLines[ln]
 		}
 		rules = append(rules, f.Rules...)
+		if f.Signals != nil {
+			pos := Position{File: name, Line: f.signalsLine}
+			if signals != nil {
+				errs = append(errs, &Error{Pos: pos, Msg: fmt.Sprintf("signals are defined again (first in %s)", signalsPos)})
+				continue
+			}
+			signals, signalsPos = f.Signals, pos
+		}
 	}
+	sig, serrs := compileSignals(signals, signalsPos, lists)
+	errs = append(errs, serrs...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -163,7 +186,8 @@ func Compile(files map[string][]byte) (*Ruleset, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs.lists = lists
+	rs.lists, rs.signals = lists, sig
+	rs.listPos, rs.listEntryLines = listPos, entryLines
 	rs.Version = hex.EncodeToString(h.Sum(nil))[:12]
 	return rs, nil
 }
@@ -196,6 +220,20 @@ func parseFile(name string, data []byte) (File, []error) {
 	if len(root.Content) == 1 {
 		doc := root.Content[0]
 		for i := 0; i+1 < len(doc.Content); i += 2 {
+			if doc.Content[i].Value == "signals" {
+				f.signalsLine = doc.Content[i].Line
+			}
+			if doc.Content[i].Value == "lists" && doc.Content[i+1].Kind == yaml.MappingNode {
+				f.listLines = map[string][]int{}
+				ln := doc.Content[i+1].Content
+				for k := 0; k+1 < len(ln); k += 2 {
+					lines := []int{ln[k].Line}
+					for _, e := range ln[k+1].Content {
+						lines = append(lines, e.Line)
+					}
+					f.listLines[ln[k].Value] = lines
+				}
+			}
 			if doc.Content[i].Value == "rules" && doc.Content[i+1].Kind == yaml.SequenceNode {
 				for j, rn := range doc.Content[i+1].Content {
 					if j >= len(f.Rules) {
@@ -296,6 +334,11 @@ func compileRules(rules []Rule, lists map[string][]string) (*Ruleset, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	ordered, err := orderByLabels(rs.rules)
+	if err != nil {
+		return nil, err
+	}
+	rs.rules = ordered
 	rs.index()
 	return rs, nil
 }

@@ -138,6 +138,8 @@ func FuzzCompile(f *testing.F) {
 	f.Add([]byte("lists:\n  p: [Điện Biên]\nrules:\n  - id: a\n    keywords: [lũ quét]\n    require: ['@p']\n"))
 	f.Add([]byte("rules: [{id: x, keywords: [\"\"]}]"))
 	f.Add([]byte("rules:\n  - id: a\n    keywords: ['@p']\n"))
+	f.Add([]byte(signalsYAML + "rules:\n  - {id: a, query: 'label:misleading AND @province', labels: [x]}\n"))
+	f.Add([]byte("rules:\n  - {id: a, query: 'label:x', labels: [x]}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rs, err := Compile(map[string][]byte{"f.yaml": data})
 		if err != nil {
@@ -148,4 +150,15 @@ func FuzzCompile(f *testing.F) {
 		}
 		rs.Apply(&article.Article{Title: string(data), Text: "Lũ quét ở Điện Biên"})
 	})
+}
+
+// TestRebuttalIsCarriedOntoTheMatch: the registry of false claims links
+// each flagged article to the official answer.
+func TestRebuttalIsCarriedOntoTheMatch(t *testing.T) {
+	rs := compileOne(t, map[string]string{"r.yaml": "rules:\n  - id: claim.fee\n    query: '\"thu phí xe máy\"'\n    rebuttal: https://dienbien.gov.example/bac-bo\n    labels: [misleading]\n"})
+	a := &article.Article{Title: "Sắp thu phí xe máy vào thành phố"}
+	rs.Apply(a)
+	if len(a.Matches) != 1 || a.Matches[0].Rebuttal != "https://dienbien.gov.example/bac-bo" {
+		t.Errorf("matches %+v", a.Matches)
+	}
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/classifier/sentiment"
-	"github.com/presswatch/presswatch/classifier/spike"
 	"github.com/presswatch/presswatch/classifier/story"
 )
 
@@ -33,10 +32,6 @@ type Signals struct {
 	// Stories assigns story IDs and finds copies of articles marked
 	// misleading; nil leaves stories out.
 	Stories *story.Clusterer
-	// Spikes notices surges of coverage; nil leaves them out. It counts
-	// what this process classifies, so run one classifier process (or
-	// accept per-process counts) until spikes get a consumer of their own.
-	Spikes *spike.Detector
 }
 
 // Service reads article.fetched, classifies and publishes
@@ -133,21 +128,6 @@ func (s *Service) handle(ctx context.Context, msg jetstream.Msg) error {
 		return bus.Transient(err)
 	}
 	s.metrics.classified.WithLabelValues(fmt.Sprint(a.Flagged())).Inc()
-	if det := s.signals.Spikes; det != nil && a.Flagged() {
-		for _, ev := range det.Observe(&a, a.Classified) {
-			data, err := json.Marshal(ev)
-			if err == nil {
-				err = s.bus.Publish(ctx, bus.SubjectSpike, ev.ID(), data)
-			}
-			if err != nil {
-				// The article is done; a lost spike event is logged
-				// rather than counted twice by a redelivery.
-				s.log.Error("publish spike", "key", ev.Key, "err", err)
-				continue
-			}
-			s.log.Warn("coverage spike", "key", ev.Key, "window", ev.Window, "count", ev.Count, "baseline", ev.Baseline, "terms", ev.Terms, "sources", ev.Sources)
-		}
-	}
 	s.metrics.duration.Observe(time.Since(start).Seconds())
 	if a.Flagged() {
 		s.log.Info("article flagged", "id", a.ID, "title", a.Title, "severity", a.Severity, "labels", a.Labels)

@@ -178,11 +178,11 @@ func TestMisleadingCopyIsFlaggedWithTheCase(t *testing.T) {
 // textnormStrip removes tone marks, as re-posters often do.
 func textnormStrip(s string) string { return textnorm.Fold(s) }
 
-// TestSpikesArePublished: a surge after a steady day reaches the SPIKES
-// stream, once per key and window.
+// TestSpikesArePublished: a surge after a steady day, classified by the
+// service, reaches the SPIKES stream through the spike follower.
 func TestSpikesArePublished(t *testing.T) {
 	b := bustest.Start(t)
-	svc, err := NewService(b, exampleRules(t), Signals{Spikes: spike.New(spike.Options{})}, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	svc, err := NewService(b, exampleRules(t), Signals{}, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,15 +212,22 @@ func TestSpikesArePublished(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	follower, err := spike.NewFollower(b, spike.New(spike.Options{}), spike.FollowOptions{Now: func() time.Time { return t0.Add(26 * time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
 	rctx, cancel := context.WithCancel(ctx)
-	done := make(chan error)
+	done := make(chan error, 2)
 	go func() { done <- svc.Run(rctx) }()
+	go func() { done <- follower.Run(rctx) }()
 	s, err := b.JetStream().Stream(ctx, bus.StreamClassified)
 	if err != nil {
 		t.Fatal(err)
 	}
 	waitUntil(t, "all classified", func() bool { info, _ := s.Info(ctx); return info.State.Msgs == 20 })
+	waitUntil(t, "all followed", func() bool { return follower.Seq() == 20 })
 	cancel()
+	<-done
 	<-done
 	sp, err := b.JetStream().Stream(ctx, bus.StreamSpikes)
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/presswatch/presswatch/article"
 )
 
 // The allowed values are functions rather than package variables so that
@@ -25,7 +27,7 @@ func sourceKinds() []string {
 	return []string{"feed", "sitemap", "site", "search", "youtube", "telegram"}
 }
 
-func sourceTiers() []string { return []string{"official", "central", "local", "foreign", "social"} }
+func sourceTiers() []string { return article.Tiers() }
 func tokenRoles() []string  { return []string{"viewer", "officer", "admin"} }
 func natsSchemes() []string { return []string{"nats", "tls", "ws", "wss"} }
 

@@ -573,8 +573,13 @@ func (s *Server) previewRule(w http.ResponseWriter, r *http.Request) {
 		Query string `json:"query"`
 		Since string `json:"since"` // a duration like 7d or 48h; default 7d
 		Limit int    `json:"limit"`
+		// The rule's scope: only articles from these sources, tiers
+		// and languages count, as the classifier applies it.
+		Sources []string `json:"sources"`
+		Tiers   []string `json:"tiers"`
+		Langs   []string `json:"langs"`
 	}
-	if !decodeBody(w, r, &body, `{"query": "…", "since": "7d"}`) {
+	if !decodeBody(w, r, &body, `{"query": "…", "since": "7d", "sources": [], "tiers": [], "langs": []}`) {
 		return
 	}
 	if strings.TrimSpace(body.Query) == "" {
@@ -595,12 +600,15 @@ func (s *Server) previewRule(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
 	defer cancel()
-	res, err := s.opts.Search.Search(ctx, indexer.SearchRequest{Q: body.Query, From: time.Now().Add(-since), Limit: body.Limit, Sort: "newest"})
+	req := indexer.SearchRequest{Q: body.Query, From: time.Now().Add(-since), Limit: body.Limit, Sort: "newest",
+		Sources: body.Sources, Tiers: body.Tiers, Langs: body.Langs}
+	res, err := s.opts.Search.Search(ctx, req)
 	if err != nil {
 		s.searchError(w, indexer.SearchRequest{Q: body.Query}, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"query": body.Query, "since": since.String(), "total": res.Total, "samples": res.Hits, "took_ms": res.TookMS})
+	writeJSON(w, http.StatusOK, map[string]any{"query": body.Query, "since": since.String(), "total": res.Total, "samples": res.Hits, "took_ms": res.TookMS,
+		"sources": body.Sources, "tiers": body.Tiers, "langs": body.Langs})
 }
 
 // parseSince reads 7d, 36h or 90m.

@@ -54,7 +54,9 @@ type series struct {
 }
 
 // Detector is safe for concurrent use. It keeps 15 days of hourly counts
-// per key in memory.
+// per key in memory; Follow fills it from the stream of classified
+// articles, so the counts survive restarts and are the same in every
+// process.
 type Detector struct {
 	o  Options
 	mu sync.Mutex
@@ -63,6 +65,9 @@ type Detector struct {
 	// baseline only once the detector has seen the whole baseline period,
 	// or everything would spike on the day it starts.
 	first int64
+	// counted holds the articles already counted (ID -> hour), so that
+	// an article classified again (an edit, a redelivery) counts once.
+	counted map[string]int64
 }
 
 // New returns a detector.
@@ -76,13 +81,26 @@ func New(o Options) *Detector {
 	if o.MinDay <= 0 {
 		o.MinDay = 10
 	}
-	return &Detector{o: o, s: map[string]*series{}}
+	return &Detector{o: o, s: map[string]*series{}, counted: map[string]int64{}}
+}
+
+// Cover declares that the detector has seen every article since t, so
+// baselines that start at t or later are complete: Follow calls it with
+// the start of its replay.
+func (d *Detector) Cover(t time.Time) {
+	hour := t.UTC().Unix() / 3600
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.first == 0 || hour < d.first {
+		d.first = hour
+	}
 }
 
 const keepHours = 15 * 24
 
 // Observe counts a classified article at time at and returns the spikes
-// it completes (each at most once per key, window and period).
+// it completes (each at most once per key, window and period). An article
+// ID seen before is not counted again.
 func (d *Detector) Observe(a *article.Article, at time.Time) []Event {
 	keys := map[string][]string{} // key -> matched terms
 	for _, m := range a.Matches {
@@ -99,6 +117,19 @@ func (d *Detector) Observe(a *article.Article, at time.Time) []Event {
 	defer d.mu.Unlock()
 	if d.first == 0 || hour < d.first {
 		d.first = hour
+	}
+	if a.ID != "" {
+		if _, dup := d.counted[a.ID]; dup {
+			return nil
+		}
+		d.counted[a.ID] = hour
+		if len(d.counted)%1024 == 0 {
+			for id, h := range d.counted {
+				if h <= hour-keepHours {
+					delete(d.counted, id)
+				}
+			}
+		}
 	}
 	var out []Event
 	for _, key := range sortedKeys(keys) {

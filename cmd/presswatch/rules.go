@@ -14,6 +14,7 @@ import (
 
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/classifier"
+	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/crawler/extract"
 )
 
@@ -21,7 +22,7 @@ import (
 // validate a rule set and try it on documents before it goes live.
 func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: presswatch rules check DIR | rules test --rules DIR FILE|URL… | rules backtest --rules DIR [--since 7d] RULE_ID")
+		fmt.Fprintln(stderr, "usage: presswatch rules check [--sources FILE] DIR | rules test --rules DIR FILE|URL… | rules backtest --rules DIR [--since 7d] RULE_ID")
 		return errUsage
 	}
 	switch args[0] {
@@ -38,6 +39,7 @@ func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func rulesCheck(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("rules check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	sources := fs.String("sources", "", "sources file (crawler.sources_file) to check source ids against")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -48,6 +50,17 @@ func rulesCheck(args []string, stdout, stderr io.Writer) error {
 		return errors.New("presswatch rules check: give the rules directory")
 	}
 	dir := fs.Arg(0)
+	var lint classifier.LintOptions
+	if *sources != "" {
+		srcs, err := config.Sources(config.Config{Crawler: config.Crawler{SourcesFile: *sources}})
+		if err != nil {
+			return fmt.Errorf("presswatch rules check: %w", err)
+		}
+		lint.Sources = []string{"manual"} // officers' links
+		for _, s := range srcs {
+			lint.Sources = append(lint.Sources, s.ID)
+		}
+	}
 	rs, err := classifier.LoadDir(os.DirFS(dir), ".")
 	if err != nil {
 		return prefixLines(err, dir)
@@ -56,16 +69,14 @@ func rulesCheck(args []string, stdout, stderr io.Writer) error {
 	for _, f := range failures {
 		fmt.Fprintln(stdout, prefixPath(dir, f.String()))
 	}
-	for _, w := range rs.Lint() {
-		fmt.Fprintln(stdout, "warning: "+prefixPath(dir, w))
-	}
-	for _, id := range rs.RulesWithoutExamples() {
-		fmt.Fprintf(stdout, "warning: rule %s has no examples.match\n", id)
+	warnings := rs.Lint(lint)
+	for _, w := range warnings {
+		fmt.Fprintln(stdout, "warning: "+prefixPath(dir, w.String()))
 	}
 	if len(failures) > 0 {
 		return fmt.Errorf("presswatch rules check: %d of %d examples failed", len(failures), checked)
 	}
-	fmt.Fprintf(stdout, "%d rules, %d examples: all pass (version %s)\n", rs.Len(), checked, rs.Version)
+	fmt.Fprintf(stdout, "%d rules, %d examples: all pass, %d warnings (version %s)\n", rs.Len(), checked, len(warnings), rs.Version)
 	return nil
 }
 
@@ -216,7 +227,8 @@ func rulesBacktest(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if tok == "" {
 		tok = os.Getenv("PRESSWATCH_TOKEN")
 	}
-	body, _ := json.Marshal(map[string]string{"query": q, "since": *since})
+	scope, _ := rs.RuleScope(fs.Arg(0))
+	body, _ := json.Marshal(map[string]any{"query": q, "since": *since, "sources": scope.Sources, "tiers": scope.Tiers, "langs": scope.Langs})
 	var res struct {
 		Total   int `json:"total"`
 		Samples []struct {
@@ -230,7 +242,11 @@ func rulesBacktest(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := postJSON(ctx, strings.TrimRight(*server, "/")+"/api/v1/rules/preview", tok, body, &res); err != nil {
 		return fmt.Errorf("presswatch rules backtest: %w", err)
 	}
-	fmt.Fprintf(stdout, "rule %s would have flagged %d articles in the last %s\nquery: %s\n\n", fs.Arg(0), res.Total, *since, q)
+	fmt.Fprintf(stdout, "rule %s would have flagged %d articles in the last %s\nquery: %s\n", fs.Arg(0), res.Total, *since, q)
+	if len(scope.Sources)+len(scope.Tiers)+len(scope.Langs) > 0 {
+		fmt.Fprintf(stdout, "scope: sources %v, tiers %v, langs %v\n", scope.Sources, scope.Tiers, scope.Langs)
+	}
+	fmt.Fprintln(stdout)
 	for _, s := range res.Samples {
 		fmt.Fprintf(stdout, "%s  %-16s %s\n  %s\n", s.Published.Format("2006-01-02"), s.Source, s.Title, s.URL)
 	}

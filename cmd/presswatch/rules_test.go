@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -69,7 +70,7 @@ func TestRulesTestReportsTheDisasterRuleOnToneLessText(t *testing.T) {
 }
 
 func TestRulesBacktestAsksThePreviewAPI(t *testing.T) {
-	var got map[string]string
+	var got map[string]any
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/api/v1/rules/preview" || r.Header.Get("Authorization") != "Bearer t0k" {
 			http.Error(w, `{"error":"wrong"}`, http.StatusUnauthorized)
@@ -84,10 +85,48 @@ func TestRulesBacktestAsksThePreviewAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got["since"] != "3d" || !strings.Contains(got["query"], "@province") || !strings.Contains(out.String(), "would have flagged 3 articles") {
+	if got["since"] != "3d" || !strings.Contains(fmt.Sprint(got["query"]), "@province") || !strings.Contains(out.String(), "would have flagged 3 articles") {
 		t.Errorf("sent %v, printed %s", got, out.String())
+	}
+	// A scoped rule is previewed within its scope.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("rules:\n  - id: s\n    query: lũ\n    scope: {tiers: [social], langs: [vi], sources: [fb-page]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"rules", "backtest", "--rules", dir, "--server", srv.URL, "--token", "t0k", "s"}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got["tiers"], got["langs"], got["sources"]) != "[social] [vi] [fb-page]" || !strings.Contains(out.String(), "scope: sources [fb-page], tiers [social], langs [vi]") {
+		t.Errorf("scoped rule: sent %v, printed %s", got, out.String())
 	}
 	if err := run(context.Background(), []string{"rules", "backtest", "--rules", "../../examples/rules", "--server", srv.URL, "no.such.rule"}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
 		t.Error("unknown rule accepted")
+	}
+}
+
+func TestRulesCheckWarnsWithPositionAndPasses(t *testing.T) {
+	dir := t.TempDir()
+	rules := "rules:\n  - id: a\n    query: 'lũ AND source:nope'\n    examples: {match: []}\n  - id: b\n    query: 'tier:blog AND lũ'\n    examples: {match: []}\n"
+	if err := os.WriteFile(filepath.Join(dir, "r.yaml"), []byte(rules), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sources := filepath.Join(t.TempDir(), "sources.yaml")
+	if err := os.WriteFile(sources, []byte("sources:\n  - {id: portal, kind: feed, url: \"https://portal.example/rss\", tier: official}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"rules", "check", "--sources", sources, dir}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatalf("warnings failed the check: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{
+		"warning: " + dir + "/r.yaml:3:20: rule a: can never match: source:nope is no known source",
+		"warning: " + dir + "/r.yaml:6:13: rule b: can never match: tier:blog is no source tier",
+		"r.yaml:2: rule a: has no examples.match",
+		"4 warnings",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
 	}
 }
