@@ -112,3 +112,25 @@ func TestNewNamesTheBadKey(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// FuzzParseMatcher: any text either fails with an error or gives a matcher
+// that prints back to one matching alike, and never panics.
+func FuzzParseMatcher(f *testing.F) {
+	for _, s := range []string{`severity>=high`, `department="so-y-te"`, `label=~"a|b"`, `source!~".*"`, `lang!=vi`, `type=`, `rule="\x00"`, `label=~"(?i)Lũ"`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := ParseMatcher(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseMatcher(m.String())
+		if err != nil {
+			t.Fatalf("%q parsed, but its printed form %q does not: %v", s, m.String(), err)
+		}
+		a := Attrs{m.Name: {m.Value}}
+		if m.Matches(a) != again.Matches(a) {
+			t.Fatalf("%q and %q disagree", s, m.String())
+		}
+	})
+}
