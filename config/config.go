@@ -178,6 +178,17 @@ type Receiver struct {
 	Name    string           `yaml:"name"`
 	Log     *LogReceiver     `yaml:"log"`
 	Webhook *WebhookReceiver `yaml:"webhook"`
+
+	// --- delivery channels and message wording (issue 6, receivers; see receivers.go) ---
+	Email    *EmailReceiver    `yaml:"email"`
+	Telegram *TelegramReceiver `yaml:"telegram"`
+	Zalo     *ZaloReceiver     `yaml:"zalo"`
+	Slack    *SlackReceiver    `yaml:"slack"`
+	// Lang words messages that do not name a language: vi (default) or en.
+	Lang string `yaml:"lang"`
+	// Templates replace the embedded message templates, part by part.
+	Templates *Templates `yaml:"templates"`
+	// --- end of delivery block ---
 }
 
 // LogReceiver writes alerts to the process log.
