@@ -23,8 +23,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/presswatch/presswatch/alerts"
-	"github.com/presswatch/presswatch/alerts/notify/logger"
-	"github.com/presswatch/presswatch/alerts/notify/webhook"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/classifier"
@@ -209,19 +207,12 @@ func (a *App) Start(ctx context.Context) (err error) {
 
 func (a *App) receivers() ([]alerts.Receiver, error) {
 	var out []alerts.Receiver
-	for _, r := range a.cfg.Alerts.Receivers {
-		switch {
-		case r.Log != nil:
-			out = append(out, alerts.Receiver{Name: r.Name, Notifier: logger.New(a.log)})
-		case r.Webhook != nil:
-			n, err := webhook.New(webhook.Config{
-				URL: r.Webhook.URL.Reveal(), Secret: r.Webhook.Secret.Reveal(), Timeout: r.Webhook.Timeout.D(),
-			}, &http.Client{})
-			if err != nil {
-				return nil, fmt.Errorf("alerts.receivers %s: %w", r.Name, err)
-			}
-			out = append(out, alerts.Receiver{Name: r.Name, Notifier: n})
+	for i, r := range a.cfg.Alerts.Receivers {
+		n, err := notifier(r, a.log)
+		if err != nil {
+			return nil, fmt.Errorf("alerts.receivers[%d] (%s): %w", i, r.Name, err)
 		}
+		out = append(out, alerts.Receiver{Name: r.Name, Notifier: n})
 	}
 	return out, nil
 }
