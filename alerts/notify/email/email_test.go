@@ -107,6 +107,11 @@ func TestStartTLSAuthAndAWellFormedMessage(t *testing.T) {
 	if raw := m.Header.Get("Subject"); !strings.HasPrefix(raw, "=?utf-8?q?") {
 		t.Errorf("subject not RFC 2047 encoded: %q", raw)
 	}
+	for _, line := range strings.Split(string(got.Data[:bytes.Index(got.Data, []byte("\r\n\r\n"))]), "\r\n") {
+		if len(line) > 78 {
+			t.Errorf("header line of %d characters: %q", len(line), line)
+		}
+	}
 	if _, err := m.Header.Date(); err != nil {
 		t.Errorf("date: %v", err)
 	}
@@ -362,6 +367,25 @@ func BenchmarkRenderAndSend(b *testing.B) {
 	for b.Loop() {
 		if err := n.Notify(context.Background(), nt); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestFoldKeepsTheValue(t *testing.T) {
+	for _, v := range []string{
+		"Subject: " + strings.Repeat("=?utf-8?q?L=C5=A9_qu=C3=A9t?= ", 20),
+		"To: " + strings.Repeat("a@b.example, ", 30),
+		"X: " + strings.Repeat("x", 200) + " tail",
+		"Short: value",
+	} {
+		folded := fold(v)
+		if strings.ReplaceAll(folded, "\r\n", "") != v {
+			t.Errorf("fold changed %q into %q", v, folded)
+		}
+		for _, line := range strings.Split(folded, "\r\n") {
+			if len(line) > 78 && strings.Contains(strings.TrimSpace(line), " ") {
+				t.Errorf("line of %d characters with a blank to fold at: %q", len(line), line)
+			}
 		}
 	}
 }

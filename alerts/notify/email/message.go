@@ -72,7 +72,7 @@ func (n *Notifier) Build(nt *alerts.Notification, to []string) (msg []byte, rcpt
 	}
 
 	var m bytes.Buffer
-	header := func(k, v string) { fmt.Fprintf(&m, "%s: %s\r\n", k, v) }
+	header := func(k, v string) { m.WriteString(fold(k+": "+v) + "\r\n") }
 	header("From", from.String())
 	header("To", strings.Join(toHeader, ", "))
 	header("Subject", mime.QEncoding.Encode("utf-8", truncate(subject, maxSubject)))
@@ -88,6 +88,28 @@ func (n *Notifier) Build(nt *alerts.Notification, to []string) (msg []byte, rcpt
 	m.WriteString("\r\n")
 	m.Write(body.Bytes())
 	return m.Bytes(), rcpts, nil
+}
+
+// fold breaks a header line before blanks so that lines stay within the
+// 78 characters RFC 5322 asks for. Unfolding only removes the line breaks,
+// so the value is unchanged (encoded words carry no blanks inside).
+func fold(line string) string {
+	const limit = 78
+	var b strings.Builder
+	for len(line) > limit {
+		i := strings.LastIndexByte(line[:limit], ' ')
+		if i <= 0 {
+			// No blank early enough: break at the next one, if any.
+			if i = strings.IndexByte(line[limit:], ' '); i < 0 {
+				break
+			}
+			i += limit
+		}
+		b.WriteString(line[:i] + "\r\n")
+		line = line[i:] // keeps the blank, which starts the continuation
+	}
+	b.WriteString(line)
+	return b.String()
 }
 
 // headerValue keeps a value on one line of printable ASCII, so that no
