@@ -133,9 +133,13 @@ func routeSpec(r config.AlertRoute) route.Spec {
 // e-mail addresses, Telegram receivers their chat IDs, Zalo receivers
 // their user IDs. Webhooks and the log have fixed destinations.
 func receiverChannel(r config.Receiver) string {
-	// The log and webhook kinds have fixed destinations; the e-mail,
-	// Telegram and Zalo kinds answer ChannelEmail, ChannelTelegram and
-	// ChannelZalo here.
-	_ = r
-	return ""
+	switch {
+	case r.Email != nil:
+		return alerts.ChannelEmail
+	case r.Telegram != nil:
+		return alerts.ChannelTelegram
+	case r.Zalo != nil:
+		return alerts.ChannelZalo
+	}
+	return "" // log, webhook and Slack-compatible hooks have fixed destinations
 }

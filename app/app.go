@@ -23,8 +23,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/presswatch/presswatch/alerts"
-	"github.com/presswatch/presswatch/alerts/notify/logger"
-	"github.com/presswatch/presswatch/alerts/notify/webhook"
 	"github.com/presswatch/presswatch/alerts/silence"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
@@ -227,7 +225,7 @@ func (a *App) receivers() ([]alerts.Receiver, error) {
 	}
 	for i := range out {
 		r := a.cfg.Alerts.Receivers[i]
-		out[i].Channel = receiverChannel(r)
+		out[i].Channel, out[i].Lang = receiverChannel(r), r.Lang
 		if err := receiverPolicy(a.cfg.Alerts, r, &out[i]); err != nil {
 			return nil, err
 		}
@@ -238,19 +236,12 @@ func (a *App) receivers() ([]alerts.Receiver, error) {
 // notifiers builds one notifier per configured receiver, in order.
 func (a *App) notifiers() ([]alerts.Receiver, error) {
 	var out []alerts.Receiver
-	for _, r := range a.cfg.Alerts.Receivers {
-		switch {
-		case r.Log != nil:
-			out = append(out, alerts.Receiver{Name: r.Name, Notifier: logger.New(a.log)})
-		case r.Webhook != nil:
-			n, err := webhook.New(webhook.Config{
-				URL: r.Webhook.URL.Reveal(), Secret: r.Webhook.Secret.Reveal(), Timeout: r.Webhook.Timeout.D(),
-			}, &http.Client{})
-			if err != nil {
-				return nil, fmt.Errorf("alerts.receivers %s: %w", r.Name, err)
-			}
-			out = append(out, alerts.Receiver{Name: r.Name, Notifier: n})
+	for i, r := range a.cfg.Alerts.Receivers {
+		n, err := notifier(r, a.log)
+		if err != nil {
+			return nil, fmt.Errorf("alerts.receivers[%d] (%s): %w", i, r.Name, err)
 		}
+		out = append(out, alerts.Receiver{Name: r.Name, Notifier: n})
 	}
 	return out, nil
 }
