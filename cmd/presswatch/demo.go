@@ -115,6 +115,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}},
 		{Name: "demo-chat", Slack: &config.SlackReceiver{URL: config.Secret(sinkURL + sinks.ChatPath()), Channel: "#bao-chi"}},
 	}
+	// Shorter than the defaults so that the demo shows a story's first
+	// notification within seconds and its follow-ups within a minute.
+	cfg.Alerts.Route = &config.AlertRoute{Receivers: []string{"log", "demo-webhook", "demo-email", "demo-chat"},
+		GroupWait: config.Duration(5 * time.Second), GroupInterval: config.Duration(time.Minute), RepeatInterval: config.Duration(4 * time.Hour)}
 	cfg.API.Tokens = []config.Token{{Name: "demo", Role: "admin", Token: config.Secret(token)}}
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("demo config: %w", err)
