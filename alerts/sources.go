@@ -116,6 +116,9 @@ func (s *Service) CheckSources(ctx context.Context) error {
 	}
 	now := s.now().UTC()
 	for _, h := range all {
+		if s.o.SourceWatched != nil && !s.o.SourceWatched(h.SourceID) {
+			continue // removed from the configuration or disabled
+		}
 		for _, al := range sourceAlerts(h, s.o.SourceSilentAfter, now) {
 			if err := s.raise(ctx, al); err != nil {
 				return err

@@ -186,6 +186,10 @@ func (a *App) Start(ctx context.Context) (err error) {
 			return err
 		}
 		o.Store, o.Logger, o.Registerer = a.alertStore, a.log, a.reg
+		o.SourceWatched = func(id string) bool {
+			srcs, err := config.Sources(a.cfg)
+			return err == nil && slices.ContainsFunc(srcs, func(src config.Source) bool { return src.ID == id && src.IsEnabled() })
+		}
 		svc, err := alerts.NewService(b, o)
 		if err != nil {
 			return fmt.Errorf("alerts: %w", err)
