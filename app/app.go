@@ -23,8 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/presswatch/presswatch/alerts"
-	"github.com/presswatch/presswatch/alerts/notify/logger"
-	"github.com/presswatch/presswatch/alerts/notify/webhook"
+	"github.com/presswatch/presswatch/alerts/silence"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/classifier"
@@ -65,6 +64,9 @@ type App struct {
 	// rules is the classifier service, when this process runs one: its
 	// live rule set resolves @lists in search queries.
 	rules atomic.Pointer[classifier.Service]
+	// alertStore reads alerts and moves them through their lifecycle for
+	// the API, in any process.
+	alertStore *alerts.Store
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -118,6 +120,10 @@ func (a *App) Start(ctx context.Context) (err error) {
 		return err
 	}
 	a.bus = b
+
+	if a.alertStore, err = alerts.NewStore(b, a.reg, nil); err != nil {
+		return err
+	}
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a.cancel = cancel
@@ -185,9 +191,18 @@ func (a *App) Start(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
-		svc, err := alerts.NewService(b, receivers, a.log, a.reg)
+		o, err := alertOptions(a.cfg.Alerts, receivers)
 		if err != nil {
 			return err
+		}
+		o.Store, o.Logger, o.Registerer = a.alertStore, a.log, a.reg
+		o.SourceWatched = func(id string) bool {
+			srcs, err := config.Sources(a.cfg)
+			return err == nil && slices.ContainsFunc(srcs, func(src config.Source) bool { return src.ID == id && src.IsEnabled() })
+		}
+		svc, err := alerts.NewService(b, o)
+		if err != nil {
+			return fmt.Errorf("alerts: %w", err)
 		}
 		starters = append(starters, svc.Run)
 	}
@@ -218,20 +233,29 @@ func (a *App) Start(ctx context.Context) (err error) {
 }
 
 func (a *App) receivers() ([]alerts.Receiver, error) {
-	var out []alerts.Receiver
-	for _, r := range a.cfg.Alerts.Receivers {
-		switch {
-		case r.Log != nil:
-			out = append(out, alerts.Receiver{Name: r.Name, Notifier: logger.New(a.log)})
-		case r.Webhook != nil:
-			n, err := webhook.New(webhook.Config{
-				URL: r.Webhook.URL.Reveal(), Secret: r.Webhook.Secret.Reveal(), Timeout: r.Webhook.Timeout.D(),
-			}, &http.Client{})
-			if err != nil {
-				return nil, fmt.Errorf("alerts.receivers %s: %w", r.Name, err)
-			}
-			out = append(out, alerts.Receiver{Name: r.Name, Notifier: n})
+	out, err := a.notifiers()
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		r := a.cfg.Alerts.Receivers[i]
+		out[i].Channel, out[i].Lang = receiverChannel(r), r.Lang
+		if err := receiverPolicy(a.cfg.Alerts, r, &out[i]); err != nil {
+			return nil, err
 		}
+	}
+	return out, nil
+}
+
+// notifiers builds one notifier per configured receiver, in order.
+func (a *App) notifiers() ([]alerts.Receiver, error) {
+	var out []alerts.Receiver
+	for i, r := range a.cfg.Alerts.Receivers {
+		n, err := notifier(r, a.log)
+		if err != nil {
+			return nil, fmt.Errorf("alerts.receivers[%d] (%s): %w", i, r.Name, err)
+		}
+		out = append(out, alerts.Receiver{Name: r.Name, Notifier: n})
 	}
 	return out, nil
 }
@@ -353,7 +377,8 @@ func (a *App) startWeb() error {
 	}
 	o := web.Options{
 		API:           a.cfg.HasRole(RoleWeb),
-		Alerts:        kvAlerts{b: a.bus},
+		Alerts:        a.alertStore,
+		Silences:      silence.NewStore(a.bus.KV(bus.BucketSilences)),
 		Sources:       sourceBoard{cfg: a.cfg, kv: a.bus.KV(bus.BucketSourceHealth)},
 		Submit:        linkSubmitter{b: a.bus},
 		Misleading:    a.misleadingMarker(),
@@ -421,14 +446,6 @@ func (a *App) lists(name string) ([]string, bool) {
 		return nil, false
 	}
 	return rs.List(name)
-}
-
-// kvAlerts lists alerts from the shared bucket, so any process with the
-// web role can show them.
-type kvAlerts struct{ b *bus.Bus }
-
-func (k kvAlerts) List(ctx context.Context, o alerts.ListOptions) ([]*alerts.Alert, error) {
-	return alerts.List(ctx, k.b.KV(bus.BucketAlerts), o)
 }
 
 func (a *App) ready(context.Context) error {
