@@ -38,6 +38,7 @@ import (
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
+	"github.com/presswatch/presswatch/web/ui"
 )
 
 // Role names.
@@ -374,6 +375,13 @@ func (a *App) startWeb() error {
 	srv, err := web.New(o)
 	if err != nil {
 		return err
+	}
+	if o.API {
+		if _, err := ui.Mount(ui.Deps{
+			Server: srv, Search: o.Search, Alerts: o.Alerts, Sources: o.Sources, Rules: ruleBook{a: a}, Logger: a.log,
+		}); err != nil {
+			return err
+		}
 	}
 	ln, err := net.Listen("tcp", a.cfg.Listen)
 	if err != nil {

@@ -300,7 +300,7 @@ func (s *Server) route(pattern string, need Role, h http.HandlerFunc) {
 			r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
 		}
 		h(sw, r)
-		if p != nil && unsafeMethod(r.Method) && sw.code < 400 && p.Role >= RoleOfficer {
+		if p != nil && unsafeMethod(r.Method) && sw.code < 400 && p.Role >= RoleOfficer && strings.HasPrefix(r.URL.Path, "/api/") {
 			s.audit(r, p, pattern)
 		}
 	})
@@ -398,6 +398,10 @@ func (s *Server) searchError(w http.ResponseWriter, req indexer.SearchRequest, e
 // searchRequest reads the query parameters: q, from, to (RFC 3339 or
 // YYYY-MM-DD), source, site, tier, lang, label, severity, story (each
 // repeatable or comma-separated), sort, limit, offset, cursor, facets.
+// ParseSearchRequest reads a search from URL parameters, as the search API
+// and the search page take them.
+func ParseSearchRequest(v url.Values) (indexer.SearchRequest, error) { return searchRequest(v) }
+
 func searchRequest(v url.Values) (indexer.SearchRequest, error) {
 	req := indexer.SearchRequest{Q: v.Get("q"), Sort: v.Get("sort"), Cursor: v.Get("cursor")}
 	list := func(key string) []string {
