@@ -20,19 +20,8 @@ var doneStatuses = []alerts.Status{"responded", "closed", "dismissed"}
 
 func isOpen(a *alerts.Alert) bool { return !slices.Contains(doneStatuses, a.Status) }
 
-func severityRank(s article.Severity) int {
-	switch s {
-	case "critical":
-		return 0
-	case "high":
-		return 1
-	case "medium":
-		return 2
-	case "low":
-		return 3
-	}
-	return 4
-}
+// severityRank orders the inbox: most severe first.
+func severityRank(s article.Severity) int { return -s.Rank() }
 
 type inboxRow struct {
 	A   *alerts.Alert
