@@ -345,4 +345,3 @@ func waitIndexed(t *testing.T, base string) {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
-
