@@ -1,21 +1,59 @@
-// Package alerts turns flagged articles into alerts, stores them in NATS KV
-// and delivers each alert once to every receiver, however often the
-// article's message is redelivered.
+// Package alerts turns flagged articles, coverage spikes and source-health
+// problems into alerts, routes them to receivers through a routing tree,
+// groups them by story so that one notification goes out per group and
+// interval, and tracks each alert through the office's response.
+//
+// All state lives in NATS: alerts and notification groups in KV buckets
+// updated with compare-and-set, decided notifications in an outbox stream.
+// Several alert processes can run at once and share the work.
 package alerts
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
 	"time"
 
+	"github.com/presswatch/presswatch/alerts/route"
 	"github.com/presswatch/presswatch/article"
 )
 
 // Status is where an alert stands in the office's response.
 type Status string
 
-// Statuses of the alert lifecycle.
+// Statuses of the alert lifecycle: new → acknowledged → assigned →
+// responded → closed, or dismissed as a false positive.
 const (
-	StatusNew Status = "new"
+	StatusNew          Status = "new"
+	StatusAcknowledged Status = "acknowledged"
+	StatusAssigned     Status = "assigned"
+	StatusResponded    Status = "responded"
+	StatusClosed       Status = "closed"
+	StatusDismissed    Status = "dismissed"
 )
+
+// Open reports whether the office still has to act on an alert in s.
+func (s Status) Open() bool { return s != StatusClosed && s != StatusDismissed }
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusNew, StatusAcknowledged, StatusAssigned, StatusResponded, StatusClosed, StatusDismissed:
+		return true
+	}
+	return false
+}
+
+// Alert types.
+const (
+	TypeArticle = "article"
+	TypeSpike   = "spike"
+	TypeSource  = "source"
+)
+
+// maxArticleRefs bounds the articles an alert record lists; a story running
+// in hundreds of outlets keeps counting in ArticleCount.
+const maxArticleRefs = 200
 
 // Alert is one issue raised for the officers.
 type Alert struct {
@@ -27,6 +65,8 @@ type Alert struct {
 	Type    string `json:"type,omitempty"`
 	Title   string `json:"title,omitempty"` // one line for subjects and inbox rows
 	StoryID string `json:"story_id,omitempty"`
+	// Detail explains a spike or source alert in a sentence.
+	Detail string `json:"detail,omitempty"`
 
 	Status      Status           `json:"status"`
 	Severity    article.Severity `json:"severity"`
@@ -34,8 +74,42 @@ type Alert struct {
 	Rules       []RuleRef        `json:"rules"`
 	Departments []string         `json:"departments,omitempty"`
 	Articles    []ArticleRef     `json:"articles"`
-	Created     time.Time        `json:"created"`
-	Updated     time.Time        `json:"updated"`
+	// ArticleCount counts every article of the story, also past the ones
+	// Articles lists.
+	ArticleCount int `json:"article_count,omitempty"`
+	// Sources are the outlets that carried the story, in order of arrival.
+	Sources []string  `json:"sources,omitempty"`
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
+
+	// Lifecycle.
+	Assignee     string    `json:"assignee,omitempty"`
+	Response     *Response `json:"response,omitempty"`
+	Dismissal    string    `json:"dismissal_reason,omitempty"`
+	Acknowledged time.Time `json:"acknowledged,omitzero"`
+	Responded    time.Time `json:"responded,omitzero"`
+	Closed       time.Time `json:"closed,omitzero"`
+	Escalated    time.Time `json:"escalated,omitzero"`
+	// History keeps every change: who did what and when.
+	History []Change `json:"history,omitempty"`
+}
+
+// Response is the official information the office published.
+type Response struct {
+	Link string    `json:"link"`
+	Note string    `json:"note,omitempty"`
+	By   string    `json:"by"`
+	At   time.Time `json:"at"`
+}
+
+// Change is one entry of an alert's audit trail.
+type Change struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"` // a token or user name; "presswatch" for the system
+	Action string    `json:"action"`
+	From   Status    `json:"from,omitempty"`
+	To     Status    `json:"to,omitempty"`
+	Note   string    `json:"note,omitempty"`
 }
 
 // RuleRef names a rule that fired and the terms it found.
@@ -51,37 +125,120 @@ type ArticleRef struct {
 	URL       string    `json:"url"`
 	Title     string    `json:"title"`
 	Source    string    `json:"source"`
+	Tier      string    `json:"tier,omitempty"`
 	Lang      string    `json:"lang,omitempty"`
 	Published time.Time `json:"published,omitzero"`
 	Summary   string    `json:"summary,omitempty"`
 }
 
-// FromArticle builds the alert for a flagged article. One article raises
-// one alert for now; grouping by story comes with story clusters.
-func FromArticle(a *article.Article, now time.Time) *Alert {
-	al := &Alert{
-		ID:       a.ID,
-		GroupKey: "article:" + a.ID,
-		Status:   StatusNew,
-		Severity: a.Severity,
-		Labels:   a.Labels,
-		Created:  now,
-		Updated:  now,
+// alertID derives a KV-safe ID from a group key, so that every process
+// computes the same ID for the same story and rule.
+func alertID(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:12])
+}
+
+// articleKey is the identity of an article alert: one per story and rule,
+// or per article and rule when the article belongs to no story.
+func articleKey(a *article.Article, ruleID string) string {
+	if a.StoryID != "" {
+		return "story:" + a.StoryID + "|rule:" + ruleID
 	}
-	seen := map[string]bool{}
-	for _, m := range a.Matches {
-		al.Rules = append(al.Rules, RuleRef{ID: m.RuleID, Title: m.Title, Terms: m.Terms})
-		if m.Department != "" && !seen[m.Department] {
-			seen[m.Department] = true
-			al.Departments = append(al.Departments, m.Department)
-		}
-	}
+	return "article:" + a.ID + "|rule:" + ruleID
+}
+
+func refOf(a *article.Article) ArticleRef {
 	summary := a.Summary
 	if summary == "" {
 		summary = truncateRunes(a.Text, 280)
 	}
-	al.Articles = []ArticleRef{{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.SourceID, Lang: a.Lang, Published: a.Published, Summary: summary}}
+	return ArticleRef{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.SourceID, Tier: a.Tier, Lang: a.Lang, Published: a.Published, Summary: summary}
+}
+
+// newArticleAlert raises the alert of one rule match.
+func newArticleAlert(a *article.Article, m article.Match, now time.Time) *Alert {
+	key := articleKey(a, m.RuleID)
+	sev := m.Severity
+	if sev == "" {
+		sev = a.Severity
+	}
+	title := m.Title
+	if a.Title != "" {
+		title = a.Title
+	}
+	al := &Alert{
+		ID: alertID(key), GroupKey: key, Type: TypeArticle, Title: title, StoryID: a.StoryID,
+		Status: StatusNew, Severity: sev, Labels: slices.Clone(m.Labels),
+		Rules:   []RuleRef{{ID: m.RuleID, Title: m.Title, Terms: m.Terms}},
+		Created: now, Updated: now,
+		History: []Change{{At: now, By: "presswatch", Action: "raised", To: StatusNew}},
+	}
+	if len(al.Labels) == 0 {
+		al.Labels = slices.Clone(a.Labels)
+	}
+	if m.Department != "" {
+		al.Departments = []string{m.Department}
+	}
+	al.addArticle(a)
 	return al
+}
+
+// addArticle adds a to the alert unless it is there already, and reports
+// whether anything changed.
+func (al *Alert) addArticle(a *article.Article) bool {
+	if slices.ContainsFunc(al.Articles, func(r ArticleRef) bool { return r.ID == a.ID }) {
+		return false
+	}
+	al.ArticleCount++
+	if len(al.Articles) < maxArticleRefs {
+		al.Articles = append(al.Articles, refOf(a))
+	}
+	if a.SourceID != "" && !slices.Contains(al.Sources, a.SourceID) {
+		al.Sources = append(al.Sources, a.SourceID)
+	}
+	return true
+}
+
+// Attrs are the facts routing, grouping and silences match on.
+func (al *Alert) Attrs() route.Attrs {
+	at := route.Attrs{
+		"severity":   {string(al.Severity)},
+		"type":       {al.Type},
+		"alert":      {al.ID},
+		"department": al.Departments,
+		"label":      al.Labels,
+		"source":     al.Sources,
+	}
+	story := al.StoryID
+	if story == "" && al.Type == TypeArticle && len(al.Articles) > 0 {
+		story = "article:" + al.Articles[0].ID
+	}
+	if story == "" {
+		story = al.GroupKey
+	}
+	at["story"] = []string{story}
+	for _, r := range al.Rules {
+		at["rule"] = appendNew(at["rule"], r.ID)
+	}
+	for _, a := range al.Articles {
+		at["tier"] = appendNew(at["tier"], a.Tier)
+		at["lang"] = appendNew(at["lang"], a.Lang)
+	}
+	return at
+}
+
+func appendNew(list []string, v string) []string {
+	if v == "" || slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
+}
+
+func maxSeverity(a, b article.Severity) article.Severity {
+	if b.Rank() > a.Rank() {
+		return b
+	}
+	return a
 }
 
 func truncateRunes(s string, n int) string {

@@ -7,13 +7,15 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/presswatch/presswatch/alerts/notify"
+	"github.com/presswatch/presswatch/alerts/route"
+	"github.com/presswatch/presswatch/alerts/schedule"
+	"github.com/presswatch/presswatch/alerts/silence"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 )
@@ -24,27 +26,98 @@ type Notifier interface {
 	Notify(ctx context.Context, n *Notification) error
 }
 
-// Receiver is a named notifier.
+// Receiver is a named notifier and how it wants to be notified.
 type Receiver struct {
 	Name     string
 	Notifier Notifier
+	// Channel is the contact address a department-targeted notification
+	// carries in To: email, telegram or zalo; empty for receivers with a
+	// fixed destination (webhooks, chat rooms, the log).
+	Channel string
+	// Lang of the messages: "vi" (default) or "en".
+	Lang string
+	// QuietHours defer notifications below critical until the window ends.
+	QuietHours *schedule.Window
+	// Digest batches alerts at or below a severity into one notification
+	// per period instead of one per group.
+	Digest *Digest
+	// Workers send this receiver's notifications in parallel (default 2).
+	Workers int
+}
+
+// Digest batches lower-severity alerts for a receiver.
+type Digest struct {
+	Every       time.Duration // an hour or a day
+	MaxSeverity article.Severity
+	Loc         *time.Location // where a day starts, for daily digests
+}
+
+// Escalation notifies the on-call contacts of a critical alert nobody
+// acknowledged within After, once.
+type Escalation struct {
+	After     time.Duration // 0 disables escalation
+	Receivers []string
+}
+
+// Retry bounds delivery attempts of one notification.
+type Retry struct {
+	Attempts int           // including the first (default 6)
+	Base     time.Duration // first backoff (default 2s), doubling
+	Max      time.Duration // cap of one backoff (default 10m)
+	Timeout  time.Duration // of one attempt (default 30s)
+}
+
+// Options configure the service.
+type Options struct {
+	// Route is the routing tree; nil sends everything to every receiver
+	// with the default grouping and timing.
+	Route      *route.Route
+	Directory  *Directory
+	Receivers  []Receiver
+	Store      *Store
+	Escalation Escalation
+	Retry      Retry
+	// SourceSilentAfter raises a source alert when a source brought
+	// nothing new for this long (default 6h; negative disables).
+	SourceSilentAfter time.Duration
+	// Silences from the configuration, stored at start.
+	Silences []silence.Silence
+	// BaseURL of the web UI, for links in messages.
+	BaseURL string
+	// Tick is how often due groups are looked at (default 1s).
+	Tick time.Duration
+	// Concurrency bounds articles handled at once (default 16).
+	Concurrency int
+	Now         func() time.Time
+	Logger      *slog.Logger
+	Registerer  prometheus.Registerer
 }
 
 // Bus is what the alert service needs from the message bus.
 type Bus interface {
 	Consume(ctx context.Context, spec bus.ConsumerSpec, h bus.Handler) error
+	ConsumeBatches(ctx context.Context, spec bus.ConsumerSpec, o bus.ConsumeOptions, h bus.BatchHandler) error
 	KV(bucket string) jetstream.KeyValue
+	JetStream() jetstream.JetStream
 }
 
-// Service raises alerts from article.classified and notifies receivers.
+// Service raises alerts and notifies receivers.
 type Service struct {
-	bus       Bus
-	alerts    jetstream.KeyValue
-	notified  jetstream.KeyValue
-	receivers []Receiver
-	log       *slog.Logger
-	now       func() time.Time
-	m         serviceMetrics
+	o        Options
+	bus      Bus
+	js       jetstream.JetStream
+	alerts   jetstream.KeyValue
+	groups   jetstream.KeyValue
+	notified jetstream.KeyValue
+	dead     jetstream.KeyValue
+	health   jetstream.KeyValue
+	silences *silence.Store
+	recv     map[string]*Receiver
+	routes   map[string]*route.Route
+	log      *slog.Logger
+	now      func() time.Time
+	due      dueIndex
+	m        serviceMetrics
 }
 
 type serviceMetrics struct {
@@ -52,45 +125,185 @@ type serviceMetrics struct {
 	notifications *prometheus.CounterVec
 	notifyLatency *prometheus.HistogramVec
 	endToEnd      prometheus.Histogram
+	suppressed    *prometheus.CounterVec
+	escalations   prometheus.Counter
 }
 
-// NewService registers metrics with reg.
-func NewService(b Bus, receivers []Receiver, log *slog.Logger, reg prometheus.Registerer) (*Service, error) {
-	s := &Service{
-		bus: b, alerts: b.KV(bus.BucketAlerts), notified: b.KV(bus.BucketNotified),
-		receivers: receivers, log: log.With("component", "alerts"), now: time.Now,
-		m: serviceMetrics{
-			raised: prometheus.NewCounterVec(prometheus.CounterOpts{
-				Namespace: "presswatch", Subsystem: "alerts", Name: "raised_total",
-				Help: "Alerts raised, by severity.",
-			}, []string{"severity"}),
-			notifications: prometheus.NewCounterVec(prometheus.CounterOpts{
-				Namespace: "presswatch", Subsystem: "alerts", Name: "notifications_total",
-				Help: "Notification attempts, by receiver and result (sent, retry, failed).",
-			}, []string{"receiver", "result"}),
-			notifyLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-				Namespace: "presswatch", Subsystem: "alerts", Name: "notify_duration_seconds",
-				Help:    "Time one receiver took to accept a notification.",
-				Buckets: prometheus.ExponentialBuckets(0.001, 3, 10),
-			}, []string{"receiver"}),
-			endToEnd: prometheus.NewHistogram(prometheus.HistogramOpts{
-				Namespace: "presswatch", Subsystem: "alerts", Name: "fetch_to_notified_seconds",
-				Help:    "Time from an article being fetched to its alert leaving for the last receiver.",
-				Buckets: prometheus.ExponentialBuckets(0.05, 2, 14),
-			}),
-		},
+// NewService checks that every receiver the routes name exists and
+// registers metrics.
+func NewService(b Bus, o Options) (*Service, error) {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	for _, c := range []prometheus.Collector{s.m.raised, s.m.notifications, s.m.notifyLatency, s.m.endToEnd} {
-		if err := reg.Register(c); err != nil {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Registerer == nil {
+		o.Registerer = prometheus.NewRegistry()
+	}
+	if o.Tick <= 0 {
+		o.Tick = time.Second
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 16
+	}
+	if o.SourceSilentAfter == 0 {
+		o.SourceSilentAfter = 6 * time.Hour
+	}
+	r := &o.Retry
+	if r.Attempts <= 0 {
+		r.Attempts = 6
+	}
+	if r.Base <= 0 {
+		r.Base = 2 * time.Second
+	}
+	if r.Max <= 0 {
+		r.Max = 10 * time.Minute
+	}
+	if r.Timeout <= 0 {
+		r.Timeout = 30 * time.Second
+	}
+	s := &Service{
+		o: o, bus: b, js: b.JetStream(),
+		alerts: b.KV(bus.BucketAlerts), groups: b.KV(bus.BucketAlertGroups), notified: b.KV(bus.BucketNotified),
+		dead: b.KV(bus.BucketAlertDeadLetters), health: b.KV(bus.BucketSourceHealth),
+		silences: silence.NewStore(b.KV(bus.BucketSilences)),
+		recv:     map[string]*Receiver{}, routes: map[string]*route.Route{},
+		log: o.Logger.With("component", "alerts"), now: o.Now,
+		due: dueIndex{m: map[string]time.Time{}},
+	}
+	for i := range o.Receivers {
+		rc := &s.o.Receivers[i]
+		if rc.Lang == "" {
+			rc.Lang = "vi"
+		}
+		if rc.Workers <= 0 {
+			rc.Workers = 2
+		}
+		s.recv[rc.Name] = rc
+	}
+	if s.o.Route == nil {
+		names := make([]string, 0, len(o.Receivers))
+		for _, rc := range o.Receivers {
+			names = append(names, rc.Name)
+		}
+		root, err := route.New(route.Spec{Receivers: names})
+		if err != nil {
+			return nil, err
+		}
+		s.o.Route = root
+	}
+	var errs []error
+	s.o.Route.Walk(func(rt *route.Route) {
+		s.routes[rt.ID] = rt
+		for _, n := range rt.Receivers {
+			if s.recv[n] == nil {
+				errs = append(errs, fmt.Errorf("route %s: unknown receiver %q", rt.ID, n))
+			}
+		}
+	})
+	for _, n := range o.Escalation.Receivers {
+		if s.recv[n] == nil {
+			errs = append(errs, fmt.Errorf("escalation: unknown receiver %q", n))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	s.m = serviceMetrics{
+		raised: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "presswatch", Subsystem: "alerts", Name: "raised_total",
+			Help: "Alerts raised, by type and severity.",
+		}, []string{"type", "severity"}),
+		notifications: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "presswatch", Subsystem: "alerts", Name: "notifications_total",
+			Help: "Notification attempts, by receiver, kind and result (sent, retry, failed, dead, duplicate).",
+		}, []string{"receiver", "kind", "result"}),
+		notifyLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: "presswatch", Subsystem: "alerts", Name: "notify_duration_seconds",
+			Help:    "Time one receiver took to accept or refuse a notification.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 3, 10),
+		}, []string{"receiver"}),
+		endToEnd: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Namespace: "presswatch", Subsystem: "alerts", Name: "fetch_to_notified_seconds",
+			Help:    "Time from the article that changed a group being fetched to its notification being accepted by the receiver.",
+			Buckets: prometheus.ExponentialBuckets(0.05, 2, 16),
+		}),
+		suppressed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "presswatch", Subsystem: "alerts", Name: "suppressed_total",
+			Help: "Notifications held back, by reason (silenced, quiet_hours, digest).",
+		}, []string{"reason"}),
+		escalations: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "presswatch", Subsystem: "alerts", Name: "escalations_total",
+			Help: "Critical alerts escalated to on-call contacts for want of acknowledgement.",
+		}),
+	}
+	for _, c := range []prometheus.Collector{s.m.raised, s.m.notifications, s.m.notifyLatency, s.m.endToEnd, s.m.suppressed, s.m.escalations} {
+		if err := o.Registerer.Register(c); err != nil {
 			return nil, fmt.Errorf("register alerts metrics: %w", err)
 		}
 	}
 	return s, nil
 }
 
-// Run consumes article.classified until ctx is cancelled.
+// Silences is the shared silence store.
+func (s *Service) Silences() *silence.Store { return s.silences }
+
+// Run consumes classified articles and spikes, flushes due groups, checks
+// source health and sends the outbox until ctx is cancelled.
 func (s *Service) Run(ctx context.Context) error {
-	return s.bus.Consume(ctx, bus.AlertsConsumer(), s.handle)
+	for _, sl := range s.o.Silences {
+		if _, err := s.silences.Create(ctx, sl, s.now().UTC()); err != nil {
+			var in *silence.InputError
+			if !errors.As(err, &in) { // an expired static silence is no error
+				return fmt.Errorf("static silence %s: %w", sl.ID, err)
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	errc := make(chan error, 4+len(s.o.Receivers))
+	run := func(f func(context.Context) error) {
+		wg.Go(func() {
+			if err := f(ctx); err != nil && ctx.Err() == nil {
+				errc <- err
+			}
+		})
+	}
+	run(s.watchDue)
+	run(s.tickLoop)
+	run(func(ctx context.Context) error {
+		return s.bus.ConsumeBatches(ctx, bus.AlertsConsumer(), bus.ConsumeOptions{Batch: 4 * s.o.Concurrency, MaxWait: 200 * time.Millisecond}, s.handleBatch)
+	})
+	run(func(ctx context.Context) error {
+		return s.bus.Consume(ctx, bus.ConsumerSpec{Name: "alerts-spikes", Stream: bus.StreamSpikes, FilterSubject: bus.SubjectSpike}, s.handleSpike)
+	})
+	for _, rc := range s.o.Receivers {
+		run(func(ctx context.Context) error { return s.sendLoop(ctx, rc.Name) })
+	}
+	wg.Wait()
+	close(errc)
+	var errs []error
+	for err := range errc {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// handleBatch handles articles in parallel: each is independent, and
+// stories shared between them are reconciled by compare-and-set.
+func (s *Service) handleBatch(ctx context.Context, msgs []jetstream.Msg) []error {
+	errs := make([]error, len(msgs))
+	sem := make(chan struct{}, s.o.Concurrency)
+	var wg sync.WaitGroup
+	for i, m := range msgs {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			errs[i] = s.handle(ctx, m)
+		})
+	}
+	wg.Wait()
+	return errs
 }
 
 func (s *Service) handle(ctx context.Context, msg jetstream.Msg) error {
@@ -98,157 +311,94 @@ func (s *Service) handle(ctx context.Context, msg jetstream.Msg) error {
 	if err := json.Unmarshal(msg.Data(), &a); err != nil {
 		return bus.Permanent(fmt.Errorf("decode article.classified: %w", err))
 	}
+	return s.Ingest(ctx, &a)
+}
+
+// Ingest raises or extends the alerts of a classified article and marks
+// their groups for notification. It is idempotent: ingesting the same
+// article again changes nothing.
+func (s *Service) Ingest(ctx context.Context, a *article.Article) error {
 	if !a.Flagged() {
 		return nil
 	}
 	if a.ID == "" {
 		return bus.Permanent(fmt.Errorf("flagged article without id (url %q)", a.URL))
 	}
-	al, err := s.raise(ctx, &a)
-	if err != nil {
-		return err
-	}
-	var retryErrs []error
-	for _, r := range s.receivers {
-		if err := s.deliver(ctx, al, r); err != nil {
-			retryErrs = append(retryErrs, err)
+	seen := map[string]bool{}
+	for _, m := range a.Matches {
+		if seen[m.RuleID] {
+			continue
 		}
-	}
-	if len(retryErrs) > 0 {
-		// Redelivery retries only the receivers that have not succeeded;
-		// a receiver being down says nothing about the message, so it is
-		// retried until the receiver is back rather than dead-lettered.
-		return bus.Transient(errors.Join(retryErrs...))
-	}
-	if !a.Fetched.IsZero() {
-		s.m.endToEnd.Observe(s.now().Sub(a.Fetched).Seconds())
+		seen[m.RuleID] = true
+		if err := s.ingestMatch(ctx, a, m); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// raise stores the alert once; a redelivered message finds it stored and
-// carries on with delivery.
-func (s *Service) raise(ctx context.Context, a *article.Article) (*Alert, error) {
-	al := FromArticle(a, s.now().UTC())
-	data, err := json.Marshal(al)
-	if err != nil {
-		return nil, bus.Permanent(fmt.Errorf("encode alert %s: %w", al.ID, err))
-	}
-	if _, err := s.alerts.Create(ctx, al.ID, data); err != nil {
-		if !errors.Is(err, jetstream.ErrKeyExists) {
-			return nil, fmt.Errorf("store alert %s: %w", al.ID, err)
+func (s *Service) ingestMatch(ctx context.Context, a *article.Article, m article.Match) error {
+	now := s.now().UTC()
+	fresh := newArticleAlert(a, m, now)
+	created := false
+	al, _, err := casUpdate(ctx, s.alerts, fresh.ID, func(al *Alert, exists bool) error {
+		if !exists {
+			*al, created = *fresh, true
+			return nil
 		}
-		existing, err := s.Get(ctx, al.ID)
-		if err != nil {
-			return nil, err
+		created = false
+		changed := al.addArticle(a)
+		if sev := maxSeverity(al.Severity, fresh.Severity); sev != al.Severity {
+			al.History = append(al.History, Change{At: now, By: "presswatch", Action: "severity", Note: string(al.Severity) + " → " + string(sev)})
+			al.Severity, changed = sev, true
 		}
-		return existing, nil
-	}
-	s.m.raised.WithLabelValues(string(al.Severity)).Inc()
-	s.log.Info("alert raised", "alert", al.ID, "severity", al.Severity, "title", al.Articles[0].Title, "rules", ruleIDs(al))
-	return al, nil
-}
-
-func ruleIDs(al *Alert) string {
-	ids := make([]string, len(al.Rules))
-	for i, r := range al.Rules {
-		ids[i] = r.ID
-	}
-	return strings.Join(ids, ",")
-}
-
-// deliver notifies r unless a previous attempt already succeeded. It
-// returns an error only when a retry may help.
-func (s *Service) deliver(ctx context.Context, al *Alert, r Receiver) error {
-	key := al.ID + "." + r.Name
-	if _, err := s.notified.Get(ctx, key); err == nil {
-		return nil
-	} else if !errors.Is(err, jetstream.ErrKeyNotFound) {
-		return fmt.Errorf("check delivery %s: %w", key, err)
-	}
-	start := time.Now()
-	n := &Notification{Key: al.ID, Kind: KindNew, Receiver: r.Name, Lang: "vi", Alerts: []*Alert{al}, Created: s.now().UTC()}
-	err := r.Notifier.Notify(ctx, n)
-	s.m.notifyLatency.WithLabelValues(r.Name).Observe(time.Since(start).Seconds())
-	if err != nil {
-		if retry, _ := notify.IsTemporary(err); retry {
-			s.m.notifications.WithLabelValues(r.Name, "retry").Inc()
-			return fmt.Errorf("receiver %s: %w", r.Name, err)
-		}
-		// Retrying cannot help (the receiver refused it): record the
-		// failure so it is visible, and do not block the other receivers.
-		s.m.notifications.WithLabelValues(r.Name, "failed").Inc()
-		s.log.Error("notification refused", "alert", al.ID, "receiver", r.Name, "err", err)
-		_, _ = s.notified.Put(ctx, key, []byte("failed: "+err.Error()))
-		return nil
-	}
-	if _, err := s.notified.Put(ctx, key, []byte("sent "+s.now().UTC().Format(time.RFC3339))); err != nil {
-		// The receiver has it; a retry would send it again, which the
-		// idempotency key lets the receiver drop.
-		s.log.Warn("record delivery failed", "alert", al.ID, "receiver", r.Name, "err", err)
-	}
-	s.m.notifications.WithLabelValues(r.Name, "sent").Inc()
-	return nil
-}
-
-// Get returns one alert.
-func (s *Service) Get(ctx context.Context, id string) (*Alert, error) {
-	e, err := s.alerts.Get(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("get alert %s: %w", id, err)
-	}
-	var al Alert
-	if err := json.Unmarshal(e.Value(), &al); err != nil {
-		return nil, fmt.Errorf("decode alert %s: %w", id, err)
-	}
-	return &al, nil
-}
-
-// ListOptions filter List.
-type ListOptions struct {
-	Status   Status
-	Severity article.Severity
-	Limit    int
-}
-
-// List returns alerts newest first.
-func (s *Service) List(ctx context.Context, o ListOptions) ([]*Alert, error) {
-	return List(ctx, s.alerts, o)
-}
-
-// List reads alerts from the bucket; web processes without the alerts role
-// call it directly.
-func List(ctx context.Context, kv jetstream.KeyValue, o ListOptions) ([]*Alert, error) {
-	lister, err := kv.ListKeys(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list alerts: %w", err)
-	}
-	var out []*Alert
-	for key := range lister.Keys() {
-		e, err := kv.Get(ctx, key)
-		if err != nil {
-			if errors.Is(err, jetstream.ErrKeyNotFound) {
-				continue
+		for _, d := range fresh.Departments {
+			if !slices.Contains(al.Departments, d) {
+				al.Departments, changed = append(al.Departments, d), true
 			}
-			return nil, fmt.Errorf("get alert %s: %w", key, err)
 		}
-		var al Alert
-		if err := json.Unmarshal(e.Value(), &al); err != nil {
-			continue
+		if !changed {
+			return errNoWrite
 		}
-		if (o.Status != "" && al.Status != o.Status) || (o.Severity != "" && al.Severity != o.Severity) {
-			continue
-		}
-		out = append(out, &al)
-	}
-	slices.SortFunc(out, func(a, b *Alert) int {
-		if c := b.Created.Compare(a.Created); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
+		al.Updated = now
+		return nil
 	})
-	if o.Limit > 0 && len(out) > o.Limit {
-		out = out[:o.Limit]
+	if err != nil {
+		return fmt.Errorf("alert %s: %w", fresh.ID, err)
 	}
-	return out, nil
+	if created {
+		s.m.raised.WithLabelValues(al.Type, string(al.Severity)).Inc()
+		s.log.Info("alert raised", "alert", al.ID, "severity", al.Severity, "rule", m.RuleID, "story", al.StoryID, "title", al.Title)
+	}
+	return s.dispatch(ctx, al, a.Fetched)
+}
+
+// dispatch routes al and marks each target group. A redelivered article
+// finds the groups already counting it and writes nothing.
+func (s *Service) dispatch(ctx context.Context, al *Alert, fetched time.Time) error {
+	if !al.Status.Open() {
+		return nil
+	}
+	attrs := al.Attrs()
+	for _, rt := range s.o.Route.Match(attrs) {
+		names := slices.Clone(rt.Receivers)
+		if rt.ToDepartment {
+			for _, n := range s.o.Directory.ChatReceivers(al.Departments) {
+				if s.recv[n] != nil && !slices.Contains(names, n) {
+					names = append(names, n)
+				}
+			}
+		}
+		for _, n := range names {
+			if err := s.touchGroup(ctx, rt, n, al, attrs, fetched); err != nil {
+				return err
+			}
+		}
+	}
+	if s.o.Escalation.After > 0 && al.Severity == article.SeverityCritical && al.Status == StatusNew && al.Escalated.IsZero() {
+		if err := s.armEscalation(ctx, al); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -2,116 +2,125 @@ package alerts_test
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"log/slog"
-	"sync"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/presswatch/presswatch/alerts"
-	"github.com/presswatch/presswatch/alerts/notify"
+	"github.com/presswatch/presswatch/alerts/route"
 	"github.com/presswatch/presswatch/article"
-	"github.com/presswatch/presswatch/bus"
-	"github.com/presswatch/presswatch/bus/bustest"
 )
 
-// countingNotifier fails the first `fail` calls with a retryable error.
-type countingNotifier struct {
-	mu    sync.Mutex
-	fail  int
-	calls map[string]int
-	sent  map[string]int
+type harness struct {
+	clock *clock
+	store *alerts.Store
+	svc   *alerts.Service
+	reg   *prometheus.Registry
 }
 
-func (n *countingNotifier) Notify(_ context.Context, nt *alerts.Notification) error {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	a := nt.Alerts[0]
-	n.calls[a.ID]++
-	if n.fail > 0 {
-		n.fail--
-		return notify.Temporary(errors.New("receiver down"), 0)
-	}
-	n.sent[a.ID]++
-	return nil
-}
-
-func (n *countingNotifier) sentCount(id string) int {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.sent[id]
-}
-
-func flagged(id string) *article.Article {
-	return &article.Article{ID: id, URL: "http://x/" + id, Title: "Lũ quét " + id, Text: "Lũ quét ở Mường Chà.",
-		Fetched: time.Now(), Severity: article.SeverityHigh, Labels: []string{"crisis"},
-		Matches: []article.Match{{RuleID: "disaster.flood", Severity: article.SeverityHigh, Department: "so-nn", Terms: []string{"lũ quét"}}}}
-}
-
-func publish(t *testing.T, b *bus.Bus, msgID string, a *article.Article) {
+func start(t *testing.T, b interface {
+	alerts.Bus
+}, o alerts.Options) *harness {
 	t.Helper()
-	data, _ := json.Marshal(a)
-	if err := b.Publish(context.Background(), bus.SubjectClassified, msgID, data); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestOneAlertAndOneNotificationPerFlaggedArticle(t *testing.T) {
-	o := bustest.Options(t)
-	o.MaxDeliver = 5
-	b := bustest.Open(t, o)
-	good := &countingNotifier{calls: map[string]int{}, sent: map[string]int{}}
-	flaky := &countingNotifier{fail: 2, calls: map[string]int{}, sent: map[string]int{}}
-	svc, err := alerts.NewService(b, []alerts.Receiver{{Name: "good", Notifier: good}, {Name: "flaky", Notifier: flaky}},
-		slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	h := &harness{clock: newClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)), reg: prometheus.NewRegistry()}
+	st, err := alerts.NewStore(b, h.reg, h.clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The same article classified twice (a reclassification or a
-	// redelivery past the duplicate window) and one unflagged article.
-	publish(t, b, "a:1", flagged("a"))
-	publish(t, b, "a:2", flagged("a"))
-	publish(t, b, "n", &article.Article{ID: "n", Title: "Hoa ban"})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() { done <- svc.Run(ctx) }()
-	deadline := time.Now().Add(30 * time.Second)
-	for good.sentCount("a") < 1 || flaky.sentCount("a") < 1 {
-		if time.Now().After(deadline) {
-			t.Fatalf("not delivered: good=%v flaky=%v", good.sent, flaky.sent)
-		}
-		time.Sleep(50 * time.Millisecond)
+	h.store = st
+	o.Store, o.Now, o.Registerer = st, h.clock.Now, h.reg
+	if o.Tick == 0 {
+		o.Tick = 10 * time.Millisecond
 	}
-	time.Sleep(500 * time.Millisecond)
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
+	if o.Retry.Base == 0 {
+		o.Retry.Base = 5 * time.Millisecond
 	}
-	if good.sent["a"] != 1 || good.calls["a"] != 1 {
-		t.Errorf("good receiver: calls %d sent %d, want 1 and 1 (retries must skip receivers that succeeded)", good.calls["a"], good.sent["a"])
-	}
-	if flaky.sent["a"] != 1 {
-		t.Errorf("flaky receiver got %d notifications, want 1", flaky.sent["a"])
-	}
-	list, err := svc.List(context.Background(), alerts.ListOptions{})
+	h.svc, err = alerts.NewService(b, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != 1 || list[0].ID != "a" || list[0].Status != alerts.StatusNew || list[0].Departments[0] != "so-nn" {
-		t.Fatalf("alerts = %+v", list)
-	}
-	if n, _ := b.DeadLetterCount(context.Background()); n != 0 {
-		t.Errorf("%d dead letters", n)
-	}
+	running(t, h.svc)
+	return h
 }
 
-func TestListEmptyBucket(t *testing.T) {
-	b := bustest.Start(t)
-	list, err := alerts.List(context.Background(), b.KV(bus.BucketAlerts), alerts.ListOptions{})
-	if err != nil || len(list) != 0 {
-		t.Fatalf("list = %v, %v", list, err)
+func mustRoute(t *testing.T, s route.Spec) *route.Route {
+	t.Helper()
+	r, err := route.New(s)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return r
+}
+
+// settle gives the service's tick loop time to act on the clock before
+// the test checks that nothing (more) was sent.
+func settle(t *testing.T, h *harness) {
+	t.Helper()
+	time.Sleep(100 * time.Millisecond)
+	if err := h.svc.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+}
+
+func TestStoryGroupsIntoOneAlertAndTenMoreArticlesOneFollowUp(t *testing.T) {
+	b := openBus(t)
+	rc := &sink{}
+	h := start(t, b, alerts.Options{
+		Receivers: []alerts.Receiver{{Name: "chat", Notifier: rc}},
+		Route: mustRoute(t, route.Spec{Receivers: []string{"chat"},
+			Timing: route.Timing{GroupWait: 30 * time.Second, GroupInterval: 5 * time.Minute, RepeatInterval: 24 * time.Hour}}),
+	})
+	first := storyArticle("a0", "s1", "baodienbien", article.SeverityHigh, "so-tnmt")
+	publish(t, b, first)
+	publish(t, b, first) // redelivered or reclassified: changes nothing
+	waitArticles(t, h.store, 1)
+	settle(t, h)
+	if rc.count() != 0 {
+		t.Fatalf("sent before group_wait: %d", rc.count())
+	}
+	h.clock.Add(31 * time.Second)
+	eventually(t, "the first notification", func() bool { return rc.count() == 1 })
+
+	for i := 1; i <= 10; i++ {
+		publish(t, b, storyArticle("a"+string(rune('0'+i%10))+"x", "s1", "outlet"+string(rune('a'+i)), article.SeverityHigh, "so-tnmt"))
+	}
+	al := waitArticles(t, h.store, 11)
+	h.clock.Add(time.Minute)
+	settle(t, h)
+	if rc.count() != 1 {
+		t.Fatalf("follow-up before group_interval: %d notifications", rc.count())
+	}
+	h.clock.Add(5 * time.Minute)
+	eventually(t, "one follow-up", func() bool { return rc.count() == 2 })
+	h.clock.Add(10 * time.Minute)
+	settle(t, h)
+	got := rc.list()
+	if len(got) != 2 {
+		t.Fatalf("%d notifications, want 2 (one new, one follow-up)", len(got))
+	}
+	if got[0].Kind != alerts.KindNew || got[1].Kind != alerts.KindFollowUp {
+		t.Errorf("kinds %s, %s", got[0].Kind, got[1].Kind)
+	}
+	if len(got[1].Alerts) != 1 || len(got[1].Alerts[0].Articles) != 11 || got[1].Alerts[0].ID != al.ID {
+		t.Errorf("follow-up lists %d alerts, want the one alert with all 11 articles", len(got[1].Alerts))
+	}
+	if got[0].Key == got[1].Key || !strings.HasSuffix(got[0].Key, "/1") || !strings.HasSuffix(got[1].Key, "/2") {
+		t.Errorf("keys %q, %q: want group key and sequence", got[0].Key, got[1].Key)
+	}
+	// Another article from an outlet already named is recorded, not sent.
+	publish(t, b, storyArticle("b1", "s1", "outletb", article.SeverityHigh, "so-tnmt"))
+	waitArticles(t, h.store, 12)
+	h.clock.Add(10 * time.Minute)
+	settle(t, h)
+	if rc.count() != 2 {
+		t.Errorf("an article from a known outlet sent a follow-up")
+	}
+	// Severity rising is news.
+	publish(t, b, storyArticle("b2", "s1", "outletb", article.SeverityCritical, "so-tnmt"))
+	waitArticles(t, h.store, 13)
+	h.clock.Add(10 * time.Minute)
+	eventually(t, "a follow-up for the severity rise", func() bool { return rc.count() == 3 })
 }

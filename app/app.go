@@ -25,6 +25,7 @@ import (
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/notify/logger"
 	"github.com/presswatch/presswatch/alerts/notify/webhook"
+	"github.com/presswatch/presswatch/alerts/silence"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/classifier"
@@ -69,6 +70,9 @@ type App struct {
 	// rules is the classifier service, when this process runs one: its
 	// live rule set resolves @lists in search queries.
 	rules atomic.Pointer[classifier.Service]
+	// alertStore reads alerts and moves them through their lifecycle for
+	// the API, in any process.
+	alertStore *alerts.Store
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -120,6 +124,10 @@ func (a *App) Start(ctx context.Context) (err error) {
 		return err
 	}
 	a.bus = b
+
+	if a.alertStore, err = alerts.NewStore(b, a.reg, nil); err != nil {
+		return err
+	}
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a.cancel = cancel
@@ -177,9 +185,14 @@ func (a *App) Start(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
-		svc, err := alerts.NewService(b, receivers, a.log, a.reg)
+		o, err := alertOptions(a.cfg.Alerts, receivers)
 		if err != nil {
 			return err
+		}
+		o.Store, o.Logger, o.Registerer = a.alertStore, a.log, a.reg
+		svc, err := alerts.NewService(b, o)
+		if err != nil {
+			return fmt.Errorf("alerts: %w", err)
 		}
 		starters = append(starters, svc.Run)
 	}
@@ -210,6 +223,22 @@ func (a *App) Start(ctx context.Context) (err error) {
 }
 
 func (a *App) receivers() ([]alerts.Receiver, error) {
+	out, err := a.notifiers()
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		r := a.cfg.Alerts.Receivers[i]
+		out[i].Channel = receiverChannel(r)
+		if err := receiverPolicy(a.cfg.Alerts, r, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// notifiers builds one notifier per configured receiver, in order.
+func (a *App) notifiers() ([]alerts.Receiver, error) {
 	var out []alerts.Receiver
 	for _, r := range a.cfg.Alerts.Receivers {
 		switch {
@@ -354,7 +383,8 @@ func (a *App) startWeb() error {
 		SecureCookies:  a.cfg.Web.SecureCookies,
 		ProxyHeader:    a.cfg.Web.ProxyAuth.Header,
 		TrustedProxies: proxies,
-		Alerts:         kvAlerts{b: a.bus},
+		Alerts:         a.alertStore,
+		Silences:       silence.NewStore(a.bus.KV(bus.BucketSilences)),
 		Sources:        sourceBoard{cfg: a.cfg, kv: a.bus.KV(bus.BucketSourceHealth)},
 		Submit:         linkSubmitter{b: a.bus},
 		Misleading:     a.misleadingMarker(),
@@ -378,7 +408,8 @@ func (a *App) startWeb() error {
 	}
 	if o.API {
 		if _, err := ui.Mount(ui.Deps{
-			Server: srv, Search: o.Search, Alerts: o.Alerts, Sources: o.Sources, Rules: ruleBook{a: a}, Logger: a.log,
+			Server: srv, Search: o.Search, Alerts: o.Alerts, AlertStore: a.alertStore, Silences: silence.NewStore(a.bus.KV(bus.BucketSilences)),
+			Sources: o.Sources, Rules: ruleBook{a: a}, Logger: a.log,
 		}); err != nil {
 			return err
 		}
@@ -429,14 +460,6 @@ func (a *App) lists(name string) ([]string, bool) {
 		return nil, false
 	}
 	return rs.List(name)
-}
-
-// kvAlerts lists alerts from the shared bucket, so any process with the
-// web role can show them.
-type kvAlerts struct{ b *bus.Bus }
-
-func (k kvAlerts) List(ctx context.Context, o alerts.ListOptions) ([]*alerts.Alert, error) {
-	return alerts.List(ctx, k.b.KV(bus.BucketAlerts), o)
 }
 
 func (a *App) ready(context.Context) error {

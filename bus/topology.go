@@ -24,6 +24,9 @@ const (
 	SubjectAudit = "audit.event"
 	// SubjectDeadLetterPrefix is followed by the consumer name.
 	SubjectDeadLetterPrefix = "deadletter."
+	// SubjectOutboxPrefix is followed by a receiver name: notifications
+	// decided and waiting to be sent (an alerts envelope in JSON).
+	SubjectOutboxPrefix = "alerts.outbox."
 )
 
 // Streams.
@@ -35,6 +38,7 @@ const (
 	StreamSubmit     = "CRAWL_SUBMIT"
 	StreamSpikes     = "SPIKES"
 	StreamAudit      = "AUDIT"
+	StreamOutbox     = "ALERTS_OUTBOX"
 )
 
 // KV buckets.
@@ -43,9 +47,21 @@ const (
 	BucketSeen = "crawl_seen"
 	// BucketAlerts holds one record per alert (key: alert ID).
 	BucketAlerts = "alerts"
-	// BucketNotified records deliveries (key: alert ID + "." + receiver) so
-	// a redelivered message never notifies twice.
+	// BucketNotified records deliveries (key: receiver + "." +
+	// notification key) so a redelivered outbox message is not sent twice.
 	BucketNotified = "alert_notified"
+	// BucketAlertGroups holds notification group state, digests and
+	// escalation timers, updated with compare-and-set by every alert
+	// process.
+	BucketAlertGroups = "alert_groups"
+	// BucketSilences holds silences (key: silence ID).
+	BucketSilences = "alert_silences"
+	// BucketAlertDeadLetters holds notifications that failed for good
+	// (key: receiver + "." + notification key), for an admin to replay.
+	BucketAlertDeadLetters = "alert_deadletters"
+	// BucketDismissals keeps dismissed alerts as negative examples for
+	// rule tuning (key: alert ID).
+	BucketDismissals = "alert_dismissals"
 	// BucketSourceHealth holds each source's health (key: source ID).
 	BucketSourceHealth = "source_health"
 	// BucketRecheck tracks flagged articles to fetch again (key: article
@@ -161,6 +177,17 @@ func streams(o Options) []jetstream.StreamConfig {
 			MaxAge:    o.ArticleRetention,
 		},
 		{
+			// Notifications decided, one subject per receiver; each is
+			// removed once sent or dead-lettered. The duplicate window
+			// makes a decision re-published after a crash count once.
+			Name:       StreamOutbox,
+			Subjects:   []string{SubjectOutboxPrefix + ">"},
+			Storage:    jetstream.FileStorage,
+			Replicas:   o.Replicas,
+			Retention:  jetstream.WorkQueuePolicy,
+			Duplicates: o.DuplicateWindow,
+		},
+		{
 			Name:       StreamDeadLetter,
 			Subjects:   []string{SubjectDeadLetterPrefix + ">"},
 			Storage:    jetstream.FileStorage,
@@ -178,6 +205,10 @@ func buckets(o Options) []jetstream.KeyValueConfig {
 		{Bucket: BucketSeen, Description: "article IDs already fetched", TTL: o.SeenTTL, Storage: jetstream.FileStorage, Replicas: o.Replicas},
 		{Bucket: BucketAlerts, Description: "alerts by ID", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
 		{Bucket: BucketNotified, Description: "deliveries by alert and receiver", Storage: jetstream.FileStorage, Replicas: o.Replicas},
+		{Bucket: BucketAlertGroups, Description: "alert notification groups, digests, escalation timers", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
+		{Bucket: BucketSilences, Description: "alert silences", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
+		{Bucket: BucketAlertDeadLetters, Description: "notifications that failed for good", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
+		{Bucket: BucketDismissals, Description: "dismissed alerts, negative examples for rule tuning", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
 		{Bucket: BucketSourceHealth, Description: "source health by source id", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
 		{Bucket: BucketRecheck, Description: "flagged articles to fetch again", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
 		// Stories are reported on for months; a member re-assigned after

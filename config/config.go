@@ -169,9 +169,25 @@ type Indexer struct {
 	ExportLimit int `yaml:"export_limit"`
 }
 
-// Alerts configures receivers.
+// Alerts configures receivers and the alert engine (config/alerts.go).
 type Alerts struct {
 	Receivers []Receiver `yaml:"receivers"`
+
+	// Timezone of duty hours, quiet hours and daily digests unless a block
+	// names its own (default Asia/Ho_Chi_Minh).
+	Timezone string `yaml:"timezone"`
+	// BaseURL of the web UI, for links in messages.
+	BaseURL     string       `yaml:"base_url"`
+	Departments []Department `yaml:"departments"`
+	// Route is the routing tree; without it every alert goes to every
+	// receiver.
+	Route      *AlertRoute     `yaml:"route"`
+	Escalation Escalation      `yaml:"escalation"`
+	Silences   []StaticSilence `yaml:"silences"`
+	Retry      DeliveryRetry   `yaml:"retry"`
+	// SourceSilentAfter raises an alert for a source that brought nothing
+	// for this long (default 6h).
+	SourceSilentAfter Duration `yaml:"source_silent_after"`
 }
 
 // Receiver is one notification target; exactly one kind block is set.
@@ -179,6 +195,13 @@ type Receiver struct {
 	Name    string           `yaml:"name"`
 	Log     *LogReceiver     `yaml:"log"`
 	Webhook *WebhookReceiver `yaml:"webhook"`
+
+	// --- delivery policy (alert engine; config/alerts.go) ---
+	// QuietHours defer notifications below critical until they end.
+	QuietHours *QuietHours `yaml:"quiet_hours"`
+	// Digest batches lower-severity alerts into one message per period.
+	Digest *Digest `yaml:"digest"`
+	// --- end delivery policy ---
 }
 
 // LogReceiver writes alerts to the process log.

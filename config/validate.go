@@ -120,6 +120,7 @@ func (c Config) Validate() error {
 	ch.positive("indexer.search_timeout", c.Indexer.SearchTimeout)
 
 	c.Alerts.validate(ch)
+	c.Alerts.validateEngine(ch)
 	c.API.validate(ch)
 	c.Web.validate(ch)
 	return joinErrors(ch.errs)

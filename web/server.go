@@ -24,7 +24,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/presswatch/presswatch/alerts"
-	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/web/auth"
 )
@@ -119,8 +118,9 @@ type Options struct {
 	// API enables /api/v1/ (the web role); health and metrics are always
 	// served.
 	API           bool
-	Search        Searcher // nil when this process cannot search
-	Alerts        AlertLister
+	Search        Searcher    // nil when this process cannot search
+	Alerts        AlertLister // an AlertStore also serves actions and dead letters
+	Silences      SilenceStore
 	Sources       SourceBoard   // nil: no source endpoints
 	Submit        LinkSubmitter // nil: no manual submission
 	Misleading    MisleadingMarker
@@ -209,7 +209,7 @@ func New(o Options) (*Server, error) {
 	}
 	s.route("GET /api/v1/search", RoleViewer, s.search)
 	s.route("GET /api/v1/articles/{id}", RoleViewer, s.getArticle)
-	s.route("GET /api/v1/alerts", RoleViewer, s.listAlerts)
+	s.alertRoutes()
 	s.route("GET /api/v1/sources", RoleViewer, s.listSources)
 	s.route("POST /api/v1/sources/{id}/resume", RoleAdmin, s.resumeSource)
 	s.route("POST /api/v1/articles", RoleOfficer, s.submitArticle)
@@ -525,30 +525,6 @@ func (s *Server) getArticle(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusOK, v)
 	}
-}
-
-func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	o := alerts.ListOptions{Status: alerts.Status(q.Get("status")), Severity: article.Severity(q.Get("severity"))}
-	if !o.Severity.Valid() {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("severity: unknown value %q", o.Severity))
-		return
-	}
-	var err error
-	if o.Limit, err = intParam(q.Get("limit"), 100, 1, 1000); err != nil {
-		writeError(w, http.StatusBadRequest, "limit: "+err.Error())
-		return
-	}
-	list, err := s.opts.Alerts.List(r.Context(), o)
-	if err != nil {
-		s.log.Error("list alerts failed", "err", err)
-		writeError(w, http.StatusInternalServerError, "listing alerts failed")
-		return
-	}
-	if list == nil {
-		list = []*alerts.Alert{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"total": len(list), "alerts": list})
 }
 
 func intParam(s string, def, lo, hi int) (int, error) {

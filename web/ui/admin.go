@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/presswatch/presswatch/alerts/silence"
 	"github.com/presswatch/presswatch/web/auth"
 )
 
@@ -15,6 +16,9 @@ type adminData struct {
 	Roles    []string
 	NewToken string // shown once, right after it is made
 	NewName  string
+	Silences []*silence.Silence
+	// SilencesOn is set when this process has the silence store.
+	SilencesOn bool
 }
 
 func (u *UI) admin(w http.ResponseWriter, r *http.Request) {
@@ -35,6 +39,11 @@ func (u *UI) showAdmin(w http.ResponseWriter, r *http.Request, code int, problem
 	errs = append(errs, err)
 	d.Audit, err = u.acc.Audit.List(ctx, 100)
 	errs = append(errs, err)
+	if u.d.Silences != nil {
+		d.SilencesOn = true
+		d.Silences, err = u.d.Silences.List(ctx)
+		errs = append(errs, err)
+	}
 	if err := errors.Join(errs...); err != nil {
 		u.log.Error("admin page", "err", err)
 		p.Error = p.T("error.unavailable")
@@ -124,4 +133,28 @@ func (u *UI) revokeToken(w http.ResponseWriter, r *http.Request) {
 	}
 	u.audit(r, "", "token.revoke", tok.Name, "")
 	redirect(w, r, "/admin", "flash.revoked")
+}
+
+func (u *UI) expireSilence(w http.ResponseWriter, r *http.Request) {
+	p := u.page(r, "admin", nil)
+	if u.d.Silences == nil {
+		u.errorPage(w, r, http.StatusServiceUnavailable, p.T("error.unavailable"))
+		return
+	}
+	id := r.PathValue("id")
+	if _, err := u.d.Silences.Expire(r.Context(), id, principal(r).Name, u.d.Now()); err != nil {
+		if errors.Is(err, silence.ErrNotFound) {
+			u.errorPage(w, r, http.StatusNotFound, err.Error())
+			return
+		}
+		u.log.Error("expire silence", "err", err)
+		u.errorPage(w, r, http.StatusServiceUnavailable, p.T("error.unavailable"))
+		return
+	}
+	u.audit(r, "", "silence.expire", id, "")
+	back := "/admin"
+	if !p.Can("admin") {
+		back = "/alerts"
+	}
+	redirect(w, r, back, "flash.done")
 }

@@ -14,9 +14,11 @@ import (
 	"github.com/presswatch/presswatch/web"
 )
 
-// doneStatuses leave the open inbox: the office answered or decided
-// there was nothing to answer.
-var doneStatuses = []alerts.Status{"responded", "closed", "dismissed"}
+// doneStatuses leave the inbox's open view: the office answered, closed
+// the matter or decided there was nothing to answer. (The alert store
+// counts a responded alert as open until it is closed; the inbox lists
+// what still waits for the office's answer.)
+var doneStatuses = []alerts.Status{alerts.StatusResponded, alerts.StatusClosed, alerts.StatusDismissed}
 
 func isOpen(a *alerts.Alert) bool { return !slices.Contains(doneStatuses, a.Status) }
 
@@ -120,7 +122,7 @@ func (u *UI) alert(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p := u.page(r, "alerts", nil)
-	if err != nil && !errors.Is(err, web.ErrNotFound) {
+	if err != nil && !errors.Is(err, web.ErrNotFound) && !errors.Is(err, alerts.ErrNotFound) {
 		u.log.Error("alert page", "err", err)
 		u.errorPage(w, r, http.StatusServiceUnavailable, p.T("error.unavailable"))
 		return
@@ -173,8 +175,13 @@ func (u *UI) act(w http.ResponseWriter, r *http.Request) {
 	actor := principal(r).Name
 	var failed []string
 	for _, id := range ids {
-		if _, err := u.d.AlertStore.Act(r.Context(), id, action, actor, in); err != nil {
-			u.log.Warn("alert action failed", "alert", id, "action", action, "err", err)
+		if _, err := u.d.AlertStore.Act(r.Context(), id, action, in, actor); err != nil {
+			var tr *alerts.TransitionError
+			var bad *alerts.InputError
+			if !errors.Is(err, alerts.ErrNotFound) && !errors.As(err, &tr) && !errors.As(err, &bad) {
+				u.log.Error("alert action failed", "alert", id, "action", action, "err", err)
+				err = errors.New(p.T("error.unavailable"))
+			}
 			failed = append(failed, id+": "+err.Error())
 			continue
 		}

@@ -25,6 +25,18 @@ type dashboardData struct {
 	OpenTotal    int
 	From, To     string
 	SearchFailed bool
+	// Median time to acknowledge and to respond over the alerts of the
+	// period that got there, and how many did.
+	TTA, TTR   time.Duration
+	NAck, NRsp int
+}
+
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2]
 }
 
 func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
@@ -52,7 +64,16 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
 		u.log.Error("dashboard alerts", "err", err)
 	}
 	by := map[string]int{}
+	var tta, ttr []time.Duration
 	for _, a := range list {
+		if a.Created.After(from) {
+			if !a.Acknowledged.IsZero() {
+				tta = append(tta, a.Acknowledged.Sub(a.Created))
+			}
+			if !a.Responded.IsZero() {
+				ttr = append(ttr, a.Responded.Sub(a.Created))
+			}
+		}
 		if !isOpen(a) {
 			continue
 		}
@@ -64,6 +85,7 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
 			by[dep]++
 		}
 	}
+	d.TTA, d.TTR, d.NAck, d.NRsp = median(tta), median(ttr), len(tta), len(ttr)
 	for k, n := range by {
 		d.OpenByDept = append(d.OpenByDept, Count{k, n})
 	}

@@ -2,7 +2,6 @@ package ui_test
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/silence"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/bus/bustest"
@@ -61,15 +61,11 @@ type env struct {
 type envOpts struct {
 	proxyHeader string
 	trusted     []netip.Prefix
-	store       ui.AlertStore
 }
 
-// kvAlerts lists alerts from the bus, as the app does.
-type kvAlerts struct{ b *bus.Bus }
+type nopNotifier struct{}
 
-func (k kvAlerts) List(ctx context.Context, o alerts.ListOptions) ([]*alerts.Alert, error) {
-	return alerts.List(ctx, k.b.KV(bus.BucketAlerts), o)
-}
+func (nopNotifier) Notify(context.Context, *alerts.Notification) error { return nil }
 
 func newEnv(t *testing.T, o envOpts) *env {
 	t.Helper()
@@ -97,19 +93,26 @@ func newEnv(t *testing.T, o envOpts) *env {
 	if err := idx.IndexBatch([]*article.Article{flagged, hostile}); err != nil {
 		t.Fatal(err)
 	}
-	al := alerts.FromArticle(flagged, now.Add(-30*time.Minute))
-	data, _ := json.Marshal(al)
-	if _, err := b.KV(bus.BucketAlerts).Put(context.Background(), al.ID, data); err != nil {
+	reg := prometheus.NewRegistry()
+	st, err := alerts.NewStore(b, reg, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	reg := prometheus.NewRegistry()
-	ws, err := web.New(web.Options{API: true, Search: idx, Alerts: kvAlerts{b}, Gatherer: reg, Registerer: reg,
+	svc, err := alerts.NewService(b, alerts.Options{Receivers: []alerts.Receiver{{Name: "log", Notifier: nopNotifier{}}}, Store: st, Registerer: prometheus.NewRegistry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	flagged.Matches[0].Department = "so-tai-nguyen"
+	if err := svc.Ingest(context.Background(), flagged); err != nil {
+		t.Fatal(err)
+	}
+	ws, err := web.New(web.Options{API: true, Search: idx, Alerts: st, Gatherer: reg, Registerer: reg,
 		Accounts: acc, ProxyHeader: o.proxyHeader, TrustedProxies: o.trusted, MetricsPublic: true,
 		Tokens: []web.Token{{Name: "cfg", Role: web.RoleViewer, Value: "config-token-0123456789"}}, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ui.Mount(ui.Deps{Server: ws, Search: idx, Alerts: kvAlerts{b}, AlertStore: o.store, Logger: slog.New(slog.DiscardHandler)}); err != nil {
+	if _, err := ui.Mount(ui.Deps{Server: ws, Search: idx, Alerts: st, AlertStore: st, Silences: silence.NewStore(b.KV(bus.BucketSilences)), Logger: slog.New(slog.DiscardHandler)}); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(ws)

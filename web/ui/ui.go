@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/silence"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
 )
@@ -34,7 +35,13 @@ var staticFS embed.FS
 type AlertStore interface {
 	List(ctx context.Context, o alerts.ListOptions) ([]*alerts.Alert, error)
 	Get(ctx context.Context, id string) (*alerts.Alert, error)
-	Act(ctx context.Context, id string, a alerts.Action, actor string, in alerts.ActionInput) (*alerts.Alert, error)
+	Act(ctx context.Context, id string, a alerts.Action, in alerts.ActionInput, actor string) (*alerts.Alert, error)
+}
+
+// SilenceStore lists silences and ends them early.
+type SilenceStore interface {
+	List(ctx context.Context) ([]*silence.Silence, error)
+	Expire(ctx context.Context, id, by string, now time.Time) (*silence.Silence, error)
 }
 
 // RuleInfo is one rule as the rules page shows it.
@@ -60,6 +67,7 @@ type Deps struct {
 	Search     web.Searcher
 	Alerts     web.AlertLister
 	AlertStore AlertStore
+	Silences   SilenceStore
 	Sources    web.SourceBoard
 	Rules      RuleBook
 	Logger     *slog.Logger
@@ -131,6 +139,7 @@ func Mount(d Deps) (*UI, error) {
 	s.Route("POST /admin/users/{name}", web.RoleAdmin, u.changeUser)
 	s.Route("POST /admin/tokens", web.RoleAdmin, u.createToken)
 	s.Route("POST /admin/tokens/{id}/revoke", web.RoleAdmin, u.revokeToken)
+	s.Route("POST /admin/silences/{id}/expire", web.RoleOfficer, u.expireSilence)
 	return u, nil
 }
 
@@ -145,6 +154,7 @@ func (u *UI) parse() error {
 		},
 		"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 		"add": func(a, b int) int { return a + b },
+		"dur": fmtDuration,
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -173,6 +183,19 @@ func fmtTime(t time.Time, layout string) string {
 		return "—"
 	}
 	return t.In(vietnam).Format(layout)
+}
+
+// fmtDuration shows a response time to the minute.
+func fmtDuration(d time.Duration) string {
+	if d <= 0 {
+		return "—"
+	}
+	d = d.Round(time.Minute)
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	if h == 0 {
+		return fmt.Sprintf("%d min", m)
+	}
+	return fmt.Sprintf("%d h %02d min", h, m)
 }
 
 // Page is what every template gets.

@@ -1,0 +1,141 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/route"
+	"github.com/presswatch/presswatch/alerts/schedule"
+	"github.com/presswatch/presswatch/alerts/silence"
+	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/config"
+)
+
+// alertOptions turns the alerts configuration into the engine's options.
+// Config.Validate has checked every value; errors here name the key all
+// the same, in case a caller skipped it.
+func alertOptions(ac config.Alerts, receivers []alerts.Receiver) (alerts.Options, error) {
+	o := alerts.Options{
+		Receivers: receivers, BaseURL: ac.BaseURL,
+		Escalation:        alerts.Escalation{After: ac.Escalation.After.D(), Receivers: ac.Escalation.Receivers},
+		Retry:             alerts.Retry{Attempts: ac.Retry.Attempts, Base: ac.Retry.Backoff.D(), Max: ac.Retry.MaxBackoff.D(), Timeout: ac.Retry.Timeout.D()},
+		SourceSilentAfter: ac.SourceSilentAfter.D(),
+	}
+	depts := make([]alerts.Department, 0, len(ac.Departments))
+	for i, d := range ac.Departments {
+		key := fmt.Sprintf("alerts.departments[%d]", i)
+		loc, err := ac.Location(d.Timezone)
+		if err != nil {
+			return o, fmt.Errorf("%s.timezone: %w", key, err)
+		}
+		dep := alerts.Department{ID: d.ID, Name: d.Name, Chat: d.Chat, FocalPoints: contacts(d.FocalPoints), OnCall: contacts(d.OnCall)}
+		if d.DutyHours.Start == "" && d.DutyHours.End == "" {
+			// No duty hours: always on duty, so the focal points hear
+			// about everything.
+			dep.Duty = schedule.Window{Start: 0, End: 24 * 60, Loc: loc}
+		} else if dep.Duty, err = window(d.DutyHours.Days, d.DutyHours.Start, d.DutyHours.End, loc); err != nil {
+			return o, fmt.Errorf("%s.duty_hours: %w", key, err)
+		}
+		depts = append(depts, dep)
+	}
+	o.Directory = alerts.NewDirectory(depts)
+	if ac.Route != nil {
+		root, err := route.New(routeSpec(*ac.Route))
+		if err != nil {
+			return o, fmt.Errorf("alerts.%w", err)
+		}
+		o.Route = root
+	}
+	for i, s := range ac.Silences {
+		sl := silence.Silence{ID: s.ID, Matchers: s.Matchers, CreatedBy: s.CreatedBy, Comment: s.Comment}
+		var err error
+		if s.Starts != "" {
+			if sl.Starts, err = time.Parse(time.RFC3339, s.Starts); err != nil {
+				return o, fmt.Errorf("alerts.silences[%d].starts: %w", i, err)
+			}
+		}
+		if sl.Ends, err = time.Parse(time.RFC3339, s.Ends); err != nil {
+			return o, fmt.Errorf("alerts.silences[%d].ends: %w", i, err)
+		}
+		if sl.ID == "" {
+			sl.ID = fmt.Sprintf("config-%d", i)
+		}
+		o.Silences = append(o.Silences, sl)
+	}
+	return o, nil
+}
+
+// receiverPolicy applies a receiver's quiet hours and digest settings.
+func receiverPolicy(ac config.Alerts, r config.Receiver, rc *alerts.Receiver) error {
+	key := "alerts.receivers " + r.Name
+	if q := r.QuietHours; q != nil {
+		loc, err := ac.Location(q.Timezone)
+		if err != nil {
+			return fmt.Errorf("%s quiet_hours.timezone: %w", key, err)
+		}
+		w, err := window(q.Days, q.Start, q.End, loc)
+		if err != nil {
+			return fmt.Errorf("%s quiet_hours: %w", key, err)
+		}
+		rc.QuietHours = &w
+	}
+	if d := r.Digest; d != nil {
+		loc, err := ac.Location("")
+		if err != nil {
+			return fmt.Errorf("alerts.timezone: %w", err)
+		}
+		every := time.Hour
+		if d.Every == "daily" {
+			every = 24 * time.Hour
+		}
+		rc.Digest = &alerts.Digest{Every: every, MaxSeverity: article.Severity(d.MaxSeverity), Loc: loc}
+	}
+	return nil
+}
+
+func window(days []string, start, end string, loc *time.Location) (schedule.Window, error) {
+	w := schedule.Window{Loc: loc}
+	var err error
+	if w.Days, err = schedule.ParseDays(days); err != nil {
+		return w, err
+	}
+	if w.Start, err = schedule.ParseClock(start); err != nil {
+		return w, err
+	}
+	if w.End, err = schedule.ParseClock(end); err != nil {
+		return w, err
+	}
+	return w, nil
+}
+
+func contacts(list []config.Contact) []alerts.Contact {
+	out := make([]alerts.Contact, len(list))
+	for i, c := range list {
+		out[i] = alerts.Contact{Name: c.Name, Email: c.Email, Telegram: c.Telegram, Zalo: c.Zalo}
+	}
+	return out
+}
+
+func routeSpec(r config.AlertRoute) route.Spec {
+	s := route.Spec{
+		Matchers: r.Matchers, Receivers: r.Receivers, ToDepartment: r.ToDepartment, Continue: r.Continue, GroupBy: r.GroupBy,
+		Timing: route.Timing{GroupWait: r.GroupWait.D(), GroupInterval: r.GroupInterval.D(), RepeatInterval: r.RepeatInterval.D()},
+	}
+	for _, c := range r.Routes {
+		s.Routes = append(s.Routes, routeSpec(c))
+	}
+	return s
+}
+
+// receiverChannel is the contact channel a receiver kind delivers on, for
+// routes that address departments: e-mail receivers take the contacts'
+// e-mail addresses, Telegram receivers their chat IDs, Zalo receivers
+// their user IDs. Webhooks and the log have fixed destinations.
+func receiverChannel(r config.Receiver) string {
+	// The log and webhook kinds have fixed destinations; the e-mail,
+	// Telegram and Zalo kinds answer ChannelEmail, ChannelTelegram and
+	// ChannelZalo here.
+	_ = r
+	return ""
+}
