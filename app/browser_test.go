@@ -206,11 +206,39 @@ func TestBrowserJourneys(t *testing.T) {
 		if rows < 2 {
 			t.Fatalf("%d open alerts, want the 2 sensitive articles", rows)
 		}
-		var canAct bool
-		b.run(chromedp.Evaluate(`!!document.querySelector('#inbox input[name=id]')`, &canAct))
-		if !canAct {
-			t.Skip("alert lifecycle (issue 6, alerts API store) not merged yet: the inbox is read-only, so acknowledge/respond cannot be exercised")
+		// Acknowledge the first alert from the inbox.
+		var id string
+		b.run(chromedp.AttributeValue(`table.inbox tbody tr.alert-row`, "data-id", &id, nil, chromedp.ByQuery))
+		b.run(chromedp.Click(`#sel-`+id, chromedp.ByID), chromedp.Click(`#inbox button[value=ack]`, chromedp.ByQuery))
+		b.waitURL("flash=flash.done")
+		b.run(chromedp.WaitVisible(`p.flash`, chromedp.ByQuery))
+		var status string
+		b.run(chromedp.Text(`tr[data-id="`+id+`"] td:nth-child(4)`, &status, chromedp.ByQuery))
+		if st := strings.ToLower(status); !strings.Contains(st, "acknowledged") && !strings.Contains(st, "đã nhận") {
+			t.Errorf("status after acknowledging: %q", status)
 		}
+		b.shot("06-inbox-acknowledged")
+		// Respond with the link to the official information.
+		b.run(chromedp.Navigate(base+"/alerts/"+id), chromedp.WaitVisible(`#link`, chromedp.ByID))
+		b.run(chromedp.SendKeys(`#link`, "https://dienbien.gov.vn/thong-cao-lu-quet", chromedp.ByID),
+			chromedp.SendKeys(`#note`, "Đã đăng thông cáo báo chí", chromedp.ByID),
+			chromedp.Click(`#do-respond`, chromedp.ByID))
+		b.waitURL("flash=flash.done")
+		b.run(chromedp.WaitVisible(`#alert-status`, chromedp.ByID))
+		var state string
+		b.run(chromedp.AttributeValue(`#alert-status`, "data-status", &state, nil, chromedp.ByID))
+		if state != "responded" {
+			t.Errorf("alert status after responding: %q", state)
+		}
+		b.shot("07-alert-responded")
+		// It has left the open inbox.
+		b.run(chromedp.Navigate(base+"/alerts"), chromedp.WaitVisible(`table.inbox`, chromedp.ByQuery))
+		var still int
+		b.run(chromedp.Evaluate(`document.querySelectorAll('tr[data-id="`+id+`"]').length`, &still))
+		if still != 0 {
+			t.Error("the responded alert is still in the open inbox")
+		}
+		b.shot("08-inbox-after")
 	})
 	t.Run("viewer cannot reach admin pages", func(t *testing.T) {
 		b.t = t
@@ -233,13 +261,13 @@ func TestBrowserJourneys(t *testing.T) {
 		if users != 0 {
 			t.Error("viewer sees the admin forms")
 		}
-		b.shot("06-viewer-admin-forbidden")
+		b.shot("09-viewer-admin-forbidden")
 	})
 	t.Run("hostile article does not run script", func(t *testing.T) {
 		b.t = t
 		b.run(chromedp.Navigate(base + "/search?q=xyzhostile"))
 		b.run(chromedp.WaitVisible(`ol.hits li.hit h3 a`, chromedp.ByQuery))
-		b.shot("07-hostile-search")
+		b.shot("10-hostile-search")
 		b.run(chromedp.Click(`ol.hits li.hit h3 a`, chromedp.ByQuery), chromedp.WaitVisible(`article.article h1`, chromedp.ByQuery))
 		var pwned string
 		var title, text string
@@ -257,7 +285,7 @@ func TestBrowserJourneys(t *testing.T) {
 		if !strings.Contains(text, "<script>window.pwned=3</script>") {
 			t.Errorf("body not shown as text: %q", text)
 		}
-		b.shot("08-hostile-article")
+		b.shot("11-hostile-article")
 	})
 }
 

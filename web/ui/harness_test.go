@@ -54,6 +54,7 @@ type env struct {
 	idx     *indexer.Index
 	bus     *bus.Bus
 	clock   *clock
+	store   *alerts.Store
 	flagged string // ID of the article with a rule match
 	hostile string // ID of the hostile article
 }
@@ -123,7 +124,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 			t.Fatal(err)
 		}
 	}
-	return &env{srv: srv, web: ws, acc: acc, idx: idx, bus: b, clock: c, flagged: flagged.ID, hostile: hostile.ID}
+	return &env{srv: srv, web: ws, acc: acc, idx: idx, bus: b, clock: c, store: st, flagged: flagged.ID, hostile: hostile.ID}
 }
 
 // client is a browser-like client with its own cookie jar that does not
