@@ -55,6 +55,7 @@ type env struct {
 	bus     *bus.Bus
 	clock   *clock
 	store   *alerts.Store
+	alerts  *alerts.Service
 	flagged string // ID of the article with a rule match
 	hostile string // ID of the hostile article
 }
@@ -62,13 +63,16 @@ type env struct {
 type envOpts struct {
 	proxyHeader string
 	trusted     []netip.Prefix
+	// index, when set, is searched as it is (benchmarks); otherwise a
+	// fresh index holds the flagged and the hostile article.
+	index *indexer.Index
 }
 
 type nopNotifier struct{}
 
 func (nopNotifier) Notify(context.Context, *alerts.Notification) error { return nil }
 
-func newEnv(t *testing.T, o envOpts) *env {
+func newEnv(t testing.TB, o envOpts) *env {
 	t.Helper()
 	b := bustest.Start(t)
 	c := &clock{t: time.Now()}
@@ -76,11 +80,6 @@ func newEnv(t *testing.T, o envOpts) *env {
 		Users: b.KV(bus.BucketUsers), Sessions: b.KV(bus.BucketSessions), Tokens: b.KV(bus.BucketAPITokens),
 		JS: b.JetStream(), AuditStream: bus.StreamAudit, AuditSubject: bus.SubjectAudit,
 	}, auth.Policy{SessionTTL: time.Hour, MaxFailures: 3, Lockout: 15 * time.Minute, Now: c.now})
-	idx, err := indexer.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { idx.Close() })
 	now := time.Now().UTC()
 	text := "Mưa lớn gây lũ quét tại Mường Chà, nhiều nhà bị cuốn trôi."
 	start := strings.Index(text, "lũ quét")
@@ -91,8 +90,16 @@ func newEnv(t *testing.T, o envOpts) *env {
 			Offsets: []article.Span{{Field: "text", Start: start, End: start + len("lũ quét")}, {Field: "text", Start: 3, End: 4000}}}}}
 	hostile := &article.Article{ID: "a0000000000000000000000000000002", URL: "javascript:window.pwned=5", SourceID: "bao-la", Site: "bao-la.example",
 		Lang: "vi", Title: hostileTitle, Text: hostileText, Published: now.Add(-time.Hour), Fetched: now}
-	if err := idx.IndexBatch([]*article.Article{flagged, hostile}); err != nil {
-		t.Fatal(err)
+	idx := o.index
+	if idx == nil {
+		var err error
+		if idx, err = indexer.Open(t.TempDir()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { idx.Close() })
+		if err := idx.IndexBatch([]*article.Article{flagged, hostile}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	reg := prometheus.NewRegistry()
 	st, err := alerts.NewStore(b, reg, nil)
@@ -124,19 +131,19 @@ func newEnv(t *testing.T, o envOpts) *env {
 			t.Fatal(err)
 		}
 	}
-	return &env{srv: srv, web: ws, acc: acc, idx: idx, bus: b, clock: c, store: st, flagged: flagged.ID, hostile: hostile.ID}
+	return &env{srv: srv, web: ws, acc: acc, idx: idx, bus: b, clock: c, store: st, alerts: svc, flagged: flagged.ID, hostile: hostile.ID}
 }
 
 // client is a browser-like client with its own cookie jar that does not
 // follow redirects, so tests see them.
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	hc   *http.Client
 	csrf string
 }
 
-func (e *env) client(t *testing.T) *client {
+func (e *env) client(t testing.TB) *client {
 	jar, _ := cookiejar.New(nil)
 	return &client{t: t, base: e.srv.URL, hc: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
