@@ -282,6 +282,11 @@ func (s *Server) route(pattern string, need Role, h http.HandlerFunc) {
 			s.refuse(sw, r, http.StatusServiceUnavailable, "sign-in is unavailable; try again shortly")
 			return
 		}
+		if p != nil {
+			// Set before the checks below, so a refusal page still shows
+			// who is signed in.
+			r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
+		}
 		if need > RoleNone {
 			if p == nil {
 				s.unauthenticated(sw, r)
@@ -292,12 +297,9 @@ func (s *Server) route(pattern string, need Role, h http.HandlerFunc) {
 				return
 			}
 		}
-		if p != nil {
-			if p.Session != nil && unsafeMethod(r.Method) && !s.csrfOK(sw, r, p.Session) {
-				s.refuse(sw, r, http.StatusForbidden, "the form expired or did not come from this site (CSRF check failed); reload the page and try again")
-				return
-			}
-			r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
+		if p != nil && p.Session != nil && unsafeMethod(r.Method) && !s.csrfOK(sw, r, p.Session) {
+			s.refuse(sw, r, http.StatusForbidden, "the form expired or did not come from this site (CSRF check failed); reload the page and try again")
+			return
 		}
 		h(sw, r)
 		if p != nil && unsafeMethod(r.Method) && sw.code < 400 && p.Role >= RoleOfficer && strings.HasPrefix(r.URL.Path, "/api/") {

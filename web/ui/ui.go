@@ -269,7 +269,10 @@ func (u *UI) renderPart(w http.ResponseWriter, code int, name, part string, p *P
 
 func (u *UI) errorPage(w http.ResponseWriter, r *http.Request, code int, msg string) {
 	p := u.page(r, "", nil)
-	p.Title = http.StatusText(code)
+	p.Title = p.T(fmt.Sprintf("error.%d", code))
+	if p.Title == fmt.Sprintf("error.%d", code) {
+		p.Title = http.StatusText(code)
+	}
 	p.Error = msg
 	p.Data = code
 	u.render(w, code, "error", p)
