@@ -328,6 +328,18 @@ func (s sourceBoard) Resume(ctx context.Context, id string) error {
 	return err
 }
 
+// Pause stops a configured source by hand (the web UI's sources page).
+func (s sourceBoard) Pause(ctx context.Context, id, by, reason string) error {
+	srcs, err := config.Sources(s.cfg)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(srcs, func(src config.Source) bool { return src.ID == id }) {
+		return web.ErrNotFound
+	}
+	return crawler.PauseSource(ctx, s.kv, id, by, reason)
+}
+
 // misleadingMarker lets officers mark an article misleading, where this
 // process clusters stories (the classifier role).
 func (a *App) misleadingMarker() web.MisleadingMarker {

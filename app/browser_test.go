@@ -290,6 +290,16 @@ func TestBrowserJourneys(t *testing.T) {
 			}
 			b.shot(fmt.Sprintf("12-page-%d", i))
 		}
+		// An admin pauses a source by hand, then resumes it.
+		b.run(chromedp.Navigate(base+"/sources"), chromedp.WaitVisible(`#reason-bao-la`, chromedp.ByID),
+			chromedp.SendKeys(`#reason-bao-la`, "bảo trì", chromedp.ByID),
+			chromedp.Click(`form[action="/sources/bao-la/pause"] button`, chromedp.ByQuery))
+		b.waitURL("flash=flash.paused")
+		b.run(chromedp.WaitVisible(`form[action="/sources/bao-la/resume"] button`, chromedp.ByQuery))
+		b.shot("12-source-paused")
+		b.run(chromedp.Click(`form[action="/sources/bao-la/resume"] button`, chromedp.ByQuery))
+		b.waitURL("flash=flash.resumed")
+		b.run(chromedp.WaitVisible(`#reason-bao-la`, chromedp.ByID))
 		// The rule editor previews live as the officer types.
 		b.run(chromedp.Navigate(base+"/rules/preview"), chromedp.WaitVisible(`#rq`, chromedp.ByID),
 			chromedp.SendKeys(`#rq`, "lu quet", chromedp.ByID),

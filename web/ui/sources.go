@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -31,11 +32,18 @@ type sourceRow struct {
 }
 
 type sourcesData struct {
-	Rows []sourceRow
+	Rows     []sourceRow
+	CanPause bool
+}
+
+// SourcePauser pauses a source by hand; Deps.Sources may implement it.
+type SourcePauser interface {
+	Pause(ctx context.Context, id, by, reason string) error
 }
 
 func (u *UI) sources(w http.ResponseWriter, r *http.Request) {
 	d := &sourcesData{}
+	_, d.CanPause = u.d.Sources.(SourcePauser)
 	p := u.page(r, "sources", d)
 	p.Title = p.T("sources.title")
 	if u.d.Sources == nil {
@@ -78,4 +86,26 @@ func (u *UI) resumeSource(w http.ResponseWriter, r *http.Request) {
 	}
 	u.audit(r, "", "source.resume", id, "")
 	redirect(w, r, "/sources", "flash.resumed")
+}
+
+func (u *UI) pauseSource(w http.ResponseWriter, r *http.Request) {
+	p := u.page(r, "sources", nil)
+	pauser, ok := u.d.Sources.(SourcePauser)
+	if !ok {
+		u.errorPage(w, r, http.StatusServiceUnavailable, p.T("error.no_sources"))
+		return
+	}
+	id, reason := r.PathValue("id"), r.PostFormValue("reason")
+	err := pauser.Pause(r.Context(), id, principal(r).Name, reason)
+	switch {
+	case errors.Is(err, web.ErrNotFound):
+		u.errorPage(w, r, http.StatusNotFound, p.T("sources.not_found"))
+		return
+	case err != nil:
+		u.log.Error("pause source", "source", id, "err", err)
+		u.errorPage(w, r, http.StatusServiceUnavailable, p.T("error.unavailable"))
+		return
+	}
+	u.audit(r, "", "source.pause", id, reason)
+	redirect(w, r, "/sources", "flash.paused")
 }

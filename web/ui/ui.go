@@ -131,6 +131,7 @@ func Mount(d Deps) (*UI, error) {
 	s.Route("POST /alerts/act", web.RoleOfficer, u.act)
 	s.Route("GET /sources", web.RoleViewer, u.sources)
 	s.Route("POST /sources/{id}/resume", web.RoleAdmin, u.resumeSource)
+	s.Route("POST /sources/{id}/pause", web.RoleAdmin, u.pauseSource)
 	s.Route("GET /rules", web.RoleViewer, u.rules)
 	s.Route("GET /rules/preview", web.RoleViewer, u.rulePreview)
 	s.Route("GET /dashboard", web.RoleViewer, u.dashboard)
