@@ -36,6 +36,8 @@ import (
 	"github.com/presswatch/presswatch/crawler/fetch"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/web"
+	"github.com/presswatch/presswatch/web/auth"
+	"github.com/presswatch/presswatch/web/ui"
 )
 
 // Role names.
@@ -60,6 +62,8 @@ type App struct {
 	search  micro.Service
 	httpSrv *http.Server
 	ln      net.Listener
+	// accounts are the web UI's users, sessions and tokens.
+	accounts *auth.Accounts
 
 	// rules is the classifier service, when this process runs one: its
 	// live rule set resolves @lists in search queries.
@@ -78,6 +82,10 @@ type App struct {
 func New(cfg config.Config, log *slog.Logger) *App {
 	return &App{cfg: cfg, log: log, reg: prometheus.NewRegistry()}
 }
+
+// Accounts are the web UI's users, sessions, API tokens and audit log,
+// once started.
+func (a *App) Accounts() *auth.Accounts { return a.accounts }
 
 // Registry is the app's metrics registry.
 func (a *App) Registry() *prometheus.Registry { return a.reg }
@@ -107,15 +115,9 @@ func (a *App) Start(ctx context.Context) (err error) {
 		return err
 	}
 	a.lock = lock
-	b, err := bus.Open(ctx, bus.Options{
-		URL: a.cfg.NATS.URL, CredentialsFile: a.cfg.NATS.CredentialsFile,
-		StoreDir: filepath.Join(a.cfg.DataDir, "nats"), Listen: a.cfg.NATS.EmbeddedListen,
-		Name: "presswatch", Replicas: a.cfg.NATS.Replicas, MaxDeliver: a.cfg.NATS.MaxDeliver,
-		AckWait: a.cfg.NATS.AckWait.D(), DuplicateWindow: a.cfg.NATS.DuplicateWindow.D(),
-		ArticleRetention: a.cfg.NATS.ArticleRetention.D(), SeenTTL: a.cfg.Crawler.SeenTTL.D(),
-		EvidenceRetention: a.cfg.Crawler.EvidenceRetention.D(),
-		Logger:            a.log, Registerer: a.reg,
-	})
+	bo := busOptions(a.cfg, "presswatch", a.log, a.reg)
+	bo.Listen = a.cfg.NATS.EmbeddedListen
+	b, err := bus.Open(ctx, bo)
 	if err != nil {
 		return err
 	}
@@ -331,6 +333,18 @@ func (s sourceBoard) Resume(ctx context.Context, id string) error {
 	return err
 }
 
+// Pause stops a configured source by hand (the web UI's sources page).
+func (s sourceBoard) Pause(ctx context.Context, id, by, reason string) error {
+	srcs, err := config.Sources(s.cfg)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(srcs, func(src config.Source) bool { return src.ID == id }) {
+		return web.ErrNotFound
+	}
+	return crawler.PauseSource(ctx, s.kv, id, by, reason)
+}
+
 // misleadingMarker lets officers mark an article misleading, where this
 // process clusters stories (the classifier role).
 func (a *App) misleadingMarker() web.MisleadingMarker {
@@ -375,21 +389,30 @@ func (a *App) startWeb() error {
 		}
 		tokens = append(tokens, web.Token{Name: t.Name, Role: role, Value: t.Token.Reveal()})
 	}
+	a.accounts = accounts(a.bus, a.cfg.Web)
+	proxies, err := trustedProxies(a.cfg.Web)
+	if err != nil {
+		return err
+	}
 	o := web.Options{
-		API:           a.cfg.HasRole(RoleWeb),
-		Alerts:        a.alertStore,
-		Silences:      silence.NewStore(a.bus.KV(bus.BucketSilences)),
-		Sources:       sourceBoard{cfg: a.cfg, kv: a.bus.KV(bus.BucketSourceHealth)},
-		Submit:        linkSubmitter{b: a.bus},
-		Misleading:    a.misleadingMarker(),
-		Ready:         a.ready,
-		Gatherer:      a.reg,
-		Registerer:    a.reg,
-		Tokens:        tokens,
-		MetricsPublic: a.cfg.API.MetricsPublic == nil || *a.cfg.API.MetricsPublic,
-		SearchTimeout: a.cfg.Indexer.SearchTimeout.D(),
-		ExportLimit:   a.cfg.Indexer.ExportLimit,
-		Logger:        a.log,
+		API:            a.cfg.HasRole(RoleWeb),
+		Accounts:       a.accounts,
+		SecureCookies:  a.cfg.Web.SecureCookies,
+		ProxyHeader:    a.cfg.Web.ProxyAuth.Header,
+		TrustedProxies: proxies,
+		Alerts:         a.alertStore,
+		Silences:       silence.NewStore(a.bus.KV(bus.BucketSilences)),
+		Sources:        sourceBoard{cfg: a.cfg, kv: a.bus.KV(bus.BucketSourceHealth)},
+		Submit:         linkSubmitter{b: a.bus},
+		Misleading:     a.misleadingMarker(),
+		Ready:          a.ready,
+		Gatherer:       a.reg,
+		Registerer:     a.reg,
+		Tokens:         tokens,
+		MetricsPublic:  a.cfg.API.MetricsPublic == nil || *a.cfg.API.MetricsPublic,
+		SearchTimeout:  a.cfg.Indexer.SearchTimeout.D(),
+		ExportLimit:    a.cfg.Indexer.ExportLimit,
+		Logger:         a.log,
 	}
 	if a.index != nil {
 		o.Search = a.index
@@ -399,6 +422,14 @@ func (a *App) startWeb() error {
 	srv, err := web.New(o)
 	if err != nil {
 		return err
+	}
+	if o.API {
+		if _, err := ui.Mount(ui.Deps{
+			Server: srv, Search: o.Search, Alerts: o.Alerts, AlertStore: a.alertStore, Silences: silence.NewStore(a.bus.KV(bus.BucketSilences)),
+			Sources: o.Sources, Rules: ruleBook{a: a}, Logger: a.log,
+		}); err != nil {
+			return err
+		}
 	}
 	ln, err := net.Listen("tcp", a.cfg.Listen)
 	if err != nil {

@@ -26,14 +26,7 @@ func Reindex(ctx context.Context, cfg config.Config, log *slog.Logger) (int, err
 		return 0, fmt.Errorf("%w (stop presswatch serve first)", err)
 	}
 	defer lock.Close()
-	b, err := bus.Open(ctx, bus.Options{
-		URL: cfg.NATS.URL, CredentialsFile: cfg.NATS.CredentialsFile,
-		StoreDir: filepath.Join(cfg.DataDir, "nats"), Name: "presswatch-reindex",
-		Replicas: cfg.NATS.Replicas, MaxDeliver: cfg.NATS.MaxDeliver, AckWait: cfg.NATS.AckWait.D(),
-		DuplicateWindow: cfg.NATS.DuplicateWindow.D(), ArticleRetention: cfg.NATS.ArticleRetention.D(),
-		SeenTTL: cfg.Crawler.SeenTTL.D(), EvidenceRetention: cfg.Crawler.EvidenceRetention.D(),
-		Logger: log, Registerer: prometheus.NewRegistry(),
-	})
+	b, err := bus.Open(ctx, busOptions(cfg, "presswatch-reindex", log, prometheus.NewRegistry()))
 	if err != nil {
 		return 0, err
 	}

@@ -19,6 +19,9 @@ const (
 	SubjectSpike = "spike.detected"
 	// SubjectSubmit carries a URL an officer submitted by hand.
 	SubjectSubmit = "crawl.submit"
+	// SubjectAudit carries one audit record (a web/auth.AuditEvent in
+	// JSON) per officer or admin action.
+	SubjectAudit = "audit.event"
 	// SubjectDeadLetterPrefix is followed by the consumer name.
 	SubjectDeadLetterPrefix = "deadletter."
 	// SubjectOutboxPrefix is followed by a receiver name: notifications
@@ -34,6 +37,7 @@ const (
 	StreamRevisions  = "ARTICLE_REVISIONS"
 	StreamSubmit     = "CRAWL_SUBMIT"
 	StreamSpikes     = "SPIKES"
+	StreamAudit      = "AUDIT"
 	StreamOutbox     = "ALERTS_OUTBOX"
 )
 
@@ -71,6 +75,14 @@ const (
 	// ID, encoded), so that of several classifier processes seeing the same
 	// surge exactly one publishes it.
 	BucketSpikes = "spikes_fired"
+	// BucketUsers holds the web UI's local accounts (key: user name).
+	BucketUsers = "users"
+	// BucketSessions holds web sessions (key: hash of the session ID), so
+	// logout and role changes take effect in every web process.
+	BucketSessions = "sessions"
+	// BucketAPITokens holds API tokens created in the UI (key: SHA-256 of
+	// the token; the token itself is never stored).
+	BucketAPITokens = "api_tokens"
 	// ObjectEvidence keeps raw article HTML (name: content hash).
 	ObjectEvidence = "evidence"
 )
@@ -160,6 +172,15 @@ func streams(o Options) []jetstream.StreamConfig {
 			Duplicates: o.DuplicateWindow,
 		},
 		{
+			// Who did what, kept as long as the articles it refers to.
+			Name:      StreamAudit,
+			Subjects:  []string{SubjectAudit},
+			Storage:   jetstream.FileStorage,
+			Replicas:  o.Replicas,
+			Retention: jetstream.LimitsPolicy,
+			MaxAge:    o.ArticleRetention,
+		},
+		{
 			// Notifications decided, one subject per receiver; each is
 			// removed once sent or dead-lettered. The duplicate window
 			// makes a decision re-published after a crash count once.
@@ -203,6 +224,11 @@ func buckets(o Options) []jetstream.KeyValueConfig {
 		// An event ID names at most a day; three days outlive any replay
 		// that could meet it again.
 		{Bucket: BucketSpikes, Description: "spike events emitted", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1, TTL: 72 * time.Hour},
+		{Bucket: BucketUsers, Description: "web UI accounts by name", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
+		// The bucket's TTL bounds every session; each record also carries
+		// its own, shorter, expiry (web.session_ttl).
+		{Bucket: BucketSessions, Description: "web sessions by hashed ID", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1, TTL: 7 * 24 * time.Hour},
+		{Bucket: BucketAPITokens, Description: "API tokens by SHA-256", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
 	}
 }
 

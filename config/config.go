@@ -31,6 +31,7 @@ type Config struct {
 	Indexer    Indexer    `yaml:"indexer"`
 	Alerts     Alerts     `yaml:"alerts"`
 	API        API        `yaml:"api"`
+	Web        Web        `yaml:"web"`
 
 	// path is the file the config was read from, for resolving relative paths.
 	path string
@@ -247,6 +248,29 @@ type API struct {
 	// MetricsPublic lets /metrics answer without a token (for Prometheus
 	// scraping inside a trusted network).
 	MetricsPublic *bool `yaml:"metrics_public"`
+}
+
+// Web configures the web UI's sign-in.
+type Web struct {
+	// SessionTTL is how long a sign-in lasts (at most 7d).
+	SessionTTL Duration `yaml:"session_ttl"`
+	// SecureCookies forces the session cookie's Secure flag; unset sets it
+	// when the request came over HTTPS.
+	SecureCookies *bool `yaml:"secure_cookies"`
+	// LoginMaxFailures failed logins within LoginLockout lock the user
+	// name, and the client address, out until the oldest one is that old.
+	LoginMaxFailures int      `yaml:"login_max_failures"`
+	LoginLockout     Duration `yaml:"login_lockout"`
+	// ProxyAuth trusts a reverse proxy's header naming the signed-in user.
+	ProxyAuth ProxyAuth `yaml:"proxy_auth"`
+}
+
+// ProxyAuth is single sign-on at a reverse proxy.
+type ProxyAuth struct {
+	// Header carries the user name, e.g. X-Remote-User; empty disables.
+	Header string `yaml:"header"`
+	// TrustedProxies are the CIDRs the header is accepted from.
+	TrustedProxies []string `yaml:"trusted_proxies"`
 }
 
 // Token is a bearer token for machine access.

@@ -12,7 +12,7 @@ const envPrefix = "PRESSWATCH_"
 // other than this configuration (the demo, the search client and the test
 // harnesses), so that it is not rejected as a misspelt setting.
 func nonConfigEnv(name string) bool {
-	return name == "PRESSWATCH_DEMO_TOKEN" || name == "PRESSWATCH_TOKEN" || name == "PRESSWATCH_SERVER" ||
+	return name == "PRESSWATCH_DEMO_TOKEN" || name == "PRESSWATCH_DEMO_PASSWORD" || name == "PRESSWATCH_ARTIFACTS" || name == "PRESSWATCH_TOKEN" || name == "PRESSWATCH_SERVER" ||
 		strings.HasPrefix(name, "PRESSWATCH_TEST_") ||
 		strings.HasPrefix(name, "PRESSWATCH_E2E_")
 }

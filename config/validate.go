@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/presswatch/presswatch/article"
 )
@@ -123,6 +124,7 @@ func (c Config) Validate() error {
 	c.Alerts.validate(ch)
 	c.Alerts.validateEngine(ch)
 	c.API.validate(ch)
+	c.Web.validate(ch)
 	return joinErrors(ch.errs)
 }
 
@@ -403,6 +405,40 @@ func (a API) validate(ch *checker) {
 			}
 		}
 	}
+}
+
+func (w Web) validate(ch *checker) {
+	ch.positive("web.session_ttl", w.SessionTTL)
+	if w.SessionTTL.D() > 7*24*time.Hour {
+		ch.fail("web.session_ttl", "must be at most 7d (the session bucket's limit), got %s", w.SessionTTL)
+	}
+	ch.intRange("web.login_max_failures", w.LoginMaxFailures, 1, 1000)
+	ch.positive("web.login_lockout", w.LoginLockout)
+	if h := w.ProxyAuth.Header; h != "" {
+		if strings.ContainsAny(h, " :\r\n") {
+			ch.fail("web.proxy_auth.header", "must be a header name such as X-Remote-User, got %q", h)
+		}
+		if len(w.ProxyAuth.TrustedProxies) == 0 {
+			ch.fail("web.proxy_auth.trusted_proxies", "must list the proxies' addresses (CIDR) when web.proxy_auth.header is set")
+		}
+	}
+	for i, c := range w.ProxyAuth.TrustedProxies {
+		if _, err := ParseCIDR(c); err != nil {
+			ch.fail(indexKey("web.proxy_auth.trusted_proxies", i), "%v", err)
+		}
+	}
+}
+
+// ParseCIDR reads a trusted proxy's address: a CIDR, or one address.
+func ParseCIDR(s string) (netip.Prefix, error) {
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("%q is not an address or CIDR such as 10.0.0.0/8", s)
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
 func isHTTPURL(s string) bool {

@@ -1,5 +1,6 @@
 // Package web serves the HTTP API (JSON under /api/v1/), health, readiness
-// and metrics. Every API route needs a bearer token with a role.
+// and metrics, and authenticates every request for it and for the UI
+// (web/ui): a bearer token, a session cookie, or a trusted proxy's header.
 package web
 
 import (
@@ -11,8 +12,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +25,7 @@ import (
 
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/indexer"
+	"github.com/presswatch/presswatch/web/auth"
 )
 
 // Searcher answers searches and serves articles (the local index, or an
@@ -89,6 +93,19 @@ func ParseRole(s string) (Role, error) {
 	return RoleNone, fmt.Errorf("unknown role %q (want viewer, officer or admin)", s)
 }
 
+// String names the role as configuration does.
+func (r Role) String() string {
+	switch r {
+	case RoleViewer:
+		return "viewer"
+	case RoleOfficer:
+		return "officer"
+	case RoleAdmin:
+		return "admin"
+	}
+	return "none"
+}
+
 // Token grants a role to a bearer.
 type Token struct {
 	Name  string
@@ -116,6 +133,18 @@ type Options struct {
 	// ExportLimit bounds the rows of a CSV export (default 10,000).
 	ExportLimit int
 	Logger      *slog.Logger
+
+	// Accounts, when set, enables session sign-in, UI-made API tokens and
+	// the audit log.
+	Accounts *auth.Accounts
+	// SecureCookies forces the session cookie's Secure flag on or off;
+	// nil sets it when the request came over TLS (directly or, from a
+	// trusted proxy, with X-Forwarded-Proto: https).
+	SecureCookies *bool
+	// ProxyHeader names the header carrying the signed-in user's name,
+	// trusted only from TrustedProxies (single sign-on at a reverse proxy).
+	ProxyHeader    string
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the HTTP handler.
@@ -126,6 +155,17 @@ type Server struct {
 	mux      *http.ServeMux
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// routes lists every registered pattern with the role it needs, for
+	// tests that walk them.
+	routes []RouteInfo
+	// pageError renders refusals of UI pages; nil answers in JSON.
+	pageError func(w http.ResponseWriter, r *http.Request, code int, msg string)
+}
+
+// RouteInfo is one registered route.
+type RouteInfo struct {
+	Pattern string
+	Role    Role
 }
 
 // New builds the handler and registers its metrics.
@@ -185,7 +225,13 @@ func New(o Options) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("X-Frame-Options", "DENY")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+	csp := "default-src 'none'; frame-ancestors 'none'"
+	if !strings.HasPrefix(r.URL.Path, "/api/") {
+		// Pages load only their own scripts, styles and images: article
+		// text that slipped past escaping still could not run.
+		csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+	}
+	w.Header().Set("Content-Security-Policy", csp)
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	s.mux.ServeHTTP(w, r)
 }
@@ -200,58 +246,91 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Route registers h at pattern behind authentication (role need),
+// CSRF checks, metrics and panic recovery; the UI registers its pages here.
+func (s *Server) Route(pattern string, need Role, h http.HandlerFunc) { s.route(pattern, need, h) }
+
+// Routes lists every registered route.
+func (s *Server) Routes() []RouteInfo { return slices.Clone(s.routes) }
+
+// SetPageError sets how refusals of non-API paths are rendered.
+func (s *Server) SetPageError(f func(w http.ResponseWriter, r *http.Request, code int, msg string)) {
+	s.pageError = f
+}
+
 // route registers h behind authentication, metrics and panic recovery.
 func (s *Server) route(pattern string, need Role, h http.HandlerFunc) {
 	name := pattern
 	if i := strings.IndexByte(name, ' '); i >= 0 {
 		name = name[i+1:]
 	}
+	s.routes = append(s.routes, RouteInfo{Pattern: pattern, Role: need})
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
 		defer func() {
 			if p := recover(); p != nil {
 				s.log.Error("handler panicked", "route", name, "panic", p, "stack", string(debug.Stack()))
-				writeError(sw, http.StatusInternalServerError, "internal error")
+				s.refuse(sw, r, http.StatusInternalServerError, "internal error")
 			}
 			s.requests.WithLabelValues(name, strconv.Itoa(sw.code)).Inc()
 			s.latency.WithLabelValues(name).Observe(time.Since(start).Seconds())
 		}()
-		tok, authed := s.authenticate(r)
+		p, err := s.authenticate(sw, r)
+		if err != nil {
+			s.log.Error("authentication failed", "route", name, "err", err)
+			s.refuse(sw, r, http.StatusServiceUnavailable, "sign-in is unavailable; try again shortly")
+			return
+		}
+		if p != nil {
+			// Set before the checks below, so a refusal page still shows
+			// who is signed in.
+			r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
+		}
 		if need > RoleNone {
-			if !authed {
-				sw.Header().Set("WWW-Authenticate", `Bearer realm="presswatch"`)
-				writeError(sw, http.StatusUnauthorized, "authentication required: send Authorization: Bearer <token>")
+			if p == nil {
+				s.unauthenticated(sw, r)
 				return
 			}
-			if tok.Role < need {
-				writeError(sw, http.StatusForbidden, "your role may not do this")
+			if p.Role < need {
+				s.refuse(sw, r, http.StatusForbidden, "your role may not do this")
 				return
 			}
 		}
-		if authed {
-			r = r.WithContext(context.WithValue(r.Context(), callerKey{}, tok.Name))
+		if p != nil && p.Session != nil && unsafeMethod(r.Method) && !s.csrfOK(sw, r, p.Session) {
+			s.refuse(sw, r, http.StatusForbidden, "the form expired or did not come from this site (CSRF check failed); reload the page and try again")
+			return
 		}
 		h(sw, r)
+		if p != nil && unsafeMethod(r.Method) && sw.code < 400 && p.Role >= RoleOfficer && strings.HasPrefix(r.URL.Path, "/api/") {
+			s.audit(r, p, pattern)
+		}
 	})
 }
 
-type callerKey struct{}
-
-// caller names who made the request, for audit fields.
-func caller(r *http.Request) string {
-	name, _ := r.Context().Value(callerKey{}).(string)
-	return name
+func unsafeMethod(m string) bool {
+	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
 }
 
-func (s *Server) authenticate(r *http.Request) (Token, bool) {
-	v := r.Header.Get("Authorization")
-	scheme, tok, ok := strings.Cut(v, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
-		return Token{}, false
+// refuse answers an error: JSON under /api/ and for machines, a page
+// otherwise.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	if s.pageError != nil && !strings.HasPrefix(r.URL.Path, "/api/") {
+		s.pageError(w, r, code, msg)
+		return
 	}
-	t, found := s.tokens[sha256.Sum256([]byte(strings.TrimSpace(tok)))]
-	return t, found
+	writeError(w, code, msg)
+}
+
+// unauthenticated sends browsers to the login page and tells machines
+// how to authenticate.
+func (s *Server) unauthenticated(w http.ResponseWriter, r *http.Request) {
+	if s.pageError != nil && !strings.HasPrefix(r.URL.Path, "/api/") && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	w.Header().Set("WWW-Authenticate", `Bearer realm="presswatch"`)
+	writeError(w, http.StatusUnauthorized, "authentication required: sign in, or send Authorization: Bearer <token>")
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
@@ -321,6 +400,10 @@ func (s *Server) searchError(w http.ResponseWriter, req indexer.SearchRequest, e
 // searchRequest reads the query parameters: q, from, to (RFC 3339 or
 // YYYY-MM-DD), source, site, tier, lang, label, severity, story (each
 // repeatable or comma-separated), sort, limit, offset, cursor, facets.
+// ParseSearchRequest reads a search from URL parameters, as the search API
+// and the search page take them.
+func ParseSearchRequest(v url.Values) (indexer.SearchRequest, error) { return searchRequest(v) }
+
 func searchRequest(v url.Values) (indexer.SearchRequest, error) {
 	req := indexer.SearchRequest{Q: v.Get("q"), Sort: v.Get("sort"), Cursor: v.Get("cursor")}
 	list := func(key string) []string {

@@ -24,6 +24,7 @@ import (
 	"github.com/presswatch/presswatch/demosite"
 	"github.com/presswatch/presswatch/demosite/sink"
 	"github.com/presswatch/presswatch/examples"
+	"github.com/presswatch/presswatch/web/auth"
 )
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -123,11 +124,19 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("demo config: %w", err)
 	}
+	password := os.Getenv("PRESSWATCH_DEMO_PASSWORD")
+	if password == "" {
+		password = randomHex(8)
+	}
 	return serve(ctx, cfg, log, func(a *app.App) {
 		base := "http://" + a.Addr()
+		if err := demoAdmin(ctx, a, password); err != nil {
+			log.Error("demo admin user", "err", err)
+		}
 		fmt.Fprintf(stdout, `
 presswatch demo is running.
 
+  Web UI:               %[4]s/   (user: admin, password: %[9]s)
   Simulated news site:  %[1]s/   (a new article every %[2]s)
   API token (admin):    %[3]s
   Search:               curl -H "Authorization: Bearer %[3]s" '%[4]s/api/v1/search?q=lu+quet'
@@ -144,8 +153,19 @@ presswatch demo is running.
 Alerts are also written to this log and posted to a local webhook receiver.
 Press Ctrl-C to stop.
 
-`, siteURL, *interval, token, base, rulesDir, dir, sinkURL, sinks.SMTPAddr())
+`, siteURL, *interval, token, base, rulesDir, dir, sinkURL, sinks.SMTPAddr(), password)
 	})
+}
+
+// demoAdmin makes the demo's admin account, or resets its password on a
+// reused data directory.
+func demoAdmin(ctx context.Context, a *app.App, password string) error {
+	users := a.Accounts().Users
+	_, err := users.Add(ctx, "admin", auth.RoleAdmin, password)
+	if errors.Is(err, auth.ErrUserExists) {
+		return users.SetPassword(ctx, "admin", password)
+	}
+	return err
 }
 
 // writeRules copies the embedded example rules to dir, where an officer

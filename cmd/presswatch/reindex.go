@@ -6,10 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/presswatch/presswatch/app"
-	"github.com/presswatch/presswatch/config"
 )
 
 func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -24,13 +22,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		return errUsage
 	}
-	env := os.Environ()
-	for key, v := range map[string]string{"data_dir": *data, "nats.url": *natsURL} {
-		if v != "" {
-			env = append(env, config.EnvVar(key)+"="+v)
-		}
-	}
-	cfg, err := config.Load(*cfgPath, env)
+	cfg, err := loadConfig(*cfgPath, map[string]string{"data_dir": *data, "nats.url": *natsURL})
 	if err != nil {
 		return err
 	}

@@ -28,19 +28,24 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 		}
 		return errUsage
 	}
-	// Flags go in as environment overrides so that a bad value is reported
-	// against the flag's variable, not a line of the file.
-	env := os.Environ()
-	for key, v := range map[string]string{"data_dir": *data, "listen": *listen, "nats.url": *natsURL, "roles": *roles} {
-		if v != "" {
-			env = append(env, config.EnvVar(key)+"="+v)
-		}
-	}
-	cfg, err := config.Load(*cfgPath, env)
+	cfg, err := loadConfig(*cfgPath, map[string]string{"data_dir": *data, "listen": *listen, "nats.url": *natsURL, "roles": *roles})
 	if err != nil {
 		return err
 	}
 	return serve(ctx, cfg, newLogger(cfg.Log, stderr), nil)
+}
+
+// loadConfig loads the configuration with flag values (by key path) as
+// environment overrides, so that a bad value is reported against the
+// flag's variable, not a line of the file.
+func loadConfig(path string, flags map[string]string) (config.Config, error) {
+	env := os.Environ()
+	for key, v := range flags {
+		if v != "" {
+			env = append(env, config.EnvVar(key)+"="+v)
+		}
+	}
+	return config.Load(path, env)
 }
 
 // serve runs the app until ctx is cancelled, then stops it gracefully.

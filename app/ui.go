@@ -1,0 +1,43 @@
+package app
+
+import (
+	"context"
+	"os"
+
+	"github.com/presswatch/presswatch/classifier"
+	"github.com/presswatch/presswatch/web/ui"
+)
+
+// ruleBook shows the live rules (or, without the classifier role, the
+// rules directory) with their examples' results.
+type ruleBook struct{ a *App }
+
+func (b ruleBook) Rules(context.Context) ([]ui.RuleInfo, error) {
+	rs := (*classifier.Ruleset)(nil)
+	if svc := b.a.rules.Load(); svc != nil {
+		rs = svc.Rules()
+	} else {
+		loaded, err := classifier.LoadDir(os.DirFS(b.a.cfg.Classifier.RulesDir), ".")
+		if err != nil {
+			return nil, err
+		}
+		rs = loaded
+	}
+	_, failures := rs.CheckExamples()
+	failed := map[string][]string{}
+	for _, f := range failures {
+		failed[f.RuleID] = append(failed[f.RuleID], f.String())
+	}
+	var out []ui.RuleInfo
+	for _, s := range rs.Summaries() {
+		title := s.Title["vi"]
+		if title == "" {
+			title = s.Title["en"]
+		}
+		out = append(out, ui.RuleInfo{
+			ID: s.ID, Title: title, Query: s.Query, Labels: s.Labels, Severity: string(s.Severity),
+			Department: s.Department, Examples: s.Examples, Failures: failed[s.ID],
+		})
+	}
+	return out, nil
+}

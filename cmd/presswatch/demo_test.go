@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The demo prints the UI's address with a working admin login and the
+// token from PRESSWATCH_DEMO_TOKEN.
+func TestDemoPrintsAWorkingLoginAndToken(t *testing.T) {
+	const token = "demo-token-from-env-0123456789"
+	t.Setenv("PRESSWATCH_DEMO_TOKEN", token)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "--listen", "127.0.0.1:0", "--interval", "1h"}, pw, io.Discard)
+		pw.Close()
+	}()
+	var out strings.Builder
+	ui := regexp.MustCompile(`Web UI:\s+(http://\S+)/\s+\(user: admin, password: (\S+)\)`)
+	var base, password string
+	sc := bufio.NewScanner(pr)
+	deadline := time.AfterFunc(60*time.Second, cancel)
+	defer deadline.Stop()
+	for sc.Scan() {
+		out.WriteString(sc.Text() + "\n")
+		if m := ui.FindStringSubmatch(sc.Text()); m != nil {
+			base, password = m[1], m[2]
+		}
+		if strings.Contains(sc.Text(), "Press Ctrl-C") {
+			break
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	if base == "" || len(password) < 10 {
+		t.Fatalf("no UI login in the output:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "API token (admin):    "+token) {
+		t.Errorf("token not printed:\n%s", out.String())
+	}
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := hc.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("login page: %d", resp.StatusCode)
+	}
+	resp, err = hc.PostForm(base+"/login", url.Values{"csrf": {string(m[1])}, "name": {"admin"}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/dashboard" {
+		t.Errorf("login with the printed password: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/alerts", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(`"alerts"`)) {
+		t.Errorf("API with the demo token: %d %s", resp.StatusCode, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("demo: %v", err)
+	}
+}

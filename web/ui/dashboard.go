@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/presswatch/presswatch/indexer"
+)
+
+// Count is one labelled number.
+type Count struct {
+	Key   string
+	Count int
+}
+
+type dashboardData struct {
+	Total        uint64
+	PerDay       Chart
+	Labels       Chart
+	Sources      []indexer.FacetCount
+	OpenByDept   []Count
+	OpenTotal    int
+	From, To     string
+	SearchFailed bool
+	// Median time to acknowledge and to respond over the alerts of the
+	// period that got there, and how many did.
+	TTA, TTR   time.Duration
+	NAck, NRsp int
+}
+
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2]
+}
+
+func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
+	now := u.d.Now()
+	from := now.AddDate(0, 0, -30)
+	d := &dashboardData{From: from.In(vietnam).Format(time.DateOnly), To: now.In(vietnam).Format(time.DateOnly)}
+	p := u.page(r, "dashboard", d)
+	p.Title = p.T("dashboard.title")
+	if u.d.Search != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		res, err := u.d.Search.Search(ctx, indexer.SearchRequest{From: from, Facets: true, Limit: 1, Sort: "newest"})
+		if err != nil {
+			u.log.Error("dashboard search", "err", err)
+			d.SearchFailed = true
+		} else {
+			d.Total = res.Total
+			d.PerDay = barChart(res.PerDay, 600, 100)
+			d.Labels = barChart(res.Facets["label"], 600, 100)
+			d.Sources = res.Facets["source"]
+		}
+	}
+	list, err := u.listAlerts(r.Context())
+	if err != nil {
+		u.log.Error("dashboard alerts", "err", err)
+	}
+	by := map[string]int{}
+	var tta, ttr []time.Duration
+	for _, a := range list {
+		if a.Created.After(from) {
+			if !a.Acknowledged.IsZero() {
+				tta = append(tta, a.Acknowledged.Sub(a.Created))
+			}
+			if !a.Responded.IsZero() {
+				ttr = append(ttr, a.Responded.Sub(a.Created))
+			}
+		}
+		if !isOpen(a) {
+			continue
+		}
+		d.OpenTotal++
+		if len(a.Departments) == 0 {
+			by["—"]++
+		}
+		for _, dep := range a.Departments {
+			by[dep]++
+		}
+	}
+	d.TTA, d.TTR, d.NAck, d.NRsp = median(tta), median(ttr), len(tta), len(ttr)
+	for k, n := range by {
+		d.OpenByDept = append(d.OpenByDept, Count{k, n})
+	}
+	slices.SortFunc(d.OpenByDept, func(a, b Count) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	u.render(w, http.StatusOK, "dashboard", p)
+}

@@ -1,0 +1,88 @@
+package ui_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/presswatch/presswatch/alerts"
+)
+
+func TestInboxAcknowledgeRespondAndHistory(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	viewer, officer := e.client(t), e.client(t)
+	viewer.login("xem", "mat-khau-xem")
+	officer.login("canbo", "mat-khau-canbo")
+	list, err := e.store.List(context.Background(), alerts.ListOptions{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("alerts: %v %v", list, err)
+	}
+	id := list[0].ID
+
+	_, body := officer.get("/alerts")
+	if !strings.Contains(body, `value="`+id+`"`) {
+		t.Fatal("the officer's inbox has no checkbox for the alert")
+	}
+	_, body = viewer.get("/alerts")
+	if strings.Contains(body, `name="id" value="`+id+`"`) {
+		t.Error("the viewer's inbox offers actions")
+	}
+	if code, _ := viewer.post("/alerts/act", url.Values{"id": {id}, "action": {"ack"}}); code != http.StatusForbidden {
+		t.Errorf("viewer ack: %d", code)
+	}
+	// Bad input is refused with the reason.
+	for _, f := range []url.Values{
+		{"id": {id}, "action": {"respond"}, "link": {"javascript:alert(1)"}},
+		{"id": {id}, "action": {"dismiss"}},
+		{"id": {id}, "action": {"assign"}},
+		{"action": {"ack"}},
+		{"id": {id}, "action": {"explode"}},
+	} {
+		if code, _ := officer.post("/alerts/act", f); code != http.StatusBadRequest {
+			t.Errorf("%v: %d", f, code)
+		}
+	}
+	// Bulk acknowledge from the inbox, then respond from the alert page.
+	if code, _ := officer.post("/alerts/act", url.Values{"id": {id}, "action": {"ack"}, "back": {"/alerts"}}); code != http.StatusSeeOther {
+		t.Fatalf("ack: %d", code)
+	}
+	if code, _ := officer.post("/alerts/act", url.Values{"id": {id}, "action": {"respond"}, "link": {"https://dienbien.gov.vn/thong-bao"}, "note": {"Đã đăng thông cáo"}}); code != http.StatusSeeOther {
+		t.Fatalf("respond: %d", code)
+	}
+	al, err := e.store.Get(context.Background(), id)
+	if err != nil || al.Status != alerts.StatusResponded || al.Response == nil || al.Response.By != "canbo" {
+		t.Fatalf("after respond: %+v %v", al, err)
+	}
+	_, body = officer.get("/alerts")
+	if strings.Contains(body, "/alerts/"+id) {
+		t.Error("a responded alert is still in the open inbox")
+	}
+	_, body = officer.get("/alerts?show=done")
+	if !strings.Contains(body, "/alerts/"+id) {
+		t.Error("the responded alert is not under done")
+	}
+	_, body = officer.get("/alerts/" + id)
+	for _, want := range []string{"https://dienbien.gov.vn/thong-bao", "Đã đăng thông cáo", `data-status="responded"`, "canbo"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("alert page lacks %q", want)
+		}
+	}
+	// Acknowledging again is a conflict the page explains.
+	if code, _ := officer.post("/alerts/act", url.Values{"id": {id}, "action": {"ack"}}); code != http.StatusConflict {
+		t.Errorf("second ack: %d", code)
+	}
+	// Officer actions are in the audit log.
+	admin := e.client(t)
+	admin.login("quantri", "mat-khau-quantri")
+	_, body = admin.get("/admin")
+	if !strings.Contains(body, "alert.ack") || !strings.Contains(body, "alert.respond") {
+		t.Error("audit log lacks the alert actions")
+	}
+	// The dashboard now has a time to acknowledge.
+	_, body = officer.get("/dashboard")
+	if !strings.Contains(body, `<span class="muted">(1)</span>`) {
+		t.Error("dashboard shows no response time")
+	}
+}

@@ -1,0 +1,152 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/presswatch/presswatch/indexer"
+	"github.com/presswatch/presswatch/web"
+)
+
+// FacetValue is one clickable facet value.
+type FacetValue struct {
+	Value  string
+	Count  int
+	Href   string
+	Active bool
+}
+
+// FacetGroup is one facet (source, label, ...).
+type FacetGroup struct {
+	Key    string
+	Values []FacetValue
+}
+
+type searchData struct {
+	Q                  string
+	Params             url.Values
+	Result             *indexer.SearchResult
+	Facets             []FacetGroup
+	Chart              Chart
+	CSV, SaveRule      string
+	Next               string
+	From, To           string
+	Sort               string
+	Examples           []string
+	Severities, Tiers  []string
+	SelSev, SelTier    map[string]bool
+	SelLang, SelSource string
+	SelLabel           string
+	Langs              []string
+}
+
+// facetOrder is how facets are listed.
+var facetOrder = []string{"label", "source", "tier", "lang", "site"}
+
+// filterKeys are the URL parameters a facet value sets.
+var filterKeys = map[string]string{"label": "label", "source": "source", "tier": "tier", "lang": "lang", "site": "site"}
+
+func (u *UI) search(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	d := &searchData{Q: q.Get("q"), Params: q, From: q.Get("from"), To: q.Get("to"), Sort: q.Get("sort"),
+		Examples:   []string{`lu quet`, `"sat lo" AND label:disaster`, `(ngo doc OR "thuc pham ban") NEAR/5 truong`, `title:=hòa NOT source:bao-hoa-ban`, `flood* AND lang:en`},
+		Severities: []string{"critical", "high", "medium", "low"}, Tiers: []string{"national", "local", "social", "foreign"},
+		SelSev: set(q["severity"]), SelTier: set(q["tier"]), SelLang: q.Get("lang"), SelSource: q.Get("source"),
+		SelLabel: strings.Join(q["label"], ","), Langs: []string{"vi", "en", "fr", "lo", "th", "zh", "km"}}
+	p := u.page(r, "search", d)
+	p.Title = p.T("search.title")
+	if u.d.Search == nil {
+		p.Error = p.T("error.no_search")
+		u.render(w, http.StatusServiceUnavailable, "search", p)
+		return
+	}
+	req, err := web.ParseSearchRequest(q)
+	if err != nil {
+		p.Error = err.Error()
+		u.render(w, http.StatusBadRequest, "search", p)
+		return
+	}
+	req.Facets = true
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	res, err := u.d.Search.Search(ctx, req)
+	if err != nil {
+		code := http.StatusInternalServerError
+		switch {
+		case errors.Is(err, indexer.ErrBadQuery):
+			code = http.StatusBadRequest
+			p.Error = p.T("search.bad_query", err.Error())
+		case errors.Is(err, context.DeadlineExceeded):
+			code = http.StatusGatewayTimeout
+			p.Error = p.T("search.timeout")
+		default:
+			u.log.Error("search page", "err", err)
+			p.Error = p.T("error.unavailable")
+		}
+		u.render(w, code, "search", p)
+		return
+	}
+	d.Result = res
+	d.Chart = barChart(res.PerDay, 600, 80)
+	for _, key := range facetOrder {
+		g := FacetGroup{Key: key}
+		for _, fc := range res.Facets[key] {
+			v := FacetValue{Value: fc.Value, Count: fc.Count}
+			nq := cloneValues(q)
+			nq.Del("cursor")
+			if contains(q[filterKeys[key]], fc.Value) {
+				v.Active = true
+				nq.Del(filterKeys[key])
+			} else {
+				nq.Add(filterKeys[key], fc.Value)
+			}
+			v.Href = "/search?" + nq.Encode()
+			g.Values = append(g.Values, v)
+		}
+		if len(g.Values) > 0 {
+			d.Facets = append(d.Facets, g)
+		}
+	}
+	csv := cloneValues(q)
+	csv.Set("format", "csv")
+	csv.Del("cursor")
+	d.CSV = "/api/v1/search?" + csv.Encode()
+	if d.Q != "" {
+		d.SaveRule = "/rules/preview?" + url.Values{"q": {d.Q}}.Encode()
+	}
+	if res.NextCursor != "" {
+		nq := cloneValues(q)
+		nq.Set("cursor", res.NextCursor)
+		d.Next = "/search?" + nq.Encode()
+	}
+	u.render(w, http.StatusOK, "search", p)
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+func set(vs []string) map[string]bool {
+	m := map[string]bool{}
+	for _, v := range vs {
+		m[v] = true
+	}
+	return m
+}
+
+func contains(vs []string, s string) bool {
+	for _, v := range vs {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

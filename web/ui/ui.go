@@ -1,0 +1,300 @@
+// Package ui serves the officers' web pages: server-rendered html/template
+// pages with embedded assets, in Vietnamese and English, on top of the
+// same capabilities as the JSON API. Every page is registered through
+// web.Server.Route, so authentication, roles and CSRF checks are the API's.
+package ui
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/silence"
+	"github.com/presswatch/presswatch/web"
+	"github.com/presswatch/presswatch/web/auth"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// AlertStore is the alert lifecycle the inbox acts through (the alerts
+// API's store): when Deps.AlertStore is nil the inbox only lists.
+type AlertStore interface {
+	List(ctx context.Context, o alerts.ListOptions) ([]*alerts.Alert, error)
+	Get(ctx context.Context, id string) (*alerts.Alert, error)
+	Act(ctx context.Context, id string, a alerts.Action, in alerts.ActionInput, actor string) (*alerts.Alert, error)
+}
+
+// SilenceStore lists silences and ends them early.
+type SilenceStore interface {
+	List(ctx context.Context) ([]*silence.Silence, error)
+	Expire(ctx context.Context, id, by string, now time.Time) (*silence.Silence, error)
+}
+
+// RuleInfo is one rule as the rules page shows it.
+type RuleInfo struct {
+	ID, Title, Query     string
+	Labels               []string
+	Severity, Department string
+	// Examples counts the rule's example texts; Failures says which of
+	// them the rule gets wrong.
+	Examples int
+	Failures []string
+}
+
+// RuleBook lists the live rules.
+type RuleBook interface {
+	Rules(ctx context.Context) ([]RuleInfo, error)
+}
+
+// Deps are what the pages read from and act through; nil parts hide
+// their pages' actions or say the capability is not in this process.
+type Deps struct {
+	Server     *web.Server
+	Search     web.Searcher
+	Alerts     web.AlertLister
+	AlertStore AlertStore
+	Silences   SilenceStore
+	Sources    web.SourceBoard
+	Rules      RuleBook
+	Logger     *slog.Logger
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
+}
+
+// UI is the mounted set of pages.
+type UI struct {
+	d     Deps
+	acc   *auth.Accounts
+	log   *slog.Logger
+	cat   catalog
+	pages map[string]*template.Template
+}
+
+// Mount registers the pages on d.Server. The server must have accounts
+// (sign-in) enabled.
+func Mount(d Deps) (*UI, error) {
+	if d.Server == nil || d.Server.Accounts() == nil {
+		return nil, errors.New("ui: the web server needs accounts for sign-in")
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	cat, err := loadCatalog()
+	if err != nil {
+		return nil, fmt.Errorf("ui: %w", err)
+	}
+	u := &UI{d: d, acc: d.Server.Accounts(), log: d.Logger.With("component", "ui"), cat: cat}
+	if err := u.parse(); err != nil {
+		return nil, err
+	}
+	s := d.Server
+	s.SetPageError(u.errorPage)
+	static, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, err
+	}
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	s.Route("GET /static/", web.RoleNone, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	})
+	s.Route("GET /login", web.RoleNone, u.loginForm)
+	s.Route("POST /login", web.RoleNone, u.login)
+	s.Route("POST /logout", web.RoleViewer, u.logout)
+	s.Route("GET /{$}", web.RoleViewer, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+	})
+	s.Route("GET /account", web.RoleViewer, u.account)
+	s.Route("POST /account/password", web.RoleViewer, u.changePassword)
+	s.Route("POST /account/lang", web.RoleViewer, u.changeLang)
+	s.Route("GET /search", web.RoleViewer, u.search)
+	s.Route("GET /articles/{id}", web.RoleViewer, u.article)
+	s.Route("GET /alerts", web.RoleViewer, u.inbox)
+	s.Route("GET /alerts/{id}", web.RoleViewer, u.alert)
+	s.Route("POST /alerts/act", web.RoleOfficer, u.act)
+	s.Route("GET /sources", web.RoleViewer, u.sources)
+	s.Route("POST /sources/{id}/resume", web.RoleAdmin, u.resumeSource)
+	s.Route("POST /sources/{id}/pause", web.RoleAdmin, u.pauseSource)
+	s.Route("GET /rules", web.RoleViewer, u.rules)
+	s.Route("GET /rules/preview", web.RoleViewer, u.rulePreview)
+	s.Route("GET /dashboard", web.RoleViewer, u.dashboard)
+	s.Route("GET /admin", web.RoleAdmin, u.admin)
+	s.Route("POST /admin/users", web.RoleAdmin, u.addUser)
+	s.Route("POST /admin/users/{name}", web.RoleAdmin, u.changeUser)
+	s.Route("POST /admin/tokens", web.RoleAdmin, u.createToken)
+	s.Route("POST /admin/tokens/{id}/revoke", web.RoleAdmin, u.revokeToken)
+	s.Route("POST /admin/silences/{id}/expire", web.RoleOfficer, u.expireSilence)
+	return u, nil
+}
+
+// parse builds one template per page: the layout plus the page's file.
+func (u *UI) parse() error {
+	funcs := template.FuncMap{
+		"snippet": safeSnippet,
+		"join":    strings.Join,
+		"date":    func(t time.Time) string { return fmtTime(t, time.DateOnly) },
+		"datetime": func(t time.Time) string {
+			return fmtTime(t, "2006-01-02 15:04")
+		},
+		"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
+		"add": func(a, b int) int { return a + b },
+		"dur": fmtDuration,
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	u.pages = map[string]*template.Template{}
+	for _, n := range names {
+		base := path.Base(n)
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		if err != nil {
+			return fmt.Errorf("ui: template %s: %w", base, err)
+		}
+		u.pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return nil
+}
+
+// vietnam is the province's time zone; pages show times in it.
+var vietnam = time.FixedZone("ICT", 7*3600)
+
+func fmtTime(t time.Time, layout string) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(vietnam).Format(layout)
+}
+
+// fmtDuration shows a response time to the minute.
+func fmtDuration(d time.Duration) string {
+	if d <= 0 {
+		return "—"
+	}
+	d = d.Round(time.Minute)
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	if h == 0 {
+		return fmt.Sprintf("%d min", m)
+	}
+	return fmt.Sprintf("%d h %02d min", h, m)
+}
+
+// Page is what every template gets.
+type Page struct {
+	Lang  string
+	Title string
+	Nav   string
+	User  *web.Principal
+	CSRF  string
+	// Flash is a one-line notice (after an action); Error a problem.
+	Flash, Error string
+	Data         any
+	cat          catalog
+}
+
+// T translates key into the page's language.
+func (p *Page) T(key string, args ...any) string { return p.cat.text(p.Lang, key, args...) }
+
+// Can reports whether the user has at least role.
+func (p *Page) Can(role string) bool {
+	if p.User == nil {
+		return false
+	}
+	need, err := web.ParseRole(role)
+	return err == nil && p.User.Role >= need
+}
+
+func (u *UI) page(r *http.Request, nav string, data any) *Page {
+	p := &Page{Nav: nav, Data: data, cat: u.cat, User: web.PrincipalOf(r)}
+	userLang := ""
+	if p.User != nil {
+		userLang = p.User.Lang
+		if p.User.Session != nil {
+			p.CSRF = p.User.Session.CSRF
+		}
+	}
+	p.Lang = chooseLang(userLang, r)
+	p.Flash = p.T(r.URL.Query().Get("flash"))
+	if p.Flash == r.URL.Query().Get("flash") {
+		p.Flash = "" // only known notices, never text from the URL
+	}
+	return p
+}
+
+// render writes the page template name with p, buffered so a template
+// error never leaves half a page.
+func (u *UI) render(w http.ResponseWriter, code int, name string, p *Page) {
+	u.renderPart(w, code, name, "layout", p)
+}
+
+// renderPart writes one named template of a page (a fragment that
+// scripts fetch, or the whole page through "layout").
+func (u *UI) renderPart(w http.ResponseWriter, code int, name, part string, p *Page) {
+	t := u.pages[name]
+	var buf bytes.Buffer
+	if t == nil {
+		u.log.Error("no such page template", "page", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	if err := t.ExecuteTemplate(&buf, part, p); err != nil {
+		u.log.Error("render page", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_, _ = buf.WriteTo(w)
+}
+
+func (u *UI) errorPage(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	p := u.page(r, "", nil)
+	p.Title = p.T(fmt.Sprintf("error.%d", code))
+	if p.Title == fmt.Sprintf("error.%d", code) {
+		p.Title = http.StatusText(code)
+	}
+	p.Error = msg
+	p.Data = code
+	u.render(w, code, "error", p)
+}
+
+// redirect answers a form post: back to where it came from, with a notice.
+func redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
+	if flash != "" {
+		sep := "?"
+		if strings.Contains(to, "?") {
+			sep = "&"
+		}
+		to += sep + "flash=" + flash
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// localPath keeps a next= target on this site.
+func localPath(s string) string {
+	if s == "" || s[0] != '/' || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") || strings.ContainsAny(s, "\r\n") {
+		return "/dashboard"
+	}
+	return s
+}
