@@ -310,7 +310,10 @@ func keys[V any](m map[string]V) []string {
 // every sensitive one has exactly one alert and one webhook delivery.
 func (f *fixture) waitComplete(t *testing.T, base string, limit int) {
 	t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
+	// A liveness bound, not a timing: on a loaded 2-core machine a restart
+	// waits out consumers' ack timeouts (30 s) before redelivery.
+	const patience = 180 * time.Second
+	deadline := time.Now().Add(patience)
 	for {
 		all, flagged := f.expected(t)
 		ids, alerts, ok := state(t, base)
@@ -319,8 +322,8 @@ func (f *fixture) waitComplete(t *testing.T, base string, limit int) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("pipeline incomplete after 90s:\n published %d, indexed %d (%v)\n sensitive %v\n alerts %v\n webhook keys %v",
-				len(all), len(ids), ids, keys(flagged), alerts, hooks)
+			t.Fatalf("pipeline incomplete after %s:\n published %d, indexed %d (%v)\n sensitive %v\n alerts %v\n webhook keys %v",
+				patience, len(all), len(ids), ids, keys(flagged), alerts, hooks)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
