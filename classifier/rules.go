@@ -222,6 +222,7 @@ func parseFile(name string, data []byte) (File, []error) {
 		for i := 0; i+1 < len(doc.Content); i += 2 {
 			if doc.Content[i].Value == "signals" {
 				f.signalsLine = doc.Content[i].Line
+				f.Signals.locate(doc.Content[i+1])
 			}
 			if doc.Content[i].Value == "lists" && doc.Content[i+1].Kind == yaml.MappingNode {
 				f.listLines = map[string][]int{}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/classifier/query"
 )
@@ -40,6 +42,7 @@ type MarkerSignal struct {
 	Flag bool `yaml:"flag"`
 
 	node query.Node
+	line int
 }
 
 // CapsTitle says when a title counts as written in capitals: at least
@@ -65,6 +68,30 @@ type Credibility struct {
 	Labels    []string           `yaml:"labels"`
 	Severity  article.Severity   `yaml:"severity"`
 	Flag      bool               `yaml:"flag"`
+
+	line int
+}
+
+// locate records the line of each marker and of credibility from the
+// section's YAML node, for error positions.
+func (sc *SignalConfig) locate(n *yaml.Node) {
+	if sc == nil || n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		switch k, v := n.Content[i], n.Content[i+1]; k.Value {
+		case "markers":
+			for j, item := range v.Content {
+				if j < len(sc.Markers) {
+					sc.Markers[j].line = item.Line
+				}
+			}
+		case "credibility":
+			if sc.Credibility != nil {
+				sc.Credibility.line = k.Line
+			}
+		}
+	}
 }
 
 // CredibilityID is the match rule ID of the credibility signal; marker
@@ -79,12 +106,20 @@ func compileSignals(sc *SignalConfig, pos Position, lists map[string][]string) (
 		return nil, nil
 	}
 	var errs []error
+	at := pos
 	bad := func(format string, a ...any) {
-		errs = append(errs, &Error{Pos: pos, Msg: "signals: " + fmt.Sprintf(format, a...)})
+		errs = append(errs, &Error{Pos: at, Msg: "signals: " + fmt.Sprintf(format, a...)})
+	}
+	line := func(l int) {
+		at = pos
+		if l > 0 {
+			at.Line = l
+		}
 	}
 	out := &SignalConfig{Credibility: sc.Credibility}
 	ids := map[string]bool{}
 	for i, m := range sc.Markers {
+		line(m.line)
 		name := fmt.Sprintf("markers[%d]", i)
 		switch {
 		case m.ID == "":
@@ -132,6 +167,7 @@ func compileSignals(sc *SignalConfig, pos Position, lists map[string][]string) (
 		out.Markers = append(out.Markers, m)
 	}
 	if c := sc.Credibility; c != nil {
+		line(c.line)
 		if !c.Severity.Valid() {
 			bad("credibility: unknown severity %q", c.Severity)
 		}

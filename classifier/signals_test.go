@@ -223,17 +223,20 @@ func TestLabelCyclesAreLoadErrors(t *testing.T) {
 }
 
 func TestBadSignalsAreLoadErrors(t *testing.T) {
-	for _, tc := range []struct{ files map[string]string }{
-		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r, lists: [nope]}\n"}},
-		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r}\n"}},
-		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r, punctuation: 1}\n"}},
-		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r, caps_title: {min_ratio: 1.5}}\n"}},
-		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r, punctuation: 3}\n    - {id: r, punctuation: 3}\n"}},
-		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r, punctuation: 3}\n  credibility: {tiers: {blog: 1}, signals: {r: 1}, threshold: 1}\n"}},
-		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r, punctuation: 3}\n  credibility: {tiers: {social: 1}, signals: {q: 1}, threshold: 1}\n"}},
-		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r, punctuation: 3}\n  credibility: {tiers: {social: 1}, signals: {r: 1}}\n"}},
-		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r, punctuation: 3, colour: red}\n"}},
-		{map[string]string{"a.yaml": "signals:\n  markers:\n    - {id: r, punctuation: 3}\n", "b.yaml": "\n\nsignals:\n  markers: []\n"}},
+	for _, tc := range []struct {
+		files map[string]string
+		want  string
+	}{
+		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r, lists: [nope]}\n"}, `s.yaml:3: signals: marker r: lists: col 1: unknown list @nope`},
+		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r}\n"}, `s.yaml:3: signals: marker r: give lists, caps_title or punctuation`},
+		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r, punctuation: 1}\n"}, `s.yaml:3: signals: marker r: punctuation 1`},
+		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r, caps_title: {min_ratio: 1.5}}\n"}, `s.yaml:3: signals: marker r: caps_title wants`},
+		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r, punctuation: 3}\n    - {id: r, punctuation: 3}\n"}, `s.yaml:4: signals: markers[1]: duplicate id "r"`},
+		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r, punctuation: 3}\n  credibility: {tiers: {blog: 1}, signals: {r: 1}, threshold: 1}\n"}, `s.yaml:4: signals: credibility: unknown tier "blog"`},
+		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r, punctuation: 3}\n  credibility: {tiers: {social: 1}, signals: {q: 1}, threshold: 1}\n"}, `s.yaml:4: signals: credibility: signals: no marker "q"`},
+		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r, punctuation: 3}\n  credibility: {tiers: {social: 1}, signals: {r: 1}}\n"}, `s.yaml:4: signals: credibility: threshold must be above 0`},
+		{map[string]string{"s.yaml": "signals:\n  markers:\n    - {id: r, punctuation: 3, colour: red}\n"}, `s.yaml:3: unknown field "colour"`},
+		{map[string]string{"a.yaml": "signals:\n  markers:\n    - {id: r, punctuation: 3}\n", "b.yaml": "\n\nsignals:\n  markers: []\n"}, `b.yaml:3: signals are defined again (first in a.yaml:1)`},
 	} {
 		_, err := Compile(func() map[string][]byte {
 			out := map[string][]byte{}
@@ -246,9 +249,8 @@ func TestBadSignalsAreLoadErrors(t *testing.T) {
 			t.Errorf("%v: no error", tc.files)
 			continue
 		}
-		if !strings.Contains(err.Error(), ".yaml:") {
-			t.Errorf("%v: error without a position: %v", tc.files, err)
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v, want %q", tc.files, err, tc.want)
 		}
-		t.Log(err)
 	}
 }

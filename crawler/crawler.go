@@ -272,7 +272,7 @@ func (c *Crawler) schedule(ctx context.Context) {
 			if busy {
 				continue
 			}
-			claimed, isPaused := c.claim(ctx, src)
+			lease, claimed, isPaused := c.claim(ctx, src, c.now())
 			if isPaused {
 				paused++
 			}
@@ -282,6 +282,8 @@ func (c *Crawler) schedule(ctx context.Context) {
 			}
 			wg.Go(func() {
 				defer c.release(src.ID)
+				stop := c.holdLease(ctx, src.ID, lease, leaseFor/3)
+				defer stop()
 				c.poll(ctx, src, rnd)
 			})
 		}
@@ -300,15 +302,15 @@ func (c *Crawler) release(id string) {
 	c.mu.Unlock()
 }
 
-// leaseFor bounds how long a claimed poll may take before another process
-// may claim the source again.
-const leaseFor = 10 * time.Minute
+// leaseFor is how long a claim on a source's poll lasts unless renewed:
+// the poller renews it while it works, so a process killed mid-poll
+// keeps the others from polling the source for at most this long.
+const leaseFor = 30 * time.Second
 
-// claim takes the source's next poll if it is due, by moving NextPoll
-// forward with compare-and-set, so that of several crawler processes only
-// one polls it.
-func (c *Crawler) claim(ctx context.Context, src config.Source) (claimed, paused bool) {
-	now := c.now()
+// claim takes the source's next poll if it is due at now, by moving
+// NextPoll forward with compare-and-set, so that of several crawler
+// processes only one polls it. lease is the NextPoll it set.
+func (c *Crawler) claim(ctx context.Context, src config.Source, now time.Time) (lease time.Time, claimed, paused bool) {
 	ok, err := c.health.update(ctx, src.ID, func(h *Health) error {
 		if h.Paused {
 			paused = true
@@ -321,13 +323,54 @@ func (c *Crawler) claim(ctx context.Context, src config.Source) (claimed, paused
 			h.Interval, _, _ = bounds(src)
 		}
 		h.NextPoll = now.Add(leaseFor)
+		lease = h.NextPoll
 		return nil
 	})
 	if err != nil {
 		c.log.Warn("claim source", "source", src.ID, "err", err)
-		return false, paused
+		return time.Time{}, false, paused
 	}
-	return ok, paused
+	return lease, ok, paused
+}
+
+// holdLease renews a claim every interval until stop is called. It only
+// moves NextPoll while NextPoll is still its lease: once the poll has
+// recorded its outcome (a new NextPoll), the renewal stops by itself and
+// cannot overwrite it, compare-and-set ordering the two writes.
+func (c *Crawler) holdLease(ctx context.Context, id string, lease time.Time, interval time.Duration) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			next := c.now().Add(leaseFor)
+			ok, err := c.health.update(ctx, id, func(h *Health) error {
+				if !h.NextPoll.Equal(lease) {
+					return errSkip
+				}
+				h.NextPoll = next
+				return nil
+			})
+			if err != nil && ctx.Err() == nil {
+				c.log.Warn("renew source claim", "source", id, "err", err)
+			}
+			if err != nil || !ok {
+				return
+			}
+			lease = next
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // poll lists one source, queues its new items and records the outcome.

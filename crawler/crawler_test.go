@@ -410,3 +410,48 @@ func TestFeedItemsSharingOneLinkYieldOneArticle(t *testing.T) {
 		t.Errorf("the page was fetched %d times, want 1", pageHits)
 	}
 }
+
+// TestAClaimLapsesUnlessItsPollerRenewsIt: a process killed mid-poll keeps
+// the source from the others for one lease only, while a live poll keeps
+// its claim for as long as it works and never overwrites what the poll
+// recorded.
+func TestAClaimLapsesUnlessItsPollerRenewsIt(t *testing.T) {
+	h := newHarness(t, nil, nil)
+	c := h.c
+	ctx := context.Background()
+	src := config.Source{ID: "slow", Kind: "feed", URL: "https://slow.example/rss"}
+	t0 := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+
+	lease, ok, _ := c.claim(ctx, src, t0)
+	if !ok || !lease.Equal(t0.Add(leaseFor)) {
+		t.Fatalf("first claim: %v, lease %v", ok, lease)
+	}
+	if _, ok, _ := c.claim(ctx, src, t0.Add(leaseFor-time.Second)); ok {
+		t.Fatal("claimed while the lease holds")
+	}
+	// Its owner died: the next process claims it once the lease is over.
+	lease, ok, _ = c.claim(ctx, src, lease)
+	if !ok {
+		t.Fatal("a dead owner's lease never lapses")
+	}
+
+	// A live poll renews: NextPoll moves past the lease it started with.
+	stop := c.holdLease(ctx, src.ID, lease, time.Millisecond)
+	h.waitFor("renewal", 10*time.Second, func() bool {
+		hl, _, err := c.health.get(ctx, src.ID)
+		return err == nil && hl.NextPoll.After(lease)
+	})
+	if _, ok, _ := c.claim(ctx, src, lease); ok {
+		t.Error("claimed a renewed lease")
+	}
+	// The poll records its outcome; the renewal must leave it alone.
+	recorded := t0.Add(time.Hour)
+	if _, err := c.health.update(ctx, src.ID, func(hl *Health) error { hl.NextPoll = recorded; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	hl, _, err := c.health.get(ctx, src.ID)
+	if err != nil || !hl.NextPoll.Equal(recorded) {
+		t.Errorf("next poll %v (%v), want the recorded %v", hl.NextPoll, err, recorded)
+	}
+}
