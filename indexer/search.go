@@ -252,6 +252,9 @@ func (x *Index) searchInContext(ctx context.Context, sr *bleve.SearchRequest) (*
 	for i, n := range names {
 		wg.Go(func() {
 			c := child
+			// A sort order keeps per-search state: each partition
+			// needs its own, as Bleve's alias gives each child.
+			c.Sort = sr.Sort.Copy()
 			results[i], errs[i] = x.parts[n].SearchInContext(ctx, &c)
 			if errs[i] != nil {
 				errs[i] = fmt.Errorf("partition %s: %w", n, errs[i])
