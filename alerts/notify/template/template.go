@@ -72,7 +72,8 @@ func Languages() []string { return []string{"vi", "en"} }
 // Set is a parsed set of templates for every language and part. It is
 // safe for concurrent use.
 type Set struct {
-	lang string // for notifications that do not name one
+	lang  string // for notifications that do not name one
+	fixed bool   // lang was configured: it wins over the notification's
 	// text holds each text part parsed once per flavor, since the markup
 	// functions differ by flavor and a parsed template's functions cannot
 	// change without a copy.
@@ -83,10 +84,13 @@ type Set struct {
 // Load parses the embedded defaults and the override files, and renders
 // every part of every language for a sample of each notification kind, so
 // that a template naming a missing field fails at start, not at 3 a.m.
-// with the first critical alert. lang is the default language ("vi" if
-// empty). Errors name the file and line.
+// with the first critical alert. lang, when set, is the language of every
+// message of this receiver (its readers read that language); when empty,
+// each notification's Lang decides, Vietnamese if it names none. Errors
+// name the file and line.
 func Load(files Files, lang string) (*Set, error) {
-	if lang == "" {
+	fixed := lang != ""
+	if !fixed {
 		lang = "vi"
 	}
 	if !isLanguage(lang) {
@@ -97,7 +101,7 @@ func Load(files Files, lang string) (*Set, error) {
 			return nil, fmt.Errorf("templates: unknown part %q", p)
 		}
 	}
-	s := &Set{lang: lang, text: map[textKey]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
+	s := &Set{lang: lang, fixed: fixed, text: map[textKey]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
 	for _, l := range Languages() {
 		for _, p := range Parts() {
 			name, src, err := source(files, l, p)
@@ -183,9 +187,10 @@ func (s *Set) check() error {
 	return nil
 }
 
-// language picks the notification's language, else the set's.
+// language picks the configured language, else the notification's, else
+// Vietnamese.
 func (s *Set) language(n *alerts.Notification) string {
-	if isLanguage(n.Lang) {
+	if !s.fixed && isLanguage(n.Lang) {
 		return n.Lang
 	}
 	return s.lang
