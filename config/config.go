@@ -201,7 +201,8 @@ type Receiver struct {
 	Telegram *TelegramReceiver `yaml:"telegram"`
 	Zalo     *ZaloReceiver     `yaml:"zalo"`
 	Slack    *SlackReceiver    `yaml:"slack"`
-	// Lang words messages that do not name a language: vi (default) or en.
+	// Lang, vi or en, is the language of every message of this receiver;
+	// unset, the notification's language decides (Vietnamese if none).
 	Lang string `yaml:"lang"`
 	// Templates replace the embedded message templates, part by part.
 	Templates *Templates `yaml:"templates"`

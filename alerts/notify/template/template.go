@@ -72,18 +72,25 @@ func Languages() []string { return []string{"vi", "en"} }
 // Set is a parsed set of templates for every language and part. It is
 // safe for concurrent use.
 type Set struct {
-	lang string // for notifications that do not name one
-	text map[string]map[Part]*texttemplate.Template
+	lang  string // for notifications that do not name one
+	fixed bool   // lang was configured: it wins over the notification's
+	// text holds each text part parsed once per flavor, since the markup
+	// functions differ by flavor and a parsed template's functions cannot
+	// change without a copy.
+	text map[textKey]*texttemplate.Template
 	html map[string]*htmltemplate.Template
 }
 
 // Load parses the embedded defaults and the override files, and renders
 // every part of every language for a sample of each notification kind, so
 // that a template naming a missing field fails at start, not at 3 a.m.
-// with the first critical alert. lang is the default language ("vi" if
-// empty). Errors name the file and line.
+// with the first critical alert. lang, when set, is the language of every
+// message of this receiver (its readers read that language); when empty,
+// each notification's Lang decides, Vietnamese if it names none. Errors
+// name the file and line.
 func Load(files Files, lang string) (*Set, error) {
-	if lang == "" {
+	fixed := lang != ""
+	if !fixed {
 		lang = "vi"
 	}
 	if !isLanguage(lang) {
@@ -94,9 +101,8 @@ func Load(files Files, lang string) (*Set, error) {
 			return nil, fmt.Errorf("templates: unknown part %q", p)
 		}
 	}
-	s := &Set{lang: lang, text: map[string]map[Part]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
+	s := &Set{lang: lang, fixed: fixed, text: map[textKey]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
 	for _, l := range Languages() {
-		s.text[l] = map[Part]*texttemplate.Template{}
 		for _, p := range Parts() {
 			name, src, err := source(files, l, p)
 			if err != nil {
@@ -110,11 +116,13 @@ func Load(files Files, lang string) (*Set, error) {
 				s.html[l] = t
 				continue
 			}
-			t, err := texttemplate.New(name).Funcs(chatFuncs(Plain)).Option("missingkey=error").Parse(src)
-			if err != nil {
-				return nil, fmt.Errorf("templates: %w", err)
+			for _, f := range []Flavor{Plain, Telegram, Slack} {
+				t, err := texttemplate.New(name).Funcs(chatFuncs(f)).Option("missingkey=error").Parse(src)
+				if err != nil {
+					return nil, fmt.Errorf("templates: %w", err)
+				}
+				s.text[textKey{l, p, f}] = t
 			}
-			s.text[l][p] = t
 		}
 	}
 	if err := s.check(); err != nil {
@@ -179,9 +187,10 @@ func (s *Set) check() error {
 	return nil
 }
 
-// language picks the notification's language, else the set's.
+// language picks the configured language, else the notification's, else
+// Vietnamese.
 func (s *Set) language(n *alerts.Notification) string {
-	if isLanguage(n.Lang) {
+	if !s.fixed && isLanguage(n.Lang) {
 		return n.Lang
 	}
 	return s.lang
@@ -200,7 +209,7 @@ func (s *Set) Render(n *alerts.Notification, p Part) (string, error) {
 		}
 		return buf.String(), nil
 	case Subject, Text:
-		out, err := s.exec(s.text[lang][p], Plain, newView(n, lang, identity(), all))
+		out, err := exec(s.text[textKey{lang, p, Plain}], newView(n, lang, identity(), all))
 		if p == Subject {
 			out = oneLine(out)
 		}
@@ -209,13 +218,15 @@ func (s *Set) Render(n *alerts.Notification, p Part) (string, error) {
 	return "", fmt.Errorf("render: part %q is not subject, text or html (chat messages use RenderChat)", p)
 }
 
-func (s *Set) exec(t *texttemplate.Template, f Flavor, v View) (string, error) {
-	t, err := t.Clone()
-	if err != nil {
-		return "", fmt.Errorf("render %s: %w", t.Name(), err)
-	}
+type textKey struct {
+	lang   string
+	part   Part
+	flavor Flavor
+}
+
+func exec(t *texttemplate.Template, v View) (string, error) {
 	var buf bytes.Buffer
-	if err := t.Funcs(chatFuncs(f)).Execute(&buf, v); err != nil {
+	if err := t.Execute(&buf, v); err != nil {
 		return "", fmt.Errorf("render %s: %w", t.Name(), err)
 	}
 	return strings.TrimSpace(buf.String()), nil
@@ -235,10 +246,9 @@ func (s *Set) RenderChat(n *alerts.Notification, f Flavor, max int) (string, err
 // be cut and is plain text (so a Telegram sender drops parse_mode).
 func (s *Set) RenderChatFit(n *alerts.Notification, f Flavor, max int) (msg string, plain bool, err error) {
 	lang := s.language(n)
-	t := s.text[lang][Chat]
 	steps := []limits{{-1, -1}, {-1, 10}, {-1, 5}, {20, 3}, {10, 1}, {5, 0}, {1, 0}}
 	for _, lim := range steps {
-		out, err := s.exec(t, f, newView(n, lang, escapers(f), lim))
+		out, err := exec(s.text[textKey{lang, Chat, f}], newView(n, lang, escapers(f), lim))
 		if err != nil {
 			return "", false, err
 		}
@@ -246,7 +256,7 @@ func (s *Set) RenderChatFit(n *alerts.Notification, f Flavor, max int) (msg stri
 			return out, false, nil
 		}
 	}
-	out, err := s.exec(t, Plain, newView(n, lang, identity(), limits{1, 0}))
+	out, err := exec(s.text[textKey{lang, Chat, Plain}], newView(n, lang, identity(), limits{1, 0}))
 	if err != nil {
 		return "", false, err
 	}

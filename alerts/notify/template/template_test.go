@@ -61,6 +61,21 @@ func TestVietnameseSubject(t *testing.T) {
 	}
 }
 
+func TestConfiguredLanguageWinsOverTheNotifications(t *testing.T) {
+	s, err := Load(nil, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := sample(alerts.KindNew) // Lang "vi"
+	if got, _ := s.Render(n, Subject); !strings.HasPrefix(got, "[Alert – High]") {
+		t.Errorf("subject %q", got)
+	}
+	n.Lang = ""
+	if got, _ := load(t, nil).Render(n, Subject); !strings.HasPrefix(got, "[Cảnh báo – Cao]") {
+		t.Errorf("default language: %q", got)
+	}
+}
+
 func TestEveryKindHasItsOwnWording(t *testing.T) {
 	s := load(t, nil)
 	for _, lang := range Languages() {

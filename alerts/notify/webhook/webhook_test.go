@@ -81,7 +81,7 @@ func TestNotifyCarriesRenderedText(t *testing.T) {
 	rc := &recorder{}
 	srv := httptest.NewServer(rc)
 	defer srv.Close()
-	set, err := template.Load(nil, "vi")
+	set, err := template.Load(nil, "") // the notification's language decides
 	if err != nil {
 		t.Fatal(err)
 	}
