@@ -253,15 +253,17 @@ func (s *Service) touchGroup(ctx context.Context, rt *route.Route, receiver stri
 		g.Members[al.ID] = al.ArticleCount
 		if !g.Dirty {
 			g.Dirty, g.Fetched = true, fetched
+			// After a notification (or a digest entry), wait out
+			// group_interval; before the first, keep group_wait.
 			next := now
-			if g.Seq > 0 {
+			if !g.LastSent.IsZero() {
 				next = maxTime(now, g.LastSent.Add(rt.GroupInterval))
 			} else if !g.Due.IsZero() {
 				next = g.Due
 			}
 			if len(g.Outbox) > 0 {
 				g.After = next
-			} else if g.Due.IsZero() || next.Before(g.Due) || g.Seq > 0 {
+			} else if g.Due.IsZero() || next.Before(g.Due) || !g.LastSent.IsZero() {
 				g.Due = next
 			}
 		}
