@@ -290,12 +290,13 @@ func minTime(a, b time.Time) time.Time {
 }
 
 func (s *Service) routeOf(id string) *route.Route {
-	if rt := s.routes[id]; rt != nil {
+	r := s.routing.Load()
+	if rt := r.byID[id]; rt != nil {
 		return rt
 	}
 	// The tree changed since the group was made: the root's timing is a
 	// safe reading.
-	return s.o.Route
+	return r.root
 }
 
 // flushGroup decides what a due group sends, if anything: the first
@@ -378,7 +379,7 @@ func (s *Service) flushGroup(ctx context.Context, g *record, now time.Time, sil 
 	g.Seq++
 	p := pending{Key: g.ID + "/" + strconv.Itoa(g.Seq), Kind: kind, Receiver: g.Receiver, Alerts: ids, Created: now, Fetched: g.Fetched}
 	if g.ToDepartment && rc.Channel != "" {
-		p.To = s.o.Directory.Recipients(departments(live), rc.Channel, sev, now)
+		p.To = s.routing.Load().dir.Recipients(departments(live), rc.Channel, sev, now)
 	}
 	g.Outbox = []pending{p}
 	g.After = s.repeatDue(rt, g, live)
@@ -474,7 +475,7 @@ func (s *Service) flushDigest(r *record, now time.Time) error {
 
 // armEscalation starts the acknowledgement clock of a critical alert.
 func (s *Service) armEscalation(ctx context.Context, al *Alert) error {
-	data, _ := json.Marshal(record{Kind: recEscalation, AlertID: al.ID, Due: al.Created.Add(s.o.Escalation.After)})
+	data, _ := json.Marshal(record{Kind: recEscalation, AlertID: al.ID, Due: al.Created.Add(s.routing.Load().escalation.After)})
 	if _, err := s.groups.Create(ctx, recEscalation+"."+al.ID, data); err != nil && !errors.Is(err, jetstream.ErrKeyExists) {
 		return fmt.Errorf("arm escalation of %s: %w", al.ID, err)
 	}
@@ -493,10 +494,11 @@ func (s *Service) fireEscalation(ctx context.Context, r *record, now time.Time) 
 	if al.Status != StatusNew || !al.Escalated.IsZero() {
 		return nil // acknowledged (or escalated) in time
 	}
-	for _, n := range s.o.Escalation.Receivers {
+	rtg := s.routing.Load()
+	for _, n := range rtg.escalation.Receivers {
 		p := pending{Key: "escalation/" + al.ID, Kind: KindEscalation, Receiver: n, Alerts: []string{al.ID}, Created: now}
 		if rc := s.recv[n]; rc != nil && rc.Channel != "" {
-			p.To = s.o.Directory.OnCall(al.Departments, rc.Channel)
+			p.To = rtg.dir.OnCall(al.Departments, rc.Channel)
 		}
 		r.Outbox = append(r.Outbox, p)
 	}
@@ -511,7 +513,7 @@ func (s *Service) markEscalated(ctx context.Context, id string, now time.Time) e
 			return errNoWrite
 		}
 		al.Escalated = now
-		al.History = append(al.History, Change{At: now, By: "presswatch", Action: "escalated", Note: "not acknowledged in " + s.o.Escalation.After.String() + "; on-call contacts notified"})
+		al.History = append(al.History, Change{At: now, By: "presswatch", Action: "escalated", Note: "not acknowledged in time; on-call contacts notified"})
 		return nil
 	})
 	if wrote {

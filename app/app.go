@@ -194,7 +194,10 @@ func (a *App) Start(ctx context.Context) (err error) {
 		if err != nil {
 			return fmt.Errorf("alerts: %w", err)
 		}
-		starters = append(starters, svc.Run)
+		starters = append(starters, svc.Run, func(ctx context.Context) error {
+			a.watchAlertsConfig(ctx, svc, 2*time.Second)
+			return nil
+		})
 	}
 	if a.cfg.HasRole(RoleCrawler) {
 		c, err := a.crawler(b)
