@@ -152,8 +152,8 @@ func TestSpikeAndSourceHealthAlertsAreRouted(t *testing.T) {
 	b := openBus(t)
 	ops, rest := &sink{}, &sink{}
 	h := start(t, b, alerts.Options{
-		Receivers:     []alerts.Receiver{{Name: "ops", Notifier: ops}, {Name: "rest", Notifier: rest}},
-		SourceWatched: func(id string) bool { return id != "removed-source" },
+		Receivers:      []alerts.Receiver{{Name: "ops", Notifier: ops}, {Name: "rest", Notifier: rest}},
+		WatchedSources: func() ([]string, error) { return []string{"baodienbien"}, nil },
 		Route: mustRoute(t, route.Spec{Receivers: []string{"rest"}, Timing: route.Timing{GroupWait: time.Second},
 			Routes: []route.Spec{{Matchers: []string{`type=~"spike|source"`}, Receivers: []string{"ops"}}}}),
 	})

@@ -81,9 +81,9 @@ type Options struct {
 	// SourceSilentAfter raises a source alert when a source brought
 	// nothing new for this long (default 6h; negative disables).
 	SourceSilentAfter time.Duration
-	// SourceWatched, when set, says whether a source is configured and
-	// enabled; health records of other sources raise nothing.
-	SourceWatched func(id string) bool
+	// WatchedSources, when set, lists the sources configured and enabled;
+	// health records of other sources raise nothing.
+	WatchedSources func() ([]string, error)
 	// Silences from the configuration, stored at start.
 	Silences []silence.Silence
 	// BaseURL of the web UI, for links in messages.
