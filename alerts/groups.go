@@ -536,6 +536,9 @@ func (s *Service) publishOutbox(ctx context.Context, key string, rec *record) er
 		if err != nil {
 			return err
 		}
+		if len(n.Alerts) == 0 {
+			continue // every alert was closed or deleted since the decision
+		}
 		if err := s.publish(ctx, n, p.Fetched, p.Receiver+"."+p.Key); err != nil {
 			return err
 		}
@@ -575,6 +578,9 @@ func (s *Service) build(ctx context.Context, p pending) (*Notification, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		if p.Kind == KindDigest && !al.Status.Open() {
+			continue // dealt with while it waited for the digest
 		}
 		n.Alerts = append(n.Alerts, al)
 	}
