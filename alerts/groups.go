@@ -376,6 +376,9 @@ func (s *Service) flushGroup(ctx context.Context, g *record, now time.Time, sil 
 		g.Due = time.Time{}
 		return s.addToDigest(ctx, rc, ids, now)
 	}
+	if g.Seq == 0 {
+		kind = KindNew // the first message of its own, after digests
+	}
 	g.Seq++
 	p := pending{Key: g.ID + "/" + strconv.Itoa(g.Seq), Kind: kind, Receiver: g.Receiver, Alerts: ids, Created: now, Fetched: g.Fetched}
 	if g.ToDepartment && rc.Channel != "" {
