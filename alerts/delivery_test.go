@@ -127,6 +127,7 @@ func TestRetriesDeadLettersAndReplay(t *testing.T) {
 	})
 	publish(t, b, storyArticle("r1", "s-retry", "vnexpress", article.SeverityHigh, "so-y-te"))
 	waitArticles(t, h.store, 1)
+	h.grouped(t)
 	h.clock.Add(2 * time.Second)
 
 	// The stuck receiver holds none of the others up.

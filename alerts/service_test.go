@@ -11,20 +11,20 @@ import (
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/route"
 	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/bus"
 )
 
 type harness struct {
+	b     *bus.Bus
 	clock *clock
 	store *alerts.Store
 	svc   *alerts.Service
 	reg   *prometheus.Registry
 }
 
-func start(t *testing.T, b interface {
-	alerts.Bus
-}, o alerts.Options) *harness {
+func start(t *testing.T, b *bus.Bus, o alerts.Options) *harness {
 	t.Helper()
-	h := &harness{clock: newClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)), reg: prometheus.NewRegistry()}
+	h := &harness{b: b, clock: newClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)), reg: prometheus.NewRegistry()}
 	st, err := alerts.NewStore(b, h.reg, h.clock.Now)
 	if err != nil {
 		t.Fatal(err)
@@ -54,6 +54,12 @@ func mustRoute(t *testing.T, s route.Spec) *route.Route {
 	return r
 }
 
+// grouped waits until the service has grouped every article published.
+func (h *harness) grouped(t *testing.T) {
+	t.Helper()
+	waitGrouped(t, h.b.KV(bus.BucketAlertGroups), h.store)
+}
+
 // settle gives the service's tick loop time to act on the clock before
 // the test checks that nothing (more) was sent.
 func settle(t *testing.T, h *harness) {
@@ -77,6 +83,7 @@ func TestStoryGroupsIntoOneAlertAndTenMoreArticlesOneFollowUp(t *testing.T) {
 	publish(t, b, first)
 	publish(t, b, first) // redelivered or reclassified: changes nothing
 	waitArticles(t, h.store, 1)
+	h.grouped(t)
 	settle(t, h)
 	if rc.count() != 0 {
 		t.Fatalf("sent before group_wait: %d", rc.count())
@@ -88,6 +95,7 @@ func TestStoryGroupsIntoOneAlertAndTenMoreArticlesOneFollowUp(t *testing.T) {
 		publish(t, b, storyArticle("a"+string(rune('0'+i%10))+"x", "s1", "outlet"+string(rune('a'+i)), article.SeverityHigh, "so-tnmt"))
 	}
 	al := waitArticles(t, h.store, 11)
+	h.grouped(t)
 	h.clock.Add(time.Minute)
 	settle(t, h)
 	if rc.count() != 1 {
@@ -113,6 +121,7 @@ func TestStoryGroupsIntoOneAlertAndTenMoreArticlesOneFollowUp(t *testing.T) {
 	// Another article from an outlet already named is recorded, not sent.
 	publish(t, b, storyArticle("b1", "s1", "outletb", article.SeverityHigh, "so-tnmt"))
 	waitArticles(t, h.store, 12)
+	h.grouped(t)
 	h.clock.Add(10 * time.Minute)
 	settle(t, h)
 	if rc.count() != 2 {
@@ -121,6 +130,7 @@ func TestStoryGroupsIntoOneAlertAndTenMoreArticlesOneFollowUp(t *testing.T) {
 	// Severity rising is news.
 	publish(t, b, storyArticle("b2", "s1", "outletb", article.SeverityCritical, "so-tnmt"))
 	waitArticles(t, h.store, 13)
+	h.grouped(t)
 	h.clock.Add(10 * time.Minute)
 	eventually(t, "a follow-up for the severity rise", func() bool { return rc.count() == 3 })
 }
@@ -135,6 +145,7 @@ func TestRepeatsWhileUnacknowledged(t *testing.T) {
 	})
 	publish(t, b, storyArticle("p1", "s-repeat", "vtv", article.SeverityHigh, "so-y-te"))
 	al := waitArticles(t, h.store, 1)
+	h.grouped(t)
 	h.clock.Add(2 * time.Second)
 	eventually(t, "the first notification", func() bool { return rc.count() == 1 })
 	h.clock.Add(61 * time.Minute)
