@@ -2,6 +2,7 @@ package alerts_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/presswatch/presswatch/alerts/route"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
+	"github.com/presswatch/presswatch/bus/bustest"
 )
 
 type harness struct {
@@ -160,5 +162,36 @@ func TestRepeatsWhileUnacknowledged(t *testing.T) {
 	settle(t, h)
 	if rc.count() != 2 {
 		t.Errorf("repeated after acknowledgement: %d notifications", rc.count())
+	}
+}
+
+func TestListEmptyBucket(t *testing.T) {
+	b := openBus(t)
+	list, err := alerts.List(context.Background(), b.KV(bus.BucketAlerts), alerts.ListOptions{})
+	if err != nil || len(list) != 0 {
+		t.Fatalf("list = %v, %v", list, err)
+	}
+}
+
+// BenchmarkList lists 2,000 alerts, as the API does on every request.
+func BenchmarkList(b *testing.B) {
+	bs := bustest.Start(b)
+	reg := prometheus.NewRegistry()
+	st, _ := alerts.NewStore(bs, reg, nil)
+	svc, err := alerts.NewService(bs, alerts.Options{Receivers: []alerts.Receiver{{Name: "log", Notifier: &sink{}}}, Store: st, Registerer: reg})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range 2000 {
+		if err := svc.Ingest(context.Background(), storyArticle(fmt.Sprintf("l%d", i), fmt.Sprintf("s%d", i), "vtv", article.SeverityHigh, "so-y-te")); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		l, err := st.List(context.Background(), alerts.ListOptions{Limit: 100})
+		if err != nil || len(l) != 100 {
+			b.Fatal(len(l), err)
+		}
 	}
 }
