@@ -79,3 +79,29 @@ func TestAlertRoutingReloads(t *testing.T) {
 		t.Errorf("a refused reload changed the routing: %+v", r)
 	}
 }
+
+func TestReceiverPolicyAndChannel(t *testing.T) {
+	cfg := config.Default()
+	cfg.Alerts.Receivers = []config.Receiver{
+		{Name: "mail", Lang: "en", Email: &config.EmailReceiver{Host: "mail.example.vn", From: "a@example.vn", To: []string{"b@example.vn"}},
+			QuietHours: &config.QuietHours{Days: []string{"mon-fri"}, Start: "22:00", End: "06:30"},
+			Digest:     &config.Digest{Every: "daily", MaxSeverity: "medium"}},
+		{Name: "log", Log: &config.LogReceiver{}},
+	}
+	a := New(cfg, slog.New(slog.DiscardHandler))
+	rs, err := a.receivers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := rs[0]
+	if m.Channel != alerts.ChannelEmail || m.Lang != "en" || m.QuietHours == nil || m.QuietHours.Start != 22*60 || m.QuietHours.End != 6*60+30 ||
+		len(m.QuietHours.Days) != 5 || m.QuietHours.Loc.String() != config.DefaultTimezone {
+		t.Errorf("mail receiver = %+v, quiet %+v", m, m.QuietHours)
+	}
+	if m.Digest == nil || m.Digest.Every.Hours() != 24 || m.Digest.MaxSeverity != "medium" {
+		t.Errorf("digest = %+v", m.Digest)
+	}
+	if rs[1].Channel != "" || rs[1].QuietHours != nil || rs[1].Digest != nil {
+		t.Errorf("log receiver = %+v", rs[1])
+	}
+}
