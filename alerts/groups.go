@@ -151,7 +151,7 @@ func (s *Service) noteDue(e jetstream.KeyValueEntry) {
 func (s *Service) tickLoop(ctx context.Context) error {
 	t := time.NewTicker(s.o.Tick)
 	defer t.Stop()
-	lastSources := time.Time{}
+	lastSources, lastOutbox := time.Time{}, time.Time{}
 	for {
 		select {
 		case <-ctx.Done():
@@ -161,12 +161,49 @@ func (s *Service) tickLoop(ctx context.Context) error {
 		if err := s.Tick(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("alert tick", "err", err)
 		}
+		if time.Since(lastOutbox) >= 15*time.Second {
+			lastOutbox = time.Now()
+			s.measureOutbox(ctx)
+		}
 		if now := s.now(); s.o.SourceSilentAfter > 0 && now.Sub(lastSources) >= time.Minute {
 			lastSources = now
 			if err := s.CheckSources(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("source health check", "err", err)
 			}
 		}
+	}
+}
+
+// OutboxPending counts, per receiver, the notifications decided and not
+// yet sent or dead-lettered (waiting, being sent, or waiting to retry).
+func (s *Service) OutboxPending(ctx context.Context) (map[string]uint64, error) {
+	out := map[string]uint64{}
+	for _, rc := range s.o.Receivers {
+		cons, err := s.js.Consumer(ctx, bus.StreamOutbox, consumerName(rc.Name))
+		if errors.Is(err, jetstream.ErrConsumerNotFound) {
+			continue // its sender has not started yet
+		}
+		if err != nil {
+			return nil, fmt.Errorf("outbox of %s: %w", rc.Name, err)
+		}
+		info, err := cons.Info(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("outbox of %s: %w", rc.Name, err)
+		}
+		out[rc.Name] = info.NumPending + uint64(info.NumAckPending)
+	}
+	return out, nil
+}
+
+// measureOutbox sets the outbox gauge.
+func (s *Service) measureOutbox(ctx context.Context) {
+	pending, err := s.OutboxPending(ctx)
+	if err != nil {
+		s.log.Warn("outbox size", "err", err)
+		return
+	}
+	for name, n := range pending {
+		s.m.outbox.WithLabelValues(name).Set(float64(n))
 	}
 }
 

@@ -132,6 +132,7 @@ type serviceMetrics struct {
 	endToEnd      prometheus.Histogram
 	suppressed    *prometheus.CounterVec
 	escalations   prometheus.Counter
+	outbox        *prometheus.GaugeVec
 }
 
 // NewService checks that every receiver the routes name exists and
@@ -217,8 +218,12 @@ func NewService(b Bus, o Options) (*Service, error) {
 			Namespace: "presswatch", Subsystem: "alerts", Name: "escalations_total",
 			Help: "Critical alerts escalated to on-call contacts for want of acknowledgement.",
 		}),
+		outbox: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Namespace: "presswatch", Subsystem: "alerts", Name: "outbox_pending",
+			Help: "Notifications decided and not yet sent or dead-lettered, by receiver (read every 15 s).",
+		}, []string{"receiver"}),
 	}
-	for _, c := range []prometheus.Collector{s.m.raised, s.m.notifications, s.m.notifyLatency, s.m.endToEnd, s.m.suppressed, s.m.escalations} {
+	for _, c := range []prometheus.Collector{s.m.raised, s.m.notifications, s.m.notifyLatency, s.m.endToEnd, s.m.suppressed, s.m.escalations, s.m.outbox} {
 		if err := o.Registerer.Register(c); err != nil {
 			return nil, fmt.Errorf("register alerts metrics: %w", err)
 		}
