@@ -81,11 +81,13 @@ func TestTwoServicesSendEachNotificationOnce(t *testing.T) {
 		})
 	}
 	waitCount(5)
+	waitGrouped(t, b1.KV(bus.BucketAlertGroups), store)
 	clk.Add(2 * time.Second)
 	eventually(t, "one notification per story", func() bool { return sent() >= stories })
 	time.Sleep(300 * time.Millisecond)
 	wave(5, 8)
 	waitCount(8)
+	waitGrouped(t, b1.KV(bus.BucketAlertGroups), store)
 	clk.Add(2 * time.Minute)
 	eventually(t, "one follow-up per story", func() bool { return sent() >= 2*stories })
 	time.Sleep(300 * time.Millisecond)

@@ -15,7 +15,6 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/presswatch/presswatch/alerts"
-	"github.com/presswatch/presswatch/alerts/notify"
 	"github.com/presswatch/presswatch/alerts/notify/webhook"
 	"github.com/presswatch/presswatch/alerts/route"
 	"github.com/presswatch/presswatch/article"
@@ -105,32 +104,41 @@ func matchLabels(m *dto.Metric, want map[string]string) bool {
 	return true
 }
 
-// blocking never answers until its context ends.
-type blocking struct{}
+// hung is a receiver that does not answer, not even to its deadline,
+// until released.
+type hung struct{ release chan struct{} }
 
-func (blocking) Notify(ctx context.Context, _ *alerts.Notification) error {
-	<-ctx.Done()
-	return notify.Temporary(errors.New("stuck receiver timed out"), 0)
+func (h hung) Notify(context.Context, *alerts.Notification) error {
+	<-h.release
+	return nil
 }
 
 func TestRetriesDeadLettersAndReplay(t *testing.T) {
 	b := openBus(t)
+	stuck := hung{release: make(chan struct{})}
 	flaky := &scripted{script: []func(http.ResponseWriter){status(503), status(429, "Retry-After", "1")}}
 	refusing := &scripted{script: []func(http.ResponseWriter){status(400)}}
 	down := &scripted{script: []func(http.ResponseWriter){status(502), status(503), status(500), status(504)}}
 	recvs := []alerts.Receiver{hookReceiver(t, "flaky", flaky), hookReceiver(t, "refusing", refusing), hookReceiver(t, "down", down),
-		{Name: "stuck", Notifier: blocking{}}}
+		{Name: "stuck", Notifier: stuck}}
 	h := start(t, b, alerts.Options{
 		Receivers: recvs,
 		Route:     mustRoute(t, route.Spec{Receivers: []string{"flaky", "refusing", "down", "stuck"}, Timing: route.Timing{GroupWait: time.Second}}),
 		Retry:     alerts.Retry{Attempts: 3, Base: 10 * time.Millisecond, Timeout: 3 * time.Second},
 	})
+	t.Cleanup(func() { close(stuck.release) }) // before the service stops
 	publish(t, b, storyArticle("r1", "s-retry", "vnexpress", article.SeverityHigh, "so-y-te"))
 	waitArticles(t, h.store, 1)
+	h.grouped(t)
 	h.clock.Add(2 * time.Second)
 
-	// The stuck receiver holds none of the others up.
+	// The stuck receiver holds none of the others up, and its notification
+	// shows in the outbox meanwhile.
 	eventually(t, "flaky delivered after a 503 and a 429", func() bool { _, ok := flaky.counts(); return ok == 1 })
+	pending, err := h.svc.OutboxPending(context.Background())
+	if err != nil || pending["stuck"] != 1 || pending["flaky"] != 0 {
+		t.Errorf("outbox pending = %v, %v; want the stuck receiver's one notification", pending, err)
+	}
 	eventually(t, "the refused and the exhausted notification dead-lettered", func() bool {
 		dl, err := h.store.DeadLetters(context.Background())
 		return err == nil && len(dl) == 2

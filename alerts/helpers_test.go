@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/article"
@@ -132,4 +135,47 @@ func waitArticles(t *testing.T, st *alerts.Store, n int) *alerts.Alert {
 		return false
 	})
 	return found
+}
+
+// waitGrouped waits until every open alert's articles are counted in its
+// notification groups, so that a test moving the clock cannot overtake
+// the service still handling an article.
+func waitGrouped(t *testing.T, kv jetstream.KeyValue, st *alerts.Store) {
+	t.Helper()
+	ctx := context.Background()
+	eventually(t, "every alert grouped", func() bool {
+		list, err := st.List(ctx, alerts.ListOptions{})
+		if err != nil {
+			return false
+		}
+		counted := map[string]int{}
+		lister, err := kv.ListKeys(ctx)
+		if err != nil {
+			return false
+		}
+		for key := range lister.Keys() {
+			if !strings.HasPrefix(key, "g.") {
+				continue
+			}
+			e, err := kv.Get(ctx, key)
+			if err != nil {
+				return false
+			}
+			var g struct {
+				Members map[string]int `json:"members"`
+			}
+			if json.Unmarshal(e.Value(), &g) != nil {
+				return false
+			}
+			for id, n := range g.Members {
+				counted[id] = max(counted[id], n)
+			}
+		}
+		for _, al := range list {
+			if al.Status.Open() && counted[al.ID] < al.ArticleCount {
+				return false
+			}
+		}
+		return true
+	})
 }

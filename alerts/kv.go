@@ -81,25 +81,35 @@ func getJSON(ctx context.Context, kv jetstream.KeyValue, key string, v any) erro
 	return nil
 }
 
-// listJSON decodes every value of kv whose key passes keep.
+// listJSON decodes every value of kv whose key passes keep. It reads the
+// bucket as one watch of the current values, which streams them all at
+// once instead of asking for each key in turn.
 func listJSON[T any](ctx context.Context, kv jetstream.KeyValue, keep func(key string) bool) ([]*T, error) {
-	lister, err := kv.ListKeys(ctx)
+	w, err := kv.WatchAll(ctx, jetstream.IgnoreDeletes())
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", kv.Bucket(), err)
 	}
+	defer func() { _ = w.Stop() }()
 	var out []*T
-	for key := range lister.Keys() {
-		if keep != nil && !keep(key) {
-			continue
-		}
-		v := new(T)
-		if err := getJSON(ctx, kv, key, v); err != nil {
-			if errors.Is(err, jetstream.ErrKeyNotFound) {
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("list %s: %w", kv.Bucket(), ctx.Err())
+		case e, ok := <-w.Updates():
+			if !ok {
+				return out, nil
+			}
+			if e == nil {
+				return out, nil // every current value has been delivered
+			}
+			if keep != nil && !keep(e.Key()) {
 				continue
 			}
-			return nil, err
+			v := new(T)
+			if json.Unmarshal(e.Value(), v) != nil {
+				continue // a record no version of this code wrote: not ours to show
+			}
+			out = append(out, v)
 		}
-		out = append(out, v)
 	}
-	return out, nil
 }

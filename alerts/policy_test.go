@@ -48,6 +48,7 @@ func TestSilenceMutesUntilExpired(t *testing.T) {
 	publish(t, b, storyArticle("m2", "s-land", "vnexpress", article.SeverityHigh, "so-tnmt"))
 	publish(t, b, storyArticle("m3", "s-critical", "vnexpress", article.SeverityCritical, "so-y-te"))
 	eventually(t, "three alerts", func() bool { l, _ := h.store.List(ctx, alerts.ListOptions{}); return len(l) == 3 })
+	h.grouped(t)
 	h.clock.Add(2 * time.Second)
 	eventually(t, "the unsilenced alerts", func() bool { return rc.count() == 2 })
 	settle(t, h)
@@ -77,6 +78,7 @@ func TestQuietHoursDeferAllButCritical(t *testing.T) {
 	publish(t, b, storyArticle("q1", "s-night", "vnexpress", article.SeverityHigh, "so-y-te"))
 	publish(t, b, storyArticle("q2", "s-urgent", "vnexpress", article.SeverityCritical, "so-y-te"))
 	eventually(t, "two alerts", func() bool { l, _ := h.store.List(context.Background(), alerts.ListOptions{}); return len(l) == 2 })
+	h.grouped(t)
 	h.clock.Add(2 * time.Second)
 	eventually(t, "the critical alert at night", func() bool { return rc.count() == 1 })
 	h.clock.Add(7 * time.Hour) // 06:00, still quiet
@@ -100,6 +102,7 @@ func TestDigestBatchesLowerSeverity(t *testing.T) {
 	publish(t, b, storyArticle("d3", "s-c", "vnexpress", article.SeverityMedium, "so-tnmt"))
 	publish(t, b, storyArticle("d4", "s-d", "vnexpress", article.SeverityHigh, "so-tnmt"))
 	eventually(t, "four alerts", func() bool { l, _ := h.store.List(context.Background(), alerts.ListOptions{}); return len(l) == 4 })
+	h.grouped(t)
 	h.clock.Add(2 * time.Second)
 	eventually(t, "the high alert on its own", func() bool { return rc.count() == 1 })
 	h.clock.Add(30 * time.Minute)
@@ -133,6 +136,7 @@ func TestRouteAddressesDepartmentContactsByDutyHours(t *testing.T) {
 	})
 	publish(t, b, storyArticle("t1", "s-day", "vnexpress", article.SeverityCritical, "so-y-te"))
 	waitArticles(t, h.store, 1)
+	h.grouped(t)
 	h.clock.Add(2 * time.Second)
 	eventually(t, "mail and the department's chat", func() bool { return mail.count() == 1 && chat.count() == 1 })
 	if to := mail.list()[0].To; !slices.Equal(to, []string{"vp@syt.example.gov.vn"}) {
@@ -141,6 +145,7 @@ func TestRouteAddressesDepartmentContactsByDutyHours(t *testing.T) {
 	h.clock.Add(10 * time.Hour) // 19:00
 	publish(t, b, storyArticle("t2", "s-night", "vnexpress", article.SeverityCritical, "so-y-te"))
 	eventually(t, "two alerts", func() bool { l, _ := h.store.List(context.Background(), alerts.ListOptions{}); return len(l) == 2 })
+	h.grouped(t)
 	h.clock.Add(2 * time.Second)
 	eventually(t, "the night alert", func() bool { return mail.count() == 2 })
 	if to := mail.list()[1].To; !slices.Equal(to, []string{"truc@syt.example.gov.vn"}) {
@@ -152,8 +157,8 @@ func TestSpikeAndSourceHealthAlertsAreRouted(t *testing.T) {
 	b := openBus(t)
 	ops, rest := &sink{}, &sink{}
 	h := start(t, b, alerts.Options{
-		Receivers:     []alerts.Receiver{{Name: "ops", Notifier: ops}, {Name: "rest", Notifier: rest}},
-		SourceWatched: func(id string) bool { return id != "removed-source" },
+		Receivers:      []alerts.Receiver{{Name: "ops", Notifier: ops}, {Name: "rest", Notifier: rest}},
+		WatchedSources: func() ([]string, error) { return []string{"baodienbien"}, nil },
 		Route: mustRoute(t, route.Spec{Receivers: []string{"rest"}, Timing: route.Timing{GroupWait: time.Second},
 			Routes: []route.Spec{{Matchers: []string{`type=~"spike|source"`}, Receivers: []string{"ops"}}}}),
 	})
@@ -182,6 +187,7 @@ func TestSpikeAndSourceHealthAlertsAreRouted(t *testing.T) {
 		l, _ := h.store.List(ctx, alerts.ListOptions{})
 		return len(l) == 2
 	})
+	h.grouped(t)
 	h.clock.Add(2 * time.Second)
 	eventually(t, "both at ops", func() bool { return ops.count() == 2 })
 	settle(t, h)

@@ -2,6 +2,7 @@ package alerts_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -11,20 +12,21 @@ import (
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/route"
 	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/bus"
+	"github.com/presswatch/presswatch/bus/bustest"
 )
 
 type harness struct {
+	b     *bus.Bus
 	clock *clock
 	store *alerts.Store
 	svc   *alerts.Service
 	reg   *prometheus.Registry
 }
 
-func start(t *testing.T, b interface {
-	alerts.Bus
-}, o alerts.Options) *harness {
+func start(t *testing.T, b *bus.Bus, o alerts.Options) *harness {
 	t.Helper()
-	h := &harness{clock: newClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)), reg: prometheus.NewRegistry()}
+	h := &harness{b: b, clock: newClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)), reg: prometheus.NewRegistry()}
 	st, err := alerts.NewStore(b, h.reg, h.clock.Now)
 	if err != nil {
 		t.Fatal(err)
@@ -54,6 +56,12 @@ func mustRoute(t *testing.T, s route.Spec) *route.Route {
 	return r
 }
 
+// grouped waits until the service has grouped every article published.
+func (h *harness) grouped(t *testing.T) {
+	t.Helper()
+	waitGrouped(t, h.b.KV(bus.BucketAlertGroups), h.store)
+}
+
 // settle gives the service's tick loop time to act on the clock before
 // the test checks that nothing (more) was sent.
 func settle(t *testing.T, h *harness) {
@@ -77,6 +85,7 @@ func TestStoryGroupsIntoOneAlertAndTenMoreArticlesOneFollowUp(t *testing.T) {
 	publish(t, b, first)
 	publish(t, b, first) // redelivered or reclassified: changes nothing
 	waitArticles(t, h.store, 1)
+	h.grouped(t)
 	settle(t, h)
 	if rc.count() != 0 {
 		t.Fatalf("sent before group_wait: %d", rc.count())
@@ -88,6 +97,7 @@ func TestStoryGroupsIntoOneAlertAndTenMoreArticlesOneFollowUp(t *testing.T) {
 		publish(t, b, storyArticle("a"+string(rune('0'+i%10))+"x", "s1", "outlet"+string(rune('a'+i)), article.SeverityHigh, "so-tnmt"))
 	}
 	al := waitArticles(t, h.store, 11)
+	h.grouped(t)
 	h.clock.Add(time.Minute)
 	settle(t, h)
 	if rc.count() != 1 {
@@ -113,6 +123,7 @@ func TestStoryGroupsIntoOneAlertAndTenMoreArticlesOneFollowUp(t *testing.T) {
 	// Another article from an outlet already named is recorded, not sent.
 	publish(t, b, storyArticle("b1", "s1", "outletb", article.SeverityHigh, "so-tnmt"))
 	waitArticles(t, h.store, 12)
+	h.grouped(t)
 	h.clock.Add(10 * time.Minute)
 	settle(t, h)
 	if rc.count() != 2 {
@@ -121,6 +132,7 @@ func TestStoryGroupsIntoOneAlertAndTenMoreArticlesOneFollowUp(t *testing.T) {
 	// Severity rising is news.
 	publish(t, b, storyArticle("b2", "s1", "outletb", article.SeverityCritical, "so-tnmt"))
 	waitArticles(t, h.store, 13)
+	h.grouped(t)
 	h.clock.Add(10 * time.Minute)
 	eventually(t, "a follow-up for the severity rise", func() bool { return rc.count() == 3 })
 }
@@ -135,6 +147,7 @@ func TestRepeatsWhileUnacknowledged(t *testing.T) {
 	})
 	publish(t, b, storyArticle("p1", "s-repeat", "vtv", article.SeverityHigh, "so-y-te"))
 	al := waitArticles(t, h.store, 1)
+	h.grouped(t)
 	h.clock.Add(2 * time.Second)
 	eventually(t, "the first notification", func() bool { return rc.count() == 1 })
 	h.clock.Add(61 * time.Minute)
@@ -149,5 +162,36 @@ func TestRepeatsWhileUnacknowledged(t *testing.T) {
 	settle(t, h)
 	if rc.count() != 2 {
 		t.Errorf("repeated after acknowledgement: %d notifications", rc.count())
+	}
+}
+
+func TestListEmptyBucket(t *testing.T) {
+	b := openBus(t)
+	list, err := alerts.List(context.Background(), b.KV(bus.BucketAlerts), alerts.ListOptions{})
+	if err != nil || len(list) != 0 {
+		t.Fatalf("list = %v, %v", list, err)
+	}
+}
+
+// BenchmarkList lists 2,000 alerts, as the API does on every request.
+func BenchmarkList(b *testing.B) {
+	bs := bustest.Start(b)
+	reg := prometheus.NewRegistry()
+	st, _ := alerts.NewStore(bs, reg, nil)
+	svc, err := alerts.NewService(bs, alerts.Options{Receivers: []alerts.Receiver{{Name: "log", Notifier: &sink{}}}, Store: st, Registerer: reg})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range 2000 {
+		if err := svc.Ingest(context.Background(), storyArticle(fmt.Sprintf("l%d", i), fmt.Sprintf("s%d", i), "vtv", article.SeverityHigh, "so-y-te")); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		l, err := st.List(context.Background(), alerts.ListOptions{Limit: 100})
+		if err != nil || len(l) != 100 {
+			b.Fatal(len(l), err)
+		}
 	}
 }

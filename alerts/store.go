@@ -209,9 +209,12 @@ func (s *Store) Act(ctx context.Context, id string, a Action, in ActionInput, ac
 		}
 		now := s.now().UTC()
 		c := Change{At: now, By: actor, Action: string(a), From: al.Status, To: to}
-		switch a {
-		case ActionAck:
+		if al.Acknowledged.IsZero() {
+			// Whatever an officer does first to a new alert
+			// acknowledges it: assigning or dismissing says it was seen.
 			al.Acknowledged = now
+		}
+		switch a {
 		case ActionAssign:
 			al.Assignee = in.Assignee
 			c.Note = "assignee: " + in.Assignee
@@ -283,10 +286,10 @@ func deptLabel(al *Alert) string {
 
 func (s *Store) observe(al *Alert, a Action, prev Status) {
 	dept, sev := deptLabel(al), string(al.Severity)
-	switch {
-	case a == ActionAck && prev == StatusNew:
+	if prev == StatusNew {
 		s.tta.WithLabelValues(dept, sev).Observe(al.Acknowledged.Sub(al.Created).Seconds())
-	case a == ActionRespond && prev != StatusResponded:
+	}
+	if a == ActionRespond && prev != StatusResponded {
 		s.ttr.WithLabelValues(dept, sev).Observe(al.Responded.Sub(al.Created).Seconds())
 	}
 }

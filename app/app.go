@@ -198,15 +198,24 @@ func (a *App) Start(ctx context.Context) (err error) {
 			return err
 		}
 		o.Store, o.Logger, o.Registerer = a.alertStore, a.log, a.reg
-		o.SourceWatched = func(id string) bool {
+		o.WatchedSources = func() ([]string, error) {
 			srcs, err := config.Sources(a.cfg)
-			return err == nil && slices.ContainsFunc(srcs, func(src config.Source) bool { return src.ID == id && src.IsEnabled() })
+			var ids []string
+			for _, src := range srcs {
+				if src.IsEnabled() {
+					ids = append(ids, src.ID)
+				}
+			}
+			return ids, err
 		}
 		svc, err := alerts.NewService(b, o)
 		if err != nil {
 			return fmt.Errorf("alerts: %w", err)
 		}
-		starters = append(starters, svc.Run)
+		starters = append(starters, svc.Run, func(ctx context.Context) error {
+			a.watchAlertsConfig(ctx, svc, 2*time.Second)
+			return nil
+		})
 	}
 	if a.cfg.HasRole(RoleCrawler) {
 		c, err := a.crawler(b)
