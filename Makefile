@@ -6,7 +6,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 FUZZTIME ?= 15s
 PKGS     := ./...
 
-.PHONY: build test demo bench bench-go bench-search lint fuzz clean
+.PHONY: build test demo bench bench-go bench-search bench-alerts lint fuzz clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/presswatch
@@ -35,6 +35,13 @@ bench: build
 BENCH_SEARCH_FLAGS ?= -n 100000
 bench-search:
 	$(GO) run ./cmd/presswatch-bench-search $(BENCH_SEARCH_FLAGS)
+
+# The alert engine: flagged articles/s through routing and grouping, and
+# publish-to-notification latency below capacity (docs/PERFORMANCE.md).
+bench-alerts:
+	$(GO) test -run='^$$' -bench=BenchmarkRouteAndGroup -benchtime=5000x ./alerts/
+	$(GO) run ./cmd/presswatch-bench-alerts -n 5000
+	$(GO) run ./cmd/presswatch-bench-alerts -n 5000 -rate 500
 
 # A short run of every fuzz target (go test runs one target per call).
 fuzz:

@@ -253,15 +253,17 @@ func (s *Service) touchGroup(ctx context.Context, rt *route.Route, receiver stri
 		g.Members[al.ID] = al.ArticleCount
 		if !g.Dirty {
 			g.Dirty, g.Fetched = true, fetched
+			// After a notification (or a digest entry), wait out
+			// group_interval; before the first, keep group_wait.
 			next := now
-			if g.Seq > 0 {
+			if !g.LastSent.IsZero() {
 				next = maxTime(now, g.LastSent.Add(rt.GroupInterval))
 			} else if !g.Due.IsZero() {
 				next = g.Due
 			}
 			if len(g.Outbox) > 0 {
 				g.After = next
-			} else if g.Due.IsZero() || next.Before(g.Due) || g.Seq > 0 {
+			} else if g.Due.IsZero() || next.Before(g.Due) || !g.LastSent.IsZero() {
 				g.Due = next
 			}
 		}
@@ -288,12 +290,13 @@ func minTime(a, b time.Time) time.Time {
 }
 
 func (s *Service) routeOf(id string) *route.Route {
-	if rt := s.routes[id]; rt != nil {
+	r := s.routing.Load()
+	if rt := r.byID[id]; rt != nil {
 		return rt
 	}
 	// The tree changed since the group was made: the root's timing is a
 	// safe reading.
-	return s.o.Route
+	return r.root
 }
 
 // flushGroup decides what a due group sends, if anything: the first
@@ -373,10 +376,13 @@ func (s *Service) flushGroup(ctx context.Context, g *record, now time.Time, sil 
 		g.Due = time.Time{}
 		return s.addToDigest(ctx, rc, ids, now)
 	}
+	if g.Seq == 0 {
+		kind = KindNew // the first message of its own, after digests
+	}
 	g.Seq++
 	p := pending{Key: g.ID + "/" + strconv.Itoa(g.Seq), Kind: kind, Receiver: g.Receiver, Alerts: ids, Created: now, Fetched: g.Fetched}
 	if g.ToDepartment && rc.Channel != "" {
-		p.To = s.o.Directory.Recipients(departments(live), rc.Channel, sev, now)
+		p.To = s.routing.Load().dir.Recipients(departments(live), rc.Channel, sev, now)
 	}
 	g.Outbox = []pending{p}
 	g.After = s.repeatDue(rt, g, live)
@@ -472,7 +478,7 @@ func (s *Service) flushDigest(r *record, now time.Time) error {
 
 // armEscalation starts the acknowledgement clock of a critical alert.
 func (s *Service) armEscalation(ctx context.Context, al *Alert) error {
-	data, _ := json.Marshal(record{Kind: recEscalation, AlertID: al.ID, Due: al.Created.Add(s.o.Escalation.After)})
+	data, _ := json.Marshal(record{Kind: recEscalation, AlertID: al.ID, Due: al.Created.Add(s.routing.Load().escalation.After)})
 	if _, err := s.groups.Create(ctx, recEscalation+"."+al.ID, data); err != nil && !errors.Is(err, jetstream.ErrKeyExists) {
 		return fmt.Errorf("arm escalation of %s: %w", al.ID, err)
 	}
@@ -491,10 +497,11 @@ func (s *Service) fireEscalation(ctx context.Context, r *record, now time.Time) 
 	if al.Status != StatusNew || !al.Escalated.IsZero() {
 		return nil // acknowledged (or escalated) in time
 	}
-	for _, n := range s.o.Escalation.Receivers {
+	rtg := s.routing.Load()
+	for _, n := range rtg.escalation.Receivers {
 		p := pending{Key: "escalation/" + al.ID, Kind: KindEscalation, Receiver: n, Alerts: []string{al.ID}, Created: now}
 		if rc := s.recv[n]; rc != nil && rc.Channel != "" {
-			p.To = s.o.Directory.OnCall(al.Departments, rc.Channel)
+			p.To = rtg.dir.OnCall(al.Departments, rc.Channel)
 		}
 		r.Outbox = append(r.Outbox, p)
 	}
@@ -509,7 +516,7 @@ func (s *Service) markEscalated(ctx context.Context, id string, now time.Time) e
 			return errNoWrite
 		}
 		al.Escalated = now
-		al.History = append(al.History, Change{At: now, By: "presswatch", Action: "escalated", Note: "not acknowledged in " + s.o.Escalation.After.String() + "; on-call contacts notified"})
+		al.History = append(al.History, Change{At: now, By: "presswatch", Action: "escalated", Note: "not acknowledged in time; on-call contacts notified"})
 		return nil
 	})
 	if wrote {
@@ -531,6 +538,9 @@ func (s *Service) publishOutbox(ctx context.Context, key string, rec *record) er
 		n, err := s.build(ctx, p)
 		if err != nil {
 			return err
+		}
+		if len(n.Alerts) == 0 {
+			continue // every alert was closed or deleted since the decision
 		}
 		if err := s.publish(ctx, n, p.Fetched, p.Receiver+"."+p.Key); err != nil {
 			return err
@@ -571,6 +581,9 @@ func (s *Service) build(ctx context.Context, p pending) (*Notification, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		if p.Kind == KindDigest && !al.Status.Open() {
+			continue // dealt with while it waited for the digest
 		}
 		n.Alerts = append(n.Alerts, al)
 	}

@@ -40,7 +40,7 @@ func (s *Service) sendLoop(ctx context.Context, name string) error {
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		// Longer than one attempt, so a message is redelivered only when
 		// the process holding it died.
-		AckWait:       s.o.Retry.Timeout + 30*time.Second,
+		AckWait:       2*s.o.Retry.Timeout + 2*time.Second,
 		MaxDeliver:    -1,
 		MaxAckPending: 4 * rc.Workers,
 	})

@@ -152,7 +152,8 @@ func TestSpikeAndSourceHealthAlertsAreRouted(t *testing.T) {
 	b := openBus(t)
 	ops, rest := &sink{}, &sink{}
 	h := start(t, b, alerts.Options{
-		Receivers: []alerts.Receiver{{Name: "ops", Notifier: ops}, {Name: "rest", Notifier: rest}},
+		Receivers:      []alerts.Receiver{{Name: "ops", Notifier: ops}, {Name: "rest", Notifier: rest}},
+		WatchedSources: func() ([]string, error) { return []string{"baodienbien"}, nil },
 		Route: mustRoute(t, route.Spec{Receivers: []string{"rest"}, Timing: route.Timing{GroupWait: time.Second},
 			Routes: []route.Spec{{Matchers: []string{`type=~"spike|source"`}, Receivers: []string{"ops"}}}}),
 	})
@@ -166,6 +167,10 @@ func TestSpikeAndSourceHealthAlertsAreRouted(t *testing.T) {
 	}
 	health, _ := json.Marshal(crawler.Health{SourceID: "baodienbien", Paused: true, PausedReason: "10 failures", PausedAt: h.clock.Now(), LastSuccess: h.clock.Now().Add(-time.Hour)})
 	if _, err := b.KV(bus.BucketSourceHealth).Put(ctx, "baodienbien", health); err != nil {
+		t.Fatal(err)
+	}
+	gone, _ := json.Marshal(crawler.Health{SourceID: "removed-source", Paused: true, PausedAt: h.clock.Now()})
+	if _, err := b.KV(bus.BucketSourceHealth).Put(ctx, "removed-source", gone); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {

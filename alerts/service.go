@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -80,6 +81,9 @@ type Options struct {
 	// SourceSilentAfter raises a source alert when a source brought
 	// nothing new for this long (default 6h; negative disables).
 	SourceSilentAfter time.Duration
+	// WatchedSources, when set, lists the sources configured and enabled;
+	// health records of other sources raise nothing.
+	WatchedSources func() ([]string, error)
 	// Silences from the configuration, stored at start.
 	Silences []silence.Silence
 	// BaseURL of the web UI, for links in messages.
@@ -113,11 +117,12 @@ type Service struct {
 	health   jetstream.KeyValue
 	silences *silence.Store
 	recv     map[string]*Receiver
-	routes   map[string]*route.Route
-	log      *slog.Logger
-	now      func() time.Time
-	due      dueIndex
-	m        serviceMetrics
+	// routing is swapped whole when the configuration is reloaded.
+	routing atomic.Pointer[routing]
+	log     *slog.Logger
+	now     func() time.Time
+	due     dueIndex
+	m       serviceMetrics
 }
 
 type serviceMetrics struct {
@@ -168,8 +173,8 @@ func NewService(b Bus, o Options) (*Service, error) {
 		alerts: b.KV(bus.BucketAlerts), groups: b.KV(bus.BucketAlertGroups), notified: b.KV(bus.BucketNotified),
 		dead: b.KV(bus.BucketAlertDeadLetters), health: b.KV(bus.BucketSourceHealth),
 		silences: silence.NewStore(b.KV(bus.BucketSilences)),
-		recv:     map[string]*Receiver{}, routes: map[string]*route.Route{},
-		log: o.Logger.With("component", "alerts"), now: o.Now,
+		recv:     map[string]*Receiver{},
+		log:      o.Logger.With("component", "alerts"), now: o.Now,
 		due: dueIndex{m: map[string]time.Time{}},
 	}
 	for i := range o.Receivers {
@@ -182,32 +187,7 @@ func NewService(b Bus, o Options) (*Service, error) {
 		}
 		s.recv[rc.Name] = rc
 	}
-	if s.o.Route == nil {
-		names := make([]string, 0, len(o.Receivers))
-		for _, rc := range o.Receivers {
-			names = append(names, rc.Name)
-		}
-		root, err := route.New(route.Spec{Receivers: names})
-		if err != nil {
-			return nil, err
-		}
-		s.o.Route = root
-	}
-	var errs []error
-	s.o.Route.Walk(func(rt *route.Route) {
-		s.routes[rt.ID] = rt
-		for _, n := range rt.Receivers {
-			if s.recv[n] == nil {
-				errs = append(errs, fmt.Errorf("route %s: unknown receiver %q", rt.ID, n))
-			}
-		}
-	})
-	for _, n := range o.Escalation.Receivers {
-		if s.recv[n] == nil {
-			errs = append(errs, fmt.Errorf("escalation: unknown receiver %q", n))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
+	if err := s.Reroute(o.Route, o.Directory, o.Escalation); err != nil {
 		return nil, err
 	}
 	s.m = serviceMetrics{
@@ -245,6 +225,56 @@ func NewService(b Bus, o Options) (*Service, error) {
 	}
 	return s, nil
 }
+
+// routing is what a configuration reload may change without a restart.
+type routing struct {
+	root       *route.Route
+	byID       map[string]*route.Route
+	dir        *Directory
+	escalation Escalation
+}
+
+// Reroute checks and installs a routing tree, directory and escalation;
+// a nil root sends everything to every receiver. On error the previous
+// routing stays in force. Receivers cannot change without a restart.
+func (s *Service) Reroute(root *route.Route, dir *Directory, esc Escalation) error {
+	if root == nil {
+		names := make([]string, 0, len(s.o.Receivers))
+		for _, rc := range s.o.Receivers {
+			names = append(names, rc.Name)
+		}
+		var err error
+		if root, err = route.New(route.Spec{Receivers: names}); err != nil {
+			return err
+		}
+	}
+	if dir == nil {
+		dir = NewDirectory(nil)
+	}
+	r := &routing{root: root, byID: map[string]*route.Route{}, dir: dir, escalation: esc}
+	var errs []error
+	root.Walk(func(rt *route.Route) {
+		r.byID[rt.ID] = rt
+		for _, n := range rt.Receivers {
+			if s.recv[n] == nil {
+				errs = append(errs, fmt.Errorf("route %s: unknown receiver %q", rt.ID, n))
+			}
+		}
+	})
+	for _, n := range esc.Receivers {
+		if s.recv[n] == nil {
+			errs = append(errs, fmt.Errorf("escalation: unknown receiver %q", n))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	s.routing.Store(r)
+	return nil
+}
+
+// Route is the routing tree in force.
+func (s *Service) Route() *route.Route { return s.routing.Load().root }
 
 // Silences is the shared silence store.
 func (s *Service) Silences() *silence.Store { return s.silences }
@@ -380,10 +410,11 @@ func (s *Service) dispatch(ctx context.Context, al *Alert, fetched time.Time) er
 		return nil
 	}
 	attrs := al.Attrs()
-	for _, rt := range s.o.Route.Match(attrs) {
+	rtg := s.routing.Load()
+	for _, rt := range rtg.root.Match(attrs) {
 		names := slices.Clone(rt.Receivers)
 		if rt.ToDepartment {
-			for _, n := range s.o.Directory.ChatReceivers(al.Departments) {
+			for _, n := range rtg.dir.ChatReceivers(al.Departments) {
 				if s.recv[n] != nil && !slices.Contains(names, n) {
 					names = append(names, n)
 				}
@@ -395,7 +426,7 @@ func (s *Service) dispatch(ctx context.Context, al *Alert, fetched time.Time) er
 			}
 		}
 	}
-	if s.o.Escalation.After > 0 && al.Severity == article.SeverityCritical && al.Status == StatusNew && al.Escalated.IsZero() {
+	if rtg.escalation.After > 0 && al.Severity == article.SeverityCritical && al.Status == StatusNew && al.Escalated.IsZero() {
 		if err := s.armEscalation(ctx, al); err != nil {
 			return err
 		}

@@ -124,3 +124,30 @@ func TestStoryGroupsIntoOneAlertAndTenMoreArticlesOneFollowUp(t *testing.T) {
 	h.clock.Add(10 * time.Minute)
 	eventually(t, "a follow-up for the severity rise", func() bool { return rc.count() == 3 })
 }
+
+func TestRepeatsWhileUnacknowledged(t *testing.T) {
+	b := openBus(t)
+	rc := &sink{}
+	h := start(t, b, alerts.Options{
+		Receivers: []alerts.Receiver{{Name: "chat", Notifier: rc}},
+		Route: mustRoute(t, route.Spec{Receivers: []string{"chat"},
+			Timing: route.Timing{GroupWait: time.Second, GroupInterval: time.Minute, RepeatInterval: time.Hour}}),
+	})
+	publish(t, b, storyArticle("p1", "s-repeat", "vtv", article.SeverityHigh, "so-y-te"))
+	al := waitArticles(t, h.store, 1)
+	h.clock.Add(2 * time.Second)
+	eventually(t, "the first notification", func() bool { return rc.count() == 1 })
+	h.clock.Add(61 * time.Minute)
+	eventually(t, "a repeat", func() bool { return rc.count() == 2 })
+	if k := rc.list()[1].Kind; k != alerts.KindRepeat {
+		t.Errorf("second notification is %s, want repeat", k)
+	}
+	if _, err := h.store.Act(context.Background(), al.ID, alerts.ActionAck, alerts.ActionInput{}, "officer"); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Add(3 * time.Hour)
+	settle(t, h)
+	if rc.count() != 2 {
+		t.Errorf("repeated after acknowledgement: %d notifications", rc.count())
+	}
+}

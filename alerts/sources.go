@@ -114,8 +114,22 @@ func (s *Service) CheckSources(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var watched map[string]bool
+	if s.o.WatchedSources != nil {
+		ids, err := s.o.WatchedSources()
+		if err != nil {
+			return fmt.Errorf("sources: %w", err)
+		}
+		watched = make(map[string]bool, len(ids))
+		for _, id := range ids {
+			watched[id] = true
+		}
+	}
 	now := s.now().UTC()
 	for _, h := range all {
+		if watched != nil && !watched[h.SourceID] {
+			continue // removed from the configuration or disabled
+		}
 		for _, al := range sourceAlerts(h, s.o.SourceSilentAfter, now) {
 			if err := s.raise(ctx, al); err != nil {
 				return err

@@ -1,7 +1,10 @@
 package app
 
 import (
+	"context"
 	"fmt"
+	"os"
+	"reflect"
 	"time"
 
 	"github.com/presswatch/presswatch/alerts"
@@ -133,9 +136,69 @@ func routeSpec(r config.AlertRoute) route.Spec {
 // e-mail addresses, Telegram receivers their chat IDs, Zalo receivers
 // their user IDs. Webhooks and the log have fixed destinations.
 func receiverChannel(r config.Receiver) string {
-	// The log and webhook kinds have fixed destinations; the e-mail,
-	// Telegram and Zalo kinds answer ChannelEmail, ChannelTelegram and
-	// ChannelZalo here.
-	_ = r
-	return ""
+	switch {
+	case r.Email != nil:
+		return alerts.ChannelEmail
+	case r.Telegram != nil:
+		return alerts.ChannelTelegram
+	case r.Zalo != nil:
+		return alerts.ChannelZalo
+	}
+	return "" // log, webhook and Slack-compatible hooks have fixed destinations
+}
+
+// watchAlertsConfig reads the configuration file again when it changes and
+// installs its routing tree, departments and escalation in the running
+// alert service. A file that does not load or validate is refused with its
+// FILE:LINE errors, and the routing in force stays. Receivers, their quiet
+// hours and digests, and silences from the file take a restart.
+func (a *App) watchAlertsConfig(ctx context.Context, svc *alerts.Service, every time.Duration) {
+	path := a.cfg.Path()
+	if path == "" {
+		return
+	}
+	last := modTime(path)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		mt := modTime(path)
+		if mt.Equal(last) {
+			continue
+		}
+		last = mt
+		if err := a.reloadAlerts(path, svc); err != nil {
+			a.log.Error("alert routing reload refused; the routing in force stays", "file", path, "err", err)
+			continue
+		}
+		a.log.Info("alert routing reloaded", "file", path)
+	}
+}
+
+func modTime(path string) time.Time {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return time.Time{}
+	}
+	return fi.ModTime()
+}
+
+// reloadAlerts loads path and installs its routing in svc.
+func (a *App) reloadAlerts(path string, svc *alerts.Service) error {
+	cfg, err := config.Load(path, os.Environ())
+	if err != nil {
+		return err
+	}
+	if !reflect.DeepEqual(cfg.Alerts.Receivers, a.cfg.Alerts.Receivers) {
+		a.log.Warn("alerts.receivers changed: the new receivers take a restart; routing to the running ones is reloaded")
+	}
+	o, err := alertOptions(cfg.Alerts, nil)
+	if err != nil {
+		return err
+	}
+	return svc.Reroute(o.Route, o.Directory, o.Escalation)
 }

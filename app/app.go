@@ -23,8 +23,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/presswatch/presswatch/alerts"
-	"github.com/presswatch/presswatch/alerts/notify/logger"
-	"github.com/presswatch/presswatch/alerts/notify/webhook"
 	"github.com/presswatch/presswatch/alerts/silence"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
@@ -190,11 +188,24 @@ func (a *App) Start(ctx context.Context) (err error) {
 			return err
 		}
 		o.Store, o.Logger, o.Registerer = a.alertStore, a.log, a.reg
+		o.WatchedSources = func() ([]string, error) {
+			srcs, err := config.Sources(a.cfg)
+			var ids []string
+			for _, src := range srcs {
+				if src.IsEnabled() {
+					ids = append(ids, src.ID)
+				}
+			}
+			return ids, err
+		}
 		svc, err := alerts.NewService(b, o)
 		if err != nil {
 			return fmt.Errorf("alerts: %w", err)
 		}
-		starters = append(starters, svc.Run)
+		starters = append(starters, svc.Run, func(ctx context.Context) error {
+			a.watchAlertsConfig(ctx, svc, 2*time.Second)
+			return nil
+		})
 	}
 	if a.cfg.HasRole(RoleCrawler) {
 		c, err := a.crawler(b)
@@ -229,7 +240,7 @@ func (a *App) receivers() ([]alerts.Receiver, error) {
 	}
 	for i := range out {
 		r := a.cfg.Alerts.Receivers[i]
-		out[i].Channel = receiverChannel(r)
+		out[i].Channel, out[i].Lang = receiverChannel(r), r.Lang
 		if err := receiverPolicy(a.cfg.Alerts, r, &out[i]); err != nil {
 			return nil, err
 		}
@@ -240,19 +251,12 @@ func (a *App) receivers() ([]alerts.Receiver, error) {
 // notifiers builds one notifier per configured receiver, in order.
 func (a *App) notifiers() ([]alerts.Receiver, error) {
 	var out []alerts.Receiver
-	for _, r := range a.cfg.Alerts.Receivers {
-		switch {
-		case r.Log != nil:
-			out = append(out, alerts.Receiver{Name: r.Name, Notifier: logger.New(a.log)})
-		case r.Webhook != nil:
-			n, err := webhook.New(webhook.Config{
-				URL: r.Webhook.URL.Reveal(), Secret: r.Webhook.Secret.Reveal(), Timeout: r.Webhook.Timeout.D(),
-			}, &http.Client{})
-			if err != nil {
-				return nil, fmt.Errorf("alerts.receivers %s: %w", r.Name, err)
-			}
-			out = append(out, alerts.Receiver{Name: r.Name, Notifier: n})
+	for i, r := range a.cfg.Alerts.Receivers {
+		n, err := notifier(r, a.log)
+		if err != nil {
+			return nil, fmt.Errorf("alerts.receivers[%d] (%s): %w", i, r.Name, err)
 		}
+		out = append(out, alerts.Receiver{Name: r.Name, Notifier: n})
 	}
 	return out, nil
 }

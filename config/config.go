@@ -196,6 +196,17 @@ type Receiver struct {
 	Log     *LogReceiver     `yaml:"log"`
 	Webhook *WebhookReceiver `yaml:"webhook"`
 
+	// --- delivery channels and message wording (issue 6, receivers; see receivers.go) ---
+	Email    *EmailReceiver    `yaml:"email"`
+	Telegram *TelegramReceiver `yaml:"telegram"`
+	Zalo     *ZaloReceiver     `yaml:"zalo"`
+	Slack    *SlackReceiver    `yaml:"slack"`
+	// Lang words messages that do not name a language: vi (default) or en.
+	Lang string `yaml:"lang"`
+	// Templates replace the embedded message templates, part by part.
+	Templates *Templates `yaml:"templates"`
+	// --- end of delivery block ---
+
 	// --- delivery policy (alert engine; config/alerts.go) ---
 	// QuietHours defer notifications below critical until they end.
 	QuietHours *QuietHours `yaml:"quiet_hours"`

@@ -20,8 +20,9 @@ import (
 // Relative paths in the file are relative to the file's directory, so the
 // service finds its rules and sources whatever its working directory;
 // relative paths from the environment are relative to the working
-// directory, like command-line arguments. The *_file secrets (webhook
-// url_file and secret_file, token_file) are read here; other referenced
+// directory, like command-line arguments. The *_file secrets (webhook and
+// slack url_file, secret_file, email password_file, telegram
+// bot_token_file, zalo access_token_file, token_file) are read here; other referenced
 // files (sources_file, rules_dir, credentials_file) are read by the
 // components that use them.
 //
@@ -79,6 +80,7 @@ func resolvePaths(c *Config, dir string) {
 			w.URLFile = resolvePath(dir, w.URLFile)
 			w.SecretFile = resolvePath(dir, w.SecretFile)
 		}
+		c.Alerts.Receivers[i].resolveDeliveryPaths(dir)
 	}
 	for i := range c.API.Tokens {
 		c.API.Tokens[i].TokenFile = resolvePath(dir, c.API.Tokens[i].TokenFile)
@@ -95,6 +97,7 @@ func resolvePath(dir, p string) string {
 // readSecretFiles fills each secret from its *_file sibling.
 func readSecretFiles(c *Config, errs *errList) {
 	for i := range c.Alerts.Receivers {
+		c.Alerts.Receivers[i].readDeliverySecrets(c.origins, errs, indexKey("alerts.receivers", i))
 		w := c.Alerts.Receivers[i].Webhook
 		if w == nil {
 			continue

@@ -536,6 +536,6 @@ roles: [crawler, crawler]
 		path + `:8: crawler.sources[1].url: must be an absolute http(s) URL, got "feed.xml"`,
 		path + `:10: crawler.sources[2].kind: must be one of feed, sitemap, site, search, youtube, telegram, got "podcast"`,
 		path + `:9: crawler.sources[2].id: duplicate id "good" (also crawler.sources[0])`,
-		path + `:14: alerts.receivers[0]: must set exactly one of log, webhook; 0 set`,
+		path + `:14: alerts.receivers[0]: must set exactly one of log, webhook, email, telegram, zalo, slack; 0 set`,
 	})
 }

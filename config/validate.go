@@ -358,16 +358,10 @@ func (a Alerts) validate(ch *checker) {
 		} else {
 			seen[r.Name] = i
 		}
-		kinds := 0
-		if r.Log != nil {
-			kinds++
+		if kinds := r.kinds(); len(kinds) != 1 {
+			ch.fail(key, "must set exactly one of %s; %d set", strings.Join(receiverKinds(), ", "), len(kinds))
 		}
-		if r.Webhook != nil {
-			kinds++
-		}
-		if kinds != 1 {
-			ch.fail(key, "must set exactly one of log, webhook; %d set", kinds)
-		}
+		r.validateDelivery(ch, key)
 		if w := r.Webhook; w != nil {
 			// The URL is a secret: say what is wrong, never what it is.
 			if !isHTTPURL(w.URL.Reveal()) {

@@ -145,8 +145,8 @@ func TestValidate(t *testing.T) {
 		}, []string{
 			`alerts.receivers[1].name: duplicate name "log" (also alerts.receivers[0])`,
 			"alerts.receivers[2].name: must be set",
-			"alerts.receivers[2]: must set exactly one of log, webhook; 0 set",
-			"alerts.receivers[3]: must set exactly one of log, webhook; 2 set",
+			"alerts.receivers[2]: must set exactly one of log, webhook, email, telegram, zalo, slack; 0 set",
+			"alerts.receivers[3]: must set exactly one of log, webhook, email, telegram, zalo, slack; 2 set",
 			// The URL is a secret and is not shown.
 			"alerts.receivers[4].webhook.url: must be an absolute http(s) URL (set url or url_file)",
 			"alerts.receivers[4].webhook.timeout: must not be negative, got -1ns",

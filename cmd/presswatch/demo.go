@@ -15,12 +15,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/presswatch/presswatch/alerts/notify/webhook"
 	"github.com/presswatch/presswatch/app"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/demosite"
+	"github.com/presswatch/presswatch/demosite/sink"
 	"github.com/presswatch/presswatch/examples"
 	"github.com/presswatch/presswatch/web/auth"
 )
@@ -73,6 +75,22 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer stopHook()
 
+	sinks, err := sink.Start()
+	if err != nil {
+		return fmt.Errorf("demo mailbox: %w", err)
+	}
+	defer sinks.Close()
+	sinkURL, stopSinks, err := serveLocal(sinks.Handler())
+	if err != nil {
+		return fmt.Errorf("demo mailbox: %w", err)
+	}
+	defer stopSinks()
+	smtpHost, smtpPort, err := net.SplitHostPort(sinks.SMTPAddr())
+	if err != nil {
+		return fmt.Errorf("demo mailbox: %w", err)
+	}
+	port, _ := strconv.Atoi(smtpPort)
+
 	token := os.Getenv("PRESSWATCH_DEMO_TOKEN")
 	if token == "" {
 		token = randomHex(16)
@@ -90,7 +108,18 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	cfg.Alerts.Receivers = []config.Receiver{
 		{Name: "log", Log: &config.LogReceiver{}},
 		{Name: "demo-webhook", Webhook: &config.WebhookReceiver{URL: config.Secret(hookURL + "/hook"), Secret: config.Secret(hookSecret)}},
+		// The local mailbox takes mail in clear text without a password:
+		// it listens on loopback only. A real server uses starttls.
+		{Name: "demo-email", Lang: "vi", Email: &config.EmailReceiver{
+			Host: smtpHost, Port: port, TLS: "none",
+			From: "Presswatch demo <canhbao@presswatch.demo>", To: []string{"Phòng Báo chí <baochi@presswatch.demo>"},
+		}},
+		{Name: "demo-chat", Slack: &config.SlackReceiver{URL: config.Secret(sinkURL + sinks.ChatPath()), Channel: "#bao-chi"}},
 	}
+	// Shorter than the defaults so that the demo shows a story's first
+	// notification within seconds and its follow-ups within a minute.
+	cfg.Alerts.Route = &config.AlertRoute{Receivers: []string{"log", "demo-webhook", "demo-email", "demo-chat"},
+		GroupWait: config.Duration(5 * time.Second), GroupInterval: config.Duration(time.Minute), RepeatInterval: config.Duration(4 * time.Hour)}
 	cfg.API.Tokens = []config.Token{{Name: "demo", Role: "admin", Token: config.Secret(token)}}
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("demo config: %w", err)
@@ -107,7 +136,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stdout, `
 presswatch demo is running.
 
-  Web UI:               %[4]s/   (user: admin, password: %[7]s)
+  Web UI:               %[4]s/   (user: admin, password: %[9]s)
   Simulated news site:  %[1]s/   (a new article every %[2]s)
   API token (admin):    %[3]s
   Search:               curl -H "Authorization: Bearer %[3]s" '%[4]s/api/v1/search?q=lu+quet'
@@ -116,11 +145,15 @@ presswatch demo is running.
   Health:               %[4]s/healthz   %[4]s/readyz
   Rules (edit to see them reload): %[5]s
   Data directory:       %[6]s
+  Notifications seen by the office (e-mail and chat, refreshed every 10 s):
+                        %[7]s/
+                        %[7]s/mail.json   %[7]s/chat.json
+  Test mail server:     smtp://%[8]s (no TLS, no password)
 
 Alerts are also written to this log and posted to a local webhook receiver.
 Press Ctrl-C to stop.
 
-`, siteURL, *interval, token, base, rulesDir, dir, password)
+`, siteURL, *interval, token, base, rulesDir, dir, sinkURL, sinks.SMTPAddr(), password)
 	})
 }
 

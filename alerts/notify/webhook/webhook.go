@@ -4,7 +4,6 @@
 package webhook
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -12,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -20,6 +18,7 @@ import (
 
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/notify"
+	"github.com/presswatch/presswatch/alerts/notify/template"
 )
 
 // Headers of a webhook request.
@@ -34,6 +33,9 @@ type Config struct {
 	URL     string
 	Secret  string
 	Timeout time.Duration
+	// Templates, when set, add a rendered subject and plain text to the
+	// payload, for bridges that only forward text.
+	Templates *template.Set
 }
 
 // Validate checks the configuration without revealing secrets in errors.
@@ -50,6 +52,10 @@ type Payload struct {
 	Version        string               `json:"version"`
 	IdempotencyKey string               `json:"idempotency_key"`
 	Notification   *alerts.Notification `json:"notification"`
+	// Subject and Text are the notification rendered in its language
+	// (present when the receiver has templates).
+	Subject string `json:"subject,omitempty"`
+	Text    string `json:"text,omitempty"`
 }
 
 // Notifier posts alerts to one URL.
@@ -87,35 +93,33 @@ func Sign(secret string, ts int64, body []byte) string {
 // Notify posts the notification. 5xx, 429 and transport errors may be
 // retried; other 4xx may not.
 func (n *Notifier) Notify(ctx context.Context, nt *alerts.Notification) error {
-	body, err := json.Marshal(Payload{Version: "2", IdempotencyKey: nt.Key, Notification: nt})
+	p := Payload{Version: "2", IdempotencyKey: nt.Key, Notification: nt}
+	if set := n.cfg.Templates; set != nil {
+		var err error
+		if p.Subject, err = set.Render(nt, template.Subject); err != nil {
+			return fmt.Errorf("webhook %s: %w", n.host, err)
+		}
+		if p.Text, err = set.Render(nt, template.Text); err != nil {
+			return fmt.Errorf("webhook %s: %w", n.host, err)
+		}
+	}
+	body, err := json.Marshal(p)
 	if err != nil {
 		return fmt.Errorf("webhook %s: encode: %w", n.host, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, n.cfg.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.cfg.URL, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("webhook %s: build request", n.host)
-	}
 	ts := n.now().Unix()
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "presswatch-alerts")
-	req.Header.Set(HeaderIdempotency, nt.Key)
-	req.Header.Set(HeaderTimestamp, strconv.FormatInt(ts, 10))
+	h := http.Header{
+		"Content-Type":    {"application/json"},
+		HeaderIdempotency: {nt.Key},
+		HeaderTimestamp:   {strconv.FormatInt(ts, 10)},
+	}
 	if n.cfg.Secret != "" {
-		req.Header.Set(HeaderSignature, Sign(n.cfg.Secret, ts, body))
+		h.Set(HeaderSignature, Sign(n.cfg.Secret, ts, body))
 	}
-	resp, err := n.client.Do(req)
+	what := "webhook " + n.host
+	a, err := notify.Post(ctx, n.client, n.cfg.Timeout, what, n.cfg.URL, h, body, n.cfg.Secret)
 	if err != nil {
-		// url.Error quotes the full URL, which may contain a token.
-		var uerr *url.Error
-		if errors.As(err, &uerr) {
-			err = uerr.Err
-		}
-		return notify.Temporary(fmt.Errorf("webhook %s: %w", n.host, err), 0)
+		return err
 	}
-	defer resp.Body.Close()
-	err = notify.CheckResponse("webhook "+n.host, resp)
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	return err
+	return notify.Scrub(a.Check(what), n.cfg.URL, n.cfg.Secret)
 }

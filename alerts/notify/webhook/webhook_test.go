@@ -14,6 +14,7 @@ import (
 
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/notify"
+	"github.com/presswatch/presswatch/alerts/notify/template"
 )
 
 type recorder struct {
@@ -73,6 +74,32 @@ func TestNotifySignsAndCarriesIdempotencyKey(t *testing.T) {
 	var p Payload
 	if err := json.Unmarshal(body, &p); err != nil || p.Notification.Alerts[0].Articles[0].Title != "Lũ quét ở Mường Chà" || p.IdempotencyKey != "article:abc/1" {
 		t.Errorf("payload %s: %v", body, err)
+	}
+}
+
+func TestNotifyCarriesRenderedText(t *testing.T) {
+	rc := &recorder{}
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+	set, err := template.Load(nil, "vi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := New(Config{URL: srv.URL + "/hook", Templates: set}, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	nt := testAlert()
+	nt.Lang = "en"
+	if err := n.Notify(context.Background(), nt); err != nil {
+		t.Fatal(err)
+	}
+	var p Payload
+	if err := json.Unmarshal(rc.bodies[0], &p); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(p.Subject, "[Alert – High] Lũ quét ở Mường Chà") || !strings.Contains(p.Text, "http://x/1") {
+		t.Errorf("subject %q text %q", p.Subject, p.Text)
 	}
 }
 

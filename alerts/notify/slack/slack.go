@@ -1,0 +1,115 @@
+// Package slack posts notifications to Slack-compatible incoming webhooks:
+// Slack, Mattermost and Rocket.Chat all read a JSON body with "text" in
+// Slack's mrkdwn.
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/notify"
+	"github.com/presswatch/presswatch/alerts/notify/template"
+)
+
+// MaxText bounds the message. Slack truncates "text" beyond 40,000
+// characters and Mattermost splits posts beyond 16,383; a notification
+// that long is unreadable anyway.
+const MaxText = 16000
+
+// Config of one webhook.
+type Config struct {
+	// URL is the incoming-webhook URL; it is a secret (its path is the
+	// credential), so errors name only its host.
+	URL string
+	// Channel overrides the webhook's default channel where the server
+	// allows it (Mattermost, Rocket.Chat, legacy Slack webhooks).
+	Channel   string
+	Timeout   time.Duration
+	Templates *template.Set
+}
+
+// Validate checks the configuration without quoting the URL.
+func (c Config) Validate() error {
+	u, err := url.Parse(c.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("slack: url must be an absolute http(s) URL")
+	}
+	if c.Templates == nil {
+		return errors.New("slack: no templates")
+	}
+	return nil
+}
+
+// Payload is the JSON body.
+type Payload struct {
+	Text    string `json:"text"`
+	Channel string `json:"channel,omitempty"`
+}
+
+// Notifier posts to one webhook.
+type Notifier struct {
+	cfg    Config
+	client *http.Client
+	what   string
+}
+
+// New validates cfg; a nil client gets a default one.
+func New(cfg Config, client *http.Client) (*Notifier, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	if client == nil {
+		client = &http.Client{}
+	}
+	u, _ := url.Parse(cfg.URL)
+	return &Notifier{cfg: cfg, client: client, what: "slack webhook " + u.Host}, nil
+}
+
+// Render builds the request body.
+func (n *Notifier) Render(nt *alerts.Notification) ([]byte, error) {
+	text, err := n.cfg.Templates.RenderChat(nt, template.Slack, MaxText)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", n.what, err)
+	}
+	return json.Marshal(Payload{Text: text, Channel: n.cfg.Channel})
+}
+
+// Notify makes one attempt. Slack answers 200 "ok"; 4xx such as
+// invalid_payload or channel_not_found cannot be cured by retrying, 429 and
+// 5xx can.
+func (n *Notifier) Notify(ctx context.Context, nt *alerts.Notification) error {
+	body, err := n.Render(nt)
+	if err != nil {
+		return err
+	}
+	a, err := notify.Post(ctx, n.client, n.cfg.Timeout, n.what, n.cfg.URL,
+		http.Header{"Content-Type": {"application/json"}}, body)
+	if err != nil {
+		return err
+	}
+	if err := a.Check(n.what); err != nil {
+		return notify.Scrub(err, n.cfg.URL)
+	}
+	// Some proxies answer 200 with an error text; Slack's own 200 says "ok".
+	if b := strings.TrimSpace(string(a.Body)); a.Status == http.StatusOK && b != "" && b != "ok" && !strings.HasPrefix(b, "{") {
+		return fmt.Errorf("%s answered 200 with %q", n.what, truncate(b, 200))
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,189 @@
+// Package telegram sends notifications with the Telegram Bot API's
+// sendMessage method, formatted in its HTML parse mode.
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/notify"
+	"github.com/presswatch/presswatch/alerts/notify/template"
+)
+
+// DefaultAPIURL is the Bot API server.
+const DefaultAPIURL = "https://api.telegram.org"
+
+// MaxText is sendMessage's limit on the text (characters after entity
+// parsing; counting the markup too keeps well within it).
+const MaxText = 4096
+
+// Config of one bot and chat.
+type Config struct {
+	// BotToken is the secret from @BotFather ("123456:ABC-DEF..."). It
+	// goes into the request path, so errors never quote the URL.
+	BotToken string
+	// ChatID is the default chat: a numeric ID or "@channelusername".
+	// Notification.To, when set, overrides it.
+	ChatID string
+	// APIURL is the Bot API server (a local one for tests or a self-hosted
+	// telegram-bot-api); empty means DefaultAPIURL.
+	APIURL    string
+	Timeout   time.Duration
+	Templates *template.Set
+}
+
+// Validate checks the configuration without revealing the token.
+func (c Config) Validate() error {
+	if c.BotToken == "" || strings.ContainsAny(c.BotToken, "/?#% \t\r\n") {
+		return errors.New("telegram: bot_token must be set and be one word")
+	}
+	if c.APIURL != "" {
+		u, err := url.Parse(c.APIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("telegram: api_url must be an absolute http(s) URL, got %q", c.APIURL)
+		}
+	}
+	if c.Templates == nil {
+		return errors.New("telegram: no templates")
+	}
+	return nil
+}
+
+// Message is the sendMessage request body.
+type Message struct {
+	ChatID                string `json:"chat_id"`
+	Text                  string `json:"text"`
+	ParseMode             string `json:"parse_mode,omitempty"`
+	DisableWebPagePreview bool   `json:"disable_web_page_preview"`
+}
+
+// response is the Bot API's envelope.
+type response struct {
+	OK          bool   `json:"ok"`
+	ErrorCode   int    `json:"error_code"`
+	Description string `json:"description"`
+	Parameters  struct {
+		RetryAfter      int   `json:"retry_after"`
+		MigrateToChatID int64 `json:"migrate_to_chat_id"`
+	} `json:"parameters"`
+}
+
+// Notifier sends to one bot.
+type Notifier struct {
+	cfg      Config
+	client   *http.Client
+	endpoint string
+	what     string
+}
+
+// New validates cfg; a nil client gets a default one.
+func New(cfg Config, client *http.Client) (*Notifier, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	if client == nil {
+		client = &http.Client{}
+	}
+	u, _ := url.Parse(cfg.APIURL)
+	return &Notifier{
+		cfg: cfg, client: client, what: "telegram " + u.Host,
+		endpoint: strings.TrimRight(cfg.APIURL, "/") + "/bot" + cfg.BotToken + "/sendMessage",
+	}, nil
+}
+
+// Render builds the message for one chat.
+func (n *Notifier) Render(nt *alerts.Notification, chatID string) (*Message, error) {
+	text, plain, err := n.cfg.Templates.RenderChatFit(nt, template.Telegram, MaxText)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", n.what, err)
+	}
+	m := &Message{ChatID: chatID, Text: text, ParseMode: "HTML", DisableWebPagePreview: true}
+	if plain {
+		m.ParseMode = "" // cut to fit: markup may be broken
+	}
+	return m, nil
+}
+
+// Notify sends to each chat of nt.To, or the configured chat. It stops at
+// the first failure: the engine retries the notification, and Telegram
+// chats drop nothing but the one message per chat it may send twice.
+func (n *Notifier) Notify(ctx context.Context, nt *alerts.Notification) error {
+	chats := nt.To
+	if len(chats) == 0 {
+		chats = []string{n.cfg.ChatID}
+	}
+	for _, chat := range chats {
+		if chat == "" {
+			return fmt.Errorf("%s: no chat_id (set chat_id or route to a contact with a Telegram chat)", n.what)
+		}
+		if err := n.send(ctx, nt, chat); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (n *Notifier) send(ctx context.Context, nt *alerts.Notification, chat string) error {
+	m, err := n.Render(nt, chat)
+	if err != nil {
+		return err
+	}
+	body, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("%s: encode: %w", n.what, err)
+	}
+	a, err := notify.Post(ctx, n.client, n.cfg.Timeout, n.what, n.endpoint,
+		http.Header{"Content-Type": {"application/json"}}, body, n.cfg.BotToken)
+	if err != nil {
+		return err
+	}
+	return n.judge(a, chat)
+}
+
+// judge reads the Bot API's verdict. The envelope says more than the
+// status: retry_after with 429, and a description such as "Bad Request:
+// chat not found".
+func (n *Notifier) judge(a *notify.Answer, chat string) error {
+	var r response
+	if err := json.Unmarshal(a.Body, &r); err != nil {
+		// Not the Bot API talking (a proxy page): judge by status alone.
+		if err := a.Check(n.what); err != nil {
+			return notify.Scrub(err, n.cfg.BotToken)
+		}
+		return fmt.Errorf("%s: answer is not Bot API JSON (status %d)", n.what, a.Status)
+	}
+	if r.OK && a.Status/100 == 2 {
+		return nil
+	}
+	code := r.ErrorCode
+	if code == 0 {
+		code = a.Status
+	}
+	err := notify.Scrub(fmt.Errorf("%s: chat %s: error %d: %s", n.what, chat, code, r.Description), n.cfg.BotToken)
+	switch {
+	case code == http.StatusTooManyRequests:
+		after := time.Duration(r.Parameters.RetryAfter) * time.Second
+		if after == 0 {
+			after = notify.RetryAfter(a.Header.Get("Retry-After"), time.Now())
+		}
+		return notify.Temporary(err, after)
+	case code >= 500 || code == http.StatusRequestTimeout:
+		return notify.Temporary(err, 0)
+	case r.Parameters.MigrateToChatID != 0:
+		return fmt.Errorf("%w (the group became a supergroup: set chat_id to %d)", err, r.Parameters.MigrateToChatID)
+	}
+	return err
+}

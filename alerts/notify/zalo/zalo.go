@@ -1,0 +1,184 @@
+// Package zalo sends notifications as Zalo Official Account consultation
+// ("cs") messages through the OA Open API v3.
+package zalo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/notify"
+	"github.com/presswatch/presswatch/alerts/notify/template"
+)
+
+// DefaultAPIURL is the OA Open API server.
+const DefaultAPIURL = "https://openapi.zalo.me"
+
+// Path of the consultation message method.
+const Path = "/v3.0/oa/message/cs"
+
+// MaxText is the OA API's limit on a text message.
+const MaxText = 2000
+
+// Config of one Official Account.
+type Config struct {
+	// AccessToken is the OA access token, sent in the access_token header.
+	AccessToken string
+	// UserID is the default recipient (the user's ID as seen by the OA);
+	// Notification.To, when set, overrides it.
+	UserID    string
+	APIURL    string // empty means DefaultAPIURL
+	Timeout   time.Duration
+	Templates *template.Set
+}
+
+// Validate checks the configuration without revealing the token.
+func (c Config) Validate() error {
+	if c.AccessToken == "" || strings.ContainsAny(c.AccessToken, " \t\r\n") {
+		return errors.New("zalo: access_token must be set and be one line without blanks")
+	}
+	if c.APIURL != "" {
+		u, err := url.Parse(c.APIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("zalo: api_url must be an absolute http(s) URL, got %q", c.APIURL)
+		}
+	}
+	if c.Templates == nil {
+		return errors.New("zalo: no templates")
+	}
+	return nil
+}
+
+// Message is the request body.
+type Message struct {
+	Recipient struct {
+		UserID string `json:"user_id"`
+	} `json:"recipient"`
+	Message struct {
+		Text string `json:"text"`
+	} `json:"message"`
+}
+
+// response is the OA API's envelope: HTTP 200 whatever happened, with
+// error 0 for success.
+type response struct {
+	Error   *int   `json:"error"`
+	Message string `json:"message"`
+}
+
+// Notifier sends through one OA.
+type Notifier struct {
+	cfg      Config
+	client   *http.Client
+	endpoint string
+	what     string
+}
+
+// New validates cfg; a nil client gets a default one.
+func New(cfg Config, client *http.Client) (*Notifier, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	if client == nil {
+		client = &http.Client{}
+	}
+	u, _ := url.Parse(cfg.APIURL)
+	return &Notifier{cfg: cfg, client: client, what: "zalo " + u.Host, endpoint: strings.TrimRight(cfg.APIURL, "/") + Path}, nil
+}
+
+// Render builds the message for one user. Zalo text has no markup.
+func (n *Notifier) Render(nt *alerts.Notification, userID string) (*Message, error) {
+	text, err := n.cfg.Templates.RenderChat(nt, template.Plain, MaxText)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", n.what, err)
+	}
+	var m Message
+	m.Recipient.UserID, m.Message.Text = userID, text
+	return &m, nil
+}
+
+// Notify sends to each user of nt.To, or the configured user, stopping at
+// the first failure.
+func (n *Notifier) Notify(ctx context.Context, nt *alerts.Notification) error {
+	users := nt.To
+	if len(users) == 0 {
+		users = []string{n.cfg.UserID}
+	}
+	for _, u := range users {
+		if u == "" {
+			return fmt.Errorf("%s: no user_id (set user_id or route to a contact with a Zalo user)", n.what)
+		}
+		if err := n.send(ctx, nt, u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (n *Notifier) send(ctx context.Context, nt *alerts.Notification, user string) error {
+	m, err := n.Render(nt, user)
+	if err != nil {
+		return err
+	}
+	body, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("%s: encode: %w", n.what, err)
+	}
+	a, err := notify.Post(ctx, n.client, n.cfg.Timeout, n.what, n.endpoint,
+		http.Header{"Content-Type": {"application/json"}, "access_token": {n.cfg.AccessToken}}, body, n.cfg.AccessToken)
+	if err != nil {
+		return err
+	}
+	if err := a.Check(n.what); err != nil {
+		return notify.Scrub(err, n.cfg.AccessToken)
+	}
+	var r response
+	if err := json.Unmarshal(a.Body, &r); err != nil || r.Error == nil {
+		return fmt.Errorf("%s: answer is not OA API JSON (status %d)", n.what, a.Status)
+	}
+	if *r.Error == 0 {
+		return nil
+	}
+	err = notify.Scrub(fmt.Errorf("%s: user %s: error %d: %s%s", n.what, user, *r.Error, r.Message, hint(*r.Error)), n.cfg.AccessToken)
+	if temporary(*r.Error) {
+		return notify.Temporary(err, 0)
+	}
+	return err
+}
+
+// temporary reports whether an OA API error code may clear by itself.
+// Zalo documents few codes as transient: -32 (the app exceeded its
+// request rate) and -100 (unknown server-side error, "try again later").
+// Everything else — a bad or expired token, an unknown user, a user who has
+// not interacted with the OA recently enough for a consultation message,
+// an exhausted quota — needs a person to act, so retrying only repeats it.
+func temporary(code int) bool {
+	return code == -32 || code == -100
+}
+
+// hint turns the codes an operator meets most into what to do.
+func hint(code int) string {
+	switch code {
+	case -216, -124:
+		return " (the OA access token is invalid or expired: renew it)"
+	case -213:
+		return " (the user does not follow the OA)"
+	case -230:
+		return " (the user has not interacted with the OA recently; consultation messages are refused)"
+	case -32:
+		return " (rate limit)"
+	}
+	return ""
+}

@@ -1,0 +1,170 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/presswatch/presswatch/app"
+	"github.com/presswatch/presswatch/config"
+	"github.com/presswatch/presswatch/demosite/sink"
+)
+
+const outlets = 11
+
+// floodParagraphs is one story as eleven outlets run it: the same
+// dispatch, each with its own byline line.
+func floodParagraphs(outlet int) []string {
+	return []string{
+		fmt.Sprintf("Phóng viên báo Tin %d đưa tin từ Mường Chà, tỉnh Điện Biên.", outlet),
+		"Khoảng 2 giờ sáng, sau nhiều giờ mưa lớn liên tục, nước từ các khe suối đầu nguồn đổ về nhanh, gây lũ quét tại hai xã vùng cao của huyện Mường Chà. Dòng nước mạnh kèm bùn đá đã cuốn trôi hoàn toàn 7 ngôi nhà sàn ven suối, làm hư hỏng nặng 12 ngôi nhà khác.",
+		"Theo đại diện UBND xã, nhờ được cảnh báo từ chiều hôm trước nên phần lớn người dân đã chủ động rời khỏi khu vực nguy hiểm. Tuy nhiên, tài sản, lương thực và gia súc của nhiều gia đình bị nước cuốn mất, ước tính thiệt hại ban đầu khoảng 3 tỷ đồng.",
+		"Ngay trong đêm, Ban Chỉ huy phòng chống thiên tai huyện Mường Chà đã huy động công an, quân đội, dân quân và đoàn viên thanh niên hỗ trợ sơ tán hơn 30 hộ với gần 150 nhân khẩu đến nhà văn hóa bản và trường học gần đó.",
+		"Tuyến đường liên xã nối trung tâm huyện với khu vực bị ảnh hưởng bị bùn đất vùi lấp nhiều đoạn, một cây cầu tràn bị nước đánh sập, khiến việc tiếp cận gặp nhiều khó khăn. Lực lượng chức năng đang dùng máy xúc mở đường tạm để đưa hàng cứu trợ vào.",
+	}
+}
+
+// outletsServer serves eleven news sites, each a feed with the flood
+// story; outlet 0 publishes at once, the others once released.
+type outletsServer struct {
+	released atomic.Bool
+	start    time.Time
+}
+
+func (o *outletsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var i int
+	var page string
+	if _, err := fmt.Sscanf(r.URL.Path, "/o%d/%s", &i, &page); err != nil || i < 0 || i >= outlets {
+		http.NotFound(w, r)
+		return
+	}
+	base := fmt.Sprintf("http://%s/o%d", r.Host, i)
+	title := fmt.Sprintf("Lũ quét tại Mường Chà cuốn trôi nhiều nhà dân (Tin %d)", i)
+	pub := o.start.Add(time.Duration(i) * time.Minute)
+	switch page {
+	case "rss.xml":
+		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+		items := ""
+		if i == 0 || o.released.Load() {
+			items = fmt.Sprintf(`<item><title>%s</title><link>%s/tin/lu-quet.html</link><guid>%s/tin/lu-quet.html</guid><pubDate>%s</pubDate></item>`,
+				html.EscapeString(title), base, base, pub.Format(time.RFC1123Z))
+		}
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Tin %d</title><link>%s/</link><description>Tin tức</description>%s</channel></rss>`, i, base, items)
+	case "tin/lu-quet.html":
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		var body strings.Builder
+		for _, p := range floodParagraphs(i) {
+			fmt.Fprintf(&body, "<p>%s</p>\n", html.EscapeString(p))
+		}
+		fmt.Fprintf(w, `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>%[1]s</title><meta property="og:type" content="article"><meta property="article:published_time" content="%[2]s"></head>
+<body><header><nav><a href="/">Trang chủ</a></nav></header><main><article><h1>%[1]s</h1>%[3]s</article></main><footer>© Tin %[4]d</footer></body></html>`,
+			html.EscapeString(title), pub.Format(time.RFC3339), body.String(), i)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// With the demo's receivers, a flagged story sends one e-mail to a real
+// SMTP server and one message to a chat webhook; ten more articles of the
+// story from ten more outlets send one follow-up each, not ten.
+func TestDemoStoryOneEmailOneChatThenOneFollowUp(t *testing.T) {
+	news := &outletsServer{start: time.Now().Add(-time.Hour)}
+	newsSrv := httptest.NewServer(news)
+	t.Cleanup(newsSrv.Close)
+	sinks, err := sink.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sinks.Close() })
+	chatSrv := httptest.NewServer(sinks.Handler())
+	t.Cleanup(chatSrv.Close)
+
+	cfg := config.Default()
+	cfg.DataDir = filepath.Join(t.TempDir(), "data")
+	cfg.Listen = "127.0.0.1:0"
+	rules, _ := filepath.Abs("../examples/rules")
+	cfg.Classifier.RulesDir = rules
+	cfg.Crawler.AllowPrivateHosts = []string{"127.0.0.1"}
+	cfg.Crawler.MinHostDelay = 0
+	cfg.Crawler.PerHostConcurrency = 8
+	for i := range outlets {
+		cfg.Crawler.Sources = append(cfg.Crawler.Sources, config.Source{ID: fmt.Sprintf("tin-%d", i), Name: fmt.Sprintf("Tin %d", i), Kind: "feed",
+			URL: fmt.Sprintf("%s/o%d/rss.xml", newsSrv.URL, i), Tier: "local", Lang: "vi", Interval: config.Duration(200 * time.Millisecond),
+			MinInterval: config.Duration(100 * time.Millisecond), MaxInterval: config.Duration(300 * time.Millisecond)})
+	}
+	cfg.Indexer.BatchInterval = config.Duration(200 * time.Millisecond)
+	smtpHost, smtpPort, _ := strings.Cut(sinks.SMTPAddr(), ":")
+	var port int
+	fmt.Sscan(smtpPort, &port)
+	cfg.Alerts.Receivers = []config.Receiver{
+		{Name: "demo-email", Lang: "vi", Email: &config.EmailReceiver{Host: smtpHost, Port: port, TLS: "none",
+			From: "Presswatch <canhbao@presswatch.demo>", To: []string{"Phòng Báo chí <baochi@presswatch.demo>"}}},
+		{Name: "demo-chat", Slack: &config.SlackReceiver{URL: config.Secret(chatSrv.URL + sinks.ChatPath()), Channel: "#bao-chi"}},
+	}
+	cfg.Alerts.Route = &config.AlertRoute{Receivers: []string{"demo-email", "demo-chat"},
+		GroupWait: config.Duration(300 * time.Millisecond), GroupInterval: config.Duration(10 * time.Second), RepeatInterval: config.Duration(24 * time.Hour)}
+	cfg.API.Tokens = []config.Token{{Name: "e2e", Role: "viewer", Token: testToken}}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(cfg, slog.New(slog.DiscardHandler))
+	if err := a.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = a.Stop(ctx)
+	})
+	base := "http://" + a.Addr()
+
+	waitFor := func(what string, d time.Duration, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(d)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s (mail %d, chat %d)", what, len(sinks.Mail()), len(sinks.Chat()))
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	waitFor("the first e-mail and chat message", 60*time.Second, func() bool { return len(sinks.Mail()) >= 1 && len(sinks.Chat()) >= 1 })
+	news.released.Store(true)
+	storyArticles := func() int {
+		var r struct {
+			Alerts []struct {
+				StoryID      string `json:"story_id"`
+				ArticleCount int    `json:"article_count"`
+			} `json:"alerts"`
+		}
+		getJSON(t, base+"/api/v1/alerts?limit=1000", &r)
+		most := 0
+		for _, al := range r.Alerts {
+			most = max(most, al.ArticleCount)
+		}
+		return most
+	}
+	waitFor("the story's alert to list all eleven articles", 60*time.Second, func() bool { return storyArticles() == outlets })
+	waitFor("the follow-up", 30*time.Second, func() bool { return len(sinks.Mail()) >= 2 && len(sinks.Chat()) >= 2 })
+	time.Sleep(12 * time.Second) // past another group_interval: nothing more may come
+	mail, chat := sinks.Mail(), sinks.Chat()
+	if len(mail) != 2 || len(chat) != 2 {
+		t.Fatalf("got %d e-mails and %d chat messages, want 2 of each (one new, one follow-up)", len(mail), len(chat))
+	}
+	// Newest first.
+	first, follow := mail[1], mail[0]
+	if !strings.HasSuffix(first.Key, "/1") || follow.Key != strings.TrimSuffix(first.Key, "1")+"2" {
+		t.Errorf("e-mail keys %q, %q: want the group's first and second notification", first.Key, follow.Key)
+	}
+	if !strings.Contains(follow.Text, "Tin 10") || !strings.Contains(follow.Text, "11 bài") {
+		t.Errorf("the follow-up does not list the story's eleven articles:\n%s", follow.Text)
+	}
+}
