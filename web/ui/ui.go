@@ -192,8 +192,11 @@ func fmtTime(t time.Time, layout string) string {
 
 // fmtDuration shows a response time to the minute.
 func fmtDuration(d time.Duration) string {
-	if d <= 0 {
+	switch {
+	case d <= 0:
 		return "—"
+	case d < time.Minute:
+		return "< 1 min"
 	}
 	d = d.Round(time.Minute)
 	h, m := int(d.Hours()), int(d.Minutes())%60
