@@ -209,6 +209,11 @@ func TestBrowserJourneys(t *testing.T) {
 			t.Error("the mark does not name its rule")
 		}
 		b.shot("04-article")
+		// An officer marks it misleading with the link to the rebuttal.
+		b.run(chromedp.SendKeys(`#rebuttal`, "https://dienbien.gov.vn/bac-bo", chromedp.ByID),
+			chromedp.Click(`form[action$="/misleading"] button`, chromedp.ByQuery))
+		b.waitURL("flash=flash.marked")
+		b.run(chromedp.WaitVisible(`p.flash`, chromedp.ByQuery))
 	})
 	t.Run("alert inbox", func(t *testing.T) {
 		b.t = t

@@ -53,6 +53,17 @@ func TestValidate(t *testing.T) {
 		}, nil},
 		{"private hosts", func(c *Config) { c.Crawler.AllowPrivateHosts = []string{"10.0.0.0/8", "fd00::/8", "::1", "localhost"} }, nil},
 
+		{"proxy sign-on", func(c *Config) {
+			c.Web.ProxyAuth = ProxyAuth{Header: "X-Remote-User", TrustedProxies: []string{"10.0.0.5", "192.168.0.0/16", "fd00::/8"}}
+		}, nil},
+		{"web limits", func(c *Config) {
+			c.Web.SessionTTL, c.Web.LoginMaxFailures, c.Web.LoginLockout = Duration(8*24*time.Hour), 0, 0
+		}, []string{"web.session_ttl: must be at most 7d (the session bucket's limit), got 8d", "web.login_max_failures: must be between 1 and 1000, got 0", "web.login_lockout: must be a positive duration, got 0s"}},
+		{"proxy header without proxies", func(c *Config) { c.Web.ProxyAuth.Header = "X-Remote-User" },
+			[]string{"web.proxy_auth.trusted_proxies: must list the proxies' addresses (CIDR) when web.proxy_auth.header is set"}},
+		{"bad proxy header and address", func(c *Config) {
+			c.Web.ProxyAuth = ProxyAuth{Header: "X Remote: User", TrustedProxies: []string{"10.0.0.0/33"}}
+		}, []string{`web.proxy_auth.header: must be a header name such as X-Remote-User, got "X Remote: User"`, `web.proxy_auth.trusted_proxies[0]: "10.0.0.0/33" is not an address or CIDR such as 10.0.0.0/8`}},
 		{"no data dir", func(c *Config) { c.DataDir = "" }, []string{"data_dir: must be set"}},
 		{"listen without port", func(c *Config) { c.Listen = "localhost" },
 			[]string{`listen: must be host:port (e.g. 127.0.0.1:8080 or :8080), got "localhost"`}},

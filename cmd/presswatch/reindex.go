@@ -13,16 +13,14 @@ import (
 func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfgPath := fs.String("config", "", "configuration file")
-	data := fs.String("data", "", "data directory (overrides data_dir)")
-	natsURL := fs.String("nats-url", "", "external NATS cluster (overrides nats.url)")
+	load := storeFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return errUsage
 	}
-	cfg, err := loadConfig(*cfgPath, map[string]string{"data_dir": *data, "nats.url": *natsURL})
+	cfg, err := load()
 	if err != nil {
 		return err
 	}

@@ -48,6 +48,18 @@ func loadConfig(path string, flags map[string]string) (config.Config, error) {
 	return config.Load(path, env)
 }
 
+// storeFlags adds --config, --data and --nats-url for commands that open
+// the data directory's store themselves; the returned func loads the
+// configuration with them once the flags are parsed.
+func storeFlags(fs *flag.FlagSet) func() (config.Config, error) {
+	cfgPath := fs.String("config", "", "configuration file")
+	data := fs.String("data", "", "data directory (overrides data_dir)")
+	natsURL := fs.String("nats-url", "", "external NATS cluster (overrides nats.url)")
+	return func() (config.Config, error) {
+		return loadConfig(*cfgPath, map[string]string{"data_dir": *data, "nats.url": *natsURL})
+	}
+}
+
 // serve runs the app until ctx is cancelled, then stops it gracefully.
 // started, when set, is called once the app is up.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, started func(*app.App)) error {

@@ -28,9 +28,7 @@ func runUsersIn(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	sub := args[0]
 	fs := flag.NewFlagSet("users "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfgPath := fs.String("config", "", "configuration file")
-	data := fs.String("data", "", "data directory (overrides data_dir)")
-	natsURL := fs.String("nats-url", "", "external NATS cluster (overrides nats.url)")
+	load := storeFlags(fs)
 	name := fs.String("name", "", "user name (lower-case letters, digits, . - _)")
 	role := fs.String("role", "", "role: viewer, officer or admin")
 	pwFile := fs.String("password-file", "", "read the password from this file's first line instead of standard input")
@@ -40,7 +38,7 @@ func runUsersIn(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		}
 		return errUsage
 	}
-	cfg, err := loadConfig(*cfgPath, map[string]string{"data_dir": *data, "nats.url": *natsURL})
+	cfg, err := load()
 	if err != nil {
 		return err
 	}

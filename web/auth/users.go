@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -44,14 +45,17 @@ type User struct {
 type Users struct {
 	kv jetstream.KeyValue
 	// dummy is hashed against when the user does not exist, so a login's
-	// duration does not tell whether the name is real.
-	dummy string
+	// duration does not tell whether the name is real. Made on first use:
+	// every process has a Users, few see a login.
+	dummy func() string
 }
 
 // NewUsers returns the account store over kv.
 func NewUsers(kv jetstream.KeyValue) *Users {
-	h, _ := HashPassword(randomToken(16))
-	return &Users{kv: kv, dummy: h}
+	return &Users{kv: kv, dummy: sync.OnceValue(func() string {
+		h, _ := HashPassword(randomToken(16))
+		return h
+	})}
 }
 
 // CheckName says what is wrong with a user name, or nil. Names are KV keys
@@ -183,7 +187,7 @@ func (u *Users) Authenticate(ctx context.Context, name, password string) (*User,
 	}
 	usr, err := u.Get(ctx, name)
 	if errors.Is(err, ErrNoUser) {
-		_, _ = VerifyPassword(u.dummy, password)
+		_, _ = VerifyPassword(u.dummy(), password)
 		return nil, ErrBadCredentials
 	}
 	if err != nil {

@@ -35,6 +35,7 @@ type inboxData struct {
 	Show       string // "open", "done" or "all"
 	Severity   string
 	Department string
+	Label      string
 	Severities []string
 	CanAct     bool
 	Back       string
@@ -65,7 +66,7 @@ func age(p *Page, now, t time.Time) string {
 
 func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	d := &inboxData{Show: q.Get("show"), Severity: q.Get("severity"), Department: q.Get("department"),
+	d := &inboxData{Show: q.Get("show"), Severity: q.Get("severity"), Department: q.Get("department"), Label: q.Get("label"),
 		Severities: []string{"critical", "high", "medium", "low"}, Back: r.URL.RequestURI()}
 	if d.Show != "done" && d.Show != "all" {
 		d.Show = "open"
@@ -84,7 +85,8 @@ func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 	for _, a := range list {
 		if (d.Show == "open" && !isOpen(a)) || (d.Show == "done" && isOpen(a)) ||
 			(d.Severity != "" && string(a.Severity) != d.Severity) ||
-			(d.Department != "" && !slices.Contains(a.Departments, d.Department)) {
+			(d.Department != "" && !slices.Contains(a.Departments, d.Department)) ||
+			(d.Label != "" && !slices.Contains(a.Labels, d.Label)) {
 			continue
 		}
 		d.Rows = append(d.Rows, inboxRow{A: a, Age: age(p, now, a.Created)})

@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/presswatch/presswatch/indexer"
+	"github.com/presswatch/presswatch/web"
 )
 
 type articleData struct {
@@ -19,6 +21,8 @@ type articleData struct {
 	SafeURL   string // the original's link, only when it is http(s)
 	Story     []indexer.Hit
 	Sentiment string
+	// CanMark is set when this process can mark articles misleading.
+	CanMark bool
 }
 
 func (u *UI) article(w http.ResponseWriter, r *http.Request) {
@@ -39,7 +43,7 @@ func (u *UI) article(w http.ResponseWriter, r *http.Request) {
 		u.errorPage(w, r, http.StatusServiceUnavailable, p.T("error.unavailable"))
 		return
 	}
-	d := &articleData{A: a, Title: highlight(a.Title, "title", a.Matches), Text: highlight(a.Text, "text", a.Matches)}
+	d := &articleData{A: a, Title: highlight(a.Title, "title", a.Matches), Text: highlight(a.Text, "text", a.Matches), CanMark: u.d.Misleading != nil}
 	if pu, err := url.Parse(a.URL); err == nil && (pu.Scheme == "http" || pu.Scheme == "https") {
 		d.SafeURL = pu.String()
 	}
@@ -61,4 +65,53 @@ func (u *UI) article(w http.ResponseWriter, r *http.Request) {
 	p.Data = d
 	p.Title = a.Title
 	u.render(w, http.StatusOK, "article", p)
+}
+
+// markMisleading records that an article is false or distorted, with the
+// link to the official rebuttal, so its copies elsewhere are flagged.
+func (u *UI) markMisleading(w http.ResponseWriter, r *http.Request) {
+	p := u.page(r, "search", nil)
+	if u.d.Misleading == nil {
+		u.errorPage(w, r, http.StatusServiceUnavailable, p.T("article.no_marking"))
+		return
+	}
+	id, link := r.PathValue("id"), strings.TrimSpace(r.PostFormValue("rebuttal"))
+	if !httpURL(link) {
+		u.errorPage(w, r, http.StatusBadRequest, p.T("alerts.need_link"))
+		return
+	}
+	_, err := u.d.Misleading.MarkMisleading(r.Context(), id, link, principal(r).Name)
+	switch {
+	case errors.Is(err, web.ErrNotFound):
+		u.errorPage(w, r, http.StatusNotFound, p.T("article.not_found"))
+		return
+	case err != nil:
+		u.log.Error("mark misleading", "article", id, "err", err)
+		u.errorPage(w, r, http.StatusServiceUnavailable, p.T("error.unavailable"))
+		return
+	}
+	u.audit(r, "", "article.misleading", id, link)
+	redirect(w, r, "/articles/"+url.PathEscape(id), "flash.marked")
+}
+
+// submitLink queues a link an officer found for the crawler.
+func (u *UI) submitLink(w http.ResponseWriter, r *http.Request) {
+	p := u.page(r, "search", nil)
+	if u.d.Submit == nil {
+		u.errorPage(w, r, http.StatusServiceUnavailable, p.T("search.no_submit"))
+		return
+	}
+	link := strings.TrimSpace(r.PostFormValue("url"))
+	if !httpURL(link) {
+		u.errorPage(w, r, http.StatusBadRequest, p.T("search.bad_link"))
+		return
+	}
+	id, err := u.d.Submit.Submit(r.Context(), link, principal(r).Name)
+	if err != nil {
+		u.log.Warn("submit link", "err", err)
+		u.errorPage(w, r, http.StatusBadRequest, p.T("search.bad_link"))
+		return
+	}
+	u.audit(r, "", "article.submit", id, link)
+	redirect(w, r, "/search", "flash.submitted")
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/indexer"
 )
 
@@ -29,6 +30,14 @@ type dashboardData struct {
 	// period that got there, and how many did.
 	TTA, TTR   time.Duration
 	NAck, NRsp int
+	// Stories are the week's alerted stories that spread furthest.
+	Stories []storyRow
+}
+
+type storyRow struct {
+	ID, Title       string
+	Articles, Sites int
+	Severity        string
 }
 
 func median(ds []time.Duration) time.Duration {
@@ -86,6 +95,21 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.TTA, d.TTR, d.NAck, d.NRsp = median(tta), median(ttr), len(tta), len(ttr)
+	week := now.AddDate(0, 0, -7)
+	for _, a := range list {
+		if a.Created.Before(week) || a.Type != alerts.TypeArticle {
+			continue
+		}
+		n := max(a.ArticleCount, len(a.Articles))
+		d.Stories = append(d.Stories, storyRow{ID: a.ID, Title: a.Title, Articles: n, Sites: len(a.Sources), Severity: string(a.Severity)})
+	}
+	slices.SortStableFunc(d.Stories, func(x, y storyRow) int {
+		if x.Sites != y.Sites {
+			return y.Sites - x.Sites
+		}
+		return y.Articles - x.Articles
+	})
+	d.Stories = d.Stories[:min(len(d.Stories), 10)]
 	for k, n := range by {
 		d.OpenByDept = append(d.OpenByDept, Count{k, n})
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/bus/bustest"
+	"github.com/presswatch/presswatch/crawler"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
@@ -66,6 +67,13 @@ type envOpts struct {
 	// index, when set, is searched as it is (benchmarks); otherwise a
 	// fresh index holds the flagged and the hostile article.
 	index *indexer.Index
+}
+
+// linkSubmitter queues links on the bus as the app does.
+type linkSubmitter struct{ b *bus.Bus }
+
+func (l linkSubmitter) Submit(ctx context.Context, rawURL, by string) (string, error) {
+	return crawler.Submit(ctx, l.b, rawURL, by, time.Now())
 }
 
 type nopNotifier struct{}
@@ -120,7 +128,7 @@ func newEnv(t testing.TB, o envOpts) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ui.Mount(ui.Deps{Server: ws, Search: idx, Alerts: st, AlertStore: st, Silences: silence.NewStore(b.KV(bus.BucketSilences)), Logger: slog.New(slog.DiscardHandler)}); err != nil {
+	if _, err := ui.Mount(ui.Deps{Server: ws, Search: idx, Alerts: st, AlertStore: st, Submit: linkSubmitter{b}, Silences: silence.NewStore(b.KV(bus.BucketSilences)), Logger: slog.New(slog.DiscardHandler)}); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(ws)

@@ -80,8 +80,18 @@ func TestInboxAcknowledgeRespondAndHistory(t *testing.T) {
 	if !strings.Contains(body, "alert.ack") || !strings.Contains(body, "alert.respond") {
 		t.Error("audit log lacks the alert actions")
 	}
-	// The dashboard now has a time to acknowledge.
+	// Filters.
+	if _, body = officer.get("/alerts?show=all&label=disaster"); !strings.Contains(body, "/alerts/"+id) {
+		t.Error("label filter dropped the alert")
+	}
+	if _, body = officer.get("/alerts?show=all&label=sports"); strings.Contains(body, "/alerts/"+id) {
+		t.Error("label filter kept an alert without the label")
+	}
+	// The dashboard lists the story and has a time to acknowledge.
 	_, body = officer.get("/dashboard")
+	if !strings.Contains(body, `<a href="/alerts/`+id+`">`) {
+		t.Error("dashboard does not list the week's story")
+	}
 	if !strings.Contains(body, `<span class="muted">(1)</span>`) {
 		t.Error("dashboard shows no response time")
 	}

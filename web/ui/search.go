@@ -42,6 +42,7 @@ type searchData struct {
 	SelLang, SelSource string
 	SelLabel           string
 	Langs              []string
+	CanSubmit          bool
 }
 
 // facetOrder is how facets are listed.
@@ -59,6 +60,7 @@ func (u *UI) search(w http.ResponseWriter, r *http.Request) {
 		SelLabel: strings.Join(q["label"], ","), Langs: []string{"vi", "en", "fr", "lo", "th", "zh", "km"}}
 	p := u.page(r, "search", d)
 	p.Title = p.T("search.title")
+	d.CanSubmit = u.d.Submit != nil && p.Can("officer")
 	if u.d.Search == nil {
 		p.Error = p.T("error.no_search")
 		u.render(w, http.StatusServiceUnavailable, "search", p)

@@ -68,6 +68,8 @@ type Deps struct {
 	Alerts     web.AlertLister
 	AlertStore AlertStore
 	Silences   SilenceStore
+	Misleading web.MisleadingMarker
+	Submit     web.LinkSubmitter
 	Sources    web.SourceBoard
 	Rules      RuleBook
 	Logger     *slog.Logger
@@ -126,6 +128,8 @@ func Mount(d Deps) (*UI, error) {
 	s.Route("POST /account/lang", web.RoleViewer, u.changeLang)
 	s.Route("GET /search", web.RoleViewer, u.search)
 	s.Route("GET /articles/{id}", web.RoleViewer, u.article)
+	s.Route("POST /articles/{id}/misleading", web.RoleOfficer, u.markMisleading)
+	s.Route("POST /articles", web.RoleOfficer, u.submitLink)
 	s.Route("GET /alerts", web.RoleViewer, u.inbox)
 	s.Route("GET /alerts/{id}", web.RoleViewer, u.alert)
 	s.Route("POST /alerts/act", web.RoleOfficer, u.act)
@@ -188,8 +192,11 @@ func fmtTime(t time.Time, layout string) string {
 
 // fmtDuration shows a response time to the minute.
 func fmtDuration(d time.Duration) string {
-	if d <= 0 {
+	switch {
+	case d <= 0:
 		return "—"
+	case d < time.Minute:
+		return "< 1 min"
 	}
 	d = d.Round(time.Minute)
 	h, m := int(d.Hours()), int(d.Minutes())%60

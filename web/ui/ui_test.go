@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
 )
@@ -387,5 +388,48 @@ func TestSearchPageShowsResultsFacetsAndLinks(t *testing.T) {
 	code, csv, hdr := c.do(http.MethodGet, "/api/v1/search?format=csv&q=lu+quet", nil, nil)
 	if code != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") || !strings.Contains(csv, e.flagged) {
 		t.Errorf("csv: %d %s", code, hdr.Get("Content-Type"))
+	}
+}
+
+func TestLoginRedirectStaysOnSite(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	for next, want := range map[string]string{
+		"/search?q=lu": "/search?q=lu", "//evil.example/x": "/dashboard", "https://evil.example": "/dashboard",
+		"/\\evil.example": "/dashboard", "": "/dashboard",
+	} {
+		c := e.client(t)
+		_, page, _ := c.do(http.MethodGet, "/login?next="+url.QueryEscape(next), nil, nil)
+		tok := csrfRe.FindStringSubmatch(page)[1]
+		code, _, hdr := c.do(http.MethodPost, "/login", url.Values{"csrf": {tok}, "name": {"xem"}, "password": {"mat-khau-xem"}, "next": {next}}, nil)
+		if code != http.StatusSeeOther || hdr.Get("Location") != want {
+			t.Errorf("next=%q: %d to %q, want %q", next, code, hdr.Get("Location"), want)
+		}
+	}
+}
+
+func TestOfficerSubmitsALink(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	officer, viewer := e.client(t), e.client(t)
+	officer.login("canbo", "mat-khau-canbo")
+	viewer.login("xem", "mat-khau-xem")
+	if _, body := viewer.get("/search"); strings.Contains(body, `action="/articles"`) {
+		t.Error("the viewer is offered link submission")
+	}
+	if code, _ := viewer.post("/articles", url.Values{"url": {"https://bao.example/tin/1.html"}}); code != http.StatusForbidden {
+		t.Errorf("viewer submit: %d", code)
+	}
+	if code, _ := officer.post("/articles", url.Values{"url": {"javascript:alert(1)"}}); code != http.StatusBadRequest {
+		t.Errorf("bad link: %d", code)
+	}
+	if code, _ := officer.post("/articles", url.Values{"url": {"https://bao.example/tin/1.html"}}); code != http.StatusSeeOther {
+		t.Errorf("submit: %d", code)
+	}
+	info, err := e.bus.JetStream().Stream(context.Background(), bus.StreamSubmit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := info.Info(context.Background())
+	if st.State.Msgs != 1 {
+		t.Errorf("%d links queued, want 1", st.State.Msgs)
 	}
 }
