@@ -11,6 +11,7 @@ package alerts
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"net/url"
 	"slices"
 	"time"
 
@@ -117,6 +118,10 @@ type RuleRef struct {
 	ID    string   `json:"id"`
 	Title string   `json:"title"`
 	Terms []string `json:"terms,omitempty"`
+	// Rebuttal links the official information refuting the false claim
+	// the rule describes (or the misleading case an article copies): what
+	// the officers point to in their answer. http(s) only.
+	Rebuttal string `json:"rebuttal,omitempty"`
 }
 
 // ArticleRef is the part of an article a notification shows.
@@ -169,7 +174,7 @@ func newArticleAlert(a *article.Article, m article.Match, now time.Time) *Alert 
 	al := &Alert{
 		ID: alertID(key), GroupKey: key, Type: TypeArticle, Title: title, StoryID: a.StoryID,
 		Status: StatusNew, Severity: sev, Labels: slices.Clone(m.Labels),
-		Rules:   []RuleRef{{ID: m.RuleID, Title: m.Title, Terms: m.Terms}},
+		Rules:   []RuleRef{{ID: m.RuleID, Title: m.Title, Terms: m.Terms, Rebuttal: httpLink(m.Rebuttal)}},
 		Created: now, Updated: now,
 		History: []Change{{At: now, By: "presswatch", Action: "raised", To: StatusNew}},
 	}
@@ -197,6 +202,23 @@ func (al *Alert) addArticle(a *article.Article) bool {
 		al.Sources = append(al.Sources, a.SourceID)
 	}
 	return true
+}
+
+// setRebuttal gives the alert's rule r's rebuttal link when r has one and
+// the alert does not have that one yet, and reports whether it did: a
+// rule's rebuttal may be added after the alert was raised, and an office
+// marking a case again points to newer official information.
+func (al *Alert) setRebuttal(r RuleRef) bool {
+	if r.Rebuttal == "" {
+		return false
+	}
+	for i := range al.Rules {
+		if al.Rules[i].ID == r.ID && al.Rules[i].Rebuttal != r.Rebuttal {
+			al.Rules[i].Rebuttal = r.Rebuttal
+			return true
+		}
+	}
+	return false
 }
 
 // Attrs are the facts routing, grouping and silences match on.
@@ -239,6 +261,17 @@ func maxSeverity(a, b article.Severity) article.Severity {
 		return b
 	}
 	return a
+}
+
+// httpLink returns s if it is an absolute http(s) URL and "" otherwise:
+// links on an alert end up clickable in messages and the web UI, where a
+// javascript: link from a rule file or an API body must not.
+func httpLink(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return s
 }
 
 func truncateRunes(s string, n int) string {

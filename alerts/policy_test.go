@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/notify/template"
 	"github.com/presswatch/presswatch/alerts/route"
 	"github.com/presswatch/presswatch/alerts/schedule"
 	"github.com/presswatch/presswatch/alerts/silence"
@@ -29,12 +31,8 @@ func storiesOf(ns []*alerts.Notification) []string {
 }
 
 func TestSilenceMutesUntilExpired(t *testing.T) {
-	b := openBus(t)
-	rc := &sink{}
-	h := start(t, b, alerts.Options{
-		Receivers: []alerts.Receiver{{Name: "chat", Notifier: rc}},
-		Route:     mustRoute(t, route.Spec{Receivers: []string{"chat"}, Timing: route.Timing{GroupWait: time.Second, GroupInterval: time.Minute}}),
-	})
+	h, rc := startChat(t)
+	b := h.b
 	ctx := context.Background()
 	sl, err := h.svc.Silences().Create(ctx, silence.Silence{Matchers: []string{"department=so-y-te", "severity<=high"}, Ends: h.clock.Now().Add(2 * time.Hour),
 		CreatedBy: "officer", Comment: "đã có thông cáo"}, h.clock.Now())
@@ -199,5 +197,18 @@ func TestSpikeAndSourceHealthAlertsAreRouted(t *testing.T) {
 	src, _ := h.store.List(ctx, alerts.ListOptions{Type: alerts.TypeSource})
 	if len(src) != 1 || src[0].Severity != article.SeverityHigh || src[0].Sources[0] != "baodienbien" {
 		t.Errorf("source alert = %+v", src)
+	}
+	// Their messages explain them: the spike's size, the pause's reason.
+	set, err := template.Load(nil, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	explains := map[string]string{alerts.TypeSpike: "40 articles in the hour to", alerts.TypeSource: "paused: 10 failures"}
+	for _, n := range ops.list() {
+		text, chat := messages(t, set, n, template.Slack)
+		want := explains[n.Alerts[0].Type]
+		if !strings.Contains(text, "Details: "+want) || !strings.Contains(chat, want) {
+			t.Errorf("%s alert's messages lack its detail %q:\n%s\n%s", n.Alerts[0].Type, want, text, chat)
+		}
 	}
 }

@@ -375,6 +375,9 @@ func (s *Service) Ingest(ctx context.Context, a *article.Article) error {
 func (s *Service) ingestMatch(ctx context.Context, a *article.Article, m article.Match) error {
 	now := s.now().UTC()
 	fresh := newArticleAlert(a, m, now)
+	if m.Rebuttal != "" && fresh.Rules[0].Rebuttal == "" {
+		s.log.Warn("rebuttal link dropped: not an http(s) URL", "rule", m.RuleID, "article", a.ID)
+	}
 	created := false
 	al, _, err := casUpdate(ctx, s.alerts, fresh.ID, func(al *Alert, exists bool) error {
 		if !exists {
@@ -391,6 +394,10 @@ func (s *Service) ingestMatch(ctx context.Context, a *article.Article, m article
 			if !slices.Contains(al.Departments, d) {
 				al.Departments, changed = append(al.Departments, d), true
 			}
+		}
+		if al.setRebuttal(fresh.Rules[0]) {
+			al.History = append(al.History, Change{At: now, By: "presswatch", Action: "rebuttal", Note: fresh.Rules[0].Rebuttal})
+			changed = true
 		}
 		if !changed {
 			return errNoWrite

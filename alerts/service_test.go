@@ -47,6 +47,18 @@ func start(t *testing.T, b *bus.Bus, o alerts.Options) *harness {
 	return h
 }
 
+// startChat starts a service whose one receiver, chat, hears of each
+// group a second after it forms and then at most once a minute.
+func startChat(t *testing.T) (*harness, *sink) {
+	t.Helper()
+	rc := &sink{}
+	h := start(t, openBus(t), alerts.Options{
+		Receivers: []alerts.Receiver{{Name: "chat", Notifier: rc}},
+		Route:     mustRoute(t, route.Spec{Receivers: []string{"chat"}, Timing: route.Timing{GroupWait: time.Second, GroupInterval: time.Minute}}),
+	})
+	return h, rc
+}
+
 func mustRoute(t *testing.T, s route.Spec) *route.Route {
 	t.Helper()
 	r, err := route.New(s)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -260,8 +259,7 @@ func checkInput(a Action, in ActionInput) error {
 			return &InputError{"assignee: name the department or person to assign to"}
 		}
 	case ActionRespond:
-		u, err := url.Parse(in.Link)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if httpLink(in.Link) == "" {
 			return &InputError{"link: must be the http(s) link to the official information published"}
 		}
 	case ActionDismiss:

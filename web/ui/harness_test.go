@@ -80,6 +80,9 @@ type nopNotifier struct{}
 
 func (nopNotifier) Notify(context.Context, *alerts.Notification) error { return nil }
 
+// rebuttalURL is the official rebuttal the flagged article's rule names.
+const rebuttalURL = "https://dienbien.gov.vn/bac-bo?tin=lu-quet&v=1"
+
 func newEnv(t testing.TB, o envOpts) *env {
 	t.Helper()
 	b := bustest.Start(t)
@@ -119,6 +122,7 @@ func newEnv(t testing.TB, o envOpts) *env {
 		t.Fatal(err)
 	}
 	flagged.Matches[0].Department = "so-tai-nguyen"
+	flagged.Matches[0].Rebuttal = rebuttalURL
 	if err := svc.Ingest(context.Background(), flagged); err != nil {
 		t.Fatal(err)
 	}

@@ -64,7 +64,8 @@ func TestInboxAcknowledgeRespondAndHistory(t *testing.T) {
 		t.Error("the responded alert is not under done")
 	}
 	_, body = officer.get("/alerts/" + id)
-	for _, want := range []string{"https://dienbien.gov.vn/thong-bao", "Đã đăng thông cáo", `data-status="responded"`, "canbo"} {
+	rebuttal := `<a href="https://dienbien.gov.vn/bac-bo?tin=lu-quet&amp;v=1" rel="noopener noreferrer" class="rebuttal">`
+	for _, want := range []string{"https://dienbien.gov.vn/thong-bao", "Đã đăng thông cáo", `data-status="responded"`, "canbo", "Thông tin chính thức bác bỏ", rebuttal} {
 		if !strings.Contains(body, want) {
 			t.Errorf("alert page lacks %q", want)
 		}

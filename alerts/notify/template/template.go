@@ -337,8 +337,8 @@ func chatFuncs(f Flavor) texttemplate.FuncMap {
 		fm["b"] = func(s string) string { return s }
 		fm["i"] = func(s string) string { return s }
 		fm["link"] = func(u, text string) string {
-			if u == "" {
-				return text
+			if u == "" || u == text {
+				return text // a link shown as its own URL is written once
 			}
 			return text + "\n" + u
 		}
@@ -357,7 +357,8 @@ func Samples() []*alerts.Notification {
 	mk := func(id, title string, sev string, n int) *alerts.Alert {
 		a := &alerts.Alert{
 			ID: id, Type: "article", Title: title, Severity: article.Severity(sev), Labels: []string{"thiên tai"},
-			Departments: []string{"so-nn"}, Rules: []alerts.RuleRef{{ID: "disaster.flood", Title: "Lũ, sạt lở"}},
+			Departments: []string{"so-nn"}, Rules: []alerts.RuleRef{{ID: "disaster.flood", Title: "Lũ, sạt lở", Rebuttal: "https://dienbien.gov.example/bac-bo/" + id}},
+			Detail:  "40 articles in the hour to 2026-07-14T01:00:00Z, 10.0× the baseline of 4.0",
 			Created: raised, Updated: raised,
 		}
 		for i := range n {

@@ -34,8 +34,11 @@ func sample(k alerts.Kind) *alerts.Notification {
 func hostile() *alerts.Notification {
 	evil := `<script>alert(1)</script> *_bold_* <!channel> <http://evil.example|click> & {{.Key}} "quote'`
 	raised := time.Date(2026, 7, 14, 1, 0, 0, 0, time.UTC)
-	a := &alerts.Alert{ID: "x<y", Title: evil, Severity: "high", Labels: []string{evil}, Departments: []string{evil},
-		Rules: []alerts.RuleRef{{ID: "r", Title: evil}}, Created: raised,
+	a := &alerts.Alert{ID: "x<y", Title: evil, Detail: evil, Severity: "high", Labels: []string{evil}, Departments: []string{evil},
+		Rules: []alerts.RuleRef{
+			{ID: "r", Title: evil, Rebuttal: "javascript:alert(1)"},
+			{ID: "r2", Title: evil, Rebuttal: `https://gov.example/r?b=1&c=<2>|"3"`},
+		}, Created: raised,
 		Articles: []alerts.ArticleRef{
 			{Title: evil, URL: "javascript:alert(1)", Source: evil, Summary: evil, Published: raised.Add(time.Hour)},
 			{Title: evil, URL: `https://x.example/a?b=1&c=<2>|"3"`, Source: "s2", Summary: evil},
@@ -159,9 +162,83 @@ func TestHostileContentIsEscapedPerFlavor(t *testing.T) {
 	if !strings.Contains(plain, "{{.Key}}") {
 		t.Errorf("plain text lost the literal braces:\n%s", plain)
 	}
+	text, _ := s.Render(n, Text)
+	for name, out := range map[string]string{"slack": sl, "plain chat": plain, "text": text} {
+		if strings.Contains(out, "javascript:") {
+			t.Errorf("%s keeps a javascript: link:\n%s", name, out)
+		}
+	}
 	subj, _ := s.Render(n, Subject)
 	if strings.ContainsAny(subj, "\r\n") {
 		t.Errorf("subject spans lines: %q", subj)
+	}
+}
+
+// TestRebuttalAndDetailInEveryPart: the official rebuttal of a false
+// claim is a link in every channel, escaped for it; a javascript: one is
+// dropped; a spike's explanation is printed.
+func TestRebuttalAndDetailInEveryPart(t *testing.T) {
+	s := load(t, nil)
+	const rebuttal = "https://dienbien.gov.example/bac-bo?tin=thu-phi&v=2"
+	raised := time.Date(2026, 7, 14, 1, 0, 0, 0, time.UTC)
+	claim := &alerts.Alert{ID: "c1", Type: alerts.TypeArticle, Title: "Tin đồn thu phí xe máy", Severity: "high", Created: raised,
+		Rules: []alerts.RuleRef{
+			{ID: "claim.fee", Title: "Tin sai: thu phí xe máy", Rebuttal: rebuttal},
+			{ID: "claim.evil", Title: "Tin sai khác", Rebuttal: "javascript:alert(document.cookie)"},
+			{ID: "misleading.copy", Title: "Bản sao", Rebuttal: rebuttal}, // the same link, shown once
+		},
+		Articles: []alerts.ArticleRef{{ID: "x1", URL: "https://mxh.example/p/1", Title: "Từ 1/8 thu phí xe máy", Source: "mxh"}}}
+	const detail = "40 articles in the hour to 2026-07-14T01:00:00Z, 10.0× the baseline of 4.0; terms: lũ quét"
+	surge := &alerts.Alert{ID: "s1", Type: alerts.TypeSpike, Title: "Đột biến tin: rule:disaster.flood", Severity: "high", Created: raised, Detail: detail}
+	escaped := map[string]string{ // the link as each part writes it
+		"text": rebuttal, "html": `href="https://dienbien.gov.example/bac-bo?tin=thu-phi&amp;v=2"`,
+		"plain": rebuttal, "telegram": `<a href="https://dienbien.gov.example/bac-bo?tin=thu-phi&amp;v=2">`,
+		"slack": "<https://dienbien.gov.example/bac-bo?tin=thu-phi&amp;v=2|",
+	}
+	label := map[string]string{"vi": "Thông tin chính thức bác bỏ", "en": "Official rebuttal"}
+	render := func(n *alerts.Notification) map[string]string {
+		t.Helper()
+		out := map[string]string{}
+		for _, p := range []Part{Text, HTML} {
+			o, err := s.Render(n, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[string(p)] = o
+		}
+		for _, f := range []Flavor{Plain, Telegram, Slack} {
+			o, err := s.RenderChat(n, f, 4096)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[f.String()] = o
+		}
+		return out
+	}
+	for _, lang := range Languages() {
+		for _, k := range []alerts.Kind{alerts.KindNew, alerts.KindDigest} {
+			n := &alerts.Notification{Key: "k", Kind: k, Lang: lang, Alerts: []*alerts.Alert{claim, surge}, Created: raised}
+			for part, out := range render(n) {
+				if !strings.Contains(out, escaped[part]) || !strings.Contains(out, label[lang]) {
+					t.Errorf("%s %s %s lacks the rebuttal %q:\n%s", lang, k, part, escaped[part], out)
+				}
+				if c := strings.Count(out, label[lang]); c != 1 {
+					t.Errorf("%s %s %s: %d rebuttal lines, want the one link once", lang, k, part, c)
+				}
+				if strings.Contains(out, "javascript:") {
+					t.Errorf("%s %s %s keeps the javascript: rebuttal:\n%s", lang, k, part, out)
+				}
+			}
+			spike := &alerts.Notification{Key: "k", Kind: k, Lang: lang, Alerts: []*alerts.Alert{surge}, Created: raised}
+			for part, out := range render(spike) {
+				if k != alerts.KindDigest && !strings.Contains(out, detail) {
+					t.Errorf("%s %s %s lacks the spike's detail:\n%s", lang, k, part, out)
+				}
+				if strings.Contains(out, label[lang]) {
+					t.Errorf("%s %s %s: a rebuttal line without a rebuttal:\n%s", lang, k, part, out)
+				}
+			}
+		}
 	}
 }
 
@@ -244,6 +321,8 @@ func FuzzRenderHostile(f *testing.F) {
 		n.Alerts[0].Title = title
 		n.Alerts[0].Articles[0].Title = title
 		n.Alerts[0].Articles[0].URL = link
+		n.Alerts[0].Detail = title
+		n.Alerts[0].Rules[1].Rebuttal = link
 		tagTG := regexp.MustCompile(`^(</?(b|i)>|<a href="https?://[^"<>]*">|</a>)$`)
 		tg, plain, err := s.RenderChatFit(n, Telegram, 4096)
 		if err != nil {

@@ -40,7 +40,14 @@ type AlertView struct {
 	Labels        []string
 	Departments   []string
 	Rules         []string // rule titles (IDs when untitled)
-	Articles      []ArticleView
+	// Detail explains a spike or source alert in a sentence; empty for
+	// article alerts.
+	Detail string
+	// Rebuttals link the official information refuting the false claim
+	// the alert is about (http(s) only; one per link however many rules
+	// name it).
+	Rebuttals []string
+	Articles  []ArticleView
 	// MoreArticles counts articles left out to fit the channel's limit.
 	MoreArticles int
 	ArticleCount int
@@ -154,7 +161,11 @@ func alertView(a *alerts.Alert, followUp bool, lang, base string, esc escaper, l
 			t = r.ID
 		}
 		av.Rules = append(av.Rules, esc.text(oneLine(t)))
+		if u := esc.url(safeURL(r.Rebuttal)); u != "" && !slices.Contains(av.Rebuttals, u) {
+			av.Rebuttals = append(av.Rebuttals, u)
+		}
 	}
+	av.Detail = esc.text(oneLine(a.Detail))
 	var seen, seenNew []string
 	for i, ar := range a.Articles {
 		// Without a record of earlier notifications the view calls an
