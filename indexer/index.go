@@ -1,10 +1,10 @@
 package indexer
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -134,6 +134,18 @@ func (x *Index) partition(name string) (bleve.Index, error) {
 	return p, nil
 }
 
+// monthOverlaps reports whether the month a partition is named after
+// overlaps [from, to); zero bounds are open, and a name that is not a
+// month overlaps everything.
+func monthOverlaps(name string, from, to time.Time) bool {
+	start, err := time.Parse("2006-01", name)
+	if err != nil {
+		return true
+	}
+	end := start.AddDate(0, 1, 0)
+	return (from.IsZero() || end.After(from)) && (to.IsZero() || start.Before(to))
+}
+
 // monthOf is the partition an article goes to: its publication month,
 // else the month it was fetched.
 func monthOf(a *article.Article) string {
@@ -240,8 +252,10 @@ func foldedTokens(s string) string {
 
 // IndexBatch upserts articles by ID and returns once every partition's
 // batch is committed to disk (Bleve's scorch waits for persistence unless
-// configured otherwise). An article already indexed stays in its
-// partition, so a changed date never leaves a second copy behind.
+// configured otherwise). Each article goes to the partition of its month;
+// one whose date moved to another month is written there first and then
+// deleted from the old one, so a crash in between leaves two copies
+// (which searches show once and the next upsert removes), never none.
 func (x *Index) IndexBatch(arts []*article.Article) error {
 	if len(arts) == 0 {
 		return nil
@@ -251,13 +265,36 @@ func (x *Index) IndexBatch(arts []*article.Article) error {
 		return err
 	}
 	groups := map[string][]*article.Article{}
+	stale := map[string][]string{} // partition -> IDs that moved out of it
 	for _, a := range arts {
-		name := where[a.ID]
-		if name == "" {
-			name = monthOf(a)
-		}
+		name := monthOf(a)
 		groups[name] = append(groups[name], a)
+		for _, old := range where[a.ID] {
+			if old != name {
+				stale[old] = append(stale[old], a.ID)
+			}
+		}
 	}
+	if err := x.writeGroups(groups); err != nil {
+		return err
+	}
+	for name, ids := range stale {
+		p, err := x.partition(name)
+		if err != nil {
+			return err
+		}
+		b := p.NewBatch()
+		for _, id := range ids {
+			b.Delete(id)
+		}
+		if err := p.Batch(b); err != nil {
+			return fmt.Errorf("remove %d moved articles from %s: %w", len(ids), name, err)
+		}
+	}
+	return nil
+}
+
+func (x *Index) writeGroups(groups map[string][]*article.Article) error {
 	for name, group := range groups {
 		p, err := x.partition(name)
 		if err != nil {
@@ -277,7 +314,7 @@ func (x *Index) IndexBatch(arts []*article.Article) error {
 }
 
 // locate finds the partitions already holding any of the articles.
-func (x *Index) locate(arts []*article.Article) (map[string]string, error) {
+func (x *Index) locate(arts []*article.Article) (map[string][]string, error) {
 	x.mu.RLock()
 	n := len(x.parts)
 	x.mu.RUnlock()
@@ -288,14 +325,23 @@ func (x *Index) locate(arts []*article.Article) (map[string]string, error) {
 	for i, a := range arts {
 		ids[i] = a.ID
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
-	res, err := x.searchInContext(context.Background(), req)
-	if err != nil {
-		return nil, fmt.Errorf("locate articles: %w", err)
-	}
-	out := make(map[string]string, len(res.Hits))
-	for _, h := range res.Hits {
-		out[h.ID] = h.Index
+	x.mu.RLock()
+	parts := make(map[string]bleve.Index, len(x.parts))
+	maps.Copy(parts, x.parts)
+	x.mu.RUnlock()
+	// Each partition on its own: the merged search shows an ID once, and
+	// every copy must be found here.
+	out := make(map[string][]string, len(ids))
+	for name, p := range parts {
+		req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+		req.Score = "none"
+		res, err := p.Search(req)
+		if err != nil {
+			return nil, fmt.Errorf("locate articles in %s: %w", name, err)
+		}
+		for _, h := range res.Hits {
+			out[h.ID] = append(out[h.ID], name)
+		}
 	}
 	return out, nil
 }

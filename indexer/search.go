@@ -170,7 +170,7 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 	if req.Facets {
 		days = addFacets(sr, req, time.Now())
 	}
-	res, err := x.searchInContext(ctx, sr)
+	res, err := x.searchPartitions(ctx, sr, req.From, req.To)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("search %q: timed out: %w", req.Q, ctx.Err())
@@ -231,17 +231,28 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 // interleave, and a partition that fails fails the search instead of
 // quietly leaving its hits out.
 func (x *Index) searchInContext(ctx context.Context, sr *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	return x.searchPartitions(ctx, sr, time.Time{}, time.Time{})
+}
+
+// searchPartitions is searchInContext over the partitions whose month
+// overlaps [from, to) (a zero bound is open): an article lives in the
+// partition of its publication month, so the others cannot hold a match
+// of a date filter, and a search of the last week reads one or two
+// months instead of the whole archive.
+func (x *Index) searchPartitions(ctx context.Context, sr *bleve.SearchRequest, from, to time.Time) (*bleve.SearchResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	if len(x.parts) == 0 {
-		return &bleve.SearchResult{Status: &bleve.SearchStatus{}, Facets: search.FacetResults{}}, nil
-	}
 	names := make([]string, 0, len(x.parts))
 	for n := range x.parts {
-		names = append(names, n)
+		if monthOverlaps(n, from, to) {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return &bleve.SearchResult{Status: &bleve.SearchStatus{}, Hits: search.DocumentMatchCollection{}, Facets: search.FacetResults{}}, nil
 	}
 	slices.Sort(names)
 	child := *sr
@@ -276,7 +287,19 @@ func (x *Index) searchInContext(ctx context.Context, sr *bleve.SearchRequest) (*
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	hits := res.Hits
+	// An article whose date moved to another month is re-indexed there
+	// before its old copy is deleted (IndexBatch); between the two, or
+	// after a crash between them, both copies answer. Show it once.
+	seen := make(map[string]bool, len(res.Hits))
+	hits := res.Hits[:0]
+	for _, h := range res.Hits {
+		if seen[h.ID] {
+			res.Total--
+			continue
+		}
+		seen[h.ID] = true
+		hits = append(hits, h)
+	}
 	hits = hits[min(sr.From, len(hits)):]
 	hits = hits[:min(sr.Size, len(hits))]
 	res.Hits = hits

@@ -50,7 +50,8 @@ func TestPartitionsRetentionAndUpsertAcrossMonths(t *testing.T) {
 	if got := strings.Join(idx.Partitions(), ","); got != "2026-08,2026-10,2026-11" {
 		t.Fatalf("partitions %s", got)
 	}
-	// The same article with a new date stays where it is: one copy.
+	// The same article with a new date moves to its new month: one copy,
+	// found by a date filter that reads only that month.
 	moved := mk("b", 11)
 	if err := idx.IndexBatch([]*article.Article{moved}); err != nil {
 		t.Fatal(err)
@@ -60,6 +61,33 @@ func TestPartitionsRetentionAndUpsertAcrossMonths(t *testing.T) {
 	}
 	if got := ids(mustSearch(t, idx, SearchRequest{Q: "lu quet"})); strings.Join(got, ",") != "a,b,c" {
 		t.Errorf("search spans partitions: %v", got)
+	}
+	nov := SearchRequest{Q: "lu quet", From: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
+	if got := ids(mustSearch(t, idx, nov)); strings.Join(got, ",") != "b,c" {
+		t.Errorf("November: %v", got)
+	}
+	oct := SearchRequest{From: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
+	if got := ids(mustSearch(t, idx, oct)); len(got) != 0 {
+		t.Errorf("October after b moved out: %v", got)
+	}
+	// A crash between writing the new copy and deleting the old one
+	// leaves both: searches show the article once, and its next upsert
+	// removes the stale copy.
+	octPart, err := idx.partition("2026-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := octPart.Index("b", toDocument(mk("b", 10))); err != nil {
+		t.Fatal(err)
+	}
+	if res := mustSearch(t, idx, SearchRequest{Q: "lu quet"}); strings.Join(ids(res), ",") != "a,b,c" || res.Total != 3 {
+		t.Errorf("with a stale copy: %v (total %d)", ids(res), res.Total)
+	}
+	if err := idx.IndexBatch([]*article.Article{moved}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := idx.Count(); n != 3 {
+		t.Errorf("count = %d after the stale copy's upsert, want 3", n)
 	}
 	dropped, err := idx.Prune(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
 	if err != nil || strings.Join(dropped, ",") != "2026-08" {
