@@ -51,8 +51,17 @@ var facetOrder = []string{"label", "source", "tier", "lang", "site"}
 // filterKeys are the URL parameters a facet value sets.
 var filterKeys = map[string]string{"label": "label", "source": "source", "tier": "tier", "lang": "lang", "site": "site"}
 
+// defaultSearchDays is the window the search page opens on. Officers
+// watch what is new; the date field shows it and clearing it searches the
+// whole archive. It also keeps the page fast on a large archive: the index
+// reads only the months a date range touches.
+const defaultSearchDays = 30
+
 func (u *UI) search(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	if !q.Has("from") && !q.Has("to") {
+		q.Set("from", time.Now().AddDate(0, 0, -defaultSearchDays).Format(time.DateOnly))
+	}
 	d := &searchData{Q: q.Get("q"), Params: q, From: q.Get("from"), To: q.Get("to"), Sort: q.Get("sort"),
 		Examples:   []string{`lu quet`, `"sat lo" AND label:disaster`, `(ngo doc OR "thuc pham ban") NEAR/5 truong`, `title:=hòa NOT source:bao-hoa-ban`, `flood* AND lang:en`},
 		Severities: []string{"critical", "high", "medium", "low"}, Tiers: []string{"national", "local", "social", "foreign"},

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
@@ -431,5 +432,27 @@ func TestOfficerSubmitsALink(t *testing.T) {
 	st, _ := info.Info(context.Background())
 	if st.State.Msgs != 1 {
 		t.Errorf("%d links queued, want 1", st.State.Msgs)
+	}
+}
+
+func TestSearchPageOpensOnTheLastThirtyDays(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	old := &article.Article{ID: "a00000000000000000000000000000o1", URL: "https://baodienbien.example/lu-quet-cu", SourceID: "bao-dien-bien",
+		Site: "baodienbien.example", Tier: "local", Lang: "vi", Title: "Lũ quét năm trước ở Mường Chà", Text: "Lũ quét cũ.",
+		Published: time.Now().UTC().AddDate(0, 0, -60), Fetched: time.Now().UTC()}
+	if err := e.idx.IndexBatch([]*article.Article{old}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.client(t)
+	c.login("xem", "mat-khau-xem")
+	_, body := c.get("/search?q=" + url.QueryEscape("lu quet"))
+	from := time.Now().AddDate(0, 0, -30).Format(time.DateOnly) // the page's default window
+	if !strings.Contains(body, "/articles/"+e.flagged) || strings.Contains(body, "/articles/"+old.ID) || !strings.Contains(body, `value="`+from+`"`) {
+		t.Errorf("default window: recent shown %v, old shown %v, from %s filled in %v",
+			strings.Contains(body, "/articles/"+e.flagged), strings.Contains(body, "/articles/"+old.ID), from, strings.Contains(body, `value="`+from+`"`))
+	}
+	// Clearing the date searches the whole archive.
+	if _, body := c.get("/search?from=&q=" + url.QueryEscape("lu quet")); !strings.Contains(body, "/articles/"+old.ID) {
+		t.Error("an empty from does not reach the archive")
 	}
 }
