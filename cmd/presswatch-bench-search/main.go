@@ -94,7 +94,7 @@ func parseFlags(args []string) (config, error) {
 	flags.IntVar(&c.batch, "batch", 1000, "articles per IndexBatch call")
 	flags.IntVar(&c.perClass, "queries", 200, "queries per class at each checkpoint")
 	flags.IntVar(&c.clients, "clients", 2, "concurrent search clients")
-	flags.StringVar(&classes, "classes", "and,phrase,or,faceted", "query classes to run (and, phrase, or, faceted, near)")
+	flags.StringVar(&classes, "classes", "and,phrase,or,faceted", "query classes to run (and, phrase, or, faceted, near, week: AND over the last 7 days)")
 	flags.Uint64Var(&c.seed, "seed", 1, "generator seed")
 	flags.StringVar(&until, "until", time.Now().UTC().Format(time.DateOnly), "articles are dated in the 12 months before this day (YYYY-MM-DD)")
 	flags.IntVar(&c.reportEvery, "report-every", 0, "print the indexing rate every this many articles (default: every 100,000, or every tenth of -n when smaller)")
@@ -142,7 +142,7 @@ func parseFlags(args []string) (config, error) {
 	return c, nil
 }
 
-var allClasses = []string{"and", "phrase", "or", "faceted", "near"}
+var allClasses = []string{"and", "phrase", "or", "faceted", "near", "week"}
 
 func run(args []string, out io.Writer) (err error) {
 	c, err := parseFlags(args)
@@ -639,7 +639,7 @@ func (q *querySampler) queryText(class string, r *rand.Rand) string {
 	word := func() string { return q.words[r.IntN(len(q.words))] }
 	phrase := func() string { return `"` + q.phrases[r.IntN(len(q.phrases))] + `"` }
 	switch class {
-	case "and", "faceted":
+	case "and", "faceted", "week":
 		n := 2 + r.IntN(2)
 		terms := make([]string, n)
 		for i := range terms {
@@ -702,7 +702,13 @@ func measureCheckpoint(c config, idx *indexer.Index, qs *querySampler, dir strin
 		for i := range texts {
 			texts[i] = qs.queryText(class, r)
 		}
-		cr := runClass(idx, class, texts, c.clients, c.timeout)
+		var from time.Time
+		if class == "week" {
+			// The last week before -until, as an officer's search of
+			// recent coverage: the index reads only its month(s).
+			from = c.until.AddDate(0, 0, -7)
+		}
+		cr := runClass(idx, class, texts, from, c.clients, c.timeout)
 		res.classes = append(res.classes, cr)
 		fmt.Fprintf(out, "  %-8s p50 %8s  p99 %8s  max %8s  CPU/query %8s  mean total hits %9.0f  errors %d\n",
 			class, ms(cr.p50), ms(cr.p99), ms(cr.max), ms(cr.cpu), cr.meanHits, cr.errors)
@@ -723,7 +729,7 @@ func measureCheckpoint(c config, idx *indexer.Index, qs *querySampler, dir strin
 
 // runClass sends texts from clients goroutines, each taking the next query
 // as soon as its previous one returned.
-func runClass(idx *indexer.Index, class string, texts []string, clients int, timeout time.Duration) classResult {
+func runClass(idx *indexer.Index, class string, texts []string, from time.Time, clients int, timeout time.Duration) classResult {
 	lat := make([]time.Duration, len(texts))
 	hits := make([]uint64, len(texts))
 	errs := make([]error, len(texts))
@@ -736,7 +742,7 @@ func runClass(idx *indexer.Index, class string, texts []string, clients int, tim
 			defer wg.Done()
 			for i := range next {
 				ctx, cancel := context.WithTimeout(context.Background(), timeout)
-				req := indexer.SearchRequest{Q: texts[i], Limit: 20, Facets: class == "faceted"}
+				req := indexer.SearchRequest{Q: texts[i], Limit: 20, Facets: class == "faceted", From: from}
 				start := time.Now()
 				r, err := idx.Search(ctx, req)
 				lat[i] = time.Since(start)
