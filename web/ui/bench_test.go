@@ -100,7 +100,8 @@ func BenchmarkPages(b *testing.B) {
 	// Queries that find articles in the generated index and in one made
 	// by presswatch-bench-search from the vi-dantri corpus.
 	pages := []struct{ name, path string }{
-		{"search", "/search?q=" + url.QueryEscape("tai nan")},
+		{"search", "/search?q=" + url.QueryEscape("tai nan")}, // the page's default window, the last 30 days
+		{"search-all-time", "/search?from=&q=" + url.QueryEscape("tai nan")},
 		{"search-or-filtered", "/search?q=" + url.QueryEscape(`"giao thong" OR "sat lo"`) + "&tier=local&sort=newest"},
 		{"article", "/articles/" + first.Hits[0].ID},
 		{"inbox", "/alerts"},
