@@ -37,7 +37,7 @@ func SimHash(text string) uint64 {
 	n := min(shingleSize, len(toks))
 	var votes [64]int
 	for i := 0; i+n <= len(toks); i++ {
-		h := shingleHash(toks[i : i+n])
+		h := ShingleHash(toks[i : i+n])
 		for b := range votes {
 			if h&(1<<b) != 0 {
 				votes[b]++
@@ -55,9 +55,9 @@ func SimHash(text string) uint64 {
 	return fp
 }
 
-// shingleHash is FNV-1a 64 of the token texts joined by single spaces,
+// ShingleHash is FNV-1a 64 of the token texts joined by single spaces,
 // computed without building the joined string.
-func shingleHash(toks []textnorm.Token) uint64 {
+func ShingleHash(toks []textnorm.Token) uint64 {
 	const (
 		offset64 = 14695981039346656037
 		prime64  = 1099511628211

@@ -55,8 +55,8 @@ func TestShingleHashIsFNV1a(t *testing.T) {
 		}
 		h := fnv.New64a()
 		h.Write([]byte(strings.Join(words, " ")))
-		if got, want := shingleHash(toks), h.Sum64(); got != want {
-			t.Errorf("shingleHash(%q) = %x, want FNV-1a %x", text, got, want)
+		if got, want := ShingleHash(toks), h.Sum64(); got != want {
+			t.Errorf("ShingleHash(%q) = %x, want FNV-1a %x", text, got, want)
 		}
 	}
 }
@@ -100,7 +100,7 @@ func TestSimHashShortTexts(t *testing.T) {
 		t.Errorf("SimHash of a text without words = %x, want 0", got)
 	}
 	// Under one shingle, the whole text is the shingle.
-	if got, want := SimHash("Lũ quét"), shingleHash(textnorm.Tokenize("lu quet")); got != want {
+	if got, want := SimHash("Lũ quét"), ShingleHash(textnorm.Tokenize("lu quet")); got != want {
 		t.Errorf("SimHash(two words) = %x, want the hash of its one shingle %x", got, want)
 	}
 	if SimHash("lũ quét") == SimHash("quét lũ") {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/textnorm"
 )
 
@@ -139,27 +140,10 @@ func shingleHashes(toks []textnorm.Token, n int) []uint64 {
 	return slices.Compact(hs)
 }
 
-// shingleHash is FNV-1a 64 of the token texts joined by spaces, finished
-// with a MurmurHash3 mixer because FNV's low bits are weak and the hash
-// family multiplies them into the high bits.
-func shingleHash(toks []textnorm.Token) uint64 {
-	const (
-		offset64 = 14695981039346656037
-		prime64  = 1099511628211
-	)
-	h := uint64(offset64)
-	for i, t := range toks {
-		if i > 0 {
-			h ^= ' '
-			h *= prime64
-		}
-		for j := 0; j < len(t.Text); j++ {
-			h ^= uint64(t.Text[j])
-			h *= prime64
-		}
-	}
-	return mix64(h)
-}
+// shingleHash is article.ShingleHash finished with a MurmurHash3 mixer:
+// FNV's low bits are weak and the hash family multiplies them into the
+// high bits.
+func shingleHash(toks []textnorm.Token) uint64 { return mix64(article.ShingleHash(toks)) }
 
 // mix64 is the MurmurHash3 64-bit finaliser.
 func mix64(x uint64) uint64 {
