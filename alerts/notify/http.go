@@ -24,12 +24,23 @@ type Answer struct {
 	Body   []byte
 }
 
-// Check judges the answer as CheckResponse does.
+// Check judges the answer: nil for 2xx; a temporary error for 429
+// (honouring Retry-After), 408 and 5xx; a permanent error otherwise. what
+// names the receiver without its secret URL; the error quotes the start of
+// the receiver's complaint.
 func (a *Answer) Check(what string) error {
-	return CheckResponse(what, &http.Response{
-		StatusCode: a.Status, Status: fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status)),
-		Header: a.Header, Body: io.NopCloser(bytes.NewReader(a.Body)),
-	})
+	if a.Status >= 200 && a.Status < 300 {
+		return nil
+	}
+	msg := strings.TrimSpace(string(a.Body[:min(len(a.Body), 512)]))
+	err := fmt.Errorf("%s answered %d %s: %q", what, a.Status, http.StatusText(a.Status), msg)
+	switch {
+	case a.Status == http.StatusTooManyRequests:
+		return Temporary(err, RetryAfter(a.Header.Get("Retry-After"), time.Now()))
+	case a.Status == http.StatusRequestTimeout, a.Status >= 500:
+		return Temporary(err, 0)
+	}
+	return err
 }
 
 // Post sends body to target, whose URL may hold a secret (a bot token or a

@@ -5,8 +5,6 @@ package notify
 
 import (
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -39,26 +37,6 @@ func IsTemporary(err error) (bool, time.Duration) {
 		return true, t.After
 	}
 	return false, 0
-}
-
-// CheckResponse judges an HTTP answer: nil for 2xx; a temporary error for
-// 429 (honouring Retry-After), 408 and 5xx; a permanent error otherwise.
-// what names the receiver without its secret URL. It reads at most a little
-// of the body so the error can quote the receiver's complaint.
-func CheckResponse(what string, resp *http.Response) error {
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return nil
-	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	msg := strings.TrimSpace(string(body))
-	err := fmt.Errorf("%s answered %s: %q", what, resp.Status, msg)
-	switch {
-	case resp.StatusCode == http.StatusTooManyRequests:
-		return Temporary(err, RetryAfter(resp.Header.Get("Retry-After"), time.Now()))
-	case resp.StatusCode == http.StatusRequestTimeout, resp.StatusCode >= 500:
-		return Temporary(err, 0)
-	}
-	return err
 }
 
 // RetryAfter reads a Retry-After header: seconds or an HTTP date.
