@@ -53,3 +53,22 @@ func RetryAfter(v string, now time.Time) time.Duration {
 	}
 	return 0
 }
+
+// EachRecipient sends to every address of to (the contacts a route chose),
+// or to fallback (the receiver's configured destination) when to is empty,
+// and stops at the first failure: the engine retries the whole
+// notification. missing is the error for an empty address.
+func EachRecipient(to []string, fallback string, missing error, send func(addr string) error) error {
+	if len(to) == 0 {
+		to = []string{fallback}
+	}
+	for _, addr := range to {
+		if addr == "" {
+			return missing
+		}
+		if err := send(addr); err != nil {
+			return err
+		}
+	}
+	return nil
+}

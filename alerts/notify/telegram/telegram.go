@@ -121,19 +121,8 @@ func (n *Notifier) Render(nt *alerts.Notification, chatID string) (*Message, err
 // the first failure: the engine retries the notification, and Telegram
 // chats drop nothing but the one message per chat it may send twice.
 func (n *Notifier) Notify(ctx context.Context, nt *alerts.Notification) error {
-	chats := nt.To
-	if len(chats) == 0 {
-		chats = []string{n.cfg.ChatID}
-	}
-	for _, chat := range chats {
-		if chat == "" {
-			return fmt.Errorf("%s: no chat_id (set chat_id or route to a contact with a Telegram chat)", n.what)
-		}
-		if err := n.send(ctx, nt, chat); err != nil {
-			return err
-		}
-	}
-	return nil
+	missing := fmt.Errorf("%s: no chat_id (set chat_id or route to a contact with a Telegram chat)", n.what)
+	return notify.EachRecipient(nt.To, n.cfg.ChatID, missing, func(chat string) error { return n.send(ctx, nt, chat) })
 }
 
 func (n *Notifier) send(ctx context.Context, nt *alerts.Notification, chat string) error {

@@ -112,19 +112,8 @@ func (n *Notifier) Render(nt *alerts.Notification, userID string) (*Message, err
 // Notify sends to each user of nt.To, or the configured user, stopping at
 // the first failure.
 func (n *Notifier) Notify(ctx context.Context, nt *alerts.Notification) error {
-	users := nt.To
-	if len(users) == 0 {
-		users = []string{n.cfg.UserID}
-	}
-	for _, u := range users {
-		if u == "" {
-			return fmt.Errorf("%s: no user_id (set user_id or route to a contact with a Zalo user)", n.what)
-		}
-		if err := n.send(ctx, nt, u); err != nil {
-			return err
-		}
-	}
-	return nil
+	missing := fmt.Errorf("%s: no user_id (set user_id or route to a contact with a Zalo user)", n.what)
+	return notify.EachRecipient(nt.To, n.cfg.UserID, missing, func(user string) error { return n.send(ctx, nt, user) })
 }
 
 func (n *Notifier) send(ctx context.Context, nt *alerts.Notification, user string) error {
