@@ -1,10 +1,10 @@
 package indexer
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/classifier/query"
@@ -315,35 +316,45 @@ func (x *Index) writeGroups(groups map[string][]*article.Article) error {
 
 // locate finds the partitions already holding any of the articles.
 func (x *Index) locate(arts []*article.Article) (map[string][]string, error) {
-	x.mu.RLock()
-	n := len(x.parts)
-	x.mu.RUnlock()
-	if n == 0 {
-		return nil, nil
-	}
 	ids := make([]string, len(arts))
 	for i, a := range arts {
 		ids[i] = a.ID
 	}
-	x.mu.RLock()
-	parts := make(map[string]bleve.Index, len(x.parts))
-	maps.Copy(parts, x.parts)
-	x.mu.RUnlock()
 	// Each partition on its own: the merged search shows an ID once, and
 	// every copy must be found here.
 	out := make(map[string][]string, len(ids))
-	for name, p := range parts {
-		req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
-		req.Score = "none"
-		res, err := p.Search(req)
-		if err != nil {
-			return nil, fmt.Errorf("locate articles in %s: %w", name, err)
-		}
-		for _, h := range res.Hits {
-			out[h.ID] = append(out[h.ID], name)
-		}
+	err := x.lookupIDs(context.Background(), ids, nil, nil, func(part string, h *search.DocumentMatch) {
+		out[h.ID] = append(out[h.ID], part)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("locate articles: %w", err)
 	}
 	return out, nil
+}
+
+// lookupIDs looks ids up in every partition named in only (all of them
+// when only is nil), loading fields, and calls found for each copy. It
+// holds the read lock throughout, so a concurrent Prune cannot close a
+// partition under it.
+func (x *Index) lookupIDs(ctx context.Context, ids []string, only map[string]bool, fields []string, found func(part string, h *search.DocumentMatch)) error {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	for name, p := range x.parts {
+		if only != nil && !only[name] {
+			continue
+		}
+		req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+		req.Fields = fields
+		req.Score = "none"
+		res, err := p.SearchInContext(ctx, req)
+		if err != nil {
+			return fmt.Errorf("partition %s: %w", name, err)
+		}
+		for _, h := range res.Hits {
+			found(name, h)
+		}
+	}
+	return nil
 }
 
 // Prune drops partitions whose month ended more than the retention before

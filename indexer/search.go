@@ -440,22 +440,23 @@ func (x *Index) loadFields(ctx context.Context, hits []*search.DocumentMatch) er
 		return nil
 	}
 	ids := make([]string, len(hits))
+	parts := map[string]bool{}
 	for i, h := range hits {
 		ids[i] = h.ID
+		parts[h.Index] = true
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
-	req.Fields = storedFields
-	req.Score = "none"
-	res, err := x.searchInContext(ctx, req)
+	// Fields come from the partition that answered with the hit: a
+	// moved article's stale copy elsewhere must not stand in for it.
+	type key struct{ part, id string }
+	fields := make(map[key]map[string]any, len(hits))
+	err := x.lookupIDs(ctx, ids, parts, storedFields, func(part string, h *search.DocumentMatch) {
+		fields[key{part, h.ID}] = h.Fields
+	})
 	if err != nil {
 		return fmt.Errorf("load stored fields: %w", err)
 	}
-	byID := make(map[string]map[string]any, len(res.Hits))
-	for _, h := range res.Hits {
-		byID[h.ID] = h.Fields
-	}
 	for _, h := range hits {
-		h.Fields = byID[h.ID]
+		h.Fields = fields[key{h.Index, h.ID}]
 	}
 	return nil
 }
