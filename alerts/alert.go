@@ -11,7 +11,6 @@ package alerts
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"net/url"
 	"slices"
 	"time"
 
@@ -267,8 +266,7 @@ func maxSeverity(a, b article.Severity) article.Severity {
 // links on an alert end up clickable in messages and the web UI, where a
 // javascript: link from a rule file or an API body must not.
 func httpLink(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !article.IsWebURL(s) {
 		return ""
 	}
 	return s

@@ -370,3 +370,10 @@ func writeEscaped(b *strings.Builder, c byte) {
 	b.WriteByte(hexDigits[c>>4])
 	b.WriteByte(hexDigits[c&15])
 }
+
+// IsWebURL reports whether s is an absolute http or https URL with a host:
+// what a link must be to be fetched, posted to or shown clickable.
+func IsWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}

@@ -212,3 +212,15 @@ func TestID(t *testing.T) {
 		t.Error("IDFromURL accepted an ftp URL")
 	}
 }
+
+func TestIsWebURL(t *testing.T) {
+	for s, want := range map[string]bool{
+		"https://dienbien.gov.vn/thong-cao": true, "http://127.0.0.1:8080/x": true,
+		"javascript:alert(1)": false, "data:text/html,x": false, "/relative": false,
+		"https:///no-host": false, "mailto:a@b.vn": false, "": false, "https://%zz": false,
+	} {
+		if got := IsWebURL(s); got != want {
+			t.Errorf("IsWebURL(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

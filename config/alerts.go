@@ -10,6 +10,7 @@ import (
 
 	"github.com/presswatch/presswatch/alerts/route"
 	"github.com/presswatch/presswatch/alerts/schedule"
+	"github.com/presswatch/presswatch/article"
 )
 
 // This file holds the alert engine's settings: the departments
@@ -146,7 +147,7 @@ func (a Alerts) validateEngine(ch *checker) {
 	if _, err := a.Location(""); err != nil {
 		ch.fail("alerts.timezone", "unknown time zone %q", a.Timezone)
 	}
-	if a.BaseURL != "" && !isHTTPURL(a.BaseURL) {
+	if a.BaseURL != "" && !article.IsWebURL(a.BaseURL) {
 		ch.fail("alerts.base_url", "must be an absolute http(s) URL")
 	}
 	depts := map[string]bool{}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"regexp"
 	"strings"
+
+	"github.com/presswatch/presswatch/article"
 )
 
 // This file holds the delivery channels of alerts.receivers (e-mail,
@@ -223,7 +225,7 @@ func (r Receiver) validateDelivery(ch *checker, key string) {
 		k := key + ".slack"
 		if s.URL == "" {
 			ch.fail(k+".url", "required (set url or url_file)")
-		} else if !isHTTPURL(s.URL.Reveal()) {
+		} else if !article.IsWebURL(s.URL.Reveal()) {
 			ch.fail(k+".url", "must be an absolute http(s) URL")
 		}
 		if s.Timeout < 0 {
@@ -233,7 +235,7 @@ func (r Receiver) validateDelivery(ch *checker, key string) {
 }
 
 func validateAPI(ch *checker, key, apiURL string, timeout Duration) {
-	if apiURL != "" && !isHTTPURL(apiURL) {
+	if apiURL != "" && !article.IsWebURL(apiURL) {
 		ch.fail(key+".api_url", "must be an absolute http(s) URL, got %q", apiURL)
 	}
 	if timeout < 0 {

@@ -288,7 +288,7 @@ func validateSource(ch *checker, key string, s Source) {
 		ch.fail(key+".id", "must be lower-case letters, digits, - and _, starting with a letter or digit, got %q", s.ID)
 	}
 	ch.oneOf(key+".kind", s.Kind, sourceKinds())
-	if !isHTTPURL(s.URL) {
+	if !article.IsWebURL(s.URL) {
 		ch.fail(key+".url", "must be an absolute http(s) URL, got %q", s.URL)
 	}
 	if s.Tier != "" {
@@ -366,7 +366,7 @@ func (a Alerts) validate(ch *checker) {
 		r.validateDelivery(ch, key)
 		if w := r.Webhook; w != nil {
 			// The URL is a secret: say what is wrong, never what it is.
-			if !isHTTPURL(w.URL.Reveal()) {
+			if !article.IsWebURL(w.URL.Reveal()) {
 				ch.fail(key+".webhook.url", "must be an absolute http(s) URL (set url or url_file)")
 			}
 			if w.Timeout < 0 {
@@ -439,11 +439,6 @@ func ParseCIDR(s string) (netip.Prefix, error) {
 		return netip.Prefix{}, fmt.Errorf("%q is not an address or CIDR such as 10.0.0.0/8", s)
 	}
 	return netip.PrefixFrom(a, a.BitLen()), nil
-}
-
-func isHTTPURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // isID reports whether s matches ^[a-z0-9][a-z0-9_-]*$: safe in NATS

@@ -24,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/web/auth"
 )
@@ -697,7 +698,7 @@ func (s *Server) markMisleading(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &body, `{"rebuttal_url": "https://…"}`) {
 		return
 	}
-	if u, err := url.Parse(body.RebuttalURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	if !article.IsWebURL(body.RebuttalURL) {
 		writeError(w, http.StatusBadRequest, "rebuttal_url: must be the http(s) link to the official information")
 		return
 	}

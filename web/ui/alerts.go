@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -165,7 +164,7 @@ func (u *UI) act(w http.ResponseWriter, r *http.Request) {
 		problem = "alerts.bad_action"
 	case action == alerts.ActionAssign && in.Assignee == "":
 		problem = "alerts.need_assignee"
-	case action == alerts.ActionRespond && !httpURL(in.Link):
+	case action == alerts.ActionRespond && !article.IsWebURL(in.Link):
 		problem = "alerts.need_link"
 	case action == alerts.ActionDismiss && in.Reason == "":
 		problem = "alerts.need_reason"
@@ -204,9 +203,4 @@ func actionDetail(in alerts.ActionInput) string {
 		}
 	}
 	return strings.Join(parts, " ")
-}
-
-func httpURL(s string) bool {
-	pu, err := url.Parse(s)
-	return err == nil && (pu.Scheme == "http" || pu.Scheme == "https") && pu.Host != ""
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/web"
 )
@@ -76,7 +77,7 @@ func (u *UI) markMisleading(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, link := r.PathValue("id"), strings.TrimSpace(r.PostFormValue("rebuttal"))
-	if !httpURL(link) {
+	if !article.IsWebURL(link) {
 		u.errorPage(w, r, http.StatusBadRequest, p.T("alerts.need_link"))
 		return
 	}
@@ -102,7 +103,7 @@ func (u *UI) submitLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	link := strings.TrimSpace(r.PostFormValue("url"))
-	if !httpURL(link) {
+	if !article.IsWebURL(link) {
 		u.errorPage(w, r, http.StatusBadRequest, p.T("search.bad_link"))
 		return
 	}

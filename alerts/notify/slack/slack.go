@@ -16,6 +16,7 @@ import (
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/notify"
 	"github.com/presswatch/presswatch/alerts/notify/template"
+	"github.com/presswatch/presswatch/article"
 )
 
 // MaxText bounds the message. Slack truncates "text" beyond 40,000
@@ -37,8 +38,7 @@ type Config struct {
 
 // Validate checks the configuration without quoting the URL.
 func (c Config) Validate() error {
-	u, err := url.Parse(c.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !article.IsWebURL(c.URL) {
 		return errors.New("slack: url must be an absolute http(s) URL")
 	}
 	if c.Templates == nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/notify"
 	"github.com/presswatch/presswatch/alerts/notify/template"
+	"github.com/presswatch/presswatch/article"
 )
 
 // DefaultAPIURL is the Bot API server.
@@ -44,11 +45,8 @@ func (c Config) Validate() error {
 	if c.BotToken == "" || strings.ContainsAny(c.BotToken, "/?#% \t\r\n") {
 		return errors.New("telegram: bot_token must be set and be one word")
 	}
-	if c.APIURL != "" {
-		u, err := url.Parse(c.APIURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("telegram: api_url must be an absolute http(s) URL, got %q", c.APIURL)
-		}
+	if c.APIURL != "" && !article.IsWebURL(c.APIURL) {
+		return fmt.Errorf("telegram: api_url must be an absolute http(s) URL, got %q", c.APIURL)
 	}
 	if c.Templates == nil {
 		return errors.New("telegram: no templates")

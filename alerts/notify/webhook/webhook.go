@@ -19,6 +19,7 @@ import (
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/notify"
 	"github.com/presswatch/presswatch/alerts/notify/template"
+	"github.com/presswatch/presswatch/article"
 )
 
 // Headers of a webhook request.
@@ -40,8 +41,7 @@ type Config struct {
 
 // Validate checks the configuration without revealing secrets in errors.
 func (c Config) Validate() error {
-	u, err := url.Parse(c.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !article.IsWebURL(c.URL) {
 		return errors.New("webhook url must be an absolute http(s) URL")
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/notify"
 	"github.com/presswatch/presswatch/alerts/notify/template"
+	"github.com/presswatch/presswatch/article"
 )
 
 // DefaultAPIURL is the OA Open API server.
@@ -43,11 +44,8 @@ func (c Config) Validate() error {
 	if c.AccessToken == "" || strings.ContainsAny(c.AccessToken, " \t\r\n") {
 		return errors.New("zalo: access_token must be set and be one line without blanks")
 	}
-	if c.APIURL != "" {
-		u, err := url.Parse(c.APIURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("zalo: api_url must be an absolute http(s) URL, got %q", c.APIURL)
-		}
+	if c.APIURL != "" && !article.IsWebURL(c.APIURL) {
+		return fmt.Errorf("zalo: api_url must be an absolute http(s) URL, got %q", c.APIURL)
 	}
 	if c.Templates == nil {
 		return errors.New("zalo: no templates")
