@@ -4,32 +4,12 @@ import (
 	"errors"
 	"strings"
 	"testing"
-
-	"github.com/presswatch/presswatch/textnorm"
 )
 
 // exactJaccard is the Jaccard similarity of the 3-shingle sets, the quantity
 // a Signature estimates.
 func exactJaccard(a, b string) float64 {
-	x := shingleHashes(textnorm.Tokenize(a), shingleSize)
-	y := shingleHashes(textnorm.Tokenize(b), shingleSize)
-	in := 0
-	for i, j := 0, 0; i < len(x) && j < len(y); {
-		switch {
-		case x[i] == y[j]:
-			in++
-			i++
-			j++
-		case x[i] < y[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	if len(x)+len(y) == 0 {
-		return 0
-	}
-	return float64(in) / float64(len(x)+len(y)-in)
+	return setJaccard64(shingleSet(a), shingleSet(b))
 }
 
 func TestJaccard(t *testing.T) {
