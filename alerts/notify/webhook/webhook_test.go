@@ -3,39 +3,18 @@ package webhook
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/notify"
+	"github.com/presswatch/presswatch/alerts/notify/notifytest"
 	"github.com/presswatch/presswatch/alerts/notify/template"
 )
-
-type recorder struct {
-	mu     sync.Mutex
-	status []int // served in order, then 200
-	got    []*http.Request
-	bodies [][]byte
-}
-
-func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	rc.mu.Lock()
-	rc.got = append(rc.got, r)
-	rc.bodies = append(rc.bodies, body)
-	code := http.StatusOK
-	if len(rc.status) > 0 {
-		code, rc.status = rc.status[0], rc.status[1:]
-	}
-	rc.mu.Unlock()
-	w.WriteHeader(code)
-}
 
 func testAlert() *alerts.Notification {
 	a := &alerts.Alert{ID: "abc", GroupKey: "article:abc", Status: alerts.StatusNew, Severity: "high",
@@ -50,9 +29,7 @@ func notifyRetry(n *Notifier, nt *alerts.Notification) (bool, error) {
 }
 
 func TestNotifySignsAndCarriesIdempotencyKey(t *testing.T) {
-	rc := &recorder{}
-	srv := httptest.NewServer(rc)
-	defer srv.Close()
+	srv := notifytest.NewServer(t, notifytest.Answer{})
 	n, err := New(Config{URL: srv.URL + "/hook", Secret: "s3cret"}, srv.Client())
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +37,8 @@ func TestNotifySignsAndCarriesIdempotencyKey(t *testing.T) {
 	if retry, err := notifyRetry(n, testAlert()); err != nil || retry {
 		t.Fatalf("notify: retry=%v err=%v", retry, err)
 	}
-	r, body := rc.got[0], rc.bodies[0]
+	r := srv.Requests()[0]
+	body := r.Body
 	ts, _ := strconv.ParseInt(r.Header.Get(HeaderTimestamp), 10, 64)
 	if got, want := r.Header.Get(HeaderSignature), Sign("s3cret", ts, body); got != want || !strings.HasPrefix(got, "sha256=") {
 		t.Errorf("signature %q, want %q", got, want)
@@ -78,9 +56,7 @@ func TestNotifySignsAndCarriesIdempotencyKey(t *testing.T) {
 }
 
 func TestNotifyCarriesRenderedText(t *testing.T) {
-	rc := &recorder{}
-	srv := httptest.NewServer(rc)
-	defer srv.Close()
+	srv := notifytest.NewServer(t, notifytest.Answer{})
 	set, err := template.Load(nil, "") // the notification's language decides
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +71,7 @@ func TestNotifyCarriesRenderedText(t *testing.T) {
 		t.Fatal(err)
 	}
 	var p Payload
-	if err := json.Unmarshal(rc.bodies[0], &p); err != nil {
+	if err := json.Unmarshal(srv.Requests()[0].Body, &p); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(p.Subject, "[Alert – High] Lũ quét ở Mường Chà") || !strings.Contains(p.Text, "http://x/1") {
@@ -109,11 +85,9 @@ func TestNotifyClassifiesFailures(t *testing.T) {
 		wantRetry bool
 	}{{500, true}, {503, true}, {429, true}, {400, false}, {404, false}}
 	for _, c := range cases {
-		rc := &recorder{status: []int{c.status}}
-		srv := httptest.NewServer(rc)
+		srv := notifytest.NewServer(t, notifytest.Answer{Status: c.status})
 		n, _ := New(Config{URL: srv.URL + "/T0K3N/hook"}, srv.Client())
 		retry, err := notifyRetry(n, testAlert())
-		srv.Close()
 		if err == nil || retry != c.wantRetry {
 			t.Errorf("status %d: retry=%v err=%v", c.status, retry, err)
 		}
