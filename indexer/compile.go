@@ -76,11 +76,10 @@ func (c *compiler) node(n query.Node) (bq.Query, error) {
 		if len(must) == 0 {
 			must = []bq.Query{bleve.NewMatchAllQuery()}
 		}
-		// Ranking only: words typed together (lũ quét, ngo doc thuc pham)
-		// usually mean the phrase, so documents holding them in that order
-		// rank first. Matching is unchanged: should clauses beside must
-		// clauses only add to the score.
-		return bq.NewBooleanQuery(must, adjacencyBoost(n.Children), mustNot), nil
+		if len(mustNot) == 0 {
+			return bleve.NewConjunctionQuery(must...), nil
+		}
+		return bq.NewBooleanQuery(must, nil, mustNot), nil
 	case *query.Not:
 		if !exactCompile(n.Child) {
 			c.verify = true
@@ -112,7 +111,9 @@ func (c *compiler) node(n query.Node) (bq.Query, error) {
 func exactCompile(n query.Node) bool {
 	switch n := n.(type) {
 	case *query.Term:
-		return !n.Exact || query.IsKeywordField(n.Field)
+		// text: is searched in title and text together (body_folded)
+		// and narrowed to the text by Eval.
+		return (!n.Exact && n.Field != query.FieldText) || query.IsKeywordField(n.Field)
 	case *query.ListRef:
 		return true
 	case *query.Near:
@@ -137,9 +138,75 @@ func exactCompile(n query.Node) bool {
 	return false
 }
 
-// adjacencyBoost returns phrase queries over consecutive plain unscoped
-// words of an AND, in title and text, boosted.
-func adjacencyBoost(children []query.Node) []bq.Query {
+// titleTerms are the query's positive text terms searched in the title
+// alone: what ranks an article above those that only mention the words
+// in passing, and what selects the first tier of a broad search (see
+// rankedSearch). Words typed together (lũ quét, ngo doc thuc pham) also
+// count as a phrase in the title, with more weight: they usually mean
+// the phrase.
+func titleTerms(n query.Node) []bq.Query {
+	var out []bq.Query
+	var walk func(n query.Node)
+	walk = func(n query.Node) {
+		switch n := n.(type) {
+		case *query.Term:
+			if n.Field != "" && n.Field != query.FieldTitle {
+				return
+			}
+			toks := n.Tokens
+			if n.Exact {
+				toks = foldedForms(n.Raw)
+			}
+			if q := titleQuery(toks, n.Prefix); q != nil {
+				q.SetBoost(2)
+				out = append(out, q)
+			}
+		case *query.ListRef:
+			for _, t := range n.Terms {
+				walk(t)
+			}
+		case *query.And:
+			for _, ch := range n.Children {
+				walk(ch)
+			}
+			if toks := plainWords(n.Children); len(toks) > 1 {
+				p := bleve.NewPhraseQuery(toks, fieldTitleFolded)
+				p.SetBoost(4)
+				out = append(out, p)
+			}
+		case *query.Or:
+			for _, ch := range n.Children {
+				walk(ch)
+			}
+		case *query.Near:
+			walk(n.Left)
+			walk(n.Right)
+		}
+		// NOT: an excluded word in the title says nothing in favour.
+	}
+	walk(n)
+	return out
+}
+
+func titleQuery(toks []string, prefix bool) bq.BoostableQuery {
+	switch {
+	case len(toks) == 0:
+		return nil
+	case len(toks) == 1 && prefix:
+		q := bleve.NewPrefixQuery(toks[0])
+		q.SetField(fieldTitleFolded)
+		return q
+	case len(toks) == 1:
+		q := bleve.NewTermQuery(toks[0])
+		q.SetField(fieldTitleFolded)
+		return q
+	}
+	return bleve.NewPhraseQuery(toks, fieldTitleFolded)
+}
+
+// plainWords are the tokens of an AND's children when all are plain
+// unscoped words, else nil.
+func plainWords(children []query.Node) []string {
 	var toks []string
 	for _, ch := range children {
 		t, ok := ch.(*query.Term)
@@ -148,32 +215,21 @@ func adjacencyBoost(children []query.Node) []bq.Query {
 		}
 		toks = append(toks, t.Tokens...)
 	}
-	if len(toks) < 2 {
-		return nil
-	}
-	var out []bq.Query
-	for field, boost := range map[string]float64{fieldTitleFolded: 4, fieldTextFolded: 2} {
-		p := bleve.NewPhraseQuery(toks, field)
-		p.SetBoost(boost)
-		out = append(out, p)
-	}
-	return out
+	return toks
 }
 
-// textFields maps a query field to the index's folded shadow fields; ""
-// is title or text.
-func textFields(field string) []string {
+// textField maps a query field to the index's folded field that holds
+// its words.
+func textField(field string) string {
 	switch field {
-	case "":
-		return []string{fieldTitleFolded, fieldTextFolded}
+	case "", query.FieldText:
+		return fieldBodyFolded
 	case query.FieldTitle:
-		return []string{fieldTitleFolded}
-	case query.FieldText:
-		return []string{fieldTextFolded}
+		return fieldTitleFolded
 	case query.FieldAuthor:
-		return []string{fieldBylineFold}
+		return fieldBylineFold
 	}
-	return nil
+	return ""
 }
 
 func foldedForms(raw string) []string {
@@ -219,43 +275,31 @@ func (c *compiler) termQuery(t *query.Term) (bq.Query, error) {
 		q.SetField(f)
 		return q, nil
 	}
-	fields := textFields(t.Field)
-	toks := t.Tokens
-	if t.Exact {
-		// Exact matches are folded matches too: find those, and let Eval
-		// keep the ones whose tone marks agree.
-		c.verify = true
-		toks = foldedForms(t.Raw)
-	}
-	// A word in the title says more about an article than one in the text.
-	boost := func(q bq.Query, f string) bq.Query {
-		if b, ok := q.(bq.BoostableQuery); ok && f == fieldTitleFolded {
-			b.SetBoost(2)
-		}
-		return q
-	}
-	if fields == nil {
+	f := textField(t.Field)
+	if f == "" {
 		return nil, fmt.Errorf("%w: col %d: unknown field %q", ErrBadQuery, t.Col, t.Field)
 	}
-	alts := make([]bq.Query, 0, len(fields))
-	for _, f := range fields {
-		switch {
-		case len(toks) == 0:
-			return bleve.NewMatchNoneQuery(), nil
-		case len(toks) == 1 && t.Prefix:
-			q := bleve.NewPrefixQuery(toks[0])
-			q.SetField(f)
-			alts = append(alts, boost(q, f))
-		case len(toks) == 1:
-			q := bleve.NewTermQuery(toks[0])
-			q.SetField(f)
-			alts = append(alts, boost(q, f))
-		default:
-			alts = append(alts, boost(bleve.NewPhraseQuery(toks, f), f))
-		}
+	toks := t.Tokens
+	if t.Exact || t.Field == query.FieldText {
+		// Exact matches are folded matches too, and text: words are
+		// looked up in title and text together: find those, and let
+		// Eval keep the ones whose tone marks and field agree.
+		c.verify = true
 	}
-	if len(alts) == 1 {
-		return alts[0], nil
+	if t.Exact {
+		toks = foldedForms(t.Raw)
 	}
-	return bleve.NewDisjunctionQuery(alts...), nil
+	switch {
+	case len(toks) == 0:
+		return bleve.NewMatchNoneQuery(), nil
+	case len(toks) == 1 && t.Prefix:
+		q := bleve.NewPrefixQuery(toks[0])
+		q.SetField(f)
+		return q, nil
+	case len(toks) == 1:
+		q := bleve.NewTermQuery(toks[0])
+		q.SetField(f)
+		return q, nil
+	}
+	return bleve.NewPhraseQuery(toks, f), nil
 }

@@ -62,6 +62,9 @@ func OpenWith(dir string, o Options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index directory: %w", err)
 	}
+	if err := checkLayout(dir, entries); err != nil {
+		return nil, err
+	}
 	for _, e := range entries {
 		if !e.IsDir() || !partitionName.MatchString(e.Name()) {
 			continue
@@ -76,6 +79,39 @@ func OpenWith(dir string, o Options) (*Index, error) {
 		x.parts[e.Name()] = p
 	}
 	return x, nil
+}
+
+// layoutVersion names the fields and analysis the index is built with.
+// An index built with another layout answers wrongly rather than failing
+// (a field it lacks matches nothing), so it is refused on opening.
+// 2: title and text searched through body_folded (was text_folded).
+const layoutVersion = "2"
+
+const layoutFile = "LAYOUT"
+
+// checkLayout refuses an index built with another layout and marks a new
+// one with this layout.
+func checkLayout(dir string, entries []os.DirEntry) error {
+	path := filepath.Join(dir, layoutFile)
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		if v := strings.TrimSpace(string(b)); v != layoutVersion {
+			return fmt.Errorf("index %s has layout %s, this presswatch reads layout %s: rebuild it from the article stream with `presswatch reindex`", dir, v, layoutVersion)
+		}
+		return nil
+	case !errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("index layout: %w", err)
+	}
+	for _, e := range entries {
+		if e.IsDir() && partitionName.MatchString(e.Name()) {
+			return fmt.Errorf("index %s was built by an earlier presswatch (layout 1), this one reads layout %s: rebuild it from the article stream with `presswatch reindex`", dir, layoutVersion)
+		}
+	}
+	if err := os.WriteFile(path, []byte(layoutVersion+"\n"), 0o640); err != nil {
+		return fmt.Errorf("index layout: %w", err)
+	}
+	return nil
 }
 
 // Close closes every partition.
@@ -171,10 +207,11 @@ type document struct {
 	Title        string    `json:"title"`
 	Text         string    `json:"text"`
 	TitleFolded  string    `json:"title_folded"`
-	TextFolded   string    `json:"text_folded"`
+	BodyFolded   string    `json:"body_folded"`
 	Byline       string    `json:"byline,omitempty"`
 	BylineFolded string    `json:"byline_folded,omitempty"`
 	Published    time.Time `json:"published"`
+	Day          string    `json:"day"`
 	Fetched      time.Time `json:"fetched"`
 	Labels       []string  `json:"labels,omitempty"`
 	Severity     string    `json:"severity,omitempty"`
@@ -212,7 +249,8 @@ func toDocument(a *article.Article) document {
 		d.LabelsExact = append(d.LabelsExact, query.ExactForm(l))
 	}
 	d.TitleFolded = foldedTokens(title)
-	d.TextFolded = foldedTokens(text)
+	d.BodyFolded = d.TitleFolded + " " + bodySeparator + " " + foldedTokens(text)
+	d.Day = d.Published.Format(time.DateOnly)
 	d.BylineFolded = foldedTokens(byline)
 	if len(a.Matches) > 0 {
 		if b, err := json.Marshal(a.Matches); err == nil {
@@ -221,6 +259,10 @@ func toDocument(a *article.Article) document {
 	}
 	return d
 }
+
+// bodySeparator stands between title and text in body_folded. It is a
+// control character, which textnorm.Tokenize never returns as a token.
+const bodySeparator = "\x00"
 
 // kw is a keyword value as the index keeps it: the form keyword terms of
 // the query language compare against.

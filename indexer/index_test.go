@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -220,5 +221,34 @@ func TestThaiAndChineseAreSearchable(t *testing.T) {
 		if got != want || len(res.Hits) > 1 {
 			t.Errorf("%q: hits %+v, want %q", q, res.Hits, want)
 		}
+	}
+}
+
+func TestIndexOfAnotherLayoutIsRefused(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	idx, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.IndexBatch(testArticles()[:1]); err != nil {
+		t.Fatal(err)
+	}
+	idx.Close()
+	if idx, err = Open(dir); err != nil {
+		t.Fatalf("reopening the same layout: %v", err)
+	}
+	idx.Close()
+	// An index from before layout files: partitions and no LAYOUT.
+	if err := os.Remove(filepath.Join(dir, layoutFile)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "presswatch reindex") {
+		t.Errorf("old index opened, or the error does not say what to do: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, layoutFile), []byte("9\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "layout 9") {
+		t.Errorf("layout 9: %v", err)
 	}
 }

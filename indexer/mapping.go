@@ -38,16 +38,24 @@ const (
 	fieldTitle       = "title"
 	fieldText        = "text"
 	fieldTitleFolded = "title_folded"
-	fieldTextFolded  = "text_folded"
-	fieldByline      = "byline"
-	fieldBylineFold  = "byline_folded"
-	fieldSummary     = "summary"
-	fieldMatches     = "matches"
-	fieldEvidence    = "evidence"
-	fieldPartial     = "partial"
+	// fieldBodyFolded holds title and text in one field, so that an
+	// unscoped word is one term lookup instead of a disjunction over two
+	// fields. A separator token (bodySeparator) between them keeps a
+	// phrase from joining the end of the title to the start of the text;
+	// no query token can equal it. (Two values of one field would do the
+	// same through array positions, at 15-25 % more indexing CPU.)
+	fieldBodyFolded = "body_folded"
+	fieldByline     = "byline"
+	fieldBylineFold = "byline_folded"
+	fieldSummary    = "summary"
+	fieldMatches    = "matches"
+	fieldEvidence   = "evidence"
+	fieldPartial    = "partial"
 	// exactSuffix names a keyword field's exact-form twin.
 	exactSuffix    = "_exact"
 	fieldPublished = "published"
+	// fieldDay is the UTC day of publication, for the per-day histogram.
+	fieldDay       = "day"
 	fieldFetched   = "fetched"
 	fieldLabels    = "labels"
 	fieldSeverity  = "severity"
@@ -96,7 +104,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	for name, store := range map[string]bool{
 		fieldID: false, fieldURL: true, fieldSource: true, fieldSite: true, fieldTier: true,
-		fieldLang: true, fieldLabels: true, fieldSeverity: true, fieldStory: true, fieldRegions: true,
+		fieldLang: true, fieldLabels: true, fieldSeverity: true, fieldStory: true, fieldRegions: true, fieldDay: false,
 	} {
 		doc.AddFieldMappingsAt(name, keywordField(store))
 	}
@@ -108,7 +116,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Analyzer = foldedAnalyzer
 		return f
 	}
-	for _, name := range []string{fieldTitleFolded, fieldTextFolded, fieldBylineFold} {
+	for _, name := range []string{fieldTitleFolded, fieldBodyFolded, fieldBylineFold} {
 		doc.AddFieldMappingsAt(name, folded())
 	}
 	// Shown with an article and read by the reference matcher that checks

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -152,36 +153,48 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 		return nil, fmt.Errorf("%w: relevance results go %d deep; page further with sort=newest", ErrBadQuery, maxRelevanceDepth)
 	}
 
-	size, from := req.Limit, req.Offset
-	if verify {
-		// Proximity is checked on stored text: take candidates in bulk
-		// and page over the verified ones.
-		size, from = maxVerify, 0
-	}
-	// No stored fields here: every partition would load them for its own
-	// top hits, most of which the merge then drops. They are loaded for
-	// the hits that remain.
-	sr := bleve.NewSearchRequestOptions(q, size, from, false)
-	sr.SortBy(sortBy)
-	if cur.After != nil {
-		sr.SearchAfter = cur.After
+	var res found
+	switch {
+	case verify:
+		// Proximity and exact forms are checked on stored text: take
+		// candidates in bulk and page over the verified ones.
+		res, err = x.find(ctx, x.request(q, node, sortBy, maxVerify, 0, nil), req.From, req.To)
+	case byScore:
+		res, err = x.rankedSearch(ctx, q, node, filters, req.Offset, req.Limit, req.From, req.To)
+	default:
+		sr := x.request(q, nil, sortBy, req.Limit, req.Offset, cur.After)
+		// Newest first needs no score: skipping it saves reading the term
+		// frequencies of every hit.
+		sr.Score = "none"
+		res, err = x.find(ctx, sr, req.From, req.To)
 	}
 	var days []string
-	if req.Facets {
+	var facets search.FacetResults
+	if err == nil && req.Facets {
+		// Facets count every hit (every candidate, for verified
+		// queries), which gives the exact total as well.
+		sr := bleve.NewSearchRequestOptions(q, 0, 0, false)
+		sr.Score = "none"
 		days = addFacets(sr, req, time.Now())
+		var fr *bleve.SearchResult
+		if fr, err = x.searchPartitions(ctx, sr, req.From, req.To); err == nil {
+			facets = fr.Facets
+			if !verify {
+				res.total, res.lowerBound = fr.Total, false
+			}
+		}
 	}
-	res, err := x.searchPartitions(ctx, sr, req.From, req.To)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("search %q: timed out: %w", req.Q, ctx.Err())
 		}
 		return nil, fmt.Errorf("search %q: %w", req.Q, err)
 	}
-	hits := res.Hits
+	hits := res.hits
 	if err := x.loadFields(ctx, hits); err != nil {
 		return nil, fmt.Errorf("search %q: %w", req.Q, err)
 	}
-	out := &SearchResult{Total: res.Total, Hits: []Hit{}}
+	out := &SearchResult{Total: res.total, TotalIsLowerBound: res.lowerBound, Hits: []Hit{}}
 	if verify {
 		kept := hits[:0]
 		for _, h := range hits {
@@ -193,7 +206,7 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 			}
 		}
 		out.Total = uint64(len(kept))
-		out.TotalIsLowerBound = res.Total > uint64(len(hits))
+		out.TotalIsLowerBound = res.total > uint64(len(hits))
 		if req.Offset < len(kept) {
 			kept = kept[req.Offset:]
 		} else {
@@ -218,10 +231,221 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 		}
 	}
 	if req.Facets {
-		out.Facets, out.PerDay = readFacets(res.Facets, days)
+		out.Facets, out.PerDay = readFacets(facets, days)
 	}
 	out.TookMS = time.Since(start).Milliseconds()
 	return out, nil
+}
+
+// found is what a search found before stored fields are read.
+type found struct {
+	hits  search.DocumentMatchCollection
+	total uint64
+	// lowerBound: counting stopped at totalCountCap.
+	lowerBound bool
+}
+
+// countCap is where counting the matches of a broad relevance search stops
+// when no facets are asked for: a result page then reads "10,000+", as
+// Elasticsearch's does, and the search costs about what its first page
+// costs rather than what a million-article count costs. Facets count
+// everything. Counting words is a bitmap walk (about 0.1 µs a match);
+// a phrase or proximity check reads positions (about 1.5 µs a
+// candidate), so those counts stop at 1,000.
+func countCap(n query.Node) uint64 {
+	if positional(n) {
+		return 1_000
+	}
+	return 10_000
+}
+
+// positional reports whether n checks word positions: a phrase or NEAR.
+func positional(n query.Node) bool {
+	switch n := n.(type) {
+	case *query.Term:
+		return len(n.Tokens) > 1
+	case *query.ListRef:
+		return slices.ContainsFunc(n.Terms, func(t *query.Term) bool { return positional(t) })
+	case *query.And:
+		return slices.ContainsFunc(n.Children, positional)
+	case *query.Or:
+		return slices.ContainsFunc(n.Children, positional)
+	case *query.Not:
+		return positional(n.Child)
+	case *query.Near:
+		return true
+	}
+	return false
+}
+
+// titleImplies reports whether an article whose title holds one of the
+// query's title terms (titleTerms) matches the whole query: true for a
+// word, a phrase, a list, and ORs of them, since the title is part of
+// what unscoped words search. Then the first tier of rankedSearch needs no
+// look at the text at all, which for phrases is what costs.
+func titleImplies(n query.Node) bool {
+	switch n := n.(type) {
+	case *query.Term:
+		return (n.Field == "" || n.Field == query.FieldTitle) && !n.Exact
+	case *query.ListRef:
+		for _, t := range n.Terms {
+			if !titleImplies(t) {
+				return false
+			}
+		}
+		return true
+	case *query.Or:
+		for _, ch := range n.Children {
+			if !titleImplies(ch) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func (x *Index) find(ctx context.Context, sr *bleve.SearchRequest, from, to time.Time) (found, error) {
+	res, err := x.searchPartitions(ctx, sr, from, to)
+	if err != nil {
+		return found{}, err
+	}
+	return found{hits: res.Hits, total: res.Total}, nil
+}
+
+// request is a Bleve search for q, ranked by the query's title terms too
+// when sorted by score.
+func (x *Index) request(q bq.Query, node query.Node, sortBy []string, size, from int, after []string) *bleve.SearchRequest {
+	if node != nil && sortBy[0] == "-_score" {
+		if boosts := titleTerms(node); len(boosts) > 0 {
+			q = bq.NewBooleanQuery([]bq.Query{q}, boosts, nil)
+		}
+	}
+	// No stored fields here: every partition would load them for its own
+	// top hits, most of which the merge then drops. They are loaded for
+	// the hits that remain.
+	sr := bleve.NewSearchRequestOptions(q, size, from, false)
+	sr.SortBy(sortBy)
+	if after != nil {
+		sr.SearchAfter = after
+	}
+	return sr
+}
+
+// rankedSearch finds the page [offset, offset+limit) of q's matches by
+// relevance without scoring every match. Bleve scores every hit to find the
+// best few (it has no dynamic pruning), so a broad query over a million
+// articles costs a hundred thousand scorings. The ranking is therefore
+// tiered, as search engines' champion lists are: first the matches whose
+// title holds one of the query's words, by score (including those title
+// words, and a title phrase, with extra weight), then all other matches by
+// score. The first tier is found through the short title postings, and
+// the second is only searched when a page reaches past the first, which
+// for broad queries is rare and for narrow ones cheap. Totals are counted
+// up to totalCountCap.
+func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, filters []bq.Query, offset, limit int, from, to time.Time) (found, error) {
+	need := offset + limit
+	sortBy := []string{"-_score"}
+	titled := titleTerms(node)
+	if len(titled) == 0 {
+		return x.find(ctx, x.request(q, node, sortBy, limit, offset, nil), from, to)
+	}
+	inTitle := bleve.NewDisjunctionQuery(titled...)
+	tier := bq.Query(inTitle)
+	if !titleImplies(node) {
+		tier = bleve.NewConjunctionQuery(q, inTitle)
+	} else if filters != nil {
+		tier = bleve.NewConjunctionQuery(append([]bq.Query{inTitle}, filters...)...)
+	}
+	first, err := x.searchPartitions(ctx, x.request(tier, nil, sortBy, need, 0, nil), from, to)
+	if err != nil {
+		return found{}, err
+	}
+	n1 := len(first.Hits)
+	if uint64(n1) < first.Total || n1 >= need {
+		hits := first.Hits[min(offset, n1):min(need, n1)]
+		total, capped, err := x.count(ctx, q, from, to, countCap(node))
+		return found{hits: hits, total: max(total, first.Total), lowerBound: capped}, err
+	}
+	// The first tier ends on this page: the rest of it comes from the
+	// matches without a query word in the title.
+	rest := bq.NewBooleanQuery([]bq.Query{q}, nil, []bq.Query{inTitle})
+	skip := max(0, offset-n1)
+	second, err := x.searchPartitions(ctx, x.request(rest, nil, sortBy, need-max(offset, n1), skip, nil), from, to)
+	if err != nil {
+		return found{}, err
+	}
+	hits := append(first.Hits[min(offset, n1):], second.Hits...)
+	return found{hits: hits, total: uint64(n1) + second.Total}, nil
+}
+
+// count counts q's matches in the partitions overlapping [from, to),
+// stopping once it passes limit (capped is then set). An article caught
+// between two partitions by a date change counts twice here; search
+// results show it once.
+func (x *Index) count(ctx context.Context, q bq.Query, from, to time.Time, limit uint64) (n uint64, capped bool, err error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	var total atomic.Uint64
+	errs := make(chan error, len(x.parts))
+	var wg sync.WaitGroup
+	for name, p := range x.parts {
+		if !monthOverlaps(name, from, to) {
+			continue
+		}
+		wg.Go(func() {
+			if err := countIn(ctx, p, q, &total, limit); err != nil {
+				errs <- fmt.Errorf("partition %s: count: %w", name, err)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		err = errors.Join(err, e)
+	}
+	n = total.Load()
+	if n > limit {
+		return limit, true, err
+	}
+	return n, false, err
+}
+
+// countIn adds p's matches of q to total until total passes limit. It
+// walks Bleve's searcher directly, without scores or a collector: for
+// plain words Bleve then intersects the postings as bitmaps.
+func countIn(ctx context.Context, p bleve.Index, q bq.Query, total *atomic.Uint64, limit uint64) error {
+	adv, err := p.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	s, err := q.Searcher(ctx, r, p.Mapping(), search.SearcherOptions{Score: "none"})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r}
+	for i := 0; ; i++ {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if total.Load() > limit {
+				return nil
+			}
+		}
+		dm, err := s.Next(sctx)
+		if err != nil || dm == nil {
+			return err
+		}
+		total.Add(1)
+		sctx.DocumentMatchPool.Put(dm)
+	}
 }
 
 // searchInContext runs sr on every partition at once and merges the

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	bq "github.com/blevesearch/bleve/v2/search/query"
+
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/classifier/query"
 )
@@ -22,6 +24,24 @@ func ids(res *SearchResult) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// pageThrough follows the cursor for at most pages pages and returns the
+// IDs in the order shown.
+func pageThrough(t *testing.T, idx *Index, req SearchRequest, pages int) []string {
+	t.Helper()
+	var seen []string
+	for range pages {
+		page := mustSearch(t, idx, req)
+		for _, h := range page.Hits {
+			seen = append(seen, h.ID)
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		req.Cursor = page.NextCursor
+	}
+	return seen
 }
 
 func mustSearch(t *testing.T, idx *Index, req SearchRequest) *SearchResult {
@@ -202,18 +222,7 @@ func TestFiltersFacetsAndCursor(t *testing.T) {
 		t.Errorf("per day = %+v", res.PerDay)
 	}
 	// Deep paging with the cursor visits every document once, newest first.
-	var seen []string
-	req := SearchRequest{Limit: 1, Sort: "newest"}
-	for range 10 {
-		page := mustSearch(t, idx, req)
-		for _, h := range page.Hits {
-			seen = append(seen, h.ID)
-		}
-		if page.NextCursor == "" {
-			break
-		}
-		req.Cursor = page.NextCursor
-	}
+	seen := pageThrough(t, idx, SearchRequest{Limit: 1, Sort: "newest"}, 10)
 	if strings.Join(seen, ",") != "d4,d3,d2,d1" {
 		t.Errorf("cursor pages: %v", seen)
 	}
@@ -227,16 +236,7 @@ func TestFiltersFacetsAndCursor(t *testing.T) {
 		return out
 	}
 	all := inOrder(mustSearch(t, idx, SearchRequest{Q: "dien OR bien OR lu OR mua", Limit: 10}))
-	seen = nil
-	req = SearchRequest{Q: "dien OR bien OR lu OR mua", Limit: 1}
-	for range 10 {
-		page := mustSearch(t, idx, req)
-		seen = append(seen, inOrder(page)...)
-		if page.NextCursor == "" {
-			break
-		}
-		req.Cursor = page.NextCursor
-	}
+	seen = pageThrough(t, idx, SearchRequest{Q: "dien OR bien OR lu OR mua", Limit: 1}, 10)
 	if len(all) < 2 || strings.Join(seen, ",") != strings.Join(all, ",") {
 		t.Errorf("relevance cursor pages %v, one page %v", seen, all)
 	}
@@ -303,6 +303,10 @@ func TestSearchAgreesWithEval(t *testing.T) {
 			return "label:" + labels[rnd.IntN(3)]
 		case 5:
 			return "lang:vi"
+		case 6:
+			if rnd.IntN(2) == 0 {
+				return "text:" + w
+			}
 		}
 		return w
 	}
@@ -345,6 +349,20 @@ func TestSearchAgreesWithEval(t *testing.T) {
 		if strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Errorf("%s:\n search %v\n   eval %v", q, got, want)
 		}
+		if !res.TotalIsLowerBound && res.Total != uint64(len(want)) {
+			t.Errorf("%s: total %d, want %d", q, res.Total, len(want))
+		}
+		// Small pages, which cross from the title tier to the rest
+		// (rankedSearch), still show every match once, in the order of
+		// the single page.
+		paged := pageThrough(t, idx, SearchRequest{Q: q, Limit: 4}, 40)
+		var single []string
+		for _, h := range res.Hits {
+			single = append(single, h.ID)
+		}
+		if strings.Join(paged, ",") != strings.Join(single, ",") {
+			t.Errorf("%s: pages of 4\n %v\n one page\n %v", q, paged, single)
+		}
 		checked++
 		if len(want) > 0 {
 			nonEmpty++
@@ -353,4 +371,58 @@ func TestSearchAgreesWithEval(t *testing.T) {
 	if checked < 200 || nonEmpty < 50 {
 		t.Errorf("only %d queries checked, %d with matches: the generator is too narrow", checked, nonEmpty)
 	}
+}
+
+func TestTitleTierRankingPhrasesAndCountCap(t *testing.T) {
+	idx := openTestIndex(t)
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	var arts []*article.Article
+	add := func(id, title, text string) {
+		arts = append(arts, &article.Article{ID: id, URL: "https://t.example/" + id, SourceID: "s", Lang: "vi",
+			Title: title, Text: text, Published: t0.Add(time.Duration(len(arts)) * time.Hour)})
+	}
+	// Many articles mention the flood in passing, with the words many
+	// times; one is about it (title).
+	for i := range 30 {
+		add(fmt.Sprintf("m%02d", i), "Tin trong ngày", strings.Repeat("Sau trận lũ quét, người dân dọn dẹp. ", 5))
+	}
+	add("about", "Lũ quét ở Mường Chà", "Chính quyền đã sơ tán các hộ dân.")
+	// The end of the title and the start of the text are not a phrase.
+	add("edge", "Người dân vùng lũ", "Quét dọn nhà cửa sau mưa.")
+	if err := idx.IndexBatch(arts); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"lu quet", `"lu quet"`, "lu AND quet"} {
+		res := mustSearch(t, idx, SearchRequest{Q: q, Limit: 5})
+		if len(res.Hits) == 0 || res.Hits[0].ID != "about" {
+			t.Errorf("%s: the article with the words in its title is not first: %v", q, ids(res))
+		}
+		if q == `"lu quet"` {
+			if res.Total != 31 || res.TotalIsLowerBound {
+				t.Errorf("%s: total %d (lower bound %v), want 31: the title's end and the text's start made a phrase?", q, res.Total, res.TotalIsLowerBound)
+			}
+		}
+	}
+	// Counting stops at the cap and says so.
+	n, capped, err := idx.count(context.Background(), mustCompile(t, "dan"), time.Time{}, time.Time{}, 10)
+	if err != nil || n != 10 || !capped {
+		t.Errorf("count capped at 10: %d %v %v", n, capped, err)
+	}
+	n, capped, err = idx.count(context.Background(), mustCompile(t, "dan"), time.Time{}, time.Time{}, 100)
+	if err != nil || n != 32 || capped {
+		t.Errorf("count under the cap: %d %v %v, want 32", n, capped, err)
+	}
+}
+
+func mustCompile(t *testing.T, q string) bq.Query {
+	t.Helper()
+	node, err := query.Parse(q, query.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := compile(node)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -70,6 +70,7 @@ type config struct {
 	checkpoints []int
 	dir         string
 	keep        bool
+	reuse       bool
 	batch       int
 	perClass    int
 	clients     int
@@ -91,6 +92,7 @@ func parseFlags(args []string) (config, error) {
 	flags.StringVar(&checkpoints, "checkpoints", "", "comma-separated article counts at which to run the queries (default: -n)")
 	flags.StringVar(&c.dir, "dir", "", "index directory, created fresh (default: a temporary directory)")
 	flags.BoolVar(&c.keep, "keep", false, "keep the index directory afterwards")
+	flags.BoolVar(&c.reuse, "reuse", false, "query the index already at -dir (built with -keep and the same -n, -seed and -until) instead of building it: for comparing query changes")
 	flags.IntVar(&c.batch, "batch", 1000, "articles per IndexBatch call")
 	flags.IntVar(&c.perClass, "queries", 200, "queries per class at each checkpoint")
 	flags.IntVar(&c.clients, "clients", 2, "concurrent search clients")
@@ -158,10 +160,14 @@ func run(args []string, out io.Writer) (err error) {
 		if dir, err = os.MkdirTemp("", "pw-bench-search-"); err != nil {
 			return fmt.Errorf("temporary index directory: %w", err)
 		}
+	} else if c.reuse {
+		if _, err := os.Stat(dir); err != nil {
+			return fmt.Errorf("-reuse: %w", err)
+		}
 	} else if err := freshDir(dir); err != nil {
 		return err
 	}
-	if !c.keep {
+	if !c.keep && !c.reuse {
 		defer os.RemoveAll(dir)
 	}
 	idx, err := indexer.Open(dir)
@@ -185,6 +191,17 @@ func run(args []string, out io.Writer) (err error) {
 
 	var results []checkpointResult
 	ix := &indexRun{idx: idx, gen: gen, batch: c.batch, every: c.reportEvery, out: out}
+	if c.reuse {
+		n, err := idx.Count()
+		if err != nil {
+			return err
+		}
+		if int(n) < c.n {
+			return fmt.Errorf("-reuse: %s holds %d articles, fewer than -n %d", dir, n, c.n)
+		}
+		ix.done = c.n
+		fmt.Fprintf(out, "reusing the index at %s (%d articles): indexing figures below are not measured\n\n", dir, n)
+	}
 	for _, cp := range c.checkpoints {
 		// One profile per phase: Bleve's own goroutines (analysis,
 		// persister, merger) carry no labels, so phases cannot be told
