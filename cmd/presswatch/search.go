@@ -99,7 +99,11 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := json.Unmarshal(body, &res); err != nil {
 		return fmt.Errorf("presswatch search: %w", err)
 	}
-	fmt.Fprintf(stdout, "%d results (%d ms)\n\n", res.Total, res.TookMS)
+	more := ""
+	if res.TotalIsLowerBound {
+		more = "+"
+	}
+	fmt.Fprintf(stdout, "%d%s results (%d ms)\n\n", res.Total, more, res.TookMS)
 	for _, h := range res.Hits {
 		labels := ""
 		if len(h.Labels) > 0 {
