@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -46,6 +47,10 @@ type SearchRequest struct {
 	// Facets asks for counts by source, site, tier, language and label and
 	// a per-day histogram.
 	Facets bool `json:"facets,omitempty"`
+	// ExactTotal counts every match; otherwise a relevance search stops
+	// counting at a cap (countCap) and says so. Facets count every match
+	// anyway.
+	ExactTotal bool `json:"exact_total,omitempty"`
 }
 
 // Hit is one article in a result, in the API's shape.
@@ -160,7 +165,14 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 		// candidates in bulk and page over the verified ones.
 		res, err = x.find(ctx, x.request(q, node, sortBy, maxVerify, 0, nil), req.From, req.To)
 	case byScore:
-		res, err = x.rankedSearch(ctx, q, node, filters, req.Offset, req.Limit, req.From, req.To)
+		limit := countCap(node)
+		switch {
+		case req.Facets:
+			limit = 0 // the facet pass counts
+		case req.ExactTotal:
+			limit = math.MaxUint64
+		}
+		res, err = x.rankedSearch(ctx, q, node, filters, req.Offset, req.Limit, req.From, req.To, limit)
 	default:
 		sr := x.request(q, nil, sortBy, req.Limit, req.Offset, cur.After)
 		// Newest first needs no score: skipping it saves reading the term
@@ -241,7 +253,7 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 type found struct {
 	hits  search.DocumentMatchCollection
 	total uint64
-	// lowerBound: counting stopped at totalCountCap.
+	// lowerBound: counting stopped at its cap (countCap).
 	lowerBound bool
 }
 
@@ -341,9 +353,9 @@ func (x *Index) request(q bq.Query, node query.Node, sortBy []string, size, from
 // words, and a title phrase, with extra weight), then all other matches by
 // score. The first tier is found through the short title postings, and
 // the second is only searched when a page reaches past the first, which
-// for broad queries is rare and for narrow ones cheap. Totals are counted
-// up to totalCountCap.
-func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, filters []bq.Query, offset, limit int, from, to time.Time) (found, error) {
+// for broad queries is rare and for narrow ones cheap. A page from the
+// first tier alone counts the total up to countLimit (0: not at all).
+func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, filters []bq.Query, offset, limit int, from, to time.Time, countLimit uint64) (found, error) {
 	need := offset + limit
 	sortBy := []string{"-_score"}
 	titled := titleTerms(node)
@@ -364,7 +376,11 @@ func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, f
 	n1 := len(first.Hits)
 	if uint64(n1) < first.Total || n1 >= need {
 		hits := first.Hits[min(offset, n1):min(need, n1)]
-		total, capped, err := x.count(ctx, q, from, to, countCap(node))
+		var total uint64
+		var capped bool
+		if countLimit > 0 {
+			total, capped, err = x.count(ctx, q, from, to, countLimit)
+		}
 		return found{hits: hits, total: max(total, first.Total), lowerBound: capped}, err
 	}
 	// The first tier ends on this page: the rest of it comes from the

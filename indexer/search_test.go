@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -404,6 +405,27 @@ func TestTitleTierRankingPhrasesAndCountCap(t *testing.T) {
 		}
 	}
 	// Counting stops at the cap and says so.
+	var many []*article.Article
+	for i := range 1100 {
+		many = append(many, &article.Article{ID: fmt.Sprintf("x%04d", i), URL: "https://t.example/x", SourceID: "s", Lang: "vi",
+			Title: "Lũ quét", Text: "Lũ quét ở xã " + fmt.Sprint(i), Published: t0})
+	}
+	if err := idx.IndexBatch(many); err != nil {
+		t.Fatal(err)
+	}
+	phrase := SearchRequest{Q: `"lu quet"`, Limit: 5}
+	// Stopped at 1,000, or the exact count of the title tier if larger.
+	if res := mustSearch(t, idx, phrase); res.Total < 1000 || res.Total >= 1131 || !res.TotalIsLowerBound {
+		t.Errorf("phrase count: %d (lower bound %v), want 1000+ but under 1131", res.Total, res.TotalIsLowerBound)
+	}
+	phrase.ExactTotal = true
+	if res := mustSearch(t, idx, phrase); res.Total != 1131 || res.TotalIsLowerBound {
+		t.Errorf("exact phrase count: %d (lower bound %v), want 1131", res.Total, res.TotalIsLowerBound)
+	}
+	phrase.ExactTotal, phrase.Facets = false, true
+	if res := mustSearch(t, idx, phrase); res.Total != 1131 || res.TotalIsLowerBound {
+		t.Errorf("phrase count with facets: %d (lower bound %v), want 1131", res.Total, res.TotalIsLowerBound)
+	}
 	n, capped, err := idx.count(context.Background(), mustCompile(t, "dan"), time.Time{}, time.Time{}, 10)
 	if err != nil || n != 10 || !capped {
 		t.Errorf("count capped at 10: %d %v %v", n, capped, err)
@@ -411,6 +433,10 @@ func TestTitleTierRankingPhrasesAndCountCap(t *testing.T) {
 	n, capped, err = idx.count(context.Background(), mustCompile(t, "dan"), time.Time{}, time.Time{}, 100)
 	if err != nil || n != 32 || capped {
 		t.Errorf("count under the cap: %d %v %v, want 32", n, capped, err)
+	}
+	n, capped, err = idx.count(context.Background(), mustCompile(t, "quet"), time.Time{}, time.Time{}, math.MaxUint64)
+	if err != nil || n != 1132 || capped {
+		t.Errorf("count without a cap: %d %v %v, want 1132", n, capped, err)
 	}
 }
 

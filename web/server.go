@@ -400,7 +400,8 @@ func (s *Server) searchError(w http.ResponseWriter, req indexer.SearchRequest, e
 
 // searchRequest reads the query parameters: q, from, to (RFC 3339 or
 // YYYY-MM-DD), source, site, tier, lang, label, severity, story (each
-// repeatable or comma-separated), sort, limit, offset, cursor, facets.
+// repeatable or comma-separated), sort, limit, offset, cursor, facets,
+// exact_total.
 // ParseSearchRequest reads a search from URL parameters, as the search API
 // and the search page take them.
 func ParseSearchRequest(v url.Values) (indexer.SearchRequest, error) { return searchRequest(v) }
@@ -433,14 +434,23 @@ func searchRequest(v url.Values) (indexer.SearchRequest, error) {
 	if req.Offset, err = intParam(v.Get("offset"), 0, 0, 10000); err != nil {
 		return req, fmt.Errorf("offset: %w (use cursor for deep pages)", err)
 	}
-	switch v.Get("facets") {
-	case "", "0", "false":
-	case "1", "true":
-		req.Facets = true
-	default:
-		return req, fmt.Errorf("facets: want true or false, got %q", v.Get("facets"))
+	if req.Facets, err = boolParam(v.Get("facets")); err != nil {
+		return req, fmt.Errorf("facets: %w", err)
+	}
+	if req.ExactTotal, err = boolParam(v.Get("exact_total")); err != nil {
+		return req, fmt.Errorf("exact_total: %w", err)
 	}
 	return req, nil
+}
+
+func boolParam(s string) (bool, error) {
+	switch s {
+	case "", "0", "false":
+		return false, nil
+	case "1", "true":
+		return true, nil
+	}
+	return false, fmt.Errorf("want true or false, got %q", s)
 }
 
 // timeParam reads RFC 3339 or a date; a bare date as an upper bound means

@@ -86,6 +86,8 @@ func TestAuthAndStatusCodes(t *testing.T) {
 		{"/api/v1/search?q=x&from=2026-11-01&to=2026-11-30&source=a,b&label=crisis&facets=true", tok, 200},
 		{"/api/v1/search?from=yesterday", tok, 400},
 		{"/api/v1/search?facets=maybe", tok, 400},
+		{"/api/v1/search?exact_total=maybe", tok, 400},
+		{"/api/v1/search?q=x&exact_total=true", tok, 200},
 		{"/api/v1/search?q=x&format=csv", tok, 200},
 		{"/api/v1/alerts?severity=urgent", tok, 400},
 		{"/api/v1/nothing", tok, 404},
