@@ -170,7 +170,7 @@ func titleTerms(n query.Node) []bq.Query {
 				walk(ch)
 			}
 			if toks := plainWords(n.Children); len(toks) > 1 {
-				p := bleve.NewPhraseQuery(toks, fieldTitleFolded)
+				p := newPhraseQuery(toks, fieldTitleFolded)
 				p.SetBoost(4)
 				out = append(out, p)
 			}
@@ -201,7 +201,7 @@ func titleQuery(toks []string, prefix bool) bq.BoostableQuery {
 		q.SetField(fieldTitleFolded)
 		return q
 	}
-	return bleve.NewPhraseQuery(toks, fieldTitleFolded)
+	return newPhraseQuery(toks, fieldTitleFolded)
 }
 
 // plainWords are the tokens of an AND's children when all are plain
@@ -301,5 +301,5 @@ func (c *compiler) termQuery(t *query.Term) (bq.Query, error) {
 		q.SetField(f)
 		return q, nil
 	}
-	return bleve.NewPhraseQuery(toks, f), nil
+	return newPhraseQuery(toks, f), nil
 }
