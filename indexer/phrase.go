@@ -80,36 +80,83 @@ type phraseSearcher struct {
 	candidates search.Searcher
 	positions  []index.TermFieldReader // one per term, with term vectors
 	docs       []index.TermFieldDoc    // reused buffers, one per term
+	// next is the first candidate not yet checked (nil when none is left).
+	next    *search.DocumentMatch
+	started bool
+	// The last document checked: a disjunction or conjunction above may
+	// advance this searcher to the document it is already on, and the
+	// term readers cannot seek to where they are (scorch then reopens
+	// them from the start).
+	lastID index.IndexInternalID
+	lastOK bool
 }
 
 func (s *phraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	dm, err := s.candidates.Next(ctx)
-	return s.first(ctx, dm, err)
-}
-
-func (s *phraseSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
-	dm, err := s.candidates.Advance(ctx, id)
-	return s.first(ctx, dm, err)
-}
-
-// first returns dm if it is a match, else the next candidate that is.
-func (s *phraseSearcher) first(ctx *search.SearchContext, dm *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
-	for ; err == nil && dm != nil; dm, err = s.candidates.Next(ctx) {
-		ok, cerr := s.inOrder(dm.IndexInternalID)
-		if cerr != nil {
-			return nil, cerr
+	if !s.started {
+		s.started = true
+		var err error
+		if s.next, err = s.candidates.Next(ctx); err != nil {
+			return nil, err
+		}
+	}
+	for s.next != nil {
+		c := s.next
+		var err error
+		if s.next, err = s.candidates.Next(ctx); err != nil {
+			return nil, err
+		}
+		ok, err := s.inOrder(c.IndexInternalID)
+		if err != nil {
+			return nil, err
 		}
 		if ok {
-			return dm, nil
+			return c, nil
 		}
-		ctx.DocumentMatchPool.Put(dm)
+		ctx.DocumentMatchPool.Put(c)
 	}
-	return nil, err
+	return nil, nil
+}
+
+// Advance moves the candidates only when the next one is before id, and
+// not at all once they are exhausted: searchers above call Advance on an
+// exhausted child again and again, and an exhausted term reader asked to
+// seek reopens itself from the start.
+func (s *phraseSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	if !s.started {
+		s.started = true
+		var err error
+		if s.next, err = s.candidates.Advance(ctx, id); err != nil {
+			return nil, err
+		}
+		return s.Next(ctx)
+	}
+	if s.next == nil {
+		return nil, nil
+	}
+	if s.next.IndexInternalID.Compare(id) < 0 {
+		ctx.DocumentMatchPool.Put(s.next)
+		var err error
+		if s.next, err = s.candidates.Advance(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return s.Next(ctx)
 }
 
 // inOrder reads each term's positions in document id and reports whether
 // term i occurs at p+i for some p.
 func (s *phraseSearcher) inOrder(id index.IndexInternalID) (bool, error) {
+	if s.lastID != nil && s.lastID.Equals(id) {
+		return s.lastOK, nil
+	}
+	ok, err := s.check(id)
+	if err == nil {
+		s.lastID, s.lastOK = append(s.lastID[:0], id...), ok
+	}
+	return ok, err
+}
+
+func (s *phraseSearcher) check(id index.IndexInternalID) (bool, error) {
 	for i, r := range s.positions {
 		d, err := r.Advance(id, &s.docs[i])
 		if err != nil {
