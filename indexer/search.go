@@ -16,8 +16,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/classifier/query"
@@ -348,51 +350,108 @@ func (x *Index) request(q bq.Query, node query.Node, sortBy []string, size, from
 // relevance without scoring every match. Bleve scores every hit to find the
 // best few (it has no dynamic pruning), so a broad query over a million
 // articles costs a hundred thousand scorings. The ranking is therefore
-// tiered, as search engines' champion lists are: first the matches whose
-// title holds one of the query's words, by score (including those title
-// words, and a title phrase, with extra weight), then all other matches by
-// score. The first tier is found through the short title postings, and
-// the second is only searched when a page reaches past the first, which
-// for broad queries is rare and for narrow ones cheap. A page from the
-// first tier alone counts the total up to countLimit (0: not at all).
+// tiered, as search engines' champion lists are (rankTiers): the matches
+// with all the query's words in the title, then those with some, then all
+// others, each tier by score. The first tiers are found through the short
+// title postings, and a later tier is only searched when a page reaches
+// past the earlier ones, which for broad queries is rare and for narrow
+// ones cheap. A page from the earlier tiers alone counts the total up to
+// countLimit (0: not at all).
 func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, filters []bq.Query, offset, limit int, from, to time.Time, countLimit uint64) (found, error) {
 	need := offset + limit
 	sortBy := []string{"-_score"}
+	var out found
+	var seen uint64 // matches in the tiers searched so far
+	tiers := rankTiers(q, node, filters)
+	for i, tier := range tiers {
+		if i > 0 {
+			// Each tier holds the one before it: leave that out.
+			tier = bq.NewBooleanQuery([]bq.Query{tier}, nil, []bq.Query{tiers[i-1]})
+		}
+		skip := max(0, offset-int(seen))
+		res, err := x.searchPartitions(ctx, x.request(tier, nil, sortBy, need-max(offset, int(seen)), skip, nil), from, to)
+		if err != nil {
+			return found{}, err
+		}
+		out.hits = append(out.hits, res.Hits...)
+		seen += res.Total
+		if seen >= uint64(need) && i < len(tiers)-1 {
+			if countLimit > 0 {
+				var total uint64
+				total, out.lowerBound, err = x.count(ctx, q, from, to, countLimit)
+				out.total = max(total, seen)
+			}
+			return out, err
+		}
+	}
+	out.total = seen
+	return out, nil
+}
+
+// rankTiers are the queries selecting each tier of rankedSearch, each
+// holding the next: q with all its positive words in the title (for an AND
+// of several), q with one of them in the title, and q. Within the title
+// tiers the title decides the order: q itself (or, when the title implies
+// it, the filters) only has to hold, which without scores is a bitmap
+// lookup per title match instead of decoding the text's term frequencies
+// all along the way.
+func rankTiers(q bq.Query, node query.Node, filters []bq.Query) []bq.Query {
 	titled := titleTerms(node)
 	if len(titled) == 0 {
-		return x.find(ctx, x.request(q, node, sortBy, limit, offset, nil), from, to)
+		return []bq.Query{q}
 	}
-	inTitle := bleve.NewDisjunctionQuery(titled...)
-	tier := bq.Query(inTitle)
-	if !titleImplies(node) {
-		tier = bleve.NewConjunctionQuery(q, inTitle)
-	} else if filters != nil {
-		tier = bleve.NewConjunctionQuery(append([]bq.Query{inTitle}, filters...)...)
-	}
-	first, err := x.searchPartitions(ctx, x.request(tier, nil, sortBy, need, 0, nil), from, to)
-	if err != nil {
-		return found{}, err
-	}
-	n1 := len(first.Hits)
-	if uint64(n1) < first.Total || n1 >= need {
-		hits := first.Hits[min(offset, n1):min(need, n1)]
-		var total uint64
-		var capped bool
-		if countLimit > 0 {
-			total, capped, err = x.count(ctx, q, from, to, countLimit)
+	var tiers []bq.Query
+	condition := func(implied bool) []bq.Query {
+		switch {
+		case !implied:
+			return []bq.Query{unscored{q}}
+		case filters != nil:
+			return []bq.Query{unscored{bleve.NewConjunctionQuery(filters...)}}
 		}
-		return found{hits: hits, total: max(total, first.Total), lowerBound: capped}, err
+		return nil
 	}
-	// The first tier ends on this page: the rest of it comes from the
-	// matches without a query word in the title.
-	rest := bq.NewBooleanQuery([]bq.Query{q}, nil, []bq.Query{inTitle})
-	skip := max(0, offset-n1)
-	second, err := x.searchPartitions(ctx, x.request(rest, nil, sortBy, need-max(offset, n1), skip, nil), from, to)
-	if err != nil {
-		return found{}, err
+	if all, implied := titleAll(node); len(all) > 1 {
+		tiers = append(tiers, bq.NewBooleanQuery(append(all, condition(implied)...), titled, nil))
 	}
-	hits := append(first.Hits[min(offset, n1):], second.Hits...)
-	return found{hits: hits, total: uint64(n1) + second.Total}, nil
+	any := bleve.NewDisjunctionQuery(titled...)
+	tiers = append(tiers, bleve.NewConjunctionQuery(append([]bq.Query{any}, condition(titleImplies(node))...)...))
+	return append(tiers, q)
+}
+
+// titleAll is, for an AND, each positive word or phrase of it searched in
+// the title; implied reports whether a title holding them all matches the
+// whole query.
+func titleAll(n query.Node) (qs []bq.Query, implied bool) {
+	and, ok := n.(*query.And)
+	if !ok {
+		return nil, false
+	}
+	implied = true
+	for _, ch := range and.Children {
+		t, ok := ch.(*query.Term)
+		if !ok || (t.Field != "" && t.Field != query.FieldTitle) {
+			implied = false // NOT, NEAR, OR, a keyword or text: term
+			continue
+		}
+		toks := t.Tokens
+		if t.Exact {
+			toks = foldedForms(t.Raw)
+			implied = false
+		}
+		if tq := titleQuery(toks, t.Prefix); tq != nil {
+			qs = append(qs, tq)
+		}
+	}
+	return qs, implied
+}
+
+// unscored matches what its query matches, with score 0: a condition
+// that does not rank.
+type unscored struct{ bq.Query }
+
+func (u unscored) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	opts.Score, opts.IncludeTermVectors = "none", false
+	return u.Query.Searcher(ctx, r, m, opts)
 }
 
 // count counts q's matches in the partitions overlapping [from, to),
