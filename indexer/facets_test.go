@@ -19,6 +19,7 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/classifier/query"
 )
 
 // bleveFacets is what Bleve's own facet builders count for q, the
@@ -407,4 +408,53 @@ func TestCountTermsOneHitPostings(t *testing.T) {
 			t.Errorf("%v: counts %v, want %v", c.q, got, c.want)
 		}
 	}
+}
+
+// BenchmarkFacets counts the facets of a broad query over 20,000
+// articles in three monthly partitions, with Bleve's facet builders (the
+// request Search made before) and with facetCounts.
+func BenchmarkFacets(b *testing.B) {
+	idx, err := Open(b.TempDir() + "/index")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer idx.Close()
+	r := rand.New(rand.NewPCG(1, 2))
+	start, span := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), 91*24*time.Hour
+	for i := 0; i < 20_000; i += 1000 {
+		batch := make([]*article.Article, 1000)
+		for j := range batch {
+			batch[j] = facetArticle(r, fmt.Sprintf("b%05d", i+j), start, span)
+		}
+		if err := idx.IndexBatch(batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	node, err := query.Parse("dien OR bien", query.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	q, _, err := compile(node)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req, now := SearchRequest{}, start.Add(span)
+	total, _, _, err := idx.facetCounts(context.Background(), q, req, now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("bleve", func(b *testing.B) {
+		for b.Loop() {
+			bleveFacets(b, idx, q, req, now, facetSize)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(total), "ns/hit")
+	})
+	b.Run("bitmaps", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, _, err := idx.facetCounts(context.Background(), q, req, now); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(total), "ns/hit")
+	})
 }
