@@ -102,9 +102,11 @@ func topValues(counts map[string]uint64, n int) []FacetCount {
 	return out[:min(n, len(out))]
 }
 
-// histogramDays are the days of the per-day histogram: those of [from, to)
-// when the request gives both less than maxHistogramDays apart, else the
-// 30 days before to (before tomorrow when to is open).
+// histogramDays are the days of the per-day histogram, as "YYYY-MM-DD" of
+// the day field: from the request's from to its to (tomorrow when open),
+// or the 30 days before to when from is open or more than
+// maxHistogramDays earlier. from's day is taken as written, in its own
+// zone, as the histogram always did.
 func histogramDays(req SearchRequest, now time.Time) []string {
 	to := req.To
 	if to.IsZero() {
@@ -114,7 +116,6 @@ func histogramDays(req SearchRequest, now time.Time) []string {
 	if from.IsZero() || to.Sub(from) > maxHistogramDays*24*time.Hour {
 		from = to.Add(-30 * 24 * time.Hour)
 	}
-	from = from.UTC()
 	var days []string
 	for day := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC); day.Before(to); day = day.AddDate(0, 0, 1) {
 		days = append(days, day.Format(time.DateOnly))
