@@ -182,20 +182,14 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 		sr.Score = "none"
 		res, err = x.find(ctx, sr, req.From, req.To)
 	}
-	var days []string
-	var facets search.FacetResults
+	var facets map[string][]FacetCount
+	var perDay []FacetCount
 	if err == nil && req.Facets {
 		// Facets count every hit (every candidate, for verified
 		// queries), which gives the exact total as well.
-		sr := bleve.NewSearchRequestOptions(q, 0, 0, false)
-		sr.Score = "none"
-		days = addFacets(sr, req, time.Now())
-		var fr *bleve.SearchResult
-		if fr, err = x.searchPartitions(ctx, sr, req.From, req.To); err == nil {
-			facets = fr.Facets
-			if !verify {
-				res.total, res.lowerBound = fr.Total, false
-			}
+		var total uint64
+		if total, facets, perDay, err = x.facetCounts(ctx, q, req, time.Now()); err == nil && !verify {
+			res.total, res.lowerBound = total, false
 		}
 	}
 	if err != nil {
@@ -245,7 +239,7 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 		}
 	}
 	if req.Facets {
-		out.Facets, out.PerDay = readFacets(facets, days)
+		out.Facets, out.PerDay = facets, perDay
 	}
 	out.TookMS = time.Since(start).Milliseconds()
 	return out, nil
@@ -646,60 +640,6 @@ func filterQueries(req SearchRequest) ([]bq.Query, error) {
 		out = append(out, q)
 	}
 	return out, nil
-}
-
-var facetFields = map[string]string{"source": fieldSource, "site": fieldSite, "tier": fieldTier, "lang": fieldLang, "label": fieldLabels}
-
-// addFacets asks for the facets and returns the days of the histogram.
-func addFacets(sr *bleve.SearchRequest, req SearchRequest, now time.Time) []string {
-	for name, field := range facetFields {
-		sr.AddFacet(name, bleve.NewFacetRequest(field, 20))
-	}
-	to := req.To
-	if to.IsZero() {
-		to = now.UTC().Add(24 * time.Hour)
-	}
-	from := req.From
-	if from.IsZero() || to.Sub(from) > maxHistogramDays*24*time.Hour {
-		from = to.Add(-30 * 24 * time.Hour)
-	}
-	day := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)
-	f := bleve.NewFacetRequest(fieldPublished, maxHistogramDays+1)
-	var days []string
-	for ; day.Before(to); day = day.AddDate(0, 0, 1) {
-		name := day.Format(time.DateOnly)
-		f.AddDateTimeRange(name, day, day.AddDate(0, 0, 1))
-		days = append(days, name)
-	}
-	sr.AddFacet("per_day", f)
-	return days
-}
-
-// readFacets converts Bleve's facets; days with no article, which Bleve
-// leaves out, count 0 so the histogram has no gaps.
-func readFacets(fr search.FacetResults, days []string) (map[string][]FacetCount, []FacetCount) {
-	out := map[string][]FacetCount{}
-	for name := range facetFields {
-		f := fr[name]
-		vals := []FacetCount{}
-		if f != nil && f.Terms != nil {
-			for _, t := range f.Terms.Terms() {
-				vals = append(vals, FacetCount{Value: t.Term, Count: t.Count})
-			}
-		}
-		out[name] = vals
-	}
-	counts := map[string]int{}
-	if f := fr["per_day"]; f != nil {
-		for _, r := range f.DateRanges {
-			counts[r.Name] = r.Count
-		}
-	}
-	perDay := make([]FacetCount, len(days))
-	for i, d := range days {
-		perDay[i] = FacetCount{Value: d, Count: counts[d]}
-	}
-	return out, perDay
 }
 
 // cursor is where the next page starts: after a sort key (newest first)
