@@ -454,8 +454,8 @@ func (a *App) startWeb() error {
 	return nil
 }
 
-// pruneLoop drops index partitions past the retention, at start and then
-// every hour.
+// pruneLoop drops index partitions past the retention and compacts the
+// months that have ended, at start and then every hour.
 func (a *App) pruneLoop(ctx context.Context, idx *indexer.Index) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -466,6 +466,14 @@ func (a *App) pruneLoop(ctx context.Context, idx *indexer.Index) {
 		}
 		if len(dropped) > 0 {
 			a.log.Info("index partitions dropped by retention", "partitions", dropped)
+		}
+		start := time.Now()
+		compacted, err := idx.Compact(ctx, start)
+		if err != nil && ctx.Err() == nil {
+			a.log.Error("index compaction", "err", err)
+		}
+		if len(compacted) > 0 {
+			a.log.Info("index partitions compacted", "partitions", compacted, "took", time.Since(start).Round(time.Millisecond))
 		}
 		select {
 		case <-ctx.Done():

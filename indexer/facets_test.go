@@ -95,15 +95,12 @@ func facetArticle(r *rand.Rand, id string, start time.Time, span time.Duration) 
 	}
 }
 
-// facetIndex builds an index over three monthly partitions, each of
-// several segments (one per batch), with updates in place and across
-// months and deletions; it returns the live articles.
-func facetIndex(t *testing.T) (*Index, map[string]*article.Article) {
+// keepSegments creates the partitions of months so that each batch stays
+// a segment of its own: scorch merges segments below 2,000 documents into
+// one, and tests of what spans segments need several.
+func keepSegments(t *testing.T, idx *Index, months ...string) {
 	t.Helper()
-	idx := openTestIndex(t)
-	// Scorch merges segments below 2,000 documents into one; these
-	// partitions keep each batch's segment, so hits span segments.
-	for _, month := range []string{"2026-09", "2026-10", "2026-11"} {
+	for _, month := range months {
 		p, err := bleve.NewUsing(filepath.Join(idx.dir, month), idx.mapping, scorch.Name, scorch.Name, map[string]any{
 			"scorchMergePlanOptions": map[string]any{"MaxSegmentsPerTier": 1000, "FloorSegmentSize": 1, "FloorSegmentFileSize": 1},
 		})
@@ -115,6 +112,15 @@ func facetIndex(t *testing.T) (*Index, map[string]*article.Article) {
 		idx.parts[month] = p
 		idx.mu.Unlock()
 	}
+}
+
+// facetIndex builds an index over three monthly partitions, each of
+// several segments (one per batch), with updates in place and across
+// months and deletions; it returns the live articles.
+func facetIndex(t *testing.T) (*Index, map[string]*article.Article) {
+	t.Helper()
+	idx := openTestIndex(t)
+	keepSegments(t, idx, "2026-09", "2026-10", "2026-11")
 	r := rand.New(rand.NewPCG(7, 11))
 	start, span := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), 91*24*time.Hour
 	live := map[string]*article.Article{}

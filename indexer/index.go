@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 
@@ -397,6 +399,73 @@ func (x *Index) lookupIDs(ctx context.Context, ids []string, only map[string]boo
 		}
 	}
 	return nil
+}
+
+// compactGrace is how long after its month ends a partition is left to
+// take late articles before Compact merges it.
+const compactGrace = 48 * time.Hour
+
+// Compact merges each partition whose month ended more than compactGrace
+// before now, and which has more than one segment, into one segment, one
+// partition at a time, and returns their names. A search pays for every
+// segment of every partition it reads (a term lookup in each segment's
+// dictionary per query term, per tier); a month no longer written to does
+// not need the several segments Bleve's merge policy keeps for cheap
+// writes. A late article adds a small segment, merged at the next call.
+func (x *Index) Compact(ctx context.Context, now time.Time) ([]string, error) {
+	x.mu.RLock()
+	due := map[string]bleve.Index{}
+	for name, p := range x.parts {
+		start, err := time.Parse("2006-01", name)
+		if err == nil && start.AddDate(0, 1, 0).Add(compactGrace).Before(now) {
+			due[name] = p
+		}
+	}
+	x.mu.RUnlock()
+	names := slices.Sorted(maps.Keys(due))
+	var done []string
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return done, err
+		}
+		// Not under x.mu: a merge takes minutes, and Prune closing the
+		// partition meanwhile only ends the merge early.
+		merged, err := compactPartition(ctx, due[name])
+		if err != nil {
+			return done, fmt.Errorf("compact partition %s: %w", name, err)
+		}
+		if merged {
+			done = append(done, name)
+		}
+	}
+	return done, nil
+}
+
+func compactPartition(ctx context.Context, p bleve.Index) (bool, error) {
+	adv, err := p.Advanced()
+	if err != nil {
+		return false, err
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return false, fmt.Errorf("index is %T, not scorch", adv)
+	}
+	r, err := s.Reader()
+	if err != nil {
+		return false, err
+	}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	segments := 0
+	if ok {
+		segments = len(snap.Segments())
+	}
+	if err := r.Close(); err != nil {
+		return false, err
+	}
+	if segments <= 1 {
+		return false, nil
+	}
+	return true, s.ForceMerge(ctx, nil)
 }
 
 // Prune drops partitions whose month ended more than the retention before

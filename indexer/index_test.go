@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
@@ -250,5 +253,60 @@ func TestIndexOfAnotherLayoutIsRefused(t *testing.T) {
 	}
 	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "layout 9") {
 		t.Errorf("layout 9: %v", err)
+	}
+}
+
+func TestCompactMergesEndedMonthsOnly(t *testing.T) {
+	idx := openTestIndex(t)
+	keepSegments(t, idx, "2026-10", "2026-11")
+	mk := func(i int, month time.Month) *article.Article {
+		return &article.Article{ID: fmt.Sprintf("c%03d", i), URL: "https://c.example/", SourceID: "s", Lang: "vi",
+			Title: "Lũ quét", Text: fmt.Sprintf("Bài %d về lũ quét", i), Published: time.Date(2026, month, 5, 0, 0, 0, 0, time.UTC)}
+	}
+	// Small batches: several segments in each month.
+	for b := range 6 {
+		var arts []*article.Article
+		for i := range 5 {
+			n := b*5 + i
+			arts = append(arts, mk(n, time.October+time.Month(n%2)))
+		}
+		if err := idx.IndexBatch(arts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	segments := func(name string) int {
+		t.Helper()
+		p, err := idx.partition(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		adv, _ := p.Advanced()
+		r, err := adv.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		return len(r.(*scorch.IndexSnapshot).Segments())
+	}
+	if segments("2026-10") < 2 || segments("2026-11") < 2 {
+		t.Fatalf("setup: want several segments per month, have %d and %d", segments("2026-10"), segments("2026-11"))
+	}
+	before := ids(mustSearch(t, idx, SearchRequest{Q: "lu quet", Limit: 100, ExactTotal: true}))
+	// November 22nd: October ended three weeks ago, November has not.
+	done, err := idx.Compact(t.Context(), time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))
+	if err != nil || strings.Join(done, ",") != "2026-10" {
+		t.Fatalf("compacted %v, %v; want 2026-10", done, err)
+	}
+	if n := segments("2026-10"); n != 1 {
+		t.Errorf("October has %d segments after compaction", n)
+	}
+	if n := segments("2026-11"); n < 2 {
+		t.Errorf("November was compacted (%d segment)", n)
+	}
+	if after := ids(mustSearch(t, idx, SearchRequest{Q: "lu quet", Limit: 100, ExactTotal: true})); strings.Join(after, ",") != strings.Join(before, ",") || len(after) != 30 {
+		t.Errorf("results changed: %v -> %v", before, after)
+	}
+	if done, err := idx.Compact(t.Context(), time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)); err != nil || len(done) != 0 {
+		t.Errorf("second run compacted %v, %v; want nothing", done, err)
 	}
 }
