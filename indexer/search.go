@@ -174,6 +174,7 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 		case req.ExactTotal:
 			limit = math.MaxUint64
 		}
+		// (limit 0 leaves a lower bound, which the facet pass replaces.)
 		res, err = x.rankedSearch(ctx, q, node, filters, req.Offset, req.Limit, req.From, req.To, limit)
 	default:
 		sr := x.request(q, nil, sortBy, req.Limit, req.Offset, cur.After)
@@ -254,15 +255,16 @@ type found struct {
 }
 
 // countCap is where counting the matches of a broad relevance search stops
-// when no facets are asked for: a result page then reads "10,000+", as
-// Elasticsearch's does, and the search costs about what its first page
-// costs rather than what a million-article count costs. Facets count
-// everything. Counting words is a bitmap walk (about 0.1 µs a match);
-// a phrase or proximity check reads positions (about 1.5 µs a
-// candidate), so those counts stop at 1,000.
+// when neither facets nor an exact total are asked for: a result page then
+// reads "10,000+", as Elasticsearch's does, and the search costs about what
+// its first page costs rather than what counting a million articles costs.
+// Counting words is a bitmap walk (about 0.1 µs a match). A phrase or
+// proximity match needs positions read, which for common syllables costs
+// more than the page itself, so those are not counted past the tiers the
+// page needed (0): the total is what those tiers hold, a lower bound.
 func countCap(n query.Node) uint64 {
 	if positional(n) {
-		return 1_000
+		return 0
 	}
 	return 10_000
 }
@@ -343,33 +345,71 @@ func (x *Index) request(q bq.Query, node query.Node, sortBy []string, size, from
 // rankedSearch finds the page [offset, offset+limit) of q's matches by
 // relevance without scoring every match. Bleve scores every hit to find the
 // best few (it has no dynamic pruning), so a broad query over a million
-// articles costs a hundred thousand scorings. The ranking is therefore
-// tiered, as search engines' champion lists are (rankTiers): the matches
-// with all the query's words in the title, then those with some, then all
-// others, each tier by score. The first tiers are found through the short
-// title postings, and a later tier is only searched when a page reaches
-// past the earlier ones, which for broad queries is rare and for narrow
-// ones cheap. A page from the earlier tiers alone counts the total up to
-// countLimit (0: not at all).
+// articles costs a hundred thousand scorings, and a phrase of common
+// syllables as many position checks. The ranking is therefore tiered, as
+// search engines' champion lists are (rankTiers): the matches with all the
+// query's words in the title, then those with some, each tier by score
+// over the whole archive; then all other matches month by month, newest
+// month first, by score within the month. The title tiers are found
+// through the short title postings; a month is only searched when a page
+// reaches past what comes before it. For a monitoring office an article
+// that only mentions the words in its text matters for being recent more
+// than for how often it repeats them. A page found before the last tier
+// counts the total up to countLimit (0: not past those tiers).
 func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, filters []bq.Query, offset, limit int, from, to time.Time, countLimit uint64) (found, error) {
 	need := offset + limit
 	sortBy := []string{"-_score"}
-	var out found
-	var seen uint64 // matches in the tiers searched so far
-	tiers := rankTiers(q, node, filters)
-	for i, tier := range tiers {
+	type tier struct {
+		q        bq.Query
+		from, to time.Time
+	}
+	var tiers []tier
+	selections := rankTiers(q, node, filters)
+	for i, sel := range selections[:len(selections)-1] {
 		if i > 0 {
 			// Each tier holds the one before it: leave that out.
-			tier = bq.NewBooleanQuery([]bq.Query{tier}, nil, []bq.Query{tiers[i-1]})
+			sel = bq.NewBooleanQuery([]bq.Query{sel}, nil, []bq.Query{selections[i-1]})
 		}
+		tiers = append(tiers, tier{sel, from, to})
+	}
+	rest := q
+	if n := len(selections); n > 1 {
+		rest = bq.NewBooleanQuery([]bq.Query{q}, nil, []bq.Query{selections[n-2]})
+	}
+	months := x.Partitions()
+	slices.Reverse(months)
+	for _, m := range months {
+		start, err := time.Parse("2006-01", m)
+		if err != nil || !monthOverlaps(m, from, to) {
+			continue
+		}
+		// The partition's month alone; q holds the date filter itself.
+		tiers = append(tiers, tier{rest, start, start.AddDate(0, 1, 0)})
+	}
+	var out found
+	var seen uint64 // matches in the tiers searched so far
+	shown := map[string]bool{}
+	for i, t := range tiers {
 		skip := max(0, offset-int(seen))
-		res, err := x.searchPartitions(ctx, x.request(tier, nil, sortBy, need-max(offset, int(seen)), skip, nil), from, to)
+		res, err := x.searchPartitions(ctx, x.request(t.q, nil, sortBy, need-max(offset, int(seen)), skip, nil), t.from, t.to)
 		if err != nil {
 			return found{}, err
 		}
-		out.hits = append(out.hits, res.Hits...)
 		seen += res.Total
+		for _, h := range res.Hits {
+			// An article caught in two months by a date change (see
+			// IndexBatch) is shown and counted once (counted once only
+			// when both copies reach this page: the stale copy lasts
+			// until the article's next upsert).
+			if shown[h.ID] {
+				seen--
+				continue
+			}
+			shown[h.ID] = true
+			out.hits = append(out.hits, h)
+		}
 		if seen >= uint64(need) && i < len(tiers)-1 {
+			out.total, out.lowerBound = seen, true
 			if countLimit > 0 {
 				var total uint64
 				total, out.lowerBound, err = x.count(ctx, q, from, to, countLimit)
@@ -384,7 +424,8 @@ func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, f
 
 // rankTiers are the queries selecting each tier of rankedSearch, each
 // holding the next: q with all its positive words in the title (for an AND
-// of several), q with one of them in the title, and q. Within the title
+// of several), q with one of them in the title, and q (which rankedSearch
+// splits by month). Within the title
 // tiers the title decides the order: q itself (or, when the title implies
 // it, the filters) only has to hold, which without scores is a bitmap
 // lookup per title match instead of decoding the text's term frequencies
