@@ -144,8 +144,11 @@ func exactCompile(n query.Node) bool {
 // rankedSearch). Words typed together (lũ quét, ngo doc thuc pham) also
 // count as a phrase in the title, with more weight: they usually mean
 // the phrase.
-func titleTerms(n query.Node) []bq.Query {
-	var out []bq.Query
+//
+// It returns the words (and phrases typed as such) apart from the phrases
+// made of words typed together (adjacent), which only an article with all
+// those words in its title can match.
+func titleTerms(n query.Node) (words, adjacent []bq.Query) {
 	var walk func(n query.Node)
 	walk = func(n query.Node) {
 		switch n := n.(type) {
@@ -159,7 +162,7 @@ func titleTerms(n query.Node) []bq.Query {
 			}
 			if q := titleQuery(toks, n.Prefix); q != nil {
 				q.SetBoost(2)
-				out = append(out, q)
+				words = append(words, q)
 			}
 		case *query.ListRef:
 			for _, t := range n.Terms {
@@ -172,7 +175,7 @@ func titleTerms(n query.Node) []bq.Query {
 			if toks := plainWords(n.Children); len(toks) > 1 {
 				p := newPhraseQuery(toks, fieldTitleFolded)
 				p.SetBoost(4)
-				out = append(out, p)
+				adjacent = append(adjacent, p)
 			}
 		case *query.Or:
 			for _, ch := range n.Children {
@@ -185,7 +188,7 @@ func titleTerms(n query.Node) []bq.Query {
 		// NOT: an excluded word in the title says nothing in favour.
 	}
 	walk(n)
-	return out
+	return words, adjacent
 }
 
 func titleQuery(toks []string, prefix bool) bq.BoostableQuery {

@@ -136,7 +136,7 @@ type searcher struct {
 func (s *searcher) top(q string, k int) ([]string, uint64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	res, err := s.idx.Search(ctx, indexer.SearchRequest{Q: q, Limit: k})
+	res, err := s.idx.Search(ctx, indexer.SearchRequest{Q: q, Limit: k, ExactTotal: true})
 	if err != nil {
 		return nil, 0, fmt.Errorf("search %q: %w", q, err)
 	}

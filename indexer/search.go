@@ -327,7 +327,8 @@ func (x *Index) find(ctx context.Context, sr *bleve.SearchRequest, from, to time
 // when sorted by score.
 func (x *Index) request(q bq.Query, node query.Node, sortBy []string, size, from int, after []string) *bleve.SearchRequest {
 	if node != nil && sortBy[0] == "-_score" {
-		if boosts := titleTerms(node); len(boosts) > 0 {
+		if words, adjacent := titleTerms(node); len(words)+len(adjacent) > 0 {
+			boosts := append(words, adjacent...)
 			q = bq.NewBooleanQuery([]bq.Query{q}, boosts, nil)
 		}
 	}
@@ -431,7 +432,7 @@ func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, f
 // lookup per title match instead of decoding the text's term frequencies
 // all along the way.
 func rankTiers(q bq.Query, node query.Node, filters []bq.Query) []bq.Query {
-	titled := titleTerms(node)
+	titled, adjacent := titleTerms(node)
 	if len(titled) == 0 {
 		return []bq.Query{q}
 	}
@@ -446,10 +447,13 @@ func rankTiers(q bq.Query, node query.Node, filters []bq.Query) []bq.Query {
 		return nil
 	}
 	if all, implied := titleAll(node); len(all) > 1 {
-		tiers = append(tiers, bq.NewBooleanQuery(append(all, condition(implied)...), titled, nil))
+		// Words typed together rank first when the title has them
+		// together; those titles are all in this tier.
+		tiers = append(tiers, bq.NewBooleanQuery(append(all, condition(implied)...), adjacent, nil))
+		adjacent = nil
 	}
-	any := bleve.NewDisjunctionQuery(titled...)
-	tiers = append(tiers, bleve.NewConjunctionQuery(append([]bq.Query{any}, condition(titleImplies(node))...)...))
+	any := bq.NewBooleanQuery(append([]bq.Query{bleve.NewDisjunctionQuery(titled...)}, condition(titleImplies(node))...), adjacent, nil)
+	tiers = append(tiers, any)
 	return append(tiers, q)
 }
 
