@@ -91,6 +91,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Analyzer = keyword.Name
 		f.Store = store
 		f.IncludeInAll = false
+		// Keyword values are matched whole and counted from their
+		// postings (facets.go): no positions, no doc values.
+		f.IncludeTermVectors, f.DocValues = false, false
 		return f
 	}
 	textField := func(store bool) *mapping.FieldMapping {
