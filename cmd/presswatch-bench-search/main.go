@@ -71,6 +71,7 @@ type config struct {
 	dir         string
 	keep        bool
 	reuse       bool
+	compact     bool
 	batch       int
 	perClass    int
 	clients     int
@@ -92,6 +93,7 @@ func parseFlags(args []string) (config, error) {
 	flags.StringVar(&checkpoints, "checkpoints", "", "comma-separated article counts at which to run the queries (default: -n)")
 	flags.StringVar(&c.dir, "dir", "", "index directory, created fresh (default: a temporary directory)")
 	flags.BoolVar(&c.keep, "keep", false, "keep the index directory afterwards")
+	flags.BoolVar(&c.compact, "compact", false, "before the queries at each checkpoint, compact the months that have ended as the indexer does hourly")
 	flags.BoolVar(&c.reuse, "reuse", false, "query the index already at -dir (built with -keep and the same -n, -seed and -until) instead of building it: for comparing query changes")
 	flags.IntVar(&c.batch, "batch", 1000, "articles per IndexBatch call")
 	flags.IntVar(&c.perClass, "queries", 200, "queries per class at each checkpoint")
@@ -214,6 +216,16 @@ func run(args []string, out io.Writer) (err error) {
 		stop()
 		if err != nil {
 			return err
+		}
+		if c.compact {
+			// What the indexer's hourly maintenance does to months that
+			// have ended (indexer.Index.Compact).
+			cpu0, start := processCPU(), time.Now()
+			done, err := idx.Compact(context.Background(), c.until.Add(24*time.Hour))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "compacted %d ended months in %s (%s CPU)\n", len(done), time.Since(start).Round(time.Second), (processCPU() - cpu0).Round(time.Second))
 		}
 		if stop, err = startProfile(c.cpuProfile, "query", cp); err != nil {
 			return err
