@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -340,20 +342,55 @@ func (x *Index) IndexBatch(arts []*article.Article) error {
 }
 
 func (x *Index) writeGroups(groups map[string][]*article.Article) error {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []error
 	for name, group := range groups {
 		p, err := x.partition(name)
 		if err != nil {
 			return err
 		}
-		b := p.NewBatch()
-		for _, a := range group {
-			if err := b.Index(a.ID, toDocument(a)); err != nil {
-				return fmt.Errorf("index article %s: %w", a.ID, err)
-			}
+		for _, part := range splitByID(group, runtime.GOMAXPROCS(0)) {
+			wg.Go(func() {
+				if err := writeBatch(p, part); err != nil {
+					mu.Lock()
+					errs = append(errs, fmt.Errorf("partition %s: %w", name, err))
+					mu.Unlock()
+				}
+			})
 		}
-		if err := p.Batch(b); err != nil {
-			return fmt.Errorf("commit batch of %d to %s: %w", len(group), name, err)
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// splitByID splits a large group into n batches written at once: Bleve
+// builds a batch's segment in the goroutine that calls Batch and then
+// waits for it to reach the disk, so one batch at a time left a core idle.
+// All versions of one article go to the same batch, where the last wins.
+func splitByID(group []*article.Article, n int) [][]*article.Article {
+	if n < 2 || len(group) < 400 {
+		return [][]*article.Article{group}
+	}
+	parts := make([][]*article.Article, n)
+	for _, a := range group {
+		h := fnv.New32a()
+		h.Write([]byte(a.ID))
+		i := h.Sum32() % uint32(n)
+		parts[i] = append(parts[i], a)
+	}
+	return slices.DeleteFunc(parts, func(p []*article.Article) bool { return len(p) == 0 })
+}
+
+func writeBatch(p bleve.Index, arts []*article.Article) error {
+	b := p.NewBatch()
+	for _, a := range arts {
+		if err := b.Index(a.ID, toDocument(a)); err != nil {
+			return fmt.Errorf("index article %s: %w", a.ID, err)
 		}
+	}
+	if err := p.Batch(b); err != nil {
+		return fmt.Errorf("commit batch of %d: %w", len(arts), err)
 	}
 	return nil
 }

@@ -310,3 +310,36 @@ func TestCompactMergesEndedMonthsOnly(t *testing.T) {
 		t.Errorf("second run compacted %v, %v; want nothing", done, err)
 	}
 }
+
+// TestLargeBatchSplitKeepsLastVersion: a batch large enough to be written
+// as concurrent parts (splitByID) still keeps one document per ID, the
+// last version in the batch.
+func TestLargeBatchSplitKeepsLastVersion(t *testing.T) {
+	idx := openTestIndex(t)
+	t0 := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	var arts []*article.Article
+	for i := range 600 {
+		arts = append(arts, &article.Article{ID: fmt.Sprintf("s%03d", i), URL: "https://s.example/", SourceID: "s", Lang: "vi",
+			Title: "Bản tin", Text: "Nội dung cũ", Published: t0})
+	}
+	for i := 0; i < 600; i += 7 {
+		v := *arts[i]
+		v.Text = "Nội dung mới đã sửa"
+		arts = append(arts, &v)
+	}
+	if len(splitByID(arts, 2)) != 2 {
+		t.Fatal("the batch is not split: the test checks nothing")
+	}
+	if err := idx.IndexBatch(arts); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := idx.Count(); n != 600 {
+		t.Errorf("count %d, want 600", n)
+	}
+	if res := mustSearch(t, idx, SearchRequest{Q: "noi dung moi", ExactTotal: true}); res.Total != 86 {
+		t.Errorf("%d articles have the last version, want 86", res.Total)
+	}
+	if res := mustSearch(t, idx, SearchRequest{Q: `"noi dung cu"`, ExactTotal: true}); res.Total != 514 {
+		t.Errorf("%d articles kept the first version, want 514", res.Total)
+	}
+}
