@@ -12,6 +12,11 @@ import (
 	"time"
 )
 
+// DefaultTimeout bounds a post whose receiver configured no timeout: a chat
+// API that has not answered in 10 s is down for our purposes, and the
+// engine will retry.
+const DefaultTimeout = 10 * time.Second
+
 // maxAnswer bounds how much of a receiver's answer is read: enough for any
 // API's JSON verdict, too little for a misbehaving server to fill memory.
 const maxAnswer = 64 << 10
@@ -47,13 +52,18 @@ func (a *Answer) Check(what string) error {
 // webhook path). what names the receiver in errors; secrets are scrubbed
 // from any error, and the URL is never quoted. A request that cannot be
 // sent or answered (refused connection, timeout) is a temporary error;
-// the answer, whatever its status, is the caller's to judge.
+// the answer, whatever its status, is the caller's to judge. A nil client
+// means http.DefaultClient and a timeout <= 0 means DefaultTimeout, so that
+// receivers need not repeat these defaults.
 func Post(ctx context.Context, client *http.Client, timeout time.Duration, what, target string, header http.Header, body []byte, secrets ...string) (*Answer, error) {
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
+	if client == nil {
+		client = http.DefaultClient
 	}
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		// The error quotes the URL: say only that it is malformed.

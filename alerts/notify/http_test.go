@@ -71,3 +71,18 @@ func TestScrubKeepsClassification(t *testing.T) {
 		t.Errorf("scrub: %v %v %v", err, retry, after)
 	}
 }
+
+// Receivers leave the client and timeout unset and rely on Post's defaults.
+func TestPostDefaultsClientAndTimeout(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	a, err := Post(context.Background(), nil, 0, "test", srv.URL, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Status != http.StatusNoContent {
+		t.Errorf("status = %d", a.Status)
+	}
+}

@@ -60,16 +60,11 @@ type Notifier struct {
 	what   string
 }
 
-// New validates cfg; a nil client gets a default one.
+// New validates cfg; a nil client means http.DefaultClient and a zero
+// Timeout notify.DefaultTimeout.
 func New(cfg Config, client *http.Client) (*Notifier, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 10 * time.Second
-	}
-	if client == nil {
-		client = &http.Client{}
 	}
 	u, _ := url.Parse(cfg.URL)
 	return &Notifier{cfg: cfg, client: client, what: "slack webhook " + u.Host}, nil

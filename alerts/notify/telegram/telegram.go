@@ -81,19 +81,14 @@ type Notifier struct {
 	what     string
 }
 
-// New validates cfg; a nil client gets a default one.
+// New validates cfg; a nil client means http.DefaultClient and a zero
+// Timeout notify.DefaultTimeout.
 func New(cfg Config, client *http.Client) (*Notifier, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 10 * time.Second
-	}
-	if client == nil {
-		client = &http.Client{}
 	}
 	u, _ := url.Parse(cfg.APIURL)
 	return &Notifier{

@@ -71,12 +71,6 @@ func New(cfg Config, client *http.Client) (*Notifier, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 10 * time.Second
-	}
-	if client == nil {
-		client = &http.Client{}
-	}
 	u, _ := url.Parse(cfg.URL)
 	return &Notifier{cfg: cfg, client: client, host: u.Host, now: time.Now}, nil
 }
