@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/presswatch/presswatch/internal/retryafter"
 )
 
 // DefaultTimeout bounds a post whose receiver configured no timeout: a chat
@@ -41,7 +43,7 @@ func (a *Answer) Check(what string) error {
 	err := fmt.Errorf("%s answered %d %s: %q", what, a.Status, http.StatusText(a.Status), msg)
 	switch {
 	case a.Status == http.StatusTooManyRequests:
-		return Temporary(err, RetryAfter(a.Header.Get("Retry-After"), time.Now()))
+		return Temporary(err, retryafter.Parse(a.Header.Get("Retry-After"), time.Now(), MaxRetryAfter))
 	case a.Status == http.StatusRequestTimeout, a.Status >= 500:
 		return Temporary(err, 0)
 	}

@@ -5,9 +5,6 @@ package notify
 
 import (
 	"errors"
-	"net/http"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -39,20 +36,9 @@ func IsTemporary(err error) (bool, time.Duration) {
 	return false, 0
 }
 
-// RetryAfter reads a Retry-After header: seconds or an HTTP date.
-func RetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
+// MaxRetryAfter caps how long a receiver may ask us to wait; the outbox
+// caps it again at its own limit.
+const MaxRetryAfter = time.Hour
 
 // EachRecipient sends to every address of to (the contacts a route chose),
 // or to fallback (the receiver's configured destination) when to is empty,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"testing"
 	"time"
@@ -83,33 +82,6 @@ func TestKindString(t *testing.T) {
 	}
 	if got := Kind(0).String(); got != "kind(0)" {
 		t.Errorf("Kind(0) = %q", got)
-	}
-}
-
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
-	tests := []struct {
-		in   string
-		want time.Duration
-	}{
-		{"", 0},
-		{"120", 2 * time.Minute},
-		{" 5 ", 5 * time.Second},
-		{"0", 0},
-		{"-3", 0},
-		{"99999999999", maxRetryAfter},
-		{"soon", 0},
-		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
-		{now.Add(-time.Hour).Format(http.TimeFormat), 0},
-		{now.Add(400 * 24 * time.Hour).Format(http.TimeFormat), maxRetryAfter},
-		{"Sat, 01 Mar 2025 10:00:30 GMT", 30 * time.Second},
-		{"Saturday, 01-Mar-25 10:00:30 GMT", 30 * time.Second}, // RFC 850
-		{"Sat Mar  1 10:00:30 2025", 30 * time.Second},         // asctime
-	}
-	for _, tt := range tests {
-		if got := parseRetryAfter(tt.in, now); got != tt.want {
-			t.Errorf("parseRetryAfter(%q) = %v, want %v", tt.in, got, tt.want)
-		}
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/presswatch/presswatch/internal/retryafter"
 )
 
 // Fetcher makes every crawler request: guarded, polite and bounded. It is
@@ -172,7 +174,7 @@ func (f *Fetcher) Get(ctx context.Context, r Request) (*Response, error) {
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 		fe := &Error{Kind: KindStatus, URL: floc, Status: resp.StatusCode}
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-			fe.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+			fe.RetryAfter = retryafter.Parse(resp.Header.Get("Retry-After"), time.Now(), maxRetryAfter)
 		}
 		return nil, fe
 	}

@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/presswatch/presswatch/internal/retryafter"
 )
 
 // hostState is the politeness bookkeeping for one host name. Hosts are
@@ -155,7 +156,7 @@ func (f *Fetcher) noteRetryAfter(h *hostState, resp *http.Response) time.Duratio
 		return 0
 	}
 	now := time.Now()
-	d := parseRetryAfter(resp.Header.Get("Retry-After"), now)
+	d := retryafter.Parse(resp.Header.Get("Retry-After"), now, maxRetryAfter)
 	if d <= 0 {
 		return 0
 	}
@@ -167,29 +168,6 @@ func (f *Fetcher) noteRetryAfter(h *hostState, resp *http.Response) time.Duratio
 	f.mu.Unlock()
 	f.o.Logger.Debug("fetch: host cooling down", "host", h.name, "status", resp.StatusCode, "retry_after", d)
 	return d
-}
-
-// parseRetryAfter reads delay-seconds or an HTTP-date (RFC 9110 10.2.3),
-// capped at maxRetryAfter; 0 when absent, past or unreadable.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		if secs > int64(maxRetryAfter/time.Second) {
-			return maxRetryAfter
-		}
-		return time.Duration(secs) * time.Second
-	}
-	t, err := http.ParseTime(v)
-	if err != nil {
-		return 0
-	}
-	return min(max(t.Sub(now), 0), maxRetryAfter)
 }
 
 // origin is the robots.txt scope of u (RFC 9309: scheme, host and port).

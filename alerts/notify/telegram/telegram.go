@@ -16,6 +16,7 @@ import (
 	"github.com/presswatch/presswatch/alerts/notify"
 	"github.com/presswatch/presswatch/alerts/notify/template"
 	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/internal/retryafter"
 )
 
 // DefaultAPIURL is the Bot API server.
@@ -157,9 +158,9 @@ func (n *Notifier) judge(a *notify.Answer, chat string) error {
 	err := notify.Scrub(fmt.Errorf("%s: chat %s: error %d: %s", n.what, chat, code, r.Description), n.cfg.BotToken)
 	switch {
 	case code == http.StatusTooManyRequests:
-		after := time.Duration(r.Parameters.RetryAfter) * time.Second
+		after := time.Duration(min(max(r.Parameters.RetryAfter, 0), int(notify.MaxRetryAfter/time.Second))) * time.Second
 		if after == 0 {
-			after = notify.RetryAfter(a.Header.Get("Retry-After"), time.Now())
+			after = retryafter.Parse(a.Header.Get("Retry-After"), time.Now(), notify.MaxRetryAfter)
 		}
 		return notify.Temporary(err, after)
 	case code >= 500 || code == http.StatusRequestTimeout:
