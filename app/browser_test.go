@@ -353,7 +353,6 @@ type browser struct {
 	ctx  context.Context
 	base string
 	dir  string
-	n    int
 }
 
 func (b *browser) run(actions ...chromedp.Action) {
