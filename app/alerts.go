@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"reflect"
@@ -149,7 +150,10 @@ func receiverChannel(r config.Receiver) string {
 
 // watchAlertsConfig reads the configuration file again when it changes and
 // installs its routing tree, departments and escalation in the running
-// alert service. A file that does not load or validate is refused with its
+// alert service. A change is applied once the file reads the same at two
+// checks in a row, as the rules and sources watchers do, so that a file
+// caught half-written by an editor (which may still be valid YAML) is not
+// installed. A file that does not load or validate is refused with its
 // FILE:LINE errors, and the routing in force stays. Receivers, their quiet
 // hours and digests, and silences from the file take a restart.
 func (a *App) watchAlertsConfig(ctx context.Context, svc *alerts.Service, every time.Duration) {
@@ -157,7 +161,7 @@ func (a *App) watchAlertsConfig(ctx context.Context, svc *alerts.Service, every 
 	if path == "" {
 		return
 	}
-	last := modTime(path)
+	watch := settled{active: fileSum(path)}
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -166,11 +170,9 @@ func (a *App) watchAlertsConfig(ctx context.Context, svc *alerts.Service, every 
 			return
 		case <-t.C:
 		}
-		mt := modTime(path)
-		if mt.Equal(last) {
+		if !watch.next(fileSum(path)) {
 			continue
 		}
-		last = mt
 		if err := a.reloadAlerts(path, svc); err != nil {
 			a.log.Error("alert routing reload refused; the routing in force stays", "file", path, "err", err)
 			continue
@@ -179,12 +181,33 @@ func (a *App) watchAlertsConfig(ctx context.Context, svc *alerts.Service, every 
 	}
 }
 
-func modTime(path string) time.Time {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return time.Time{}
+// settled decides when a watched file's new content may be applied.
+type settled struct {
+	active, pending [sha256.Size]byte
+}
+
+// next takes the latest read's checksum and reports whether to apply it:
+// it differs from the active content and the previous read saw the same.
+// A refused file counts as applied, so that it is reported once, not at
+// every check.
+func (s *settled) next(sum [sha256.Size]byte) bool {
+	if sum == s.active {
+		s.pending = s.active
+		return false
 	}
-	return fi.ModTime()
+	if sum != s.pending {
+		s.pending = sum
+		return false
+	}
+	s.active = sum
+	return true
+}
+
+// fileSum is the checksum of path's content; an unreadable file sums as
+// empty, and its reload reports why.
+func fileSum(path string) [sha256.Size]byte {
+	b, _ := os.ReadFile(path)
+	return sha256.Sum256(b)
 }
 
 // reloadAlerts loads path and installs its routing in svc.
