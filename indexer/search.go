@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"html"
 	"math"
+	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -349,50 +351,58 @@ func (x *Index) request(q bq.Query, node query.Node, sortBy []string, size, from
 // articles costs a hundred thousand scorings, and a phrase of common
 // syllables as many position checks. The ranking is therefore tiered, as
 // search engines' champion lists are (rankTiers): the matches with all the
-// query's words in the title, then those with some, each tier by score
-// over the whole archive; then all other matches month by month, newest
-// month first, by score within the month. The title tiers are found
-// through the short title postings; a month is only searched when a page
-// reaches past what comes before it. For a monitoring office an article
-// that only mentions the words in its text matters for being recent more
-// than for how often it repeats them. A page found before the last tier
-// counts the total up to countLimit (0: not past those tiers).
+// query's words in the title, then those with some, then all other
+// matches; each tier month by month, newest month first, by score within
+// the month. A (tier, month) cell is only searched when a page reaches
+// past the cells before it, so a broad query costs about one month's
+// title postings. Within a tier the score says little (a title phrase
+// scores by the title's length), and for a monitoring office the newer of
+// two articles that match alike matters more. A page found before the last
+// cell counts the total up to countLimit (0: not past those cells).
 func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, filters []bq.Query, offset, limit int, from, to time.Time, countLimit uint64) (found, error) {
+	if err := ctx.Err(); err != nil {
+		return found{}, err // also when there is no partition to search
+	}
 	need := offset + limit
 	sortBy := []string{"-_score"}
 	type tier struct {
 		q        bq.Query
 		from, to time.Time
+		level    int // which of rankTiers' selections
+	}
+	var months []time.Time // newest first
+	names := x.Partitions()
+	slices.Reverse(names)
+	for _, m := range names {
+		start, err := time.Parse("2006-01", m)
+		if err == nil && monthOverlaps(m, from, to) {
+			months = append(months, start)
+		}
 	}
 	var tiers []tier
 	selections := rankTiers(q, node, filters)
-	for i, sel := range selections[:len(selections)-1] {
+	for i, sel := range selections {
 		if i > 0 {
 			// Each tier holds the one before it: leave that out.
 			sel = bq.NewBooleanQuery([]bq.Query{sel}, nil, []bq.Query{selections[i-1]})
 		}
-		tiers = append(tiers, tier{sel, from, to})
-	}
-	rest := q
-	if n := len(selections); n > 1 {
-		rest = bq.NewBooleanQuery([]bq.Query{q}, nil, []bq.Query{selections[n-2]})
-	}
-	months := x.Partitions()
-	slices.Reverse(months)
-	for _, m := range months {
-		start, err := time.Parse("2006-01", m)
-		if err != nil || !monthOverlaps(m, from, to) {
-			continue
+		for _, start := range months {
+			// The partition's month alone; q holds the date filter itself.
+			tiers = append(tiers, tier{sel, start, start.AddDate(0, 1, 0), i})
 		}
-		// The partition's month alone; q holds the date filter itself.
-		tiers = append(tiers, tier{rest, start, start.AddDate(0, 1, 0)})
 	}
 	var out found
 	var seen uint64 // matches in the tiers searched so far
 	shown := map[string]bool{}
 	for i, t := range tiers {
 		skip := max(0, offset-int(seen))
-		res, err := x.searchPartitions(ctx, x.request(t.q, nil, sortBy, need-max(offset, int(seen)), skip, nil), t.from, t.to)
+		var res *bleve.SearchResult
+		var err error
+		// Labelled so that a CPU profile (presswatch-bench-search
+		// -cpuprofile, then pprof -tags) shows what each tier costs.
+		pprof.Do(ctx, pprof.Labels("tier", strconv.Itoa(t.level), "month", t.from.Format("2006-01")), func(ctx context.Context) {
+			res, err = x.searchPartitions(ctx, x.request(t.q, nil, sortBy, need-max(offset, int(seen)), skip, nil), t.from, t.to)
+		})
 		if err != nil {
 			return found{}, err
 		}
@@ -413,7 +423,9 @@ func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, f
 			out.total, out.lowerBound = seen, true
 			if countLimit > 0 {
 				var total uint64
-				total, out.lowerBound, err = x.count(ctx, q, from, to, countLimit)
+				pprof.Do(ctx, pprof.Labels("tier", "count"), func(ctx context.Context) {
+					total, out.lowerBound, err = x.count(ctx, q, from, to, countLimit)
+				})
 				out.total = max(total, seen)
 			}
 			return out, err

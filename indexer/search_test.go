@@ -453,3 +453,38 @@ func mustCompile(t *testing.T, q string) bq.Query {
 	}
 	return c
 }
+
+// Within a tier the newer month comes first: the best-scored title match
+// (the shortest title) of an older month ranks below a newer one, and both
+// above a newer article with the words only in its text.
+func TestTitleTiersGoNewestMonthFirst(t *testing.T) {
+	idx := openTestIndex(t)
+	sep := time.Date(2026, 9, 10, 0, 0, 0, 0, time.UTC)
+	nov := time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC)
+	art := func(id, title, text string, at time.Time) *article.Article {
+		return &article.Article{ID: id, URL: "https://t.example/" + id, SourceID: "s", Lang: "vi", Title: title, Text: text, Published: at}
+	}
+	arts := []*article.Article{
+		art("old", "Lũ quét", "Nước rút.", sep),
+		art("new", "Mưa lớn kéo dài gây lũ quét ở nhiều xã vùng cao của huyện Mường Chà", "Nước rút.", nov),
+		art("text", "Tin trong ngày", "Sau trận lũ quét, người dân dọn dẹp.", nov.Add(time.Hour)),
+	}
+	// Both months alike otherwise, so that their scores compare.
+	for i := range 20 {
+		for _, at := range []time.Time{sep, nov} {
+			arts = append(arts, art(fmt.Sprintf("f%s%d", at.Format("01"), i), "Thời tiết hôm nay", "Trời nắng.", at))
+		}
+	}
+	if err := idx.IndexBatch(arts); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"lu quet", `"lu quet"`, "lu AND quet"} {
+		var got []string
+		for _, h := range mustSearch(t, idx, SearchRequest{Q: q}).Hits {
+			got = append(got, h.ID)
+		}
+		if strings.Join(got, ",") != "new,old,text" {
+			t.Errorf("%s: %v, want new,old,text", q, got)
+		}
+	}
+}
