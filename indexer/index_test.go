@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -341,5 +342,32 @@ func TestLargeBatchSplitKeepsLastVersion(t *testing.T) {
 	}
 	if res := mustSearch(t, idx, SearchRequest{Q: `"noi dung cu"`, ExactTotal: true}); res.Total != 514 {
 		t.Errorf("%d articles kept the first version, want 514", res.Total)
+	}
+}
+
+// Get returns every stored field as it was indexed, including those that
+// are stored only (URL, fetched, sentiment, partial).
+func TestGetRoundTripsStoredFields(t *testing.T) {
+	idx := openTestIndex(t)
+	pub := time.Date(2026, 11, 20, 8, 30, 0, 0, time.UTC)
+	a := &article.Article{
+		ID: "r1", URL: "https://bao.example/tin/r1?x=1", SourceID: "bao-a", Site: "bao.example", Tier: "local", Lang: "vi",
+		Title: "Lũ quét ở Mường Chà", Text: "Nước rút chậm.", Byline: "Lê Văn A", Summary: "Tóm tắt.",
+		Published: pub, Fetched: pub.Add(7 * time.Minute), Labels: []string{"thien-tai"}, Severity: article.SeverityHigh,
+		Sentiment: -0.5, StoryID: "st-1", Evidence: "ev/r1.html", Partial: true,
+	}
+	if err := idx.IndexBatch([]*article.Article{a}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := idx.Get(context.Background(), "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ArticleView{ID: "r1", URL: a.URL, Title: a.Title, Text: a.Text, Summary: a.Summary, Byline: a.Byline,
+		Source: "bao-a", Site: "bao.example", Tier: "local", Lang: "vi", Published: pub, Fetched: a.Fetched,
+		Labels: []string{"thien-tai"}, Severity: string(article.SeverityHigh), Sentiment: -0.5, StoryID: "st-1",
+		Evidence: "ev/r1.html", Partial: true}
+	if !reflect.DeepEqual(*v, want) {
+		t.Errorf("Get:\n got %+v\nwant %+v", *v, want)
 	}
 }

@@ -29,7 +29,6 @@ const foldedAnalyzer = "pw_folded"
 
 // Field names in the index.
 const (
-	fieldID          = "id"
 	fieldURL         = "url"
 	fieldSource      = "source"
 	fieldSite        = "site"
@@ -106,11 +105,23 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		return f
 	}
 	for name, store := range map[string]bool{
-		fieldID: false, fieldURL: true, fieldSource: true, fieldSite: true, fieldTier: true,
+		fieldSource: true, fieldSite: true, fieldTier: true,
 		fieldLang: true, fieldLabels: true, fieldSeverity: true, fieldStory: true, fieldRegions: true, fieldDay: false,
 	} {
 		doc.AddFieldMappingsAt(name, keywordField(store))
 	}
+	// Stored for display, never searched: an article is found by its
+	// Bleve document ID (_id), not by an indexed copy of it. Every value
+	// of these is unique, so indexing them would add a dictionary term
+	// per article per field, which merges then copy again and again.
+	storedOnly := func(f *mapping.FieldMapping) *mapping.FieldMapping {
+		f.Index, f.Store, f.IncludeInAll, f.DocValues, f.IncludeTermVectors = false, true, false, false, false
+		return f
+	}
+	doc.AddFieldMappingsAt(fieldURL, storedOnly(mapping.NewKeywordFieldMapping()))
+	doc.AddFieldMappingsAt(fieldFetched, storedOnly(mapping.NewDateTimeFieldMapping()))
+	doc.AddFieldMappingsAt(fieldSentiment, storedOnly(mapping.NewNumericFieldMapping()))
+	doc.AddFieldMappingsAt(fieldPartial, storedOnly(mapping.NewBooleanFieldMapping()))
 	for _, name := range []string{fieldSource, fieldSite, fieldTier, fieldLang, fieldLabels} {
 		doc.AddFieldMappingsAt(name+exactSuffix, keywordField(false))
 	}
@@ -131,20 +142,10 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Index, f.Store, f.IncludeInAll, f.DocValues = false, true, false, false
 		doc.AddFieldMappingsAt(name, f)
 	}
-	partial := mapping.NewBooleanFieldMapping()
-	partial.Store, partial.IncludeInAll = true, false
-	doc.AddFieldMappingsAt(fieldPartial, partial)
-	for _, name := range []string{fieldPublished, fieldFetched} {
-		f := mapping.NewDateTimeFieldMapping()
-		f.Store = true
-		f.IncludeInAll = false
-		doc.AddFieldMappingsAt(name, f)
-	}
-	sent := mapping.NewNumericFieldMapping()
-	sent.Store = true
-	sent.IncludeInAll = false
-	doc.AddFieldMappingsAt(fieldSentiment, sent)
-
+	// published is searched by date range and sorted on (doc values).
+	pub := mapping.NewDateTimeFieldMapping()
+	pub.Store, pub.IncludeInAll = true, false
+	doc.AddFieldMappingsAt(fieldPublished, pub)
 	im.DefaultMapping = doc
 	return im, nil
 }
