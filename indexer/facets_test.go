@@ -42,7 +42,7 @@ func bleveFacets(tb testing.TB, idx *Index, q bq.Query, req SearchRequest, now t
 		if err != nil {
 			tb.Fatal(err)
 		}
-		perDayReq.AddDateTimeRange(d, day, day.AddDate(0, 0, 1))
+		perDayReq.AddDateTimeRange(d, publishedKey(day), publishedKey(day.AddDate(0, 0, 1)))
 	}
 	sr.AddFacet("per_day", perDayReq)
 	res, err := idx.searchPartitions(context.Background(), sr, req.From, req.To)

@@ -56,7 +56,7 @@ func (x *Index) Get(ctx context.Context, id string) (*ArticleView, error) {
 		Lang: str(f[fieldLang]), Labels: strs(f[fieldLabels]), Severity: str(f[fieldSeverity]), StoryID: str(f[fieldStory]),
 		Evidence: str(f[fieldEvidence]),
 	}
-	v.Published, _ = time.Parse(time.RFC3339, str(f[fieldPublished]))
+	v.Published, _ = time.Parse(time.RFC3339, str(f[fieldPublishedAt]))
 	v.Fetched, _ = time.Parse(time.RFC3339, str(f[fieldFetched]))
 	if s, ok := f[fieldSentiment].(float64); ok {
 		v.Sentiment = s

@@ -52,7 +52,9 @@ const (
 	fieldPartial    = "partial"
 	// exactSuffix names a keyword field's exact-form twin.
 	exactSuffix    = "_exact"
-	fieldPublished = "published"
+	fieldPublished = "published" // publishedKey: filtered and sorted on
+	// fieldPublishedAt is the publication time shown (RFC 3339).
+	fieldPublishedAt = "published_at"
 	// fieldDay is the UTC day of publication, for the per-day histogram.
 	fieldDay       = "day"
 	fieldFetched   = "fetched"
@@ -142,10 +144,12 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Index, f.Store, f.IncludeInAll, f.DocValues = false, true, false, false
 		doc.AddFieldMappingsAt(name, f)
 	}
-	// published is searched by date range and sorted on (doc values).
+	// published is searched by date range and sorted on (doc values);
+	// published_at is what is shown.
 	pub := mapping.NewDateTimeFieldMapping()
-	pub.Store, pub.IncludeInAll = true, false
+	pub.Store, pub.IncludeInAll = false, false
 	doc.AddFieldMappingsAt(fieldPublished, pub)
+	doc.AddFieldMappingsAt(fieldPublishedAt, storedOnly(mapping.NewKeywordFieldMapping()))
 	im.DefaultMapping = doc
 	return im, nil
 }

@@ -107,7 +107,7 @@ const (
 	maxRelevanceDepth = 10000
 )
 
-var storedFields = []string{fieldURL, fieldTitle, fieldText, fieldByline, fieldSource, fieldSite, fieldTier, fieldLang, fieldPublished, fieldLabels, fieldSeverity}
+var storedFields = []string{fieldURL, fieldTitle, fieldText, fieldByline, fieldSource, fieldSite, fieldTier, fieldLang, fieldPublishedAt, fieldLabels, fieldSeverity}
 
 // Search runs req within ctx's deadline.
 func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, error) {
@@ -692,7 +692,7 @@ func filterQueries(req SearchRequest) ([]bq.Query, error) {
 		if !req.From.IsZero() && !req.To.IsZero() && !req.From.Before(req.To) {
 			return nil, fmt.Errorf("%w: from must be before to", ErrBadQuery)
 		}
-		q := bleve.NewDateRangeQuery(req.From, req.To)
+		q := bleve.NewDateRangeQuery(publishedBound(req.From), publishedBound(req.To))
 		q.SetField(fieldPublished)
 		out = append(out, q)
 	}
@@ -777,7 +777,7 @@ func toHit(h *search.DocumentMatch, want map[string]bool) Hit {
 		Source: str(h.Fields[fieldSource]), Site: str(h.Fields[fieldSite]), Tier: str(h.Fields[fieldTier]),
 		Lang: str(h.Fields[fieldLang]), Labels: strs(h.Fields[fieldLabels]), Severity: str(h.Fields[fieldSeverity]),
 	}
-	if p, err := time.Parse(time.RFC3339, str(h.Fields[fieldPublished])); err == nil {
+	if p, err := time.Parse(time.RFC3339, str(h.Fields[fieldPublishedAt])); err == nil {
 		hit.Published = p
 	}
 	hit.Snippet = snippet(str(h.Fields[fieldText]), want, 240)

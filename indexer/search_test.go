@@ -488,3 +488,35 @@ func TestTitleTiersGoNewestMonthFirst(t *testing.T) {
 		}
 	}
 }
+
+// Publication times count to the second, as they are shown: a filter bound
+// with a fraction of a second compares with the shown time.
+func TestDateFilterCountsWholeSeconds(t *testing.T) {
+	idx := openTestIndex(t)
+	at := time.Date(2026, 11, 20, 12, 0, 0, 700_000_000, time.UTC) // shown 12:00:00
+	if err := idx.IndexBatch([]*article.Article{{ID: "a", URL: "https://t.example/a", SourceID: "s", Lang: "vi",
+		Title: "Lũ quét", Text: "Nước rút.", Published: at}}); err != nil {
+		t.Fatal(err)
+	}
+	sec := at.Truncate(time.Second)
+	for _, tt := range []struct {
+		from, to time.Time
+		want     int
+	}{
+		{sec, time.Time{}, 1},
+		{sec.Add(500 * time.Millisecond), time.Time{}, 0}, // after the shown time
+		{sec.Add(-time.Second), sec, 0},                   // to is exclusive
+		{time.Time{}, sec.Add(200 * time.Millisecond), 1},
+		{sec.Add(-time.Hour), sec.Add(time.Second), 1},
+	} {
+		for _, sort := range []string{"relevance", "newest"} {
+			res := mustSearch(t, idx, SearchRequest{Q: "lu", From: tt.from, To: tt.to, Sort: sort})
+			if len(res.Hits) != tt.want {
+				t.Errorf("from %s to %s (%s): %d hits, want %d", tt.from.Format(time.RFC3339Nano), tt.to.Format(time.RFC3339Nano), sort, len(res.Hits), tt.want)
+			}
+		}
+	}
+	if v, err := idx.Get(context.Background(), "a"); err != nil || !v.Published.Equal(sec) {
+		t.Errorf("Get: published %v (%v), want %v", v.Published, err, sec)
+	}
+}
