@@ -29,6 +29,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -82,6 +83,7 @@ type config struct {
 	cpuProfile  string
 	randomDates bool
 	timeout     time.Duration
+	slowest     int
 }
 
 func parseFlags(args []string) (config, error) {
@@ -98,6 +100,7 @@ func parseFlags(args []string) (config, error) {
 	flags.IntVar(&c.batch, "batch", 1000, "articles per IndexBatch call")
 	flags.IntVar(&c.perClass, "queries", 200, "queries per class at each checkpoint")
 	flags.IntVar(&c.clients, "clients", 2, "concurrent search clients")
+	flags.IntVar(&c.slowest, "slowest", 0, "print the N slowest queries of each class, to see what the tail is made of")
 	flags.StringVar(&classes, "classes", "and,phrase,or,faceted", "query classes to run (and, phrase, or, faceted, near, week: AND over the last 7 days)")
 	flags.Uint64Var(&c.seed, "seed", 1, "generator seed")
 	flags.StringVar(&until, "until", time.Now().UTC().Format(time.DateOnly), "articles are dated in the 12 months before this day (YYYY-MM-DD)")
@@ -702,6 +705,8 @@ type classResult struct {
 	meanHits float64
 	errors   int
 	firstErr error
+	// slowest are the queries by latency, slowest first.
+	slowest []string
 	// cpu is the process CPU time (user + system) per query: far less
 	// sensitive than latency to other work on a shared machine, so it is
 	// what compares two builds run one after the other.
@@ -743,6 +748,9 @@ func measureCheckpoint(c config, idx *indexer.Index, qs *querySampler, dir strin
 			class, ms(cr.p50), ms(cr.p99), ms(cr.max), ms(cr.cpu), cr.meanHits, cr.errors)
 		if cr.firstErr != nil {
 			fmt.Fprintf(out, "           first error: %v\n", cr.firstErr)
+		}
+		for _, q := range cr.slowest[:min(c.slowest, len(cr.slowest))] {
+			fmt.Fprintf(out, "           %s\n", q)
 		}
 	}
 	size, err := diskUsage(dir)
@@ -803,6 +811,14 @@ func runClass(idx *indexer.Index, class string, texts []string, from time.Time, 
 		}
 		ok = append(ok, lat[i])
 		total += float64(hits[i])
+	}
+	order := make([]int, len(texts))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(lat[b], lat[a]) })
+	for _, i := range order {
+		cr.slowest = append(cr.slowest, fmt.Sprintf("%8s  total %6d  %s", ms(lat[i]), hits[i], texts[i]))
 	}
 	if len(ok) > 0 {
 		slices.Sort(ok)
