@@ -195,9 +195,6 @@ func monthOf(a *article.Article) string {
 	if t.IsZero() {
 		t = a.Fetched
 	}
-	if t.IsZero() {
-		t = time.Now()
-	}
 	return t.UTC().Format("2006-01")
 }
 
@@ -339,7 +336,15 @@ func (x *Index) IndexBatch(arts []*article.Article) error {
 	}
 	groups := map[string][]*article.Article{}
 	stale := map[string][]string{} // partition -> IDs that moved out of it
+	now := time.Now()
 	for _, a := range arts {
+		if a.Published.IsZero() && a.Fetched.IsZero() {
+			// Dated now, so that its partition, date filters, the
+			// newest-first order and the histogram agree on its day.
+			c := *a
+			c.Fetched = now
+			a = &c
+		}
 		name := monthOf(a)
 		groups[name] = append(groups[name], a)
 		for _, old := range where[a.ID] {
