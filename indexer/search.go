@@ -387,8 +387,21 @@ func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, f
 			sel = bq.NewBooleanQuery([]bq.Query{sel}, nil, []bq.Query{selections[i-1]})
 		}
 		for _, start := range months {
-			// The partition's month alone; q holds the date filter itself.
-			tiers = append(tiers, tier{sel, start, start.AddDate(0, 1, 0), i})
+			end := start.AddDate(0, 1, 0)
+			if i < len(selections)-1 || !positional(node) {
+				// The partition's month alone; q holds the date filter itself.
+				tiers = append(tiers, tier{sel, start, end, i})
+				continue
+			}
+			// A phrase or NEAR past the title tiers checks the positions
+			// of every text holding its words, which for common syllables
+			// is most of a month: the month goes week by week, newest
+			// first, and a page of a phrase in a few hundred articles a
+			// month is then found in its last week.
+			for w := weekStarts(start, end); len(w) > 1; w = w[:len(w)-1] {
+				wfrom, wto := w[len(w)-2], w[len(w)-1]
+				tiers = append(tiers, tier{bq.NewBooleanQuery([]bq.Query{sel, unscored{dayRange(wfrom, wto)}}, nil, nil), wfrom, wto, i})
+			}
 		}
 	}
 	var out found
@@ -433,6 +446,29 @@ func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, f
 	}
 	out.total = seen
 	return out, nil
+}
+
+// weekStarts splits the month [start, end) into weeks from its first day:
+// the bounds, oldest first, end included.
+func weekStarts(start, end time.Time) []time.Time {
+	var out []time.Time
+	for t := start; t.Before(end); t = t.AddDate(0, 0, 7) {
+		out = append(out, t)
+	}
+	return append(out, end)
+}
+
+// dayRange matches the articles published on the days of [from, to), by
+// the day field: a union of day postings, where a date range query would
+// read every distinct publication time.
+func dayRange(from, to time.Time) bq.Query {
+	var days []bq.Query
+	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
+		tq := bleve.NewTermQuery(d.Format(time.DateOnly))
+		tq.SetField(fieldDay)
+		days = append(days, tq)
+	}
+	return bleve.NewDisjunctionQuery(days...)
 }
 
 // rankTiers are the queries selecting each tier of rankedSearch, each

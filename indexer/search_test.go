@@ -520,3 +520,36 @@ func TestDateFilterCountsWholeSeconds(t *testing.T) {
 		t.Errorf("Get: published %v (%v), want %v", v.Published, err, sec)
 	}
 }
+
+// Past the title tiers a phrase goes week by week, newest first: the
+// phrase repeated in an article early in the month ranks below a single
+// mention in its last week. A word query ranks the month by score.
+func TestPhraseTextMatchesGoNewestWeekFirst(t *testing.T) {
+	idx := openTestIndex(t)
+	early := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	late := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	arts := []*article.Article{
+		{ID: "early", URL: "https://t.example/e", SourceID: "s", Lang: "vi", Title: "Tin sáng", Text: strings.Repeat("Lũ quét. ", 8), Published: early},
+		{ID: "late", URL: "https://t.example/l", SourceID: "s", Lang: "vi", Title: "Tin chiều", Text: "Người dân kể về trận lũ quét năm ngoái.", Published: late},
+	}
+	for i := range 20 {
+		arts = append(arts, &article.Article{ID: fmt.Sprintf("f%02d", i), URL: "https://t.example/f", SourceID: "s", Lang: "vi",
+			Title: "Thời tiết", Text: "Trời nắng.", Published: early.AddDate(0, 0, i%25)})
+	}
+	if err := idx.IndexBatch(arts); err != nil {
+		t.Fatal(err)
+	}
+	order := func(q string) string {
+		var got []string
+		for _, h := range mustSearch(t, idx, SearchRequest{Q: q}).Hits {
+			got = append(got, h.ID)
+		}
+		return strings.Join(got, ",")
+	}
+	if got := order(`"lu quet"`); got != "late,early" {
+		t.Errorf(`"lu quet": %s, want late,early`, got)
+	}
+	if got := order(`lu AND quet`); got != "early,late" {
+		t.Errorf("lu AND quet: %s, want early,late (by score within the month)", got)
+	}
+}
