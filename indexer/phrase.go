@@ -3,10 +3,12 @@ package indexer
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/scorer"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -40,6 +42,19 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 		return searcher.NewMatchNoneSearcher(r)
 	}
 	opts.IncludeTermVectors = false
+	if len(q.terms) == 1 {
+		s, err := searcher.NewTermSearcher(ctx, r, q.terms[0], q.field, q.boost, opts)
+		if err != nil {
+			return nil, fmt.Errorf("phrase term %q: %w", q.terms[0], err)
+		}
+		return s, nil
+	}
+	// The candidates never need scores: only the few that hold the
+	// phrase are scored, from the frequencies read with the positions.
+	// Unscored, Bleve intersects the terms' postings as bitmaps instead of
+	// decoding every candidate's frequency and norm.
+	unscoredOpts := opts
+	unscoredOpts.Score = "none"
 	subs := make([]search.Searcher, 0, len(q.terms))
 	closeAll := func() {
 		for _, s := range subs {
@@ -47,29 +62,44 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 		}
 	}
 	for _, t := range q.terms {
-		s, err := searcher.NewTermSearcher(ctx, r, t, q.field, q.boost, opts)
+		s, err := searcher.NewTermSearcher(ctx, r, t, q.field, q.boost, unscoredOpts)
 		if err != nil {
 			closeAll()
 			return nil, fmt.Errorf("phrase term %q: %w", t, err)
 		}
 		subs = append(subs, s)
 	}
-	if len(q.terms) == 1 {
-		return subs[0], nil
-	}
-	cand, err := searcher.NewConjunctionSearcher(ctx, r, subs, opts)
+	cand, err := searcher.NewConjunctionSearcher(ctx, r, subs, unscoredOpts)
 	if err != nil {
 		closeAll()
 		return nil, fmt.Errorf("phrase: %w", err)
 	}
+	scored := opts.Score != "none"
 	ps := &phraseSearcher{candidates: cand, docs: make([]index.TermFieldDoc, len(q.terms))}
+	var docTotal uint64
+	if scored {
+		if docTotal, err = r.DocCount(); err != nil {
+			_ = ps.Close()
+			return nil, fmt.Errorf("phrase: %w", err)
+		}
+	}
 	for _, t := range q.terms {
-		tfr, err := r.TermFieldReader(ctx, []byte(t), q.field, false, false, true)
+		tfr, err := r.TermFieldReader(ctx, []byte(t), q.field, scored, scored, true)
 		if err != nil {
 			_ = ps.Close()
 			return nil, fmt.Errorf("phrase term %q positions: %w", t, err)
 		}
 		ps.positions = append(ps.positions, tfr)
+		if scored {
+			// As Bleve's term searcher scores (TF-IDF, the mapping's
+			// model), so that a phrase ranks among words as before.
+			ps.scorers = append(ps.scorers, scorer.NewTermQueryScorer([]byte(t), q.field, q.boost, docTotal, tfr.Count(), 0, opts))
+		}
+	}
+	if w := ps.Weight(); w > 0 {
+		// The norm a conjunction of the term searchers gives them; a
+		// searcher above may set its own, as with Bleve's phrase.
+		ps.SetQueryNorm(1 / math.Sqrt(w))
 	}
 	return ps, nil
 }
@@ -80,6 +110,9 @@ type phraseSearcher struct {
 	candidates search.Searcher
 	positions  []index.TermFieldReader // one per term, with term vectors
 	docs       []index.TermFieldDoc    // reused buffers, one per term
+	// scorers score a match by its terms, as a conjunction of term
+	// searchers would (nil when unscored).
+	scorers []*scorer.TermQueryScorer
 	// next is the first candidate not yet checked (nil when none is left).
 	next    *search.DocumentMatch
 	started bool
@@ -110,6 +143,7 @@ func (s *phraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch,
 			return nil, err
 		}
 		if ok {
+			s.score(ctx, c)
 			return c, nil
 		}
 		ctx.DocumentMatchPool.Put(c)
@@ -174,6 +208,23 @@ func (s *phraseSearcher) check(id index.IndexInternalID) (bool, error) {
 	return false, nil
 }
 
+// score sets m's score to the sum of its terms' scores, from the
+// frequencies and norms the last check read.
+func (s *phraseSearcher) score(ctx *search.SearchContext, m *search.DocumentMatch) {
+	if s.scorers == nil {
+		return
+	}
+	var sum float64
+	for i, sc := range s.scorers {
+		// Without the vectors: the scorer would copy them into the match.
+		d := index.TermFieldDoc{ID: s.docs[i].ID, Freq: s.docs[i].Freq, Norm: s.docs[i].Norm}
+		tm := sc.Score(ctx, &d)
+		sum += tm.Score
+		ctx.DocumentMatchPool.Put(tm)
+	}
+	m.Score = sum
+}
+
 func (s *phraseSearcher) followedBy(p uint64) bool {
 	for i := 1; i < len(s.docs); i++ {
 		want := p + uint64(i)
@@ -205,8 +256,20 @@ func (s *phraseSearcher) Close() error {
 	return err
 }
 
-func (s *phraseSearcher) Weight() float64            { return s.candidates.Weight() }
-func (s *phraseSearcher) SetQueryNorm(n float64)     { s.candidates.SetQueryNorm(n) }
+func (s *phraseSearcher) Weight() float64 {
+	var w float64
+	for _, sc := range s.scorers {
+		w += sc.Weight()
+	}
+	return w
+}
+
+func (s *phraseSearcher) SetQueryNorm(n float64) {
+	for _, sc := range s.scorers {
+		sc.SetQueryNorm(n)
+	}
+}
+
 func (s *phraseSearcher) Count() uint64              { return s.candidates.Count() }
 func (s *phraseSearcher) Min() int                   { return 0 }
 func (s *phraseSearcher) DocumentMatchPoolSize() int { return s.candidates.DocumentMatchPoolSize() }

@@ -17,7 +17,8 @@ import (
 // TestPhraseQueryAgreesWithBleve checks phraseQuery against Bleve's own
 // phrase query on random text from a small vocabulary (so that phrases
 // repeat words and candidates often fail the position check), alone and
-// inside a conjunction, which reaches it through Advance.
+// inside a conjunction, which reaches it through Advance: the same
+// matches, with the same scores.
 func TestPhraseQueryAgreesWithBleve(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(3, 5))
 	words := strings.Fields("lu quet muong cha dien bien nha dan")
@@ -45,9 +46,11 @@ func TestPhraseQueryAgreesWithBleve(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// With the score: a phrase must rank among words as Bleve's
+		// does, the sum of its terms' scores.
 		var out []string
 		for _, h := range res.Hits {
-			out = append(out, h.ID)
+			out = append(out, fmt.Sprintf("%s:%.6g", h.ID, h.Score))
 		}
 		slices.Sort(out)
 		return out
