@@ -100,7 +100,9 @@ func getAlert(ctx context.Context, kv jetstream.KeyValue, id string) (*Alert, er
 
 // ListOptions filter List. Zero values do not filter.
 type ListOptions struct {
-	Status     Status
+	Status Status
+	// Statuses keeps the alerts in any of them (none: any status).
+	Statuses   []Status
 	Severity   article.Severity
 	Department string
 	Label      string
@@ -112,6 +114,7 @@ type ListOptions struct {
 
 func (o ListOptions) keep(al *Alert) bool {
 	return (o.Status == "" || al.Status == o.Status) &&
+		(len(o.Statuses) == 0 || slices.Contains(o.Statuses, al.Status)) &&
 		(o.Severity == "" || al.Severity == o.Severity) &&
 		(o.Department == "" || slices.Contains(al.Departments, o.Department)) &&
 		(o.Label == "" || slices.Contains(al.Labels, o.Label)) &&

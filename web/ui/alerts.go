@@ -19,7 +19,11 @@ import (
 // what still waits for the office's answer.)
 var doneStatuses = []alerts.Status{alerts.StatusResponded, alerts.StatusClosed, alerts.StatusDismissed}
 
-func isOpen(a *alerts.Alert) bool { return !slices.Contains(doneStatuses, a.Status) }
+// openStatuses are the others: what still waits for the office.
+var openStatuses = []alerts.Status{alerts.StatusNew, alerts.StatusAcknowledged, alerts.StatusAssigned}
+
+// inboxLimit bounds one inbox page.
+const inboxLimit = 1000
 
 // severityRank orders the inbox: most severe first.
 func severityRank(s article.Severity) int { return -s.Rank() }
@@ -40,8 +44,10 @@ type inboxData struct {
 	Back       string
 }
 
-func (u *UI) listAlerts(ctx context.Context) ([]*alerts.Alert, error) {
-	o := alerts.ListOptions{Limit: 1000}
+// listAlerts lists the alerts o selects. The store filters before it
+// applies o.Limit, so that an open alert older than a thousand answered
+// ones still reaches the inbox.
+func (u *UI) listAlerts(ctx context.Context, o alerts.ListOptions) ([]*alerts.Alert, error) {
 	if u.d.AlertStore != nil {
 		return u.d.AlertStore.List(ctx, o)
 	}
@@ -73,7 +79,14 @@ func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 	p := u.page(r, "alerts", d)
 	p.Title = p.T("alerts.title")
 	d.CanAct = u.d.AlertStore != nil && p.Can("officer")
-	list, err := u.listAlerts(r.Context())
+	o := alerts.ListOptions{Severity: article.Severity(d.Severity), Department: d.Department, Label: d.Label, Limit: inboxLimit}
+	switch d.Show {
+	case "open":
+		o.Statuses = openStatuses
+	case "done":
+		o.Statuses = doneStatuses
+	}
+	list, err := u.listAlerts(r.Context(), o)
 	if err != nil {
 		u.log.Error("alerts page", "err", err)
 		p.Error = p.T("error.unavailable")
@@ -82,12 +95,6 @@ func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 	}
 	now := u.d.Now()
 	for _, a := range list {
-		if (d.Show == "open" && !isOpen(a)) || (d.Show == "done" && isOpen(a)) ||
-			(d.Severity != "" && string(a.Severity) != d.Severity) ||
-			(d.Department != "" && !slices.Contains(a.Departments, d.Department)) ||
-			(d.Label != "" && !slices.Contains(a.Labels, d.Label)) {
-			continue
-		}
 		d.Rows = append(d.Rows, inboxRow{A: a, Age: age(p, now, a.Created)})
 	}
 	// Most severe first; within a severity, the oldest waits longest.
@@ -115,7 +122,7 @@ func (u *UI) alert(w http.ResponseWriter, r *http.Request) {
 		a, err = u.d.AlertStore.Get(r.Context(), id)
 	} else {
 		var list []*alerts.Alert
-		list, err = u.listAlerts(r.Context())
+		list, err = u.listAlerts(r.Context(), alerts.ListOptions{})
 		for _, x := range list {
 			if x.ID == id {
 				a = x

@@ -68,24 +68,27 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
 			d.Sources = res.Facets["source"]
 		}
 	}
-	list, err := u.listAlerts(r.Context())
+	// Two lists, each filtered before any limit: every open alert,
+	// however old, and every alert of the period.
+	open, err := u.listAlerts(r.Context(), alerts.ListOptions{Statuses: openStatuses})
+	if err != nil {
+		u.log.Error("dashboard alerts", "err", err)
+	}
+	list, err := u.listAlerts(r.Context(), alerts.ListOptions{Since: from})
 	if err != nil {
 		u.log.Error("dashboard alerts", "err", err)
 	}
 	by := map[string]int{}
 	var tta, ttr []time.Duration
 	for _, a := range list {
-		if a.Created.After(from) {
-			if !a.Acknowledged.IsZero() {
-				tta = append(tta, a.Acknowledged.Sub(a.Created))
-			}
-			if !a.Responded.IsZero() {
-				ttr = append(ttr, a.Responded.Sub(a.Created))
-			}
+		if !a.Acknowledged.IsZero() {
+			tta = append(tta, a.Acknowledged.Sub(a.Created))
 		}
-		if !isOpen(a) {
-			continue
+		if !a.Responded.IsZero() {
+			ttr = append(ttr, a.Responded.Sub(a.Created))
 		}
+	}
+	for _, a := range open {
 		d.OpenTotal++
 		if len(a.Departments) == 0 {
 			by["—"]++

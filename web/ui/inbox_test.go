@@ -2,12 +2,17 @@ package ui_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/bus"
 )
 
 func TestInboxAcknowledgeRespondAndHistory(t *testing.T) {
@@ -95,5 +100,42 @@ func TestInboxAcknowledgeRespondAndHistory(t *testing.T) {
 	}
 	if !strings.Contains(body, `<span class="muted">(1)</span>`) {
 		t.Error("dashboard shows no response time")
+	}
+}
+
+// The inbox and the dashboard filter before they limit: an open alert
+// older than a thousand answered ones still waits in the open inbox and
+// counts on the dashboard.
+func TestOldOpenAlertIsNotCrowdedOutByAnsweredOnes(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	ctx := context.Background()
+	list, err := e.store.List(ctx, alerts.ListOptions{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("alerts: %v %v", list, err)
+	}
+	old := list[0]
+	kv := e.bus.KV(bus.BucketAlerts)
+	for i := range 1001 {
+		at := old.Created.Add(time.Duration(i+1) * time.Minute)
+		a := alerts.Alert{ID: fmt.Sprintf("done%05d", i), Type: alerts.TypeArticle, Title: "Đã trả lời", Status: alerts.StatusClosed,
+			Severity: article.SeverityLow, Created: at, Updated: at, Closed: at}
+		b, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := kv.Put(ctx, a.ID, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	officer := e.client(t)
+	officer.login("canbo", "mat-khau-canbo")
+	if _, body := officer.get("/alerts"); !strings.Contains(body, "/alerts/"+old.ID) {
+		t.Error("the open alert left the inbox behind 1,001 newer closed ones")
+	}
+	if _, body := officer.get("/alerts?show=done"); strings.Contains(body, "/alerts/"+old.ID) || !strings.Contains(body, "/alerts/done01000") {
+		t.Error("the done view shows the open alert, or misses the newest closed one")
+	}
+	if _, body := officer.get("/dashboard"); !strings.Contains(body, "Cảnh báo đang mở: 1") {
+		t.Error("the dashboard does not count the one open alert")
 	}
 }
