@@ -53,6 +53,8 @@ type Store struct {
 	js         jetstream.JetStream
 	now        func() time.Time
 	tta, ttr   *prometheus.HistogramVec
+	// view holds the alerts in memory while Follow runs.
+	view *view
 }
 
 // NewStore registers the response-time histograms with reg. now may be nil.
@@ -63,7 +65,7 @@ func NewStore(b KVs, reg prometheus.Registerer, now func() time.Time) (*Store, e
 	buckets := []float64{60, 300, 600, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 24 * 3600, 3 * 24 * 3600}
 	s := &Store{
 		alerts: b.KV(bus.BucketAlerts), dismissals: b.KV(bus.BucketDismissals), deadLetter: b.KV(bus.BucketAlertDeadLetters),
-		js: b.JetStream(), now: now,
+		js: b.JetStream(), now: now, view: newView(),
 		tta: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: "presswatch", Subsystem: "alerts", Name: "time_to_ack_seconds",
 			Help: "Time from an alert being raised to its acknowledgement, by department and severity.", Buckets: buckets,
@@ -123,8 +125,12 @@ func (o ListOptions) keep(al *Alert) bool {
 		(o.Until.IsZero() || al.Created.Before(o.Until))
 }
 
-// List returns alerts newest first.
+// List returns alerts newest first: from memory while Follow runs (once
+// it holds every write made before the call), else from the bucket.
 func (s *Store) List(ctx context.Context, o ListOptions) ([]*Alert, error) {
+	if out, ok := s.view.current(ctx, s.alerts, o); ok {
+		return out, nil
+	}
 	return List(ctx, s.alerts, o)
 }
 
@@ -134,17 +140,22 @@ func List(ctx context.Context, kv jetstream.KeyValue, o ListOptions) ([]*Alert, 
 	if err != nil {
 		return nil, fmt.Errorf("list alerts: %w", err)
 	}
-	out := slices.DeleteFunc(all, func(al *Alert) bool { return !o.keep(al) })
-	slices.SortFunc(out, func(a, b *Alert) int {
+	return newestFirst(slices.DeleteFunc(all, func(al *Alert) bool { return !o.keep(al) }), o.Limit), nil
+}
+
+// newestFirst sorts list newest first and keeps the first limit (all when
+// limit <= 0).
+func newestFirst(list []*Alert, limit int) []*Alert {
+	slices.SortFunc(list, func(a, b *Alert) int {
 		if c := b.Created.Compare(a.Created); c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	if o.Limit > 0 && len(out) > o.Limit {
-		out = out[:o.Limit]
+	if limit > 0 && len(list) > limit {
+		list = list[:limit]
 	}
-	return out, nil
+	return list
 }
 
 // transitions says which statuses each action may start from.

@@ -224,6 +224,13 @@ func (a *App) Start(ctx context.Context) (err error) {
 		}
 		starters = append(starters, c.Run)
 	}
+	if a.cfg.HasRole(RoleWeb) {
+		// The inbox and dashboard list alerts from memory.
+		starters = append(starters, func(ctx context.Context) error {
+			a.alertStore.Follow(ctx, a.log)
+			return nil
+		})
+	}
 	// Every process serves health and metrics; only the web role adds the
 	// API.
 	if err := a.startWeb(); err != nil {

@@ -117,6 +117,11 @@ func newEnv(t testing.TB, o envOpts) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// As the web role runs it: lists come from the store's view.
+	fctx, stopFollow := context.WithCancel(context.Background())
+	followed := make(chan struct{})
+	go func() { st.Follow(fctx, slog.New(slog.DiscardHandler)); close(followed) }()
+	t.Cleanup(func() { stopFollow(); <-followed })
 	svc, err := alerts.NewService(b, alerts.Options{Receivers: []alerts.Receiver{{Name: "log", Notifier: nopNotifier{}}}, Store: st, Registerer: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)
