@@ -16,7 +16,7 @@ import (
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/classifier/spike"
-	"github.com/presswatch/presswatch/crawler"
+	"github.com/presswatch/presswatch/sourcehealth"
 )
 
 func storiesOf(ns []*alerts.Notification) []string {
@@ -168,11 +168,11 @@ func TestSpikeAndSourceHealthAlertsAreRouted(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	health, _ := json.Marshal(crawler.Health{SourceID: "baodienbien", Paused: true, PausedReason: "10 failures", PausedAt: h.clock.Now(), LastSuccess: h.clock.Now().Add(-time.Hour)})
+	health, _ := json.Marshal(sourcehealth.Health{SourceID: "baodienbien", Paused: true, PausedReason: "10 failures", PausedAt: h.clock.Now(), LastSuccess: h.clock.Now().Add(-time.Hour)})
 	if _, err := b.KV(bus.BucketSourceHealth).Put(ctx, "baodienbien", health); err != nil {
 		t.Fatal(err)
 	}
-	gone, _ := json.Marshal(crawler.Health{SourceID: "removed-source", Paused: true, PausedAt: h.clock.Now()})
+	gone, _ := json.Marshal(sourcehealth.Health{SourceID: "removed-source", Paused: true, PausedAt: h.clock.Now()})
 	if _, err := b.KV(bus.BucketSourceHealth).Put(ctx, "removed-source", gone); err != nil {
 		t.Fatal(err)
 	}

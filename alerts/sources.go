@@ -12,7 +12,7 @@ import (
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/classifier/spike"
-	"github.com/presswatch/presswatch/crawler"
+	"github.com/presswatch/presswatch/sourcehealth"
 )
 
 // spikeAlert is the alert of a coverage spike: one per spike event.
@@ -81,7 +81,7 @@ func (s *Service) raise(ctx context.Context, fresh *Alert) error {
 // repeated failures, silent for longer than silentAfter, or extraction
 // suddenly yielding far less text (the site's layout changed). Each
 // episode is its own alert: the key holds when it began.
-func sourceAlerts(h *crawler.Health, silentAfter time.Duration, now time.Time) []*Alert {
+func sourceAlerts(h *sourcehealth.Health, silentAfter time.Duration, now time.Time) []*Alert {
 	var out []*Alert
 	mk := func(cond string, since time.Time, sev article.Severity, title, detail string) {
 		key := "source:" + h.SourceID + "|" + cond + "|" + since.UTC().Format(time.RFC3339)
@@ -110,7 +110,7 @@ func sourceAlerts(h *crawler.Health, silentAfter time.Duration, now time.Time) [
 
 // CheckSources raises alerts for sources in trouble (see sourceAlerts).
 func (s *Service) CheckSources(ctx context.Context) error {
-	all, err := crawler.ListHealth(ctx, s.health)
+	all, err := sourcehealth.Store{KV: s.health}.List(ctx)
 	if err != nil {
 		return err
 	}

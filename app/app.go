@@ -35,6 +35,7 @@ import (
 	"github.com/presswatch/presswatch/crawler/extract"
 	"github.com/presswatch/presswatch/crawler/fetch"
 	"github.com/presswatch/presswatch/indexer"
+	"github.com/presswatch/presswatch/sourcehealth"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
 	"github.com/presswatch/presswatch/web/ui"
@@ -323,7 +324,7 @@ func (s sourceBoard) Sources(ctx context.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	health, err := crawler.ListHealth(ctx, s.kv)
+	health, err := sourcehealth.Store{KV: s.kv}.List(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/presswatch/presswatch/classifier/query"
+	"github.com/presswatch/presswatch/query"
 )
 
 // labelTerms returns every label: leaf of n, negated ones included: a rule

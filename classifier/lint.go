@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/presswatch/presswatch/article"
-	"github.com/presswatch/presswatch/classifier/query"
+	"github.com/presswatch/presswatch/query"
 	"github.com/presswatch/presswatch/textnorm"
 )
 

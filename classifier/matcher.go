@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/presswatch/presswatch/article"
-	"github.com/presswatch/presswatch/classifier/query"
+	"github.com/presswatch/presswatch/query"
 	"github.com/presswatch/presswatch/textnorm"
 )
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/presswatch/presswatch/article"
-	"github.com/presswatch/presswatch/classifier/query"
+	"github.com/presswatch/presswatch/query"
 )
 
 // TestPresearchNeverDropsAMatch: the presearcher only skips rules that

@@ -19,7 +19,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/presswatch/presswatch/article"
-	"github.com/presswatch/presswatch/classifier/query"
+	"github.com/presswatch/presswatch/query"
 	"github.com/presswatch/presswatch/textnorm"
 )
 

@@ -10,7 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/presswatch/presswatch/article"
-	"github.com/presswatch/presswatch/classifier/query"
+	"github.com/presswatch/presswatch/query"
 )
 
 // SignalConfig is the signals: section of a rules file: marker signals

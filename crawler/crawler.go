@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/presswatch/presswatch/sourcehealth"
+
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -53,7 +55,7 @@ type Options struct {
 type Crawler struct {
 	bus      Bus
 	seen     jetstream.KeyValue
-	health   healthStore
+	health   sourcehealth.Store
 	recheck  jetstream.KeyValue
 	evidence jetstream.ObjectStore
 	opts     Options
@@ -116,7 +118,7 @@ func New(b Bus, o Options) (*Crawler, error) {
 		return nil, errors.New("crawler: Fetcher, Extractor and Sources are required")
 	}
 	c := &Crawler{
-		bus: b, seen: b.KV(bus.BucketSeen), health: healthStore{kv: b.KV(bus.BucketSourceHealth)},
+		bus: b, seen: b.KV(bus.BucketSeen), health: sourcehealth.Store{KV: b.KV(bus.BucketSourceHealth)},
 		recheck: b.KV(bus.BucketRecheck), evidence: b.Objects(bus.ObjectEvidence),
 		opts: o, fetch: o.Fetcher, extract: o.Extractor,
 		log: o.Logger.With("component", "crawler"), now: time.Now,
@@ -311,13 +313,13 @@ const leaseFor = 30 * time.Second
 // NextPoll forward with compare-and-set, so that of several crawler
 // processes only one polls it. lease is the NextPoll it set.
 func (c *Crawler) claim(ctx context.Context, src config.Source, now time.Time) (lease time.Time, claimed, paused bool) {
-	ok, err := c.health.update(ctx, src.ID, func(h *Health) error {
+	ok, err := c.health.Update(ctx, src.ID, func(h *sourcehealth.Health) error {
 		if h.Paused {
 			paused = true
-			return errSkip
+			return sourcehealth.ErrSkip
 		}
 		if !h.NextPoll.IsZero() && now.Before(h.NextPoll) {
-			return errSkip
+			return sourcehealth.ErrSkip
 		}
 		if h.Interval == 0 {
 			h.Interval, _, _ = bounds(src)
@@ -351,9 +353,9 @@ func (c *Crawler) holdLease(ctx context.Context, id string, lease time.Time, int
 			case <-t.C:
 			}
 			next := c.now().Add(leaseFor)
-			ok, err := c.health.update(ctx, id, func(h *Health) error {
+			ok, err := c.health.Update(ctx, id, func(h *sourcehealth.Health) error {
 				if !h.NextPoll.Equal(lease) {
-					return errSkip
+					return sourcehealth.ErrSkip
 				}
 				h.NextPoll = next
 				return nil
@@ -376,10 +378,10 @@ func (c *Crawler) holdLease(ctx context.Context, id string, lease time.Time, int
 // poll lists one source, queues its new items and records the outcome.
 func (c *Crawler) poll(ctx context.Context, src config.Source, rnd *rand.Rand) {
 	log := c.log.With("source", src.ID)
-	h, _, err := c.health.get(ctx, src.ID)
+	h, _, err := c.health.Get(ctx, src.ID)
 	if err != nil {
 		log.Warn("read source health", "err", err)
-		h = &Health{SourceID: src.ID}
+		h = &sourcehealth.Health{SourceID: src.ID}
 	}
 	c.mu.Lock()
 	v := c.valid[src.ID]
@@ -393,7 +395,7 @@ func (c *Crawler) poll(ctx context.Context, src config.Source, rnd *rand.Rand) {
 	c.m.fetchDur.WithLabelValues(src.Kind).Observe(time.Since(start).Seconds())
 	if ctx.Err() != nil {
 		// Shutting down: let the lease lapse so the next start polls.
-		_, _ = c.health.update(context.WithoutCancel(ctx), src.ID, func(h *Health) error { h.NextPoll = time.Time{}; return nil })
+		_, _ = c.health.Update(context.WithoutCancel(ctx), src.ID, func(h *sourcehealth.Health) error { h.NextPoll = time.Time{}; return nil })
 		return
 	}
 	if err != nil {
@@ -424,13 +426,13 @@ func (c *Crawler) poll(ctx context.Context, src config.Source, rnd *rand.Rand) {
 	}
 	c.m.polls.WithLabelValues(src.ID, result).Inc()
 	_, lo, hi := bounds(src)
-	_, err = c.health.update(ctx, src.ID, func(h *Health) error {
+	_, err = c.health.Update(ctx, src.ID, func(h *sourcehealth.Health) error {
 		now := c.now()
 		h.LastPoll, h.LastSuccess = now, now
 		h.ConsecutiveFailures = 0
 		h.Interval = adapt(max(h.Interval, lo), lo, hi, len(ls.items), fresh)
 		h.NextPoll = now.Add(h.Interval)
-		h.recordNew(now, fresh)
+		h.RecordNew(now, fresh)
 		if ls.discovered != "" {
 			h.Discovered = ls.discovered
 		}
@@ -451,7 +453,7 @@ func (c *Crawler) recordFailure(ctx context.Context, src config.Source, cause er
 	_, _, hi := bounds(src)
 	var pausedNow bool
 	var failures int
-	_, err := c.health.update(ctx, src.ID, func(h *Health) error {
+	_, err := c.health.Update(ctx, src.ID, func(h *sourcehealth.Health) error {
 		now := c.now()
 		h.LastPoll = now
 		h.LastError = cause.Error()
@@ -484,7 +486,7 @@ func (c *Crawler) Resume(ctx context.Context, id string) error {
 // with access to the bus may call it (the web role does).
 func ResumeSource(ctx context.Context, kv jetstream.KeyValue, id string) error {
 	found := false
-	_, err := healthStore{kv: kv}.update(ctx, id, func(h *Health) error {
+	_, err := sourcehealth.Store{KV: kv}.Update(ctx, id, func(h *sourcehealth.Health) error {
 		found = h.LastPoll != (time.Time{}) || h.Paused
 		h.Paused, h.PausedReason, h.PausedAt = false, "", time.Time{}
 		h.ConsecutiveFailures = 0
@@ -530,7 +532,7 @@ type Status struct {
 
 // StatusOf combines a source's configuration and health (h may be nil for
 // a source never polled).
-func StatusOf(src config.Source, h *Health) Status {
+func StatusOf(src config.Source, h *sourcehealth.Health) Status {
 	st := Status{ID: src.ID, Name: src.Name, Kind: src.Kind, URL: src.URL, Tier: src.Tier, Lang: src.Lang, Enabled: src.IsEnabled()}
 	if h == nil {
 		return st
@@ -543,9 +545,4 @@ func StatusOf(src config.Source, h *Health) Status {
 	st.IntervalSeconds = h.Interval.Seconds()
 	st.NextPoll, st.Discovered = h.NextPoll, h.Discovered
 	return st
-}
-
-// ListHealth returns every recorded health record by source ID.
-func ListHealth(ctx context.Context, kv jetstream.KeyValue) (map[string]*Health, error) {
-	return healthStore{kv: kv}.list(ctx)
 }

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/sourcehealth"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/presswatch/presswatch/article"
@@ -302,10 +304,10 @@ func TestBrokenSourceIsPausedWhileOthersFlow(t *testing.T) {
 	h.waitFor("good articles", 30*time.Second, func() bool { arts, _ := h.published(); return len(arts) == len(site.Published()) })
 	ctx := context.Background()
 	h.waitFor("bad source paused", 30*time.Second, func() bool {
-		hs, err := ListHealth(ctx, h.b.KV(bus.BucketSourceHealth))
+		hs, err := sourcehealth.Store{KV: h.b.KV(bus.BucketSourceHealth)}.List(ctx)
 		return err == nil && hs["bad"] != nil && hs["bad"].Paused
 	})
-	hs, _ := ListHealth(ctx, h.b.KV(bus.BucketSourceHealth))
+	hs, _ := sourcehealth.Store{KV: h.b.KV(bus.BucketSourceHealth)}.List(ctx)
 	b := hs["bad"]
 	if b.ConsecutiveFailures < 3 || !strings.Contains(b.LastError, "parse") || !strings.Contains(b.PausedReason, "3 consecutive failures") {
 		t.Errorf("bad source health = %+v", b)
@@ -321,7 +323,7 @@ func TestBrokenSourceIsPausedWhileOthersFlow(t *testing.T) {
 	if err := ResumeSource(ctx, h.b.KV(bus.BucketSourceHealth), "bad"); err != nil {
 		t.Fatal(err)
 	}
-	hs, _ = ListHealth(ctx, h.b.KV(bus.BucketSourceHealth))
+	hs, _ = sourcehealth.Store{KV: h.b.KV(bus.BucketSourceHealth)}.List(ctx)
 	if hs["bad"].Paused || hs["bad"].ConsecutiveFailures != 0 {
 		t.Errorf("after resume: %+v", hs["bad"])
 	}
@@ -438,7 +440,7 @@ func TestAClaimLapsesUnlessItsPollerRenewsIt(t *testing.T) {
 	// A live poll renews: NextPoll moves past the lease it started with.
 	stop := c.holdLease(ctx, src.ID, lease, time.Millisecond)
 	h.waitFor("renewal", 10*time.Second, func() bool {
-		hl, _, err := c.health.get(ctx, src.ID)
+		hl, _, err := c.health.Get(ctx, src.ID)
 		return err == nil && hl.NextPoll.After(lease)
 	})
 	if _, ok, _ := c.claim(ctx, src, lease); ok {
@@ -446,11 +448,11 @@ func TestAClaimLapsesUnlessItsPollerRenewsIt(t *testing.T) {
 	}
 	// The poll records its outcome; the renewal must leave it alone.
 	recorded := t0.Add(time.Hour)
-	if _, err := c.health.update(ctx, src.ID, func(hl *Health) error { hl.NextPoll = recorded; return nil }); err != nil {
+	if _, err := c.health.Update(ctx, src.ID, func(hl *sourcehealth.Health) error { hl.NextPoll = recorded; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	stop()
-	hl, _, err := c.health.get(ctx, src.ID)
+	hl, _, err := c.health.Get(ctx, src.ID)
 	if err != nil || !hl.NextPoll.Equal(recorded) {
 		t.Errorf("next poll %v (%v), want the recorded %v", hl.NextPoll, err, recorded)
 	}

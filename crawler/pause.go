@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/presswatch/presswatch/sourcehealth"
+
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -19,7 +21,7 @@ func PauseSource(ctx context.Context, kv jetstream.KeyValue, id, by, reason stri
 	if reason != "" {
 		note += ": " + reason
 	}
-	_, err := healthStore{kv: kv}.update(ctx, id, func(h *Health) error {
+	_, err := sourcehealth.Store{KV: kv}.Update(ctx, id, func(h *sourcehealth.Health) error {
 		h.Paused, h.PausedReason, h.PausedAt = true, note, time.Now().UTC()
 		return nil
 	})

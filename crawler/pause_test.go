@@ -7,6 +7,7 @@ import (
 
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/bus/bustest"
+	"github.com/presswatch/presswatch/sourcehealth"
 )
 
 func TestPauseSourceByHandThenResume(t *testing.T) {
@@ -16,7 +17,7 @@ func TestPauseSourceByHandThenResume(t *testing.T) {
 	if err := PauseSource(ctx, kv, "bao-la", "quantri", "nguồn đang bảo trì"); err != nil {
 		t.Fatal(err)
 	}
-	h, err := ListHealth(ctx, kv)
+	h, err := sourcehealth.Store{KV: kv}.List(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +28,7 @@ func TestPauseSourceByHandThenResume(t *testing.T) {
 	if err := ResumeSource(ctx, kv, "bao-la"); err != nil {
 		t.Fatal(err)
 	}
-	h, _ = ListHealth(ctx, kv)
+	h, _ = sourcehealth.Store{KV: kv}.List(ctx)
 	if h["bao-la"].Paused {
 		t.Error("still paused after resume")
 	}

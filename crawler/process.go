@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/presswatch/presswatch/sourcehealth"
+
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/presswatch/presswatch/article"
@@ -106,7 +108,7 @@ func (c *Crawler) process(ctx context.Context, j job) error {
 	}
 	if !a.Partial && !j.cand.complete && j.src.ID != manualSource {
 		n := utf8.RuneCountInString(a.Text)
-		_, _ = c.health.update(ctx, j.src.ID, func(h *Health) error { h.recordText(n); return nil })
+		_, _ = c.health.Update(ctx, j.src.ID, func(h *sourcehealth.Health) error { h.RecordText(n); return nil })
 	}
 	log.Debug("article published", "id", a.ID, "title", a.Title)
 	return nil

@@ -22,7 +22,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 
 	"github.com/presswatch/presswatch/article"
-	"github.com/presswatch/presswatch/classifier/query"
+	"github.com/presswatch/presswatch/query"
 	"github.com/presswatch/presswatch/textnorm"
 )
 

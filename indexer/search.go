@@ -24,7 +24,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/presswatch/presswatch/article"
-	"github.com/presswatch/presswatch/classifier/query"
+	"github.com/presswatch/presswatch/query"
 	"github.com/presswatch/presswatch/textnorm"
 )
 

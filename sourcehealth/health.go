@@ -1,4 +1,8 @@
-package crawler
+// Package sourcehealth keeps what the office needs to know about each
+// source (working, output, extraction quality) in NATS KV. It is a leaf:
+// the crawler writes the records, alerts and the web read them, and
+// neither of those needs the crawler to do so.
+package sourcehealth
 
 import (
 	"context"
@@ -60,7 +64,8 @@ func (h *Health) LayoutSuspect() bool {
 	return h.TextSamples >= 20 && h.RecentTextLen < 0.4*h.AvgTextLen
 }
 
-func (h *Health) recordText(n int) {
+// RecordText folds the length of one extracted text into the averages.
+func (h *Health) RecordText(n int) {
 	if h.TextSamples == 0 {
 		h.AvgTextLen, h.RecentTextLen = float64(n), float64(n)
 	}
@@ -69,7 +74,9 @@ func (h *Health) recordText(n int) {
 	h.TextSamples++
 }
 
-func (h *Health) recordNew(now time.Time, n int) {
+// RecordNew counts n new items on now's UTC day and forgets days older
+// than two weeks.
+func (h *Health) RecordNew(now time.Time, n int) {
 	if h.NewByDay == nil {
 		h.NewByDay = map[string]int{}
 	}
@@ -82,11 +89,13 @@ func (h *Health) recordNew(now time.Time, n int) {
 	}
 }
 
-// healthStore reads and updates health records with compare-and-set.
-type healthStore struct{ kv jetstream.KeyValue }
+// Store reads and updates health records with compare-and-set.
+type Store struct{ KV jetstream.KeyValue }
 
-func (s healthStore) get(ctx context.Context, id string) (*Health, uint64, error) {
-	e, err := s.kv.Get(ctx, id)
+// Get returns the record of source id (a fresh one when there is none)
+// and its revision.
+func (s Store) Get(ctx context.Context, id string) (*Health, uint64, error) {
+	e, err := s.KV.Get(ctx, id)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
 		return &Health{SourceID: id}, 0, nil
 	}
@@ -101,20 +110,20 @@ func (s healthStore) get(ctx context.Context, id string) (*Health, uint64, error
 	return &h, e.Revision(), nil
 }
 
-// errSkip lets an update function decline to write.
-var errSkip = errors.New("skip")
+// ErrSkip lets an update function decline to write.
+var ErrSkip = errors.New("skip")
 
-// update applies fn to the current record and writes it back, retrying
-// when another process wrote in between. fn returning errSkip writes
-// nothing and update returns (false, nil).
-func (s healthStore) update(ctx context.Context, id string, fn func(*Health) error) (bool, error) {
+// Update applies fn to the current record and writes it back, retrying
+// when another process wrote in between. fn returning ErrSkip writes
+// nothing and Update returns (false, nil).
+func (s Store) Update(ctx context.Context, id string, fn func(*Health) error) (bool, error) {
 	for attempt := 0; ; attempt++ {
-		h, rev, err := s.get(ctx, id)
+		h, rev, err := s.Get(ctx, id)
 		if err != nil {
 			return false, err
 		}
 		if err := fn(h); err != nil {
-			if errors.Is(err, errSkip) {
+			if errors.Is(err, ErrSkip) {
 				return false, nil
 			}
 			return false, err
@@ -124,9 +133,9 @@ func (s healthStore) update(ctx context.Context, id string, fn func(*Health) err
 			return false, fmt.Errorf("encode source health %s: %w", id, err)
 		}
 		if rev == 0 {
-			_, err = s.kv.Create(ctx, id, data)
+			_, err = s.KV.Create(ctx, id, data)
 		} else {
-			_, err = s.kv.Update(ctx, id, data, rev)
+			_, err = s.KV.Update(ctx, id, data, rev)
 		}
 		if err == nil {
 			return true, nil
@@ -146,15 +155,15 @@ func isConflict(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence
 }
 
-// list returns every health record.
-func (s healthStore) list(ctx context.Context) (map[string]*Health, error) {
+// List returns every health record by source ID.
+func (s Store) List(ctx context.Context) (map[string]*Health, error) {
 	out := map[string]*Health{}
-	lister, err := s.kv.ListKeys(ctx)
+	lister, err := s.KV.ListKeys(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list source health: %w", err)
 	}
 	for k := range lister.Keys() {
-		h, _, err := s.get(ctx, k)
+		h, _, err := s.Get(ctx, k)
 		if err != nil {
 			return nil, err
 		}
