@@ -164,7 +164,9 @@ func baseStories() []story {
 			Section:   "Thời sự",
 			Lang:      "vi",
 			Topic:     "misinformation",
-			Sensitive: true,
+			// The province's own denial: an official response that joins
+			// the rumour's story and raises no alert of its own.
+			Sensitive: false,
 			Tags:      []string{"tin đồn", "mạng xã hội", "thông tin sai sự thật", "Điện Biên Phủ"},
 			Paragraphs: []string{
 				"Mấy ngày qua, trên một số trang và nhóm mạng xã hội xuất hiện bài đăng kèm hình ảnh một văn bản được cho là của UBND tỉnh Điện Biên, nêu rằng từ đầu tháng tới, xe máy mang biển số ngoại tỉnh đi vào trung tâm thành phố Điện Biên Phủ phải nộp phí 50.000 đồng mỗi lượt. Bài đăng nhanh chóng thu hút hàng nghìn lượt chia sẻ và bình luận.",
