@@ -99,25 +99,41 @@ func requiredKeys(n query.Node) (keys []presearchKey, ok bool) {
 		if n.Prefix && len(toks) == 1 {
 			return []presearchKey{{text: prefixKey(toks[0].Text), prefix: true}}, true
 		}
-		if len(toks) >= 2 {
-			// Vietnamese has few distinct syllables and an article holds
-			// hundreds of them, so one syllable says little; a pair of
-			// adjacent syllables (what a phrase requires) is selective.
-			best := toks[0].Text + " " + toks[1].Text
-			for i := 1; i+1 < len(toks); i++ {
-				if p := toks[i].Text + " " + toks[i+1].Text; len(p) > len(best) {
-					best = p
+		words := make([]string, len(toks))
+		for i, t := range toks {
+			words[i] = t.Text
+		}
+		// Vietnamese has few distinct syllables and an article holds
+		// hundreds of them, so one syllable says little; a pair of
+		// adjacent syllables (what a phrase requires) is selective.
+		from, to := 0, 1
+		if len(words) >= 2 {
+			to = 2
+			for i := 1; i+1 < len(words); i++ {
+				if len(words[i])+len(words[i+1]) > len(words[from])+len(words[from+1]) {
+					from, to = i, i+2
 				}
 			}
-			return []presearchKey{{text: best}}, true
-		}
-		best := toks[0].Text
-		for _, t := range toks[1:] {
-			if utf8.RuneCountInString(t.Text) > utf8.RuneCountInString(best) {
-				best = t.Text
+		} else {
+			for i, w := range words {
+				if utf8.RuneCountInString(w) > utf8.RuneCountInString(words[from]) {
+					from, to = i, i+1
+				}
 			}
 		}
-		return []presearchKey{{text: best}}, true
+		keys := []presearchKey{{text: strings.Join(words[from:to], " ")}}
+		if !n.Exact {
+			// In an English or French article the term matches by stem:
+			// the document holds the stem key instead.
+			for _, l := range textnorm.StemLangs {
+				stems := make([]string, to-from)
+				for i, w := range words[from:to] {
+					stems[i] = textnorm.Stem(l, w)
+				}
+				keys = append(keys, presearchKey{text: l.Tag() + strings.Join(stems, " ")})
+			}
+		}
+		return keys, true
 	case *query.ListRef:
 		var out []presearchKey
 		for _, t := range n.Terms {
@@ -185,9 +201,9 @@ func prefixKey(tok string) string {
 	return tok
 }
 
-// candidates returns the rules worth evaluating on the tokens, in rule
-// order.
-func (rs *Ruleset) candidates(tokens []textnorm.Token) []int {
+// candidates returns the rules worth evaluating on the tokens of an
+// article in language lang, in rule order.
+func (rs *Ruleset) candidates(tokens []textnorm.Token, lang textnorm.StemLang) []int {
 	seen := make(map[int]bool, 16)
 	out := slices.Clone(rs.always)
 	for _, i := range out {
@@ -202,17 +218,32 @@ func (rs *Ruleset) candidates(tokens []textnorm.Token) []int {
 		}
 	}
 	var pair []byte
-	for i, tk := range tokens {
+	lookPairs := func(forms func(i int) string, tag string) {
+		for i := range tokens {
+			// Adjacent pairs, for phrase keys. Tokens of different
+			// fields are paired at the seams too: a harmless extra
+			// candidate.
+			if i+1 < len(tokens) && tokens[i+1].Pos == tokens[i].Pos+1 {
+				pair = append(append(append(append(pair[:0], tag...), forms(i)...), ' '), forms(i+1)...)
+				add(rs.byToken[string(pair)])
+			}
+		}
+	}
+	for _, tk := range tokens {
 		add(rs.byToken[tk.Text])
 		if len(rs.byPrefix) > 0 && utf8.RuneCountInString(tk.Text) >= prefixKeyLen {
 			add(rs.byPrefix[prefixKey(tk.Text)])
 		}
-		// Adjacent pairs, for phrase keys. Tokens of different fields are
-		// paired at the seams too: a harmless extra candidate.
-		if i+1 < len(tokens) && tokens[i+1].Pos == tk.Pos+1 {
-			pair = append(append(append(pair[:0], tk.Text...), ' '), tokens[i+1].Text...)
-			add(rs.byToken[string(pair)])
+	}
+	lookPairs(func(i int) string { return tokens[i].Text }, "")
+	if lang != textnorm.StemNone {
+		stems := make([]string, len(tokens))
+		tag := lang.Tag()
+		for i, tk := range tokens {
+			stems[i] = textnorm.Stem(lang, tk.Text)
+			add(rs.byToken[tag+stems[i]])
 		}
+		lookPairs(func(i int) string { return stems[i] }, tag)
 	}
 	slices.Sort(out)
 	return out
@@ -221,7 +252,7 @@ func (rs *Ruleset) candidates(tokens []textnorm.Token) []int {
 // Candidates reports how many rules the presearcher lets through for a,
 // for benchmarks and diagnostics.
 func (rs *Ruleset) Candidates(a *article.Article) int {
-	return len(rs.candidates(docTokens(a)))
+	return len(rs.candidates(docTokens(a), textnorm.StemLangOf(a.Lang)))
 }
 
 func docTokens(a *article.Article) []textnorm.Token {
@@ -257,7 +288,7 @@ func (rs *Ruleset) Match(a *article.Article) []article.Match {
 		labels = appendNew(labels, m.Labels...)
 		response = response || m.RuleID == ResponseID
 	}
-	for _, i := range rs.candidates(docTokens(a)) {
+	for _, i := range rs.candidates(docTokens(a), textnorm.StemLangOf(a.Lang)) {
 		cr := rs.rules[i]
 		if cr.usesLabels {
 			doc.Keywords[query.FieldLabel] = labels

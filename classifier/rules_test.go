@@ -90,6 +90,9 @@ func TestCompileErrorsNameFileAndLine(t *testing.T) {
 		{"punctuation keyword", "rules:\n  - id: a\n    keywords: [\"!!\"]\n", []string{`bad.yaml:2: rule a: keyword "!!" has no letters or digits`}},
 		{"query error column", "rules:\n  - id: a\n    query: lũ AND\n", []string{"bad.yaml:3:18: rule a: query: expected a term after AND"}},
 		{"quoted query column", "rules:\n  - id: a\n    query: \"(lũ OR\"\n", []string{"bad.yaml:3:"}},
+		{"malformed accent prefix", "rules:\n  - id: a\n    query: lũ AND ~=x\n", []string{"bad.yaml:3:19: rule a: query: ~=: use one of = (exact as written) and ~ (ignore marks)"}},
+		{"lone fold prefix", "rules:\n  - id: a\n    query: ~ lũ\n", []string{"bad.yaml:3:13: rule a: query: expected a term or phrase after ~"}},
+		{"fold prefix on a list", "rules:\n  - id: a\n    query: lũ ~@x\n", []string{"bad.yaml:3:15: rule a: query: ~ cannot be used with a list"}},
 		{"both query and keywords", "rules:\n  - id: a\n    query: lũ\n    keywords: [bão]\n", []string{"give either query or keywords"}},
 	}
 	for _, c := range cases {
@@ -160,5 +163,44 @@ func TestRebuttalIsCarriedOntoTheMatch(t *testing.T) {
 	rs.Apply(a)
 	if len(a.Matches) != 1 || a.Matches[0].Rebuttal != "https://dienbien.gov.example/bac-bo" {
 		t.Errorf("matches %+v", a.Matches)
+	}
+}
+
+// TestRulesMatchByMarksAndStems: a rule written with marks fires on its
+// word, not on a word that differs only by marks, unless the text has no
+// marks; English rules find inflected forms through the presearcher.
+func TestRulesMatchByMarksAndStems(t *testing.T) {
+	rs, err := Compile(map[string][]byte{"r.yaml": []byte(`rules:
+  - id: landslide
+    query: '"lở đất" OR "sạt lở"'
+  - id: flood-en
+    query: flood OR "forest fire"
+  - id: any-spelling
+    query: '~"lở đất"'
+`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fired := func(a *article.Article) string {
+		var ids []string
+		for _, m := range rs.Match(a) {
+			ids = append(ids, m.RuleID)
+		}
+		return strings.Join(ids, ",")
+	}
+	for _, tc := range []struct {
+		a    article.Article
+		want string
+	}{
+		{article.Article{Lang: "vi", Text: "Mưa lớn gây lở đất ở Mường Chà."}, "landslide,any-spelling"},
+		{article.Article{Lang: "vi", Text: "Dự án chia lô đất nền ở ngoại ô."}, "any-spelling"},
+		{article.Article{Lang: "vi", Text: "Mua lon gay lo dat o Muong Cha."}, "landslide,any-spelling"},
+		{article.Article{Lang: "en", Title: "Floods cut roads", Text: "Forest fires burned for days."}, "flood-en"},
+		{article.Article{Lang: "en", Text: "Floodlights lit the stadium."}, ""},
+		{article.Article{Lang: "vi", Text: "Floods cut roads."}, ""},
+	} {
+		if got := fired(&tc.a); got != tc.want {
+			t.Errorf("%q: fired %q, want %q", tc.a.Title+" "+tc.a.Text, got, tc.want)
+		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/presswatch/presswatch/textnorm"
 )
 
 // Field names a query can scope to. Title, text and author are text fields
@@ -58,8 +60,12 @@ type Term struct {
 	// Field is the scope: "" (title or text), a text field or a keyword
 	// field.
 	Field string
-	// Exact is set by the = prefix: diacritics and tones must match.
+	// Exact is set by the = prefix: the word as written, marks included,
+	// in every text (see the package documentation).
 	Exact bool
+	// Fold is set by the ~ prefix: marks are ignored, as for a word
+	// written without them.
+	Fold bool
 	// Prefix is set by a trailing *: the (single) token of Tokens is a
 	// prefix of the document token. Prefix terms never have several tokens.
 	Prefix bool
@@ -67,23 +73,66 @@ type Term struct {
 	// tokens; either way a text term matches Tokens as consecutive tokens.
 	// Keyword terms never set it: their value is compared whole.
 	Phrase bool
-	// Raw is the text as written, without field, =, quotes or the trailing
-	// *; for a list entry, the entry.
+	// Raw is the text as written, without field, = or ~, quotes or the
+	// trailing *; for a list entry, the entry.
 	Raw string
 	// Tokens is what is compared. For text fields: the tokens of Raw as
-	// textnorm.Tokenize splits it, each folded (textnorm.Fold) or, when
-	// Exact, in ExactForm. For keyword fields: one element, the whole Raw
-	// folded or in ExactForm.
+	// textnorm.Tokenize splits it, in ExactForm when the leaf is Exact or
+	// Marked, else folded (textnorm.Fold). For keyword fields: one
+	// element, the whole Raw folded or, when Exact, in ExactForm.
 	Tokens []string
 	// Col is the 1-based column (in characters) where the leaf starts in
 	// the query, its field prefix included; for a list entry, the list's.
 	Col int
 
-	// fold holds, for exact text terms, the folded tokens of Raw: the
-	// Tokens the same leaf would have without =. Exact matching requires
-	// both (see the package documentation). Set by Parse and read-only;
-	// for a hand-built Term, Eval folds Tokens instead.
-	fold []string
+	// Set by Parse and read-only; for a hand-built Term, Eval derives
+	// them from Raw and the flags instead (textForms).
+	//
+	// marked: a text leaf without = or ~ whose Raw carries a Vietnamese
+	// mark (textnorm.Marked). fold holds, for exact and marked text
+	// leaves, the folded tokens of Raw. stems holds, for text leaves
+	// that are neither exact nor prefixes, the stems of the folded
+	// tokens in each of textnorm.StemLangs.
+	forms  bool // the fields below are set
+	marked bool
+	fold   []string
+	stems  [len(textnorm.StemLangs)][]string
+}
+
+// Marked reports whether the text leaf t is compared by its marks: it was
+// written with Vietnamese marks and without = or ~. Such a leaf matches
+// the same words with the same marks, and folds only in text written
+// without marks (textnorm.Toneless).
+func (t *Term) Marked() bool {
+	if t.forms {
+		return t.marked
+	}
+	return !t.Exact && !t.Fold && !IsKeywordField(t.Field) && textnorm.Marked(t.Raw)
+}
+
+// Folded returns the folded tokens of the text leaf t: Tokens itself
+// when it is neither Exact nor Marked.
+func (t *Term) Folded() []string {
+	switch {
+	case !t.Exact && !t.Marked():
+		return t.Tokens
+	case t.forms:
+		return t.fold
+	}
+	return foldAll(t.Tokens)
+}
+
+// Stems returns the stems of Folded in language l; for StemNone, Folded.
+func (t *Term) Stems(l textnorm.StemLang) []string {
+	for i, sl := range textnorm.StemLangs {
+		if sl == l {
+			if t.forms && t.stems[i] != nil {
+				return t.stems[i]
+			}
+			return stemAll(l, t.Folded())
+		}
+	}
+	return t.Folded()
 }
 
 // ListRef is @name: any entry of a named list. Its Terms are the entries,
@@ -165,8 +214,11 @@ func (t *Term) String() string {
 		b.WriteString(t.Field)
 		b.WriteByte(':')
 	}
-	if t.Exact {
+	switch {
+	case t.Exact:
 		b.WriteByte('=')
+	case t.Fold:
+		b.WriteByte('~')
 	}
 	switch {
 	case IsKeywordField(t.Field):
@@ -189,7 +241,7 @@ func (t *Term) String() string {
 // keywordNeedsQuotes reports whether a keyword value must be quoted to be
 // read back as the same value after a field prefix.
 func keywordNeedsQuotes(v string) bool {
-	if v == "" || v[0] == '=' || v[0] == '@' {
+	if v == "" || v[0] == '=' || v[0] == '@' || v[0] == '~' {
 		return true
 	}
 	for _, r := range v {
@@ -287,7 +339,7 @@ func termEqual(a, b *Term) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	if a.Field != b.Field || a.Exact != b.Exact || a.Prefix != b.Prefix ||
+	if a.Field != b.Field || a.Exact != b.Exact || a.Fold != b.Fold || a.Prefix != b.Prefix ||
 		a.Phrase != b.Phrase || a.Raw != b.Raw || len(a.Tokens) != len(b.Tokens) {
 		return false
 	}

@@ -15,23 +15,44 @@
 // bien, s; "1.000" → 1, 000). Tokens are numbered from 0 within each field;
 // the fields are separate streams, so nothing (phrase, NEAR) spans two fields.
 //
-// Each token is compared in one of two forms:
+// Each token is compared in one of three forms:
 //
-//   - folded (the default): textnorm.Fold — NFC, tone placement unified,
-//     lower case, tones and diacritics removed, đ → d. "hoa", "hòa", "hoà",
-//     "HÓA" and NFD-encoded "hòa" all fold to "hoa".
-//   - exact (the = prefix): ExactForm — textnorm.Normalize (NFC, tone of
-//     open oa/oe/uy on the first vowel, so "hoà" = "hòa"), then lower case.
-//     "Hòa", "hòa" and "hoà" are equal; "hoa" and "hóa" are not.
+//   - folded: textnorm.Fold — NFC, tone placement unified, lower case,
+//     tones and diacritics removed, đ → d. "hoa", "hòa", "hoà", "HÓA" and
+//     NFD-encoded "hòa" all fold to "hoa".
+//   - exact: ExactForm — textnorm.Normalize (NFC, tone of open oa/oe/uy
+//     on the first vowel, so "hoà" = "hòa"), then lower case. "Hòa",
+//     "hòa" and "hoà" are equal; "hoa" and "hóa" are not.
+//   - stem: textnorm.Stem of the folded form, in English and French
+//     articles (Keywords["lang"] en or fr, textnorm.StemLangOf).
 //
-// Exact mode narrows folded mode: =x matches where x (the same leaf without
-// =) matches and, in addition, the exact forms of the tokens are equal (for
-// a prefix, start with the exact form of the prefix). For every letter, in
-// either case, composed or decomposed, equal exact forms imply equal folded
-// forms (TestExactImpliesFolded), so a back end may compare exact forms
-// alone. The only difference is for a letter and combining mark that have
-// a precomposed form in one case only (T̈ and ẗ), which textnorm.Fold treats
-// as different letters.
+// Marks carry meaning (lở đất, a landslide, is not lô đất, a land plot), so
+// a text leaf is compared by how it is typed:
+//
+//   - typed with marks (Term.Marked: some token carries one, no = or ~):
+//     exact, except in a field written without marks (textnorm.Toneless:
+//     under a fifth of its syllables marked), where it folds. "Điện Biên"
+//     matches "Điện Biên" and, in toneless text, "Dien Bien"; never
+//     "diễn biến" in text written with marks.
+//   - typed without marks, or with ~: folded. lu matches lũ, lú, lu.
+//   - with =: exact, in every field, toneless ones included.
+//
+// In English and French articles, leaves that are neither = nor prefixes
+// compare stems (marks are folded there: flood matches "floods", "Điện
+// Biên" matches "Dien Bien"); prefixes compare folded words, = leaves exact
+// ones. Other languages are not stemmed.
+//
+// Exact comparison narrows folded comparison: an exact match is also a
+// folded match (for every letter, in either case, composed or decomposed,
+// equal exact forms imply equal folded forms; TestExactImpliesFolded), so
+// a back end may look for candidates among folded tokens. The only
+// difference is for a letter and combining mark that have a precomposed
+// form in one case only (T̈ and ẗ), which textnorm.Fold treats as
+// different letters.
+//
+// A sentence ends where textnorm.SentenceBreak says (line breaks, ! ? ;, a
+// full stop followed by a blank except after abbreviations such as "TP.").
+// Phrases and NEAR pairs lie within one sentence.
 //
 // Keyword fields are compared whole: a value matches when KeywordForm of the
 // value (folded, or ExactForm with =) equals the term's single Token, or for
@@ -48,7 +69,8 @@
 //	term            a word: lũ, Quét, COVID-19
 //	"a phrase"      tokens adjacent and in order; “typographic quotes” work too
 //	prefix*         a token starting with the prefix: thiên*
-//	=term ="…" =pre*  exact mode for that leaf
+//	=term ="…" =pre*  exact as written, even in toneless text
+//	~term ~"…" ~pre*  folded: marks ignored
 //	@name           any entry of a named list (Options.Lists)
 //	field:x         x restricted to a field; x is a term, phrase, prefix,
 //	                =…, @list or a parenthesised group: title:(lũ OR bão)
@@ -73,8 +95,9 @@
 //
 // Prefixes: * only at the end of a single-token word, with at least
 // MinPrefix (3) characters before it, counted in the folded token (lũ* is
-// too short, thiên* is fine). The prefix is compared in the leaf's mode:
-// thien* matches "thiên", =thiên* does not match "thien". No * inside
+// too short, thiên* is fine). The prefix is compared like the leaf's
+// tokens: thien* matches "thiên"; thiên* matches "thien" only in toneless
+// text; =thiên* never. No * inside
 // phrases, no * in the middle of a word, no prefix of a multi-token word
 // (covid-19* is an error).
 //
@@ -86,8 +109,9 @@
 // keyword field the rest of the word is the value as written, colons
 // included (label:policy:land), and inside a keyword-scoped group bare words
 // are values too (label:(sensitive OR policy:land)); quote values with
-// blanks: source:"Báo Điện Biên Phủ". The = of exact mode follows the field:
-// title:="Hòa Bình".
+// blanks: source:"Báo Điện Biên Phủ". The = and ~ prefixes follow the
+// field: title:="Hòa Bình". ~ before a keyword value, a list, another = or
+// ~, or nothing is an error.
 //
 // A quote or ( glued to the word before it (lũ"quét", lũ(quét)) and a word
 // or quote glued to a closing quote ("lũ"quét) are errors ("missing
@@ -96,17 +120,18 @@
 //
 // Lists: @name is resolved at parse time by Options.Lists; an unknown list
 // is an error. Each entry is plain text, not query syntax: it is tokenised
-// (several tokens make a phrase) in folded mode, in the scope of the
-// reference (title:@province). Entries without letters or digits are
+// (several tokens make a phrase) and compared like a leaf typed that way
+// (an entry with marks keeps them), in the scope of the reference
+// (title:@province). Entries without letters or digits are
 // skipped; an empty list matches nothing. The AST keeps the list (ListRef)
-// so that explanations can name it. =@name is an error. List names are
+// so that explanations can name it. =@name and ~@name are errors. List names are
 // letters, digits, _, - and . and are passed to Lists as written.
 //
 // # Matching
 //
-// A text leaf (term, phrase, prefix, list entry) matches when its Tokens
-// occur as consecutive tokens of one field, in the leaf's mode, the last
-// one a prefix for prefix leaves. Unscoped leaves look in the title and the
+// A text leaf (term, phrase, prefix, list entry) matches when its tokens
+// occur as consecutive tokens of one field and one sentence, compared as
+// above, the last one a prefix for prefix leaves. Unscoped leaves look in the title and the
 // text (not the author); scoped ones in their field only.
 //
 // AND, OR and NOT are boolean. NOT x alone, at the top or anywhere, matches
@@ -118,7 +143,7 @@
 // # Proximity
 //
 // a NEAR/n b matches when some occurrence of a and some occurrence of b lie
-// in the same field, do not share a token, and have at most n tokens between
+// in the same field and sentence, do not share a token, and have at most n tokens between
 // them, in either order. a ONEAR/n b is the same with a's occurrence before
 // b's. An occurrence is a span of token positions [start, end] (one token
 // for a term, several for a phrase); the number of tokens between spans A
@@ -170,12 +195,13 @@
 //
 // # Back ends
 //
-// For a Bleve (or any other) back end: index each text field twice, folded
-// and exact, with textnorm.Tokenize positions, and compare Term.Tokens
-// against the field of the leaf's mode; keyword fields as whole values in
-// KeywordForm, folded and, for exact terms (source:="…"), exact too.
-// Term.Phrase (several tokens or quoted) means a phrase query.
-// Proximity can be checked on candidates with Eval, which is the definition.
-// Terms lists the positive leaves for candidate selection and highlighting;
-// Explain gives the byte offsets of the leaves behind a match.
+// For a Bleve (or any other) back end: index the folded tokens of each text
+// field and an accent copy (exact forms in fields written with marks, ~
+// and the folded form in toneless ones, ~en~ or ~fr~ and the stem in
+// English and French articles), with a break token between sentences, and
+// compile each leaf to the alternatives that hold exactly its matches
+// (docs/QUERY.md, Back ends). = leaves and proximity can be checked on
+// candidates with Eval, which is the definition. Terms lists the positive
+// leaves for candidate selection and highlighting; Explain gives the byte
+// offsets of the leaves behind a match.
 package query

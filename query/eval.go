@@ -83,8 +83,13 @@ type docIndex struct {
 func (d *Document) index() *docIndex {
 	d.once.Do(func() {
 		ix := &docIndex{d: d}
+		lang := textnorm.StemNone
+		if l := d.Keywords[FieldLang]; len(l) > 0 {
+			lang = textnorm.StemLangOf(l[0])
+		}
 		for f := range ix.fields {
 			ix.fields[f].text = d.Text[textFieldName(f)]
+			ix.fields[f].lang = lang
 		}
 		d.ix = ix
 	})
@@ -99,33 +104,59 @@ const indexAfter = 8
 
 // fieldIndex holds one text field's tokens, built lazily and once.
 //
-// Only folded forms are stored. An exact leaf must match folded as well (see
-// the package documentation), so it looks for candidates among the folded
-// tokens and computes the exact form of those candidates alone, instead of
-// normalising every token of every document.
+// Exact forms are not stored. A leaf compared by its marks must match
+// folded as well (see the package documentation), so it looks for
+// candidates among the folded tokens and computes the exact form of those
+// candidates alone, instead of normalising every token of every document.
 type fieldIndex struct {
 	text string
+	// lang is the document's stemmed language: words of a stemmed
+	// language are compared by their stems (StemNone: by their forms).
+	lang textnorm.StemLang
 
 	once   sync.Once
 	toks   []textnorm.Token
 	folded []string
+	// stems are the stems of folded in lang (nil for StemNone).
+	stems []string
+	// sent numbers the sentence of each token (textnorm.Sentences).
+	sent []int32
+	// toneless: the field is written without marks (textnorm.Toneless),
+	// so marked leaves fold here.
+	toneless bool
 
 	lookups  atomic.Int64
 	sortOnce sync.Once
-	// sorted lists token positions ordered by folded form, then position,
-	// so that a token or a prefix is a contiguous range found by binary
-	// search.
+	// sorted lists token positions ordered by primary form (stem or
+	// folded), then position, so that a token or a prefix is a
+	// contiguous range found by binary search.
 	sorted []int32
 }
 
-func (fi *fieldIndex) load() []string {
+func (fi *fieldIndex) load() {
 	fi.once.Do(func() {
 		fi.toks = textnorm.Tokenize(fi.text)
 		fi.folded = make([]string, len(fi.toks))
 		for i, tk := range fi.toks {
 			fi.folded[i] = tk.Text
 		}
+		if fi.lang != textnorm.StemNone {
+			fi.stems = make([]string, len(fi.folded))
+			for i, f := range fi.folded {
+				fi.stems[i] = textnorm.Stem(fi.lang, f)
+			}
+		}
+		fi.sent = textnorm.Sentences(make([]int32, 0, len(fi.toks)), fi.text, fi.toks)
+		fi.toneless = textnorm.Toneless(fi.text, fi.toks)
 	})
+}
+
+// primary is what the sorted index orders: the stems in a stemmed
+// language, else the folded tokens.
+func (fi *fieldIndex) primary() []string {
+	if fi.stems != nil {
+		return fi.stems
+	}
 	return fi.folded
 }
 
@@ -150,7 +181,8 @@ func isASCII(s string) bool {
 
 // sortedIndex returns the sorted index once the field has served
 // indexAfter lookups, and nil before.
-func (fi *fieldIndex) sortedIndex(forms []string) []int32 {
+func (fi *fieldIndex) sortedIndex() []int32 {
+	forms := fi.primary()
 	if len(forms) < 4*indexAfter || fi.lookups.Add(1) <= indexAfter {
 		return nil
 	}
@@ -170,19 +202,6 @@ func (fi *fieldIndex) sortedIndex(forms []string) []int32 {
 	return fi.sorted
 }
 
-// foldedKeys returns the folded tokens of t: Tokens itself for a folded
-// term; for an exact one, those Parse stored, or Tokens folded for a
-// hand-built Term.
-func foldedKeys(t *Term) []string {
-	switch {
-	case !t.Exact:
-		return t.Tokens
-	case t.fold != nil:
-		return t.fold
-	}
-	return foldAll(t.Tokens)
-}
-
 func foldAll(toks []string) []string {
 	out := make([]string, len(toks))
 	for i, s := range toks {
@@ -191,19 +210,52 @@ func foldAll(toks []string) []string {
 	return out
 }
 
-// matchAt reports whether t occurs at position p of the field, keys being
-// foldedKeys(t). A prefix applies to the last token (Parse only makes
-// one-token prefixes).
-func (fi *fieldIndex) matchAt(p int, t *Term, keys []string) bool {
-	last := len(keys) - 1
-	for j, key := range keys {
-		if !tokenMatch(fi.folded[p+j], key, t.Prefix && j == last) {
+// leafPlan is how a text leaf is compared in one field: keys against
+// forms (folded tokens or stems), and, when byMarks, Tokens against the
+// exact forms too.
+type leafPlan struct {
+	forms   []string
+	keys    []string
+	byMarks bool
+	prefix  bool
+	primary bool // forms is the field's primary form (sorted index)
+}
+
+// plan decides how t is compared in the field; see the package
+// documentation, Matching.
+func (fi *fieldIndex) plan(t *Term) leafPlan {
+	p := leafPlan{forms: fi.folded, keys: t.Folded(), prefix: t.Prefix, primary: fi.stems == nil}
+	switch {
+	case t.Exact:
+		p.byMarks = true
+	case fi.lang != textnorm.StemNone:
+		// Stemmed languages are written without Vietnamese marks: a
+		// marked leaf folds there, and words compare by stem.
+		if !t.Prefix {
+			p.forms, p.keys, p.primary = fi.stems, t.Stems(fi.lang), true
+		}
+	case t.Marked():
+		p.byMarks = !fi.toneless
+	}
+	return p
+}
+
+// matchAt reports whether t occurs at position p of the field, as plan
+// lp says. A prefix applies to the last token (Parse only makes one-token
+// prefixes). A phrase lies within one sentence.
+func (fi *fieldIndex) matchAt(p int, t *Term, lp *leafPlan) bool {
+	last := len(lp.keys) - 1
+	for j, key := range lp.keys {
+		if !tokenMatch(lp.forms[p+j], key, lp.prefix && j == last) {
 			return false
 		}
 	}
-	if t.Exact {
+	if last > 0 && fi.sent[p] != fi.sent[p+last] {
+		return false
+	}
+	if lp.byMarks {
 		for j, tok := range t.Tokens {
-			if !tokenMatch(fi.exactAt(p+j), tok, t.Prefix && j == last) {
+			if !tokenMatch(fi.exactAt(p+j), tok, lp.prefix && j == last) {
 				return false
 			}
 		}
@@ -221,27 +273,28 @@ func tokenMatch(w, key string, prefix bool) bool {
 // each calls fn with the first and last token positions of every
 // occurrence of the text term t in the field, until fn returns false.
 func (fi *fieldIndex) each(t *Term, fn func(start, end int) bool) {
-	forms := fi.load()
-	keys := foldedKeys(t)
+	fi.load()
+	lp := fi.plan(t)
+	forms, keys := lp.forms, lp.keys
 	k := len(keys)
 	if k == 0 || k > len(forms) {
 		return
 	}
 	first, firstIsPrefix := keys[0], t.Prefix && k == 1
-	if idx := fi.sortedIndex(forms); idx != nil {
+	if idx := fi.sortedIndex(); idx != nil && lp.primary {
 		i, _ := slices.BinarySearchFunc(idx, first, func(p int32, s string) int {
 			return strings.Compare(forms[p], s)
 		})
 		for ; i < len(idx) && tokenMatch(forms[idx[i]], first, firstIsPrefix); i++ {
 			p := int(idx[i])
-			if p+k <= len(forms) && fi.matchAt(p, t, keys) && !fn(p, p+k-1) {
+			if p+k <= len(forms) && fi.matchAt(p, t, &lp) && !fn(p, p+k-1) {
 				return
 			}
 		}
 		return
 	}
 	for p := 0; p+k <= len(forms); p++ {
-		if tokenMatch(forms[p], first, firstIsPrefix) && fi.matchAt(p, t, keys) && !fn(p, p+k-1) {
+		if tokenMatch(forms[p], first, firstIsPrefix) && fi.matchAt(p, t, &lp) && !fn(p, p+k-1) {
 			return
 		}
 	}
@@ -376,6 +429,7 @@ func (ix *docIndex) near(n *Near, emit func(f int, a, b occ)) bool {
 			continue
 		}
 		slices.SortFunc(bs, func(x, y occ) int { return cmp.Compare(x.start, y.start) })
+		sent := ix.fields[f].sent
 		maxLen := int32(0)
 		for _, b := range bs {
 			maxLen = max(maxLen, b.end-b.start+1)
@@ -390,7 +444,7 @@ func (ix *docIndex) near(n *Near, emit func(f int, a, b occ)) bool {
 			}
 			i, _ := slices.BinarySearchFunc(bs, lo, func(b occ, lo int32) int { return cmp.Compare(b.start, lo) })
 			for ; i < len(bs) && bs[i].start <= hi; i++ {
-				if !nearPair(a, bs[i], dist, n.Ordered) {
+				if !nearPair(a, bs[i], dist, n.Ordered) || sent[a.start] != sent[bs[i].start] {
 					continue
 				}
 				if emit == nil {

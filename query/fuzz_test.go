@@ -70,8 +70,8 @@ func FuzzParse(f *testing.F) {
 }
 
 // FuzzSelfMatch checks that a phrase matches the text it was copied from,
-// in folded and in exact mode, whatever the text's script, case or
-// normalisation form. Its seed corpus keeps T\u0308, a letter and mark
+// in every mode, whatever the text's script, case or normalisation form,
+// once sentence punctuation (which phrases do not cross) is taken out. Its seed corpus keeps T\u0308, a letter and mark
 // whose precomposed form exists in lower case only, on which an earlier
 // exact matcher failed.
 func FuzzSelfMatch(f *testing.F) {
@@ -80,13 +80,13 @@ func FuzzSelfMatch(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		s = strings.Map(func(r rune) rune {
-			if isQuote(r) || r == '*' {
+			if isQuote(r) || r == '*' || strings.ContainsRune(".!?;…\n\r\u2028\u2029。！？；", r) {
 				return ' '
 			}
 			return r
 		}, s)
 		d := &Document{Text: map[string]string{FieldTitle: s}}
-		for _, q := range []string{`"` + s + `"`, `="` + s + `"`, `title:="` + s + `"`} {
+		for _, q := range []string{`"` + s + `"`, `="` + s + `"`, `~"` + s + `"`, `title:="` + s + `"`} {
 			n, err := Parse(q, Options{})
 			if err != nil {
 				return // no tokens, or too long

@@ -372,7 +372,7 @@ func (p *parser) parsePrimary(sc scope) (Node, int, error) {
 	case tRParen:
 		return nil, 0, errf(t.col, "unbalanced )")
 	case tPhrase:
-		n, err := p.phrase(t, sc, false, t.col)
+		n, err := p.phrase(t, sc, markNone, t.col)
 		return n, t.col, err
 	case tWord:
 		switch tokOp(t) {
@@ -442,7 +442,7 @@ func (p *parser) word(t token, sc scope) (Node, error) {
 					return n, err
 				case nt.glued && nt.kind == tPhrase:
 					p.next()
-					return p.phrase(nt, sc, false, col)
+					return p.phrase(nt, sc, markNone, col)
 				}
 				return nil, errf(restCol, "expected a term after %s:", name)
 			}
@@ -456,27 +456,14 @@ func (p *parser) word(t token, sc scope) (Node, error) {
 // trailing *, and the term itself. wcol is the column of w, leafCol that of
 // the whole leaf.
 func (p *parser) operand(w string, wcol int, sc scope, leafCol int) (Node, error) {
-	exact := false
-	if strings.HasPrefix(w, "=") {
-		exact = true
-		w = w[1:]
-		wcol++
-		if w == "" {
-			if nt := p.peek(); nt.glued && nt.kind == tPhrase {
-				p.next()
-				return p.phrase(nt, sc, true, leafCol)
-			}
-			return nil, errf(wcol, "expected a term or phrase after =")
-		}
-		if w[0] == '@' {
-			return nil, errf(wcol-1, "= cannot be used with a list")
-		}
-		if f, _, ok := splitField(w); ok && !sc.keyword {
-			name := strings.ToLower(f)
-			if IsTextField(name) || IsKeywordField(name) {
-				return nil, errf(wcol-1, "write the field before =: %s:=…", name)
-			}
-			return nil, errf(wcol, "unknown field %q (known: %s)", f+":", knownFields)
+	m, w, wcol, err := p.markPrefix(w, wcol, sc)
+	if err != nil {
+		return nil, err
+	}
+	if m != markNone && w == "" {
+		if nt := p.peek(); nt.glued && nt.kind == tPhrase {
+			p.next()
+			return p.phrase(nt, sc, m, leafCol)
 		}
 	}
 	// A quote or ( right after a word is most likely a typo; reading it as
@@ -506,11 +493,61 @@ func (p *parser) operand(w string, wcol int, sc scope, leafCol int) (Node, error
 	if i := strings.IndexByte(w, '*'); i >= 0 {
 		return nil, errf(wcol+utf8.RuneCountInString(w[:i]), "* is only allowed at the end of a word")
 	}
-	return p.term(w, wcol, leafCol, sc, exact, prefix, false)
+	return p.term(w, wcol, leafCol, sc, m, prefix, false)
+}
+
+// mark is a leaf's matching prefix: = (exact as written) or ~ (folded).
+type mark uint8
+
+const (
+	markNone mark = iota
+	markExact
+	markFold
+)
+
+// markPrefix splits a leading = or ~ off w and checks what follows it.
+// It returns w and its column after the prefix.
+func (p *parser) markPrefix(w string, wcol int, sc scope) (mark, string, int, error) {
+	if w == "" || (w[0] != '=' && w[0] != '~') {
+		return markNone, w, wcol, nil
+	}
+	sym := w[:1]
+	m := markExact
+	if sym == "~" {
+		m = markFold
+		if sc.keyword {
+			return 0, "", 0, errf(wcol, "~ cannot be used with %s: (its values are compared without marks already)", sc.field)
+		}
+	}
+	w, wcol = w[1:], wcol+1
+	if w == "" {
+		if nt := p.peek(); nt.glued && nt.kind == tPhrase {
+			return m, "", wcol, nil
+		}
+		return 0, "", 0, errf(wcol, "expected a term or phrase after %s", sym)
+	}
+	switch w[0] {
+	case '=', '~':
+		if m == markExact && w[0] == '=' && sc.keyword {
+			// A keyword value may itself start with =: source:==x.
+			break
+		}
+		return 0, "", 0, errf(wcol-1, "%s%c: use one of = (exact as written) and ~ (ignore marks), once", sym, w[0])
+	case '@':
+		return 0, "", 0, errf(wcol-1, "%s cannot be used with a list", sym)
+	}
+	if f, _, ok := splitField(w); ok && !sc.keyword {
+		name := strings.ToLower(f)
+		if IsTextField(name) || IsKeywordField(name) {
+			return 0, "", 0, errf(wcol-1, "write the field before %s: %s:%s…", sym, name, sym)
+		}
+		return 0, "", 0, errf(wcol, "unknown field %q (known: %s)", f+":", knownFields)
+	}
+	return m, w, wcol, nil
 }
 
 // phrase parses a quoted phrase token (or quoted keyword value).
-func (p *parser) phrase(t token, sc scope, exact bool, leafCol int) (Node, error) {
+func (p *parser) phrase(t token, sc scope, m mark, leafCol int) (Node, error) {
 	if i := strings.IndexByte(t.text, '*'); i >= 0 {
 		return nil, errf(t.col+1+utf8.RuneCountInString(t.text[:i]), "* inside a phrase is not supported")
 	}
@@ -522,12 +559,13 @@ func (p *parser) phrase(t token, sc scope, exact bool, leafCol int) (Node, error
 			return nil, errf(nt.col, `missing space after "`)
 		}
 	}
-	return p.term(t.text, t.col, leafCol, sc, exact, false, true)
+	return p.term(t.text, t.col, leafCol, sc, m, false, true)
 }
 
 // term builds a literal leaf from raw.
-func (p *parser) term(raw string, wcol, leafCol int, sc scope, exact, prefix, quoted bool) (*Term, error) {
-	t := &Term{Field: sc.field, Exact: exact, Prefix: prefix, Raw: raw, Col: leafCol}
+func (p *parser) term(raw string, wcol, leafCol int, sc scope, m mark, prefix, quoted bool) (*Term, error) {
+	exact := m == markExact
+	t := &Term{Field: sc.field, Exact: exact, Fold: m == markFold, Prefix: prefix, Raw: raw, Col: leafCol}
 	written := raw
 	if prefix {
 		written += "*"
@@ -552,11 +590,8 @@ func (p *parser) term(raw string, wcol, leafCol int, sc scope, exact, prefix, qu
 		case prefix && utf8.RuneCountInString(toks[0].Text) < MinPrefix:
 			return nil, errf(wcol, "prefix %q is too short: at least %d letters before *", written, MinPrefix)
 		}
-		t.Tokens = tokenForms(raw, toks, exact)
 		t.Phrase = quoted || len(toks) > 1
-		if exact {
-			t.fold = tokenForms(raw, toks, false)
-		}
+		setTextForms(t, toks)
 	}
 	if err := p.count(leafCol); err != nil {
 		return nil, err
@@ -608,8 +643,8 @@ func (p *parser) list(name string, wcol int, sc scope, leafCol int) (Node, error
 				// list.
 				continue
 			}
-			t.Tokens = tokenForms(e, toks, false)
 			t.Phrase = len(toks) > 1
+			setTextForms(t, toks)
 		}
 		if err := p.count(leafCol); err != nil {
 			return nil, err
@@ -644,6 +679,42 @@ func tokenForms(s string, toks []textnorm.Token, exact bool) []string {
 		} else {
 			out[i] = tk.Text
 		}
+	}
+	return out
+}
+
+// setTextForms fills the comparison forms of the text leaf t, whose Raw
+// splits into toks: Tokens (exact forms when the leaf is compared with its
+// marks), the folded forms, and the stems of the folded forms.
+func setTextForms(t *Term, toks []textnorm.Token) {
+	t.forms = true
+	t.marked = !t.Exact && !t.Fold && anyMarked(t.Raw, toks)
+	byMarks := t.Exact || t.marked
+	t.Tokens = tokenForms(t.Raw, toks, byMarks)
+	folded := tokenForms(t.Raw, toks, false)
+	if byMarks {
+		t.fold = folded
+	}
+	if !t.Exact && !t.Prefix {
+		for i, l := range textnorm.StemLangs {
+			t.stems[i] = stemAll(l, folded)
+		}
+	}
+}
+
+func anyMarked(raw string, toks []textnorm.Token) bool {
+	for _, tk := range toks {
+		if textnorm.Marked(raw[tk.Start:tk.End]) {
+			return true
+		}
+	}
+	return false
+}
+
+func stemAll(l textnorm.StemLang, folded []string) []string {
+	out := make([]string, len(folded))
+	for i, f := range folded {
+		out[i] = textnorm.Stem(l, f)
 	}
 	return out
 }

@@ -20,7 +20,7 @@ func dump(n Node) string {
 		for _, f := range []struct {
 			on   bool
 			name string
-		}{{n.Exact, "exact"}, {n.Prefix, "prefix"}, {n.Phrase, "phrase"}} {
+		}{{n.Exact, "exact"}, {n.Fold, "fold"}, {n.Marked(), "marked"}, {n.Prefix, "prefix"}, {n.Phrase, "phrase"}} {
 			if f.on {
 				flags = append(flags, f.name)
 			}
@@ -60,8 +60,14 @@ func TestParseTree(t *testing.T) {
 	tests := []struct {
 		q, want, canonical string
 	}{
-		{`lũ`, `T("lũ" lu  @1)`, `lũ`},
-		{`lũ quét`, `AND(T("lũ" lu  @1) T("quét" quet  @4))`, `lũ AND quét`},
+		{`lũ`, `T("lũ" lũ marked @1)`, `lũ`},
+		{`~lũ`, `T("lũ" lu fold @1)`, `~lũ`},
+		{`~"Hoà Bình"`, `T("Hoà Bình" hoa|binh fold,phrase @1)`, `~"Hoà Bình"`},
+		{`title:~thủy*`, `T("thủy" thuy title,fold,prefix @1)`, `title:~thủy*`},
+		{`~lu`, `T("lu" lu fold @1)`, `~lu`},
+		{`"Hoà Bình"`, `T("Hoà Bình" hòa|bình marked,phrase @1)`, `"Hoà Bình"`},
+		{`"COVID-19 ở Hà Nội"`, `T("COVID-19 ở Hà Nội" covid|19|ở|hà|nội marked,phrase @1)`, `"COVID-19 ở Hà Nội"`},
+		{`lũ quét`, `AND(T("lũ" lũ marked @1) T("quét" quét marked @4))`, `lũ AND quét`},
 		{`a OR b c`, `OR(T("a" a  @1) AND(T("b" b  @6) T("c" c  @8)))`, `a OR b AND c`},
 		{`(a OR b) c`, `AND(OR(T("a" a  @2) T("b" b  @7)) T("c" c  @10))`, `(a OR b) AND c`},
 		{`(a AND b) AND c`, `AND(T("a" a  @2) T("b" b  @8) T("c" c  @15))`, `a AND b AND c`},
@@ -77,21 +83,21 @@ func TestParseTree(t *testing.T) {
 		{`(a OR "b c") NEAR/2 dxy*`, `NEAR/2(OR(T("a" a  @2) T("b c" b|c phrase @7)) T("dxy" dxy prefix @21))`, `(a OR "b c") NEAR/2 dxy*`},
 		{`COVID-19`, `T("COVID-19" covid|19 phrase @1)`, `"COVID-19"`},
 		{`Bien's`, `T("Bien's" bien|s phrase @1)`, `"Bien's"`},
-		{`"lũ"`, `T("lũ" lu phrase @1)`, `"lũ"`},
-		{`“Mường Chà”`, `T("Mường Chà" muong|cha phrase @1)`, `"Mường Chà"`},
+		{`"lũ"`, `T("lũ" lũ marked,phrase @1)`, `"lũ"`},
+		{`“Mường Chà”`, `T("Mường Chà" mường|chà marked,phrase @1)`, `"Mường Chà"`},
 		{`="Hoà Bình"`, `T("Hoà Bình" hòa|bình exact,phrase @1)`, `="Hoà Bình"`},
 		{`=ĐIỆN`, `T("ĐIỆN" điện exact @1)`, `=ĐIỆN`},
-		{`thiên*`, `T("thiên" thien prefix @1)`, `thiên*`},
+		{`thiên*`, `T("thiên" thiên marked,prefix @1)`, `thiên*`},
 		{`=thiên*`, `T("thiên" thiên exact,prefix @1)`, `=thiên*`},
-		{`title:lũ quét`, `AND(T("lũ" lu title @1) T("quét" quet  @10))`, `title:lũ AND quét`},
-		{`Title:"lũ quét"`, `T("lũ quét" lu|quet title,phrase @1)`, `title:"lũ quét"`},
+		{`title:lũ quét`, `AND(T("lũ" lũ title,marked @1) T("quét" quét marked @10))`, `title:lũ AND quét`},
+		{`Title:"lũ quét"`, `T("lũ quét" lũ|quét title,marked,phrase @1)`, `title:"lũ quét"`},
 		{`title:="Hòa"`, `T("Hòa" hòa title,exact,phrase @1)`, `title:="Hòa"`},
 		{`title:=hòa*`, `T("hòa" hòa title,exact,prefix @1)`, `title:=hòa*`},
-		{`title:(lũ OR bão)`, `OR(T("lũ" lu title @8) T("bão" bao title @14))`, `title:lũ OR title:bão`},
-		{`x title:(lũ OR bão)`, `AND(T("x" x  @1) OR(T("lũ" lu title @10) T("bão" bao title @16)))`, `x AND (title:lũ OR title:bão)`},
+		{`title:(lũ OR bão)`, `OR(T("lũ" lũ title,marked @8) T("bão" bão title,marked @14))`, `title:lũ OR title:bão`},
+		{`x title:(lũ OR bão)`, `AND(T("x" x  @1) OR(T("lũ" lũ title,marked @10) T("bão" bão title,marked @16)))`, `x AND (title:lũ OR title:bão)`},
 		{`title:(a NEAR/2 b)`, `NEAR/2(T("a" a title @8) T("b" b title @17))`, `title:a NEAR/2 title:b`},
 		{`title:and`, `T("and" and title @1)`, `title:and`},
-		{`author:thủy`, `T("thủy" thuy author @1)`, `author:thủy`},
+		{`author:thủy`, `T("thủy" thủy author,marked @1)`, `author:thủy`},
 		{`label:Sensitive`, `T("Sensitive" sensitive label @1)`, `label:Sensitive`},
 		{`label:policy:land`, `T("policy:land" policy:land label @1)`, `label:policy:land`},
 		{`label:=Policy:Đất`, `T("Policy:Đất" policy:đất label,exact @1)`, `label:=Policy:Đất`},
@@ -100,13 +106,13 @@ func TestParseTree(t *testing.T) {
 		{`source:"Báo Điện Biên Phủ"`, `T("Báo Điện Biên Phủ" bao dien bien phu source @1)`, `source:"Báo Điện Biên Phủ"`},
 		{`site:"=x"`, `T("=x" =x site @1)`, `site:"=x"`},
 		{`lang:vi`, `T("vi" vi lang @1)`, `lang:vi`},
-		{`@province`, `L(:@province @1 [T("Điện Biên" dien|bien phrase @1) T("Mường Chà" muong|cha phrase @1) T("Tuần Giáo" tuan|giao phrase @1)])`, `@province`},
-		{`title:@disaster`, `L(title:@disaster @1 [T("lũ quét" lu|quet title,phrase @1) T("sạt lở" sat|lo title,phrase @1) T("flood" flood title @1)])`, `title:@disaster`},
+		{`@province`, `L(:@province @1 [T("Điện Biên" điện|biên marked,phrase @1) T("Mường Chà" mường|chà marked,phrase @1) T("Tuần Giáo" tuần|giáo marked,phrase @1)])`, `@province`},
+		{`title:@disaster`, `L(title:@disaster @1 [T("lũ quét" lũ|quét title,marked,phrase @1) T("sạt lở" sạt|lở title,marked,phrase @1) T("flood" flood title @1)])`, `title:@disaster`},
 		{`label:@labels`, `L(label:@labels @1 [T("negative" negative label @1) T("crisis" crisis label @1)])`, `label:@labels`},
 		{`@empty`, `L(:@empty @1 [])`, `@empty`},
-		{`lũ, quét.`, `AND(T("lũ," lu  @1) T("quét." quet  @5))`, `lũ, AND quét.`},
-		{`lũ:`, `T("lũ:" lu  @1)`, `lũ:`},
-		{"lũ\tquét\u00a0bão", `AND(T("lũ" lu  @1) T("quét" quet  @4) T("bão" bao  @9))`, `lũ AND quét AND bão`},
+		{`lũ, quét.`, `AND(T("lũ," lũ marked @1) T("quét." quét marked @5))`, `lũ, AND quét.`},
+		{`lũ:`, `T("lũ:" lũ marked @1)`, `lũ:`},
+		{"lũ\tquét\u00a0bão", `AND(T("lũ" lũ marked @1) T("quét" quét marked @4) T("bão" bão marked @9))`, `lũ AND quét AND bão`},
 		{`NOT(a)OR(b)`, `OR(NOT(T("a" a  @5)) T("b" b  @10))`, `NOT a OR b`},
 		{`nearby`, `T("nearby" nearby  @1)`, `nearby`},
 		{`"near"`, `T("near" near phrase @1)`, `"near"`},

@@ -30,6 +30,14 @@ func TestRulesCheckPassesOnTheExamplesAndFailsWithPosition(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), dir+"/bad.yaml:3:") || !strings.Contains(err.Error(), "rule a: query:") {
 		t.Errorf("broken rules: %v", err)
 	}
+	// A malformed accent prefix is refused with the file, line and column.
+	if err := os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("rules:\n  - id: a\n    query: lở OR =~lũ\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err = run(context.Background(), []string{"rules", "check", dir}, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), dir+"/bad.yaml:3:18: rule a: query: =~:") {
+		t.Errorf("malformed accent prefix: %v", err)
+	}
 	if err := os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("rules:\n  - id: a\n    query: lũ\n    examples: {match: [bão]}\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
