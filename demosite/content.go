@@ -157,16 +157,14 @@ func baseStories() []story {
 			},
 		},
 		{
-			Slug:    "bac-bo-tin-don-thu-phi-xe-may-vao-thanh-pho-dien-bien-phu",
-			Title:   "Bác bỏ tin đồn thất thiệt về việc thu phí xe máy vào thành phố Điện Biên Phủ",
-			Summary: "Cơ quan chức năng tỉnh Điện Biên khẳng định thông tin lan truyền trên mạng xã hội về việc thu phí 50.000 đồng mỗi lượt đối với xe máy ngoại tỉnh vào trung tâm thành phố là hoàn toàn sai sự thật.",
-			Byline:  "Vì Thị Hoa",
-			Section: "Thời sự",
-			Lang:    "vi",
-			Topic:   "misinformation",
-			// The province's own denial: an official response that joins
-			// the rumour's story and raises no alert of its own.
-			Sensitive: false,
+			Slug:      "bac-bo-tin-don-thu-phi-xe-may-vao-thanh-pho-dien-bien-phu",
+			Title:     "Bác bỏ tin đồn thất thiệt về việc thu phí xe máy vào thành phố Điện Biên Phủ",
+			Summary:   "Cơ quan chức năng tỉnh Điện Biên khẳng định thông tin lan truyền trên mạng xã hội về việc thu phí 50.000 đồng mỗi lượt đối với xe máy ngoại tỉnh vào trung tâm thành phố là hoàn toàn sai sự thật.",
+			Byline:    "Vì Thị Hoa",
+			Section:   "Thời sự",
+			Lang:      "vi",
+			Topic:     "misinformation",
+			Sensitive: true,
 			Tags:      []string{"tin đồn", "mạng xã hội", "thông tin sai sự thật", "Điện Biên Phủ"},
 			Paragraphs: []string{
 				"Mấy ngày qua, trên một số trang và nhóm mạng xã hội xuất hiện bài đăng kèm hình ảnh một văn bản được cho là của UBND tỉnh Điện Biên, nêu rằng từ đầu tháng tới, xe máy mang biển số ngoại tỉnh đi vào trung tâm thành phố Điện Biên Phủ phải nộp phí 50.000 đồng mỗi lượt. Bài đăng nhanh chóng thu hút hàng nghìn lượt chia sẻ và bình luận.",

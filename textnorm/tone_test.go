@@ -21,7 +21,7 @@ func TestToneless(t *testing.T) {
 		"Spiaggia di Guvano, Italia":                          true,
 		"12/9/2024":                                           false, // no syllable
 		"":                                                    false,
-		"Man Utd, Man City, Chelsea và Arsenal đã rút lui":    false,
+		"Man Utd, Man City, Chelsea và Arsenal đã rút lui": false,
 	} {
 		if got := Toneless(s, Tokenize(s)); got != want {
 			t.Errorf("Toneless(%q) = %v, want %v", s, got, want)
