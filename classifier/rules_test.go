@@ -204,3 +204,18 @@ func TestRulesMatchByMarksAndStems(t *testing.T) {
 		}
 	}
 }
+
+func TestExampleLang(t *testing.T) {
+	for text, want := range map[string]string{
+		"Lũ quét tại Mường Chà cuốn trôi 7 ngôi nhà":       "vi",
+		"Flash floods hit villages in Dien Bien province":  "en",
+		"Les crues ont coupé la route de Muong Cha":        "fr",
+		"Lu quet o Muong Cha, nhieu ho dan phai di doi":    "",
+		"Inondations dans la province de Dien Bien":        "fr",
+		"Phone scams target families in Dien Bien and Lào": "en",
+	} {
+		if got := ExampleLang(text); got != want {
+			t.Errorf("ExampleLang(%q) = %q, want %q", text, got, want)
+		}
+	}
+}

@@ -7,7 +7,6 @@ import (
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/presswatch/presswatch/query"
-	"github.com/presswatch/presswatch/textnorm"
 )
 
 // compile turns a parsed query into a Bleve query. Bleve has no proximity
@@ -111,8 +110,9 @@ func (c *compiler) node(n query.Node) (bq.Query, error) {
 func exactCompile(n query.Node) bool {
 	switch n := n.(type) {
 	case *query.Term:
-		// text: is searched in title and text together (body_folded)
-		// and narrowed to the text by Eval.
+		// text: is searched in title and text together (the body
+		// fields) and narrowed to the text by Eval; = leaves are
+		// checked by Eval too.
 		return (!n.Exact && n.Field != query.FieldText) || query.IsKeywordField(n.Field)
 	case *query.ListRef:
 		return true
@@ -156,14 +156,11 @@ func titleTerms(n query.Node) (words, adjacent []bq.Query) {
 			if n.Field != "" && n.Field != query.FieldTitle {
 				return
 			}
-			toks := n.Tokens
-			if n.Exact {
-				toks = foldedForms(n.Raw)
+			q := leafQuery(n, titleFields)
+			if b, ok := q.(bq.BoostableQuery); ok {
+				b.SetBoost(2)
 			}
-			if q := titleQuery(toks, n.Prefix); q != nil {
-				q.SetBoost(2)
-				words = append(words, q)
-			}
+			words = append(words, q)
 		case *query.ListRef:
 			for _, t := range n.Terms {
 				walk(t)
@@ -191,22 +188,6 @@ func titleTerms(n query.Node) (words, adjacent []bq.Query) {
 	return words, adjacent
 }
 
-func titleQuery(toks []string, prefix bool) bq.BoostableQuery {
-	switch {
-	case len(toks) == 0:
-		return nil
-	case len(toks) == 1 && prefix:
-		q := bleve.NewPrefixQuery(toks[0])
-		q.SetField(fieldTitleFolded)
-		return q
-	case len(toks) == 1:
-		q := bleve.NewTermQuery(toks[0])
-		q.SetField(fieldTitleFolded)
-		return q
-	}
-	return newPhraseQuery(toks, fieldTitleFolded)
-}
-
 // plainWords are the tokens of an AND's children when all are plain
 // unscoped words, else nil.
 func plainWords(children []query.Node) []string {
@@ -216,32 +197,22 @@ func plainWords(children []query.Node) []string {
 		if !ok || t.Field != "" || t.Prefix || t.Exact {
 			return nil
 		}
-		toks = append(toks, t.Tokens...)
+		toks = append(toks, t.Folded()...)
 	}
 	return toks
 }
 
-// textField maps a query field to the index's folded field that holds
-// its words.
-func textField(field string) string {
+// textFields maps a query field to the index fields that hold its words.
+func textFields(field string) (fieldPair, bool) {
 	switch field {
 	case "", query.FieldText:
-		return fieldBodyFolded
+		return bodyFields, true
 	case query.FieldTitle:
-		return fieldTitleFolded
+		return titleFields, true
 	case query.FieldAuthor:
-		return fieldBylineFold
+		return bylineFields, true
 	}
-	return ""
-}
-
-func foldedForms(raw string) []string {
-	toks := textnorm.Tokenize(raw)
-	out := make([]string, len(toks))
-	for i, t := range toks {
-		out[i] = t.Text
-	}
-	return out
+	return fieldPair{}, false
 }
 
 func keywordField(field string) string {
@@ -278,31 +249,15 @@ func (c *compiler) termQuery(t *query.Term) (bq.Query, error) {
 		q.SetField(f)
 		return q, nil
 	}
-	f := textField(t.Field)
-	if f == "" {
+	fp, ok := textFields(t.Field)
+	if !ok {
 		return nil, fmt.Errorf("%w: col %d: unknown field %q", ErrBadQuery, t.Col, t.Field)
 	}
-	toks := t.Tokens
 	if t.Exact || t.Field == query.FieldText {
-		// Exact matches are folded matches too, and text: words are
-		// looked up in title and text together: find those, and let
-		// Eval keep the ones whose tone marks and field agree.
+		// The index finds a superset of = matches, and text: words
+		// are looked up in title and text together: let Eval keep the
+		// ones whose marks and field agree.
 		c.verify = true
 	}
-	if t.Exact {
-		toks = foldedForms(t.Raw)
-	}
-	switch {
-	case len(toks) == 0:
-		return bleve.NewMatchNoneQuery(), nil
-	case len(toks) == 1 && t.Prefix:
-		q := bleve.NewPrefixQuery(toks[0])
-		q.SetField(f)
-		return q, nil
-	case len(toks) == 1:
-		q := bleve.NewTermQuery(toks[0])
-		q.SetField(f)
-		return q, nil
-	}
-	return newPhraseQuery(toks, f), nil
+	return leafQuery(t, fp), nil
 }

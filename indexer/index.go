@@ -90,7 +90,8 @@ func OpenWith(dir string, o Options) (*Index, error) {
 // (a field it lacks matches nothing), so it is refused on opening.
 // 2: title and text searched through body_folded (was text_folded).
 // 3: published holds publishedKey (seconds), shown from published_at.
-const layoutVersion = "3"
+// 4: accent fields (marked words, toneless text, stems), sentence breaks.
+const layoutVersion = "4"
 
 const layoutFile = "LAYOUT"
 
@@ -200,31 +201,37 @@ func monthOf(a *article.Article) string {
 
 // document is what Bleve indexes for an article.
 type document struct {
-	ID           string    `json:"id"`
-	URL          string    `json:"url"`
-	Source       string    `json:"source"`
-	Site         string    `json:"site"`
-	Tier         string    `json:"tier,omitempty"`
-	Lang         string    `json:"lang,omitempty"`
-	Title        string    `json:"title"`
-	Text         string    `json:"text"`
-	TitleFolded  string    `json:"title_folded"`
-	BodyFolded   string    `json:"body_folded"`
-	Byline       string    `json:"byline,omitempty"`
-	BylineFolded string    `json:"byline_folded,omitempty"`
-	Published    time.Time `json:"published"` // publishedKey
-	PublishedAt  string    `json:"published_at"`
-	Day          string    `json:"day"`
-	Fetched      time.Time `json:"fetched"`
-	Labels       []string  `json:"labels,omitempty"`
-	Severity     string    `json:"severity,omitempty"`
-	Sentiment    float64   `json:"sentiment"`
-	StoryID      string    `json:"story_id,omitempty"`
-	Regions      []string  `json:"regions,omitempty"`
-	Summary      string    `json:"summary,omitempty"`
-	Matches      string    `json:"matches,omitempty"` // JSON of the classifier's explanations
-	Evidence     string    `json:"evidence,omitempty"`
-	Partial      bool      `json:"partial,omitempty"`
+	ID           string `json:"id"`
+	URL          string `json:"url"`
+	Source       string `json:"source"`
+	Site         string `json:"site"`
+	Tier         string `json:"tier,omitempty"`
+	Lang         string `json:"lang,omitempty"`
+	Title        string `json:"title"`
+	Text         string `json:"text"`
+	TitleFolded  string `json:"title_folded"`
+	BodyFolded   string `json:"body_folded"`
+	TitleAccent  string `json:"title_accent"`
+	BodyAccent   string `json:"body_accent"`
+	Byline       string `json:"byline,omitempty"`
+	BylineFolded string `json:"byline_folded,omitempty"`
+	BylineAccent string `json:"byline_accent,omitempty"`
+	// Stemmed is set for English and French articles, whose accent
+	// fields hold stems: marked prefixes look in their folded fields.
+	Stemmed     string    `json:"stemmed,omitempty"`
+	Published   time.Time `json:"published"` // publishedKey
+	PublishedAt string    `json:"published_at"`
+	Day         string    `json:"day"`
+	Fetched     time.Time `json:"fetched"`
+	Labels      []string  `json:"labels,omitempty"`
+	Severity    string    `json:"severity,omitempty"`
+	Sentiment   float64   `json:"sentiment"`
+	StoryID     string    `json:"story_id,omitempty"`
+	Regions     []string  `json:"regions,omitempty"`
+	Summary     string    `json:"summary,omitempty"`
+	Matches     string    `json:"matches,omitempty"` // JSON of the classifier's explanations
+	Evidence    string    `json:"evidence,omitempty"`
+	Partial     bool      `json:"partial,omitempty"`
 	// Exact forms of the keyword fields, for =value terms.
 	SourceExact string   `json:"source_exact,omitempty"`
 	SiteExact   string   `json:"site_exact,omitempty"`
@@ -275,10 +282,15 @@ func toDocument(a *article.Article) document {
 	for _, l := range a.Labels {
 		d.LabelsExact = append(d.LabelsExact, query.ExactForm(l))
 	}
-	d.TitleFolded = foldedTokens(title)
-	d.BodyFolded = d.TitleFolded + " " + bodySeparator + " " + foldedTokens(text)
+	lang := textnorm.StemLangOf(a.Lang)
+	if lang != textnorm.StemNone {
+		d.Stemmed = stemmedValue
+	}
+	ti, te, by := textStreams(title, lang), textStreams(text, lang), textStreams(byline, lang)
+	d.TitleFolded, d.TitleAccent = ti.folded, ti.accent
+	d.BodyFolded, d.BodyAccent = join(ti.folded, te.folded), join(ti.accent, te.accent)
+	d.BylineFolded, d.BylineAccent = by.folded, by.accent
 	d.Day = published.UTC().Format(time.DateOnly)
-	d.BylineFolded = foldedTokens(byline)
 	if len(a.Matches) > 0 {
 		if b, err := json.Marshal(a.Matches); err == nil {
 			d.Matches = string(b)
@@ -287,9 +299,8 @@ func toDocument(a *article.Article) document {
 	return d
 }
 
-// bodySeparator stands between title and text in body_folded. It is a
-// control character, which textnorm.Tokenize never returns as a token.
-const bodySeparator = "\x00"
+// stemmedValue is the value of the stemmed field.
+const stemmedValue = "y"
 
 // kw is a keyword value as the index keeps it: the form keyword terms of
 // the query language compare against.
@@ -301,23 +312,6 @@ func kws(ss []string) []string {
 		out[i] = kw(s)
 	}
 	return out
-}
-
-// foldedTokens gives the text's folded tokens joined by spaces: what the
-// shadow fields index, split by the same textnorm.Tokenize as queries.
-// Exact (=) terms are searched here too, by their folded form, and checked
-// on the stored text, so no second, exact copy of every text is indexed.
-func foldedTokens(s string) string {
-	toks := textnorm.Tokenize(s)
-	var f strings.Builder
-	f.Grow(len(s))
-	for i, t := range toks {
-		if i > 0 {
-			f.WriteByte(' ')
-		}
-		f.WriteString(t.Text)
-	}
-	return f.String()
 }
 
 // IndexBatch upserts articles by ID and returns once every partition's

@@ -255,6 +255,13 @@ func TestIndexOfAnotherLayoutIsRefused(t *testing.T) {
 	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "layout 9") {
 		t.Errorf("layout 9: %v", err)
 	}
+	// Layout 3 had no accent fields: marked words would find nothing.
+	if err := os.WriteFile(filepath.Join(dir, layoutFile), []byte("3\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "layout 3") || !strings.Contains(err.Error(), "presswatch reindex") {
+		t.Errorf("layout 3: %v", err)
+	}
 }
 
 func TestCompactMergesEndedMonthsOnly(t *testing.T) {

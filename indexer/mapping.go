@@ -39,17 +39,24 @@ const (
 	fieldTitleFolded = "title_folded"
 	// fieldBodyFolded holds title and text in one field, so that an
 	// unscoped word is one term lookup instead of a disjunction over two
-	// fields. A separator token (bodySeparator) between them keeps a
+	// fields. A separator token (sentenceBreak) between them keeps a
 	// phrase from joining the end of the title to the start of the text;
 	// no query token can equal it. (Two values of one field would do the
 	// same through array positions, at 15-25 % more indexing CPU.)
 	fieldBodyFolded = "body_folded"
 	fieldByline     = "byline"
 	fieldBylineFold = "byline_folded"
-	fieldSummary    = "summary"
-	fieldMatches    = "matches"
-	fieldEvidence   = "evidence"
-	fieldPartial    = "partial"
+	// The accent fields hold, per token, what a word typed with marks
+	// is compared with (streams.go), beside the folded fields.
+	fieldTitleAccent  = "title_accent"
+	fieldBodyAccent   = "body_accent"
+	fieldBylineAccent = "byline_accent"
+	// fieldStemmed marks English and French articles.
+	fieldStemmed  = "stemmed"
+	fieldSummary  = "summary"
+	fieldMatches  = "matches"
+	fieldEvidence = "evidence"
+	fieldPartial  = "partial"
 	// exactSuffix names a keyword field's exact-form twin.
 	exactSuffix    = "_exact"
 	fieldPublished = "published" // publishedKey: filtered and sorted on
@@ -108,7 +115,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	for name, store := range map[string]bool{
 		fieldSource: true, fieldSite: true, fieldTier: true,
-		fieldLang: true, fieldLabels: true, fieldSeverity: true, fieldStory: true, fieldRegions: true, fieldDay: false,
+		fieldLang: true, fieldLabels: true, fieldSeverity: true, fieldStory: true, fieldRegions: true, fieldDay: false, fieldStemmed: false,
 	} {
 		doc.AddFieldMappingsAt(name, keywordField(store))
 	}
@@ -132,7 +139,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Analyzer = foldedAnalyzer
 		return f
 	}
-	for _, name := range []string{fieldTitleFolded, fieldBodyFolded, fieldBylineFold} {
+	for _, name := range []string{fieldTitleFolded, fieldBodyFolded, fieldBylineFold, fieldTitleAccent, fieldBodyAccent, fieldBylineAccent} {
 		doc.AddFieldMappingsAt(name, folded())
 	}
 	// Shown with an article and read by the reference matcher that checks

@@ -56,6 +56,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 	unscoredOpts := opts
 	unscoredOpts.Score = "none"
 	subs := make([]search.Searcher, 0, len(q.terms))
+	count := uint64(math.MaxUint64)
 	closeAll := func() {
 		for _, s := range subs {
 			_ = s.Close()
@@ -68,6 +69,13 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 			return nil, fmt.Errorf("phrase term %q: %w", t, err)
 		}
 		subs = append(subs, s)
+		count = min(count, s.Count())
+		if count == 0 {
+			// A word the index lacks: no candidate, and an empty
+			// searcher lets a caller (anyOf) drop this phrase.
+			closeAll()
+			return searcher.NewMatchNoneSearcher(r)
+		}
 	}
 	cand, err := searcher.NewConjunctionSearcher(ctx, r, subs, unscoredOpts)
 	if err != nil {
@@ -75,7 +83,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 		return nil, fmt.Errorf("phrase: %w", err)
 	}
 	scored := opts.Score != "none"
-	ps := &phraseSearcher{candidates: cand, docs: make([]index.TermFieldDoc, len(q.terms))}
+	ps := &phraseSearcher{candidates: cand, count: count, docs: make([]index.TermFieldDoc, len(q.terms))}
 	var docTotal uint64
 	if scored {
 		if docTotal, err = r.DocCount(); err != nil {
@@ -108,8 +116,12 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 // whose positions line up.
 type phraseSearcher struct {
 	candidates search.Searcher
-	positions  []index.TermFieldReader // one per term, with term vectors
-	docs       []index.TermFieldDoc    // reused buffers, one per term
+	// count bounds the matches: the postings of the rarest term. (An
+	// unscored conjunction of term postings may report 0 before it is
+	// read.)
+	count     uint64
+	positions []index.TermFieldReader // one per term, with term vectors
+	docs      []index.TermFieldDoc    // reused buffers, one per term
 	// scorers score a match by its terms, as a conjunction of term
 	// searchers would (nil when unscored).
 	scorers []*scorer.TermQueryScorer
@@ -270,7 +282,7 @@ func (s *phraseSearcher) SetQueryNorm(n float64) {
 	}
 }
 
-func (s *phraseSearcher) Count() uint64              { return s.candidates.Count() }
+func (s *phraseSearcher) Count() uint64              { return s.count }
 func (s *phraseSearcher) Min() int                   { return 0 }
 func (s *phraseSearcher) DocumentMatchPoolSize() int { return s.candidates.DocumentMatchPoolSize() }
 

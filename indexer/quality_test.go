@@ -61,7 +61,9 @@ const (
 	floorPrecision          = 0.42
 	floorRecall             = 0.75
 	floorOperatorsPrecision = 0.67
-	floorOperatorsRecall    = 0.91
+	// 0.89: fire-near-apartment's second article has "đám cháy." and
+	// "chung cư" in two sentences, which NEAR no longer pairs.
+	floorOperatorsRecall = 0.89
 )
 
 // topK is the page an officer reads: the first ten results.
@@ -339,7 +341,9 @@ func report(w io.Writer, js []judged) (meanP, meanR float64) {
 
 // checkToneless runs every judged query that has marks again as an officer
 // would type it on a keyboard without a Vietnamese input method (tones and
-// diacritics dropped, đ as d) and expects the same first page.
+// diacritics dropped, đ as d). Typed with marks a query is narrower (it
+// does not find words that differ by their marks): each article on its
+// first page must be found typed without them too.
 func checkToneless(t *testing.T, s *searcher, set qualitySet) {
 	n := 0
 	for _, q := range set.Queries {
@@ -352,12 +356,13 @@ func checkToneless(t *testing.T, s *searcher, set qualitySet) {
 		}
 		n++
 		marked, total := s.mustTop(t, q.Q, topK)
-		plain, _ := s.mustTop(t, bare, topK)
 		if total == 0 {
 			t.Errorf("%s %q finds nothing, so tone-insensitivity is not tested", q.ID, q.Q)
 		}
-		if !sameSet(marked, plain) {
-			t.Errorf("%s: %q and %q differ in the top %d:\n  marked: %v\n  plain:  %v", q.ID, q.Q, bare, topK, marked, plain)
+		for _, f := range marked {
+			if found, _ := s.finds(t, bare, f); !found {
+				t.Errorf("%s: %q finds %s, %q does not", q.ID, q.Q, f, bare)
+			}
 		}
 	}
 	if n < 10 {
@@ -402,7 +407,7 @@ func checkNormalisation(t *testing.T, s *searcher, docs []corpusDoc) {
 			continue
 		}
 		nfd++
-		phrase := phraseAround(d.raw, at, phraseWords)
+		phrase := oneSentence(phraseAround(d.raw, at, phraseWords), at-strings.LastIndexByte(d.raw[:at], '\n')-1)
 		if !strings.ContainsFunc(phrase, func(r rune) bool { return unicode.Is(unicode.Mn, r) }) {
 			t.Fatalf("%s: the phrase %q holds no combining mark", d.file, phrase)
 		}
@@ -426,7 +431,7 @@ func checkNormalisation(t *testing.T, s *searcher, docs []corpusDoc) {
 		if at < 0 {
 			continue
 		}
-		phrase := norm.NFD.String(phraseAround(d.raw, at, phraseWords))
+		phrase := norm.NFD.String(oneSentence(phraseAround(d.raw, at, phraseWords), -1))
 		if norm.NFC.String(phrase) == phrase {
 			continue
 		}
@@ -481,6 +486,28 @@ func phraseAround(s string, at, n int) string {
 	first := max(0, min(i-n/2, len(toks)-n))
 	last := min(len(toks), first+n)
 	return strings.ReplaceAll(line[toks[first].Start:toks[last-1].End], `"`, " ")
+}
+
+// oneSentence cuts a phrase to one sentence, since phrases do not match
+// across sentences: the sentence holding a combining mark when mark is
+// set, else the longest.
+func oneSentence(phrase string, mark int) string {
+	toks := textnorm.Tokenize(phrase)
+	sent := textnorm.Sentences(nil, phrase, toks)
+	best, bestLen := "", -1
+	for i := 0; i < len(toks); {
+		j := i
+		for j+1 < len(toks) && sent[j+1] == sent[i] {
+			j++
+		}
+		part := phrase[toks[i].Start:toks[j].End]
+		hasMark := strings.ContainsFunc(part, func(r rune) bool { return unicode.Is(unicode.Mn, r) })
+		if (mark < 0 || hasMark) && j-i > bestLen {
+			best, bestLen = part, j-i
+		}
+		i = j + 1
+	}
+	return best
 }
 
 // stripMarks is what an officer types without a Vietnamese keyboard: no

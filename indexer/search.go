@@ -520,14 +520,10 @@ func titleAll(n query.Node) (qs []bq.Query, implied bool) {
 			implied = false // NOT, NEAR, OR, a keyword or text: term
 			continue
 		}
-		toks := t.Tokens
 		if t.Exact {
-			toks = foldedForms(t.Raw)
-			implied = false
+			implied = false // the title query finds a superset
 		}
-		if tq := titleQuery(toks, t.Prefix); tq != nil {
-			qs = append(qs, tq)
-		}
+		qs = append(qs, leafQuery(t, titleFields))
 	}
 	return qs, implied
 }
