@@ -6,13 +6,21 @@ LDFLAGS  := -X main.version=$(VERSION)
 FUZZTIME ?= 15s
 PKGS     := ./...
 
-.PHONY: build test demo bench bench-search bench-alerts lint fuzz clean
+.PHONY: build test eval demo bench bench-search bench-alerts lint fuzz clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/presswatch
 
 test:
 	$(GO) test -race -count=1 $(PKGS)
+
+# Precision and recall of the default rule pack on its labelled set
+# (examples/eval), and its alerts on national news that is not about the
+# province (../shared/testdata/corpus/vi-dantri, when present).
+EVAL_CORPUS ?= ../shared/testdata/corpus/vi-dantri
+eval:
+	$(GO) run ./cmd/presswatch rules eval -min-precision 0.95 -min-recall 0.95 \
+	  $$(test -d $(EVAL_CORPUS) && echo -corpus $(EVAL_CORPUS))
 
 demo: build
 	./$(BIN) demo

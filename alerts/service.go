@@ -318,7 +318,10 @@ func (s *Service) Ingest(ctx context.Context, a *article.Article) error {
 	}
 	seen := map[string]bool{}
 	for _, m := range a.Matches {
-		if seen[m.RuleID] {
+		// A signal match (rumour wording, a topic quoted in an official
+		// response) explains the article; it is never an alert of its
+		// own, even when a rule flagged the article.
+		if m.Signal || seen[m.RuleID] {
 			continue
 		}
 		seen[m.RuleID] = true

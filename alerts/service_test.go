@@ -209,3 +209,26 @@ func BenchmarkList(b *testing.B) {
 		}
 	}
 }
+
+func TestSignalMatchesNeverBecomeAlerts(t *testing.T) {
+	b := openBus(t)
+	h := start(t, b, alerts.Options{Receivers: []alerts.Receiver{{Name: "chat", Notifier: &sink{}}}})
+	a := storyArticle("s0", "s9", "facebook", article.SeverityHigh, "so-tnmt")
+	a.Matches = append(a.Matches,
+		article.Match{RuleID: "signal:rumour", Title: "Dấu hiệu tin đồn", Signal: true, Labels: []string{"rumour"}},
+		article.Match{RuleID: "health.food-poisoning", Title: "Ngộ độc", Signal: true, Severity: article.SeverityHigh})
+	if err := h.svc.Ingest(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	list, err := h.store.List(context.Background(), alerts.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].Rules[0].ID != "disaster.flood" {
+		var ids []string
+		for _, al := range list {
+			ids = append(ids, al.Rules[0].ID)
+		}
+		t.Fatalf("alerts for rules %v, want only disaster.flood", ids)
+	}
+}

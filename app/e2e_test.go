@@ -195,7 +195,9 @@ func (f *fixture) expected(t *testing.T) (all, flagged map[string]string) {
 			t.Fatal(err)
 		}
 		all[id] = it.Title
-		if it.Sensitive {
+		// The demo's misinformation article is the province's denial of a
+		// rumour: an official response, which raises no alert.
+		if it.Sensitive && it.Topic != "misinformation" {
 			flagged[id] = it.Title
 		}
 	}

@@ -88,13 +88,14 @@ func (rs *Ruleset) lintList(name string) []Warning {
 func lintRule(cr compiledRule, o LintOptions) []Warning {
 	r := cr.rule
 	rulePos := Position{File: r.file, Line: r.line}
-	// at places a query column in the file when the query is one line;
-	// a folded multi-line query is located by its rule.
+	// at places a query column in the file; a query built from keywords
+	// is located by its rule.
 	at := func(col int) Position {
-		if r.Query == "" || r.queryLine == 0 || strings.Contains(r.Query, "\n") || col == 0 {
+		if r.Query == "" || !r.queryAt.known() || col == 0 {
 			return rulePos
 		}
-		return Position{File: r.file, Line: r.queryLine, Col: r.queryCol + col - 1}
+		line, c := r.queryAt.at(col)
+		return Position{File: r.file, Line: line, Col: c}
 	}
 	var out []Warning
 	warn := func(p Position, format string, a ...any) {

@@ -270,7 +270,9 @@ func inScope(s Scope, a *article.Article) bool {
 
 // Match returns the matches of the signals, then of every rule on a in
 // dependency order (a rule that tests a label comes after the rules that
-// give it), each with the terms that matched and their byte offsets.
+// give it), each with the terms that matched and their byte offsets. When
+// the response signal recognises an official response, every rule match
+// is a signal match: kept as context, flagging nothing.
 func (rs *Ruleset) Match(a *article.Article) []article.Match {
 	doc := &query.Document{
 		Text: map[string]string{query.FieldTitle: a.Title, query.FieldText: a.Text, query.FieldAuthor: a.Byline},
@@ -281,8 +283,10 @@ func (rs *Ruleset) Match(a *article.Article) []article.Match {
 	out := rs.signals.matches(a, doc)
 	// The labels given so far, for label: in later rules.
 	var labels []string
+	response := false
 	for _, m := range out {
 		labels = appendNew(labels, m.Labels...)
+		response = response || m.RuleID == ResponseID
 	}
 	for _, i := range rs.candidates(docTokens(a), textnorm.StemLangOf(a.Lang)) {
 		cr := rs.rules[i]
@@ -295,6 +299,10 @@ func (rs *Ruleset) Match(a *article.Article) []article.Match {
 		m := article.Match{
 			RuleID: cr.rule.ID, Title: titleOf(cr.rule.Title, cr.rule.ID), Labels: cr.rule.Labels,
 			Severity: cr.rule.Severity, Department: cr.rule.Department, Rebuttal: cr.rule.Rebuttal,
+			// In an official response the topics are the claim being
+			// answered ("không có ngộ độc thực phẩm"): context, not an
+			// alarm.
+			Signal: response,
 		}
 		explainInto(&m, cr.node, doc)
 		out = append(out, m)

@@ -49,9 +49,10 @@ type Rule struct {
 	// claim the rule describes (the registry of false claims).
 	Rebuttal string `yaml:"rebuttal"`
 
-	file                string
-	line                int
-	queryLine, queryCol int
+	file string
+	line int
+	// queryAt locates the query's characters in the file.
+	queryAt scalarPos
 }
 
 // Scope limits where a rule applies; empty lists mean everywhere.
@@ -222,7 +223,7 @@ func parseFile(name string, data []byte) (File, []error) {
 		for i := 0; i+1 < len(doc.Content); i += 2 {
 			if doc.Content[i].Value == "signals" {
 				f.signalsLine = doc.Content[i].Line
-				f.Signals.locate(doc.Content[i+1])
+				f.Signals.locate(data, doc.Content[i+1])
 			}
 			if doc.Content[i].Value == "lists" && doc.Content[i+1].Kind == yaml.MappingNode {
 				f.listLines = map[string][]int{}
@@ -243,11 +244,7 @@ func parseFile(name string, data []byte) (File, []error) {
 					f.Rules[j].file, f.Rules[j].line = name, rn.Line
 					for k := 0; k+1 < len(rn.Content); k += 2 {
 						if rn.Content[k].Value == "query" {
-							v := rn.Content[k+1]
-							f.Rules[j].queryLine, f.Rules[j].queryCol = v.Line, v.Column
-							if v.Style == yaml.DoubleQuotedStyle || v.Style == yaml.SingleQuotedStyle {
-								f.Rules[j].queryCol++ // the opening quote
-							}
+							f.Rules[j].queryAt = locateScalar(data, rn.Content[k+1])
 						}
 					}
 				}
@@ -311,7 +308,7 @@ func compileRules(rules []Rule, lists map[string][]string) (*Ruleset, error) {
 		if r.Enabled != nil && !*r.Enabled {
 			continue
 		}
-		src, qpos, err := ruleQuery(r)
+		src, err := ruleQuery(r)
 		if err != nil {
 			bad("rule %s: %v", r.ID, err)
 			continue
@@ -322,8 +319,9 @@ func compileRules(rules []Rule, lists map[string][]string) (*Ruleset, error) {
 		}})
 		if err != nil {
 			var qe *query.Error
-			if errors.As(err, &qe) && qe.Col > 0 && qpos.Line > 0 {
-				errs = append(errs, &Error{Pos: Position{File: r.file, Line: qpos.Line, Col: qpos.Col + qe.Col - 1},
+			if errors.As(err, &qe) && qe.Col > 0 && r.Query != "" && r.queryAt.known() {
+				line, col := r.queryAt.at(qe.Col)
+				errs = append(errs, &Error{Pos: Position{File: r.file, Line: line, Col: col},
 					Msg: fmt.Sprintf("rule %s: query: %s", r.ID, qe.Msg)})
 			} else {
 				bad("rule %s: query: %v", r.ID, err)
@@ -345,24 +343,23 @@ func compileRules(rules []Rule, lists map[string][]string) (*Ruleset, error) {
 }
 
 // ruleQuery is the rule's query: its own, or one built from keywords and
-// require (any keyword, as a phrase, and any required term). The position
-// is where the query text starts in the file, for error columns.
-func ruleQuery(r Rule) (string, Position, error) {
+// require (any keyword, as a phrase, and any required term).
+func ruleQuery(r Rule) (string, error) {
 	if r.Query != "" {
-		return r.Query, Position{File: r.file, Line: r.queryLine, Col: r.queryCol}, nil
+		return r.Query, nil
 	}
 	any, err := alternatives(r.Keywords)
 	if err != nil {
-		return "", Position{}, err
+		return "", err
 	}
 	if len(r.Require) == 0 {
-		return any, Position{}, nil
+		return any, nil
 	}
 	req, err := alternatives(r.Require)
 	if err != nil {
-		return "", Position{}, err
+		return "", err
 	}
-	return "(" + any + ") AND (" + req + ")", Position{}, nil
+	return "(" + any + ") AND (" + req + ")", nil
 }
 
 func alternatives(terms []string) (string, error) {

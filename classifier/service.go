@@ -176,11 +176,19 @@ func (s *Service) applySignals(ctx context.Context, rs *Ruleset, a *article.Arti
 		}
 	}
 	if st := s.signals.Stories; st != nil {
-		asg, err := st.Assign(ctx, story.Doc{ID: a.ID, URL: a.URL, Title: a.Title, Text: a.Text, Source: a.SourceID, Site: a.Site, Published: a.Published})
+		response := slices.ContainsFunc(a.Matches, func(m article.Match) bool { return m.RuleID == ResponseID })
+		asg, err := st.Assign(ctx, story.Doc{ID: a.ID, URL: a.URL, Title: a.Title, Text: a.Text, Source: a.SourceID, Site: a.Site, Published: a.Published, Response: response})
 		if err != nil {
 			return fmt.Errorf("story of %s: %w", a.ID, err)
 		}
 		a.StoryID = asg.StoryID
+		if ans := asg.Answers; ans != nil {
+			for i := range a.Matches {
+				if a.Matches[i].RuleID == ResponseID {
+					a.Matches[i].Terms = append(a.Matches[i].Terms, fmt.Sprintf("trả lời bài %s (%.0f%% tiêu đề)", ans.ArticleID, 100*ans.Containment))
+				}
+			}
+		}
 		for _, c := range asg.Copies {
 			a.Matches = append(a.Matches, article.Match{
 				RuleID: "misleading.copy", Title: "Bản sao của tin đã được xác định là sai sự thật",

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -18,8 +19,29 @@ import (
 // credibility signal that weighs a source's tier against the markers. At
 // most one file of a rules directory has it.
 type SignalConfig struct {
-	Markers     []MarkerSignal `yaml:"markers"`
-	Credibility *Credibility   `yaml:"credibility"`
+	Markers     []MarkerSignal  `yaml:"markers"`
+	Response    *ResponseSignal `yaml:"response"`
+	Credibility *Credibility    `yaml:"credibility"`
+}
+
+// ResponseSignal recognises an official response: an authority denying
+// or correcting information ("Sở Y tế bác bỏ tin đồn …"). Such an article
+// is the office's answer, not a new alarm: it gets the signal's labels,
+// the credibility signal is not weighed on it, and the rules that match
+// it are kept as context (signal matches) that raise no alert. The
+// classifier puts it on the story of the claim it answers.
+type ResponseSignal struct {
+	Title map[string]string `yaml:"title"`
+	// Query says what counts as a response, in the query language:
+	// typically denial wording near a provincial body, or denial wording
+	// from a source of tier official.
+	Query  string   `yaml:"query"`
+	Labels []string `yaml:"labels"`
+
+	node query.Node
+	// line is the line of response:, queryAt locates its query.
+	line    int
+	queryAt scalarPos
 }
 
 // MarkerSignal notices wording typical of rumours or clickbait. It matches
@@ -55,8 +77,11 @@ type CapsTitle struct {
 
 // Credibility flags articles from weak sources that carry markers: the
 // weight of the article's source tier plus the weights of the marker
-// signals that matched must reach Threshold, and at least one weighted
-// marker must have matched (a tier alone says nothing about an article).
+// signals that matched must reach Threshold, the tier must weigh more
+// than 0 (markers in an outlet of an unlisted tier, official or central,
+// are reporting about a rumour, not a weak source spreading one), and at
+// least one weighted marker must have matched (a tier alone says nothing
+// about an article).
 type Credibility struct {
 	Title map[string]string `yaml:"title"`
 	// Tiers weigh source tiers (article.Tiers, and "unknown" for
@@ -74,7 +99,7 @@ type Credibility struct {
 
 // locate records the line of each marker and of credibility from the
 // section's YAML node, for error positions.
-func (sc *SignalConfig) locate(n *yaml.Node) {
+func (sc *SignalConfig) locate(src []byte, n *yaml.Node) {
 	if sc == nil || n.Kind != yaml.MappingNode {
 		return
 	}
@@ -90,9 +115,27 @@ func (sc *SignalConfig) locate(n *yaml.Node) {
 			if sc.Credibility != nil {
 				sc.Credibility.line = k.Line
 			}
+		case "response":
+			if sc.Response != nil {
+				sc.Response.line = k.Line
+				sc.Response.locateQuery(src, v)
+			}
 		}
 	}
 }
+
+// locateQuery records where the response's query text starts, so that a
+// query error points at its column.
+func (r *ResponseSignal) locateQuery(src []byte, n *yaml.Node) {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "query" {
+			r.queryAt = locateScalar(src, n.Content[i+1])
+		}
+	}
+}
+
+// ResponseID is the match rule ID of the official-response signal.
+const ResponseID = "signal:response"
 
 // CredibilityID is the match rule ID of the credibility signal; marker
 // signals are "signal:<id>". Rule IDs cannot contain ':'.
@@ -116,7 +159,7 @@ func compileSignals(sc *SignalConfig, pos Position, lists map[string][]string) (
 			at.Line = l
 		}
 	}
-	out := &SignalConfig{Credibility: sc.Credibility}
+	out := &SignalConfig{Credibility: sc.Credibility, Response: sc.Response}
 	ids := map[string]bool{}
 	for i, m := range sc.Markers {
 		line(m.line)
@@ -166,6 +209,9 @@ func compileSignals(sc *SignalConfig, pos Position, lists map[string][]string) (
 		}
 		out.Markers = append(out.Markers, m)
 	}
+	if r := sc.Response; r != nil {
+		errs = append(errs, compileResponse(r, pos, lists)...)
+	}
 	if c := sc.Credibility; c != nil {
 		line(c.line)
 		if !c.Severity.Valid() {
@@ -190,6 +236,35 @@ func compileSignals(sc *SignalConfig, pos Position, lists map[string][]string) (
 		}
 	}
 	return out, errs
+}
+
+// compileResponse parses the response signal's query; an error points at
+// the query's line and column in the file.
+func compileResponse(r *ResponseSignal, pos Position, lists map[string][]string) []error {
+	at := pos
+	if r.line > 0 {
+		at.Line = r.line
+	}
+	if strings.TrimSpace(r.Query) == "" {
+		return []error{&Error{Pos: at, Msg: "signals: response: no query"}}
+	}
+	if len(r.Labels) == 0 {
+		return []error{&Error{Pos: at, Msg: "signals: response: give the labels that mark a response (e.g. official-response)"}}
+	}
+	node, err := query.Parse(r.Query, query.Options{Lists: func(name string) ([]string, bool) {
+		l, ok := lists[name]
+		return l, ok
+	}})
+	if err != nil {
+		var qe *query.Error
+		if errors.As(err, &qe) && qe.Col > 0 && r.queryAt.known() {
+			at.Line, at.Col = r.queryAt.at(qe.Col)
+			return []error{&Error{Pos: at, Msg: "signals: response: query: " + qe.Msg}}
+		}
+		return []error{&Error{Pos: at, Msg: fmt.Sprintf("signals: response: query: %v", err)}}
+	}
+	r.node = node
+	return nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -238,6 +313,13 @@ func (sc *SignalConfig) matches(a *article.Article, doc *query.Document) []artic
 			fired[m.ID] = match
 		}
 	}
+	if r := sc.Response; r != nil && r.node != nil && query.Eval(r.node, doc) {
+		m := article.Match{RuleID: ResponseID, Title: titleOf(r.Title, "response"), Labels: r.Labels, Signal: true}
+		explainInto(&m, r.node, doc)
+		// The office's own answer is not weighed as a weak source's
+		// rumour, whatever wording it quotes.
+		return append(out, m)
+	}
 	if c := sc.Credibility; c != nil {
 		if m, ok := c.match(a.Tier, fired); ok {
 			out = append(out, m)
@@ -251,6 +333,11 @@ func (sc *SignalConfig) matches(a *article.Article, doc *query.Document) []artic
 func (c *Credibility) match(tier string, fired map[string]article.Match) (article.Match, bool) {
 	if tier == "" {
 		tier = unknownTier
+	}
+	if c.Tiers[tier] <= 0 {
+		// Markers in an official, central or local outlet are reporting
+		// (a story about a rumour), not a weak source spreading one.
+		return article.Match{}, false
 	}
 	score := c.Tiers[tier]
 	parts := []string{fmt.Sprintf("nguồn %s (%g)", tier, c.Tiers[tier])}

@@ -8,3 +8,9 @@ import "embed"
 //
 //go:embed rules/*.yaml
 var Rules embed.FS
+
+// Eval holds eval/*.yaml, the labelled texts the default rule set is
+// measured against (presswatch rules eval, make eval).
+//
+//go:embed eval/*.yaml
+var Eval embed.FS

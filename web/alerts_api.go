@@ -11,6 +11,7 @@ import (
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/silence"
 	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/indexer"
 )
 
 // AlertStore lists alerts, moves them through their lifecycle and manages
@@ -125,7 +126,21 @@ func (s *Server) getAlert(w http.ResponseWriter, r *http.Request) {
 		s.alertFailed(w, "reading the alert", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, al)
+	// The official responses published on the alert's story: the answer
+	// the office is looking for. Without them the alert is still worth
+	// showing, so a search failure is logged, not returned.
+	responses, err := OfficialResponses(r.Context(), s.opts.Search, al.StoryID)
+	if err != nil {
+		s.log.Warn("alert: official responses", "alert", al.ID, "err", err)
+	}
+	writeJSON(w, http.StatusOK, alertView{Alert: al, OfficialResponses: responses})
+}
+
+// alertView is an alert as the API shows it: the stored record plus the
+// official responses on its story.
+type alertView struct {
+	*alerts.Alert
+	OfficialResponses []indexer.Hit `json:"official_responses,omitempty"`
 }
 
 func (s *Server) actOnAlert(w http.ResponseWriter, r *http.Request) {

@@ -32,6 +32,9 @@ type Options struct {
 	// which two articles are the same story when either text is short
 	// (0.5).
 	TitleThreshold float64
+	// ResponseContainment is the share of an article's title word pairs
+	// an official response must contain to join its story (0.6).
+	ResponseContainment float64
 	// MaxRecent bounds the articles kept in the in-memory index; the
 	// oldest go first (50,000, about 110 MB).
 	MaxRecent int
@@ -57,6 +60,9 @@ func (o *Options) setDefaults() error {
 	if o.MaxRecent == 0 {
 		o.MaxRecent = 50000
 	}
+	if o.ResponseContainment == 0 {
+		o.ResponseContainment = 0.6
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -72,7 +78,7 @@ func (o *Options) setDefaults() error {
 	for _, t := range []struct {
 		name string
 		v    float64
-	}{{"threshold", o.Threshold}, {"copy threshold", o.CopyThreshold}, {"title threshold", o.TitleThreshold}} {
+	}{{"threshold", o.Threshold}, {"copy threshold", o.CopyThreshold}, {"title threshold", o.TitleThreshold}, {"response containment", o.ResponseContainment}} {
 		if !(t.v > 0 && t.v <= 1) {
 			return fmt.Errorf("story options: %s %v is not in (0, 1]", t.name, t.v)
 		}
@@ -85,6 +91,11 @@ type Doc struct {
 	ID, URL, Title, Text, Source, Site string
 	// Published is when the article appeared; zero means now.
 	Published time.Time
+	// Response marks an official response (a denial or correction): it
+	// quotes the claim it answers rather than copying it, so when it is
+	// not near-duplicate of anything it joins the story of the recent
+	// article whose title it restates (see doc.go).
+	Response bool
 }
 
 // Assignment is the outcome of Assign.
@@ -99,6 +110,17 @@ type Assignment struct {
 	Similar []Similar
 	// Copies lists the misleading cases this article copies.
 	Copies []CaseMatch
+	// Answers is, for a response that joined a story by restating a
+	// title, the article whose title it restates.
+	Answers *Answer
+}
+
+// Answer is the article an official response was matched to.
+type Answer struct {
+	ArticleID string
+	// Containment is the share of the article's title word pairs found
+	// in the response.
+	Containment float64
 }
 
 // Similar is an article close to the one assigned.
@@ -527,6 +549,7 @@ func (c *Clusterer) Assign(ctx context.Context, d Doc) (Assignment, error) {
 		ms       []match
 		roots    []string
 		inserted bool
+		answers  *Answer
 	)
 	if old := c.idx.get(d.ID); old != nil {
 		// The same article is being assigned by another goroutine: take
@@ -535,6 +558,12 @@ func (c *Clusterer) Assign(ctx context.Context, d Doc) (Assignment, error) {
 	} else {
 		ms = c.lookupLocked(q)
 		roots = c.rootsLocked("", ms)
+		if len(roots) == 0 && d.Response {
+			if e, share := c.idx.answered(q, titleSet(d.Title+"\n"+d.Text), c.o.Window, c.o.ResponseContainment); e != nil {
+				roots = []string{c.rootLocked(e.story)}
+				answers = &Answer{ArticleID: e.id, Containment: share}
+			}
+		}
 		q.story = d.ID
 		if len(roots) > 0 {
 			q.story = roots[0]
@@ -583,7 +612,7 @@ func (c *Clusterer) Assign(ctx context.Context, d Doc) (Assignment, error) {
 			return Assignment{}, err
 		}
 	}
-	return Assignment{StoryID: root, New: q.story == d.ID, Similar: similar(ms), Copies: copies}, nil
+	return Assignment{StoryID: root, New: q.story == d.ID, Similar: similar(ms), Copies: copies, Answers: answers}, nil
 }
 
 // replay completes and reports the assignment of an article that already

@@ -26,6 +26,20 @@
 // below). A quoting rebuttal is neither a copy nor the same story: quoting
 // one sentence of a 300-word rumour is 11% of its shingles.
 //
+// # Official responses
+//
+// An official denial or correction (Doc.Response, decided by the
+// classifier's response signal) answers a claim in its own words, so it is
+// rarely a near-duplicate of the rumour. When it matches no story by the
+// rule above, it joins the story of the recent article (within Window)
+// whose title it restates: the largest share of that title's word pairs
+// found among the word pairs of the response's title and text, at least
+// Options.ResponseContainment (0.6) and four pairs. A rumour's title is
+// what a denial repeats ("thông tin hàng chục học sinh … ngộ độc thực
+// phẩm là sai sự thật"); shorter titles are too generic to match on. The
+// search scans the whole in-memory index, which is cheap for the handful
+// of responses a day. Assignment.Answers names the article matched.
+//
 // # Index
 //
 // Recent articles are kept in memory, at most Options.MaxRecent (50,000,

@@ -25,7 +25,7 @@ func commands() []command {
 		{"serve", "run the pipeline (all roles by default)", runServe},
 		{"demo", "run everything on embedded defaults with a simulated news site", runDemo},
 		{"extract", "print what the extractor makes of one page (file, URL or standard input)", runExtract},
-		{"rules", "rule tools: rules check DIR | rules test --rules DIR FILE… | rules backtest RULE_ID", runRules},
+		{"rules", "rule tools: rules check DIR | rules test --rules DIR FILE… | rules backtest RULE_ID | rules eval", runRules},
 		{"search", "search a running presswatch over its API", runSearch},
 		{"users", "web UI accounts: users add --name N --role R | users passwd --name N | users list", runUsers},
 		{"reindex", "rebuild the index from the article stream (server stopped)", runReindex},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/web"
 )
 
@@ -112,6 +113,9 @@ type alertData struct {
 	Age    string
 	CanAct bool
 	Back   string
+	// Responses are the official responses published on the alert's
+	// story (denials and corrections by the province's bodies).
+	Responses []indexer.Hit
 }
 
 func (u *UI) alert(w http.ResponseWriter, r *http.Request) {
@@ -139,7 +143,11 @@ func (u *UI) alert(w http.ResponseWriter, r *http.Request) {
 		u.errorPage(w, r, http.StatusNotFound, p.T("alerts.not_found"))
 		return
 	}
-	p.Data = &alertData{A: a, Age: age(p, u.d.Now(), a.Created), CanAct: u.d.AlertStore != nil && p.Can("officer"), Back: r.URL.RequestURI()}
+	d := &alertData{A: a, Age: age(p, u.d.Now(), a.Created), CanAct: u.d.AlertStore != nil && p.Can("officer"), Back: r.URL.RequestURI()}
+	if d.Responses, err = web.OfficialResponses(r.Context(), u.d.Search, a.StoryID); err != nil {
+		u.log.Warn("alert page: official responses", "alert", a.ID, "err", err)
+	}
+	p.Data = d
 	p.Title = a.Title
 	u.render(w, http.StatusOK, "alert", p)
 }
