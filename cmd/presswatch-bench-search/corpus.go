@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+)
+
+type corpusDoc struct {
+	topic string
+	title string
+	paras []string
+}
+
+type corpus struct {
+	docs   []corpusDoc
+	topics []string         // sorted
+	byTop  map[string][]int // topic → indexes into docs
+}
+
+// loadCorpus reads news_<topic>_<n>.txt files: "# key = value" headers,
+// the title line, paragraphs.
+func loadCorpus(dir string) (*corpus, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "news_*.txt"))
+	if err != nil {
+		return nil, fmt.Errorf("corpus %s: %w", dir, err)
+	}
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("corpus %s: no news_*.txt files (run from the repository root with ../shared beside it, or set -corpus)", dir)
+	}
+	sort.Strings(paths)
+	c := &corpus{byTop: map[string][]int{}}
+	for _, p := range paths {
+		name := strings.TrimSuffix(filepath.Base(p), ".txt")
+		parts := strings.Split(name, "_")
+		if len(parts) != 3 {
+			continue
+		}
+		d, err := readDoc(p)
+		if err != nil {
+			return nil, err
+		}
+		if d.title == "" || len(d.paras) == 0 {
+			continue
+		}
+		d.topic = parts[1]
+		c.byTop[d.topic] = append(c.byTop[d.topic], len(c.docs))
+		c.docs = append(c.docs, d)
+	}
+	for t := range c.byTop {
+		c.topics = append(c.topics, t)
+	}
+	slices.Sort(c.topics)
+	if len(c.docs) == 0 {
+		return nil, fmt.Errorf("corpus %s: no articles", dir)
+	}
+	return c, nil
+}
+
+func readDoc(path string) (corpusDoc, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return corpusDoc{}, fmt.Errorf("corpus: %w", err)
+	}
+	defer f.Close()
+	var d corpusDoc
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case line == "", strings.HasPrefix(line, "# "):
+		case d.title == "":
+			d.title = line
+		default:
+			d.paras = append(d.paras, line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return corpusDoc{}, fmt.Errorf("corpus %s: %w", path, err)
+	}
+	return d, nil
+}
