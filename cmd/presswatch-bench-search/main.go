@@ -57,16 +57,8 @@ func run(args []string, out io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
-	dir := c.dir
-	if dir == "" {
-		if dir, err = os.MkdirTemp("", "pw-bench-search-"); err != nil {
-			return fmt.Errorf("temporary index directory: %w", err)
-		}
-	} else if c.reuse {
-		if _, err := os.Stat(dir); err != nil {
-			return fmt.Errorf("-reuse: %w", err)
-		}
-	} else if err := freshDir(dir); err != nil {
+	dir, err := indexDir(c)
+	if err != nil {
 		return err
 	}
 	if !c.keep && !c.reuse {
@@ -82,64 +74,129 @@ func run(args []string, out io.Writer) (err error) {
 		}
 	}()
 
+	b := &bench{c: c, out: out, idx: idx, dir: dir, queries: newQuerySampler(corpus)}
 	gen := newGenerator(corpus, c.seed, c.until, c.n, c.randomDates)
-	queries := newQuerySampler(corpus)
+	b.printHeader(corpus, gen)
+	b.ix = &indexRun{idx: idx, gen: gen, batch: c.batch, every: c.reportEvery, out: out}
+	if c.reuse {
+		if err := b.reuseIndex(); err != nil {
+			return err
+		}
+	}
+	var results []checkpointResult
+	for _, cp := range c.checkpoints {
+		r, err := b.checkpoint(cp)
+		if err != nil {
+			return err
+		}
+		results = append(results, r)
+	}
+	printSummary(out, c, results, b.ix)
+	return nil
+}
+
+// indexDir is the directory the index lives in: a temporary one, the
+// existing one of -reuse, or an empty -dir.
+func indexDir(c config) (string, error) {
+	switch {
+	case c.dir == "":
+		dir, err := os.MkdirTemp("", "pw-bench-search-")
+		if err != nil {
+			return "", fmt.Errorf("temporary index directory: %w", err)
+		}
+		return dir, nil
+	case c.reuse:
+		if _, err := os.Stat(c.dir); err != nil {
+			return "", fmt.Errorf("-reuse: %w", err)
+		}
+	default:
+		if err := freshDir(c.dir); err != nil {
+			return "", err
+		}
+	}
+	return c.dir, nil
+}
+
+// bench is one run: the index, how it is being filled and what is asked
+// of it.
+type bench struct {
+	c       config
+	out     io.Writer
+	idx     *indexer.Index
+	dir     string
+	ix      *indexRun
+	queries *querySampler
+}
+
+// printHeader says what is measured and on what machine: figures from a
+// shared machine mean little without its load.
+func (b *bench) printHeader(corpus *corpus, gen *generator) {
+	c, out := b.c, b.out
 	fmt.Fprintf(out, "presswatch-bench-search: %d articles from %d vi-dantri articles (%d topics), seed %d, dated %s to %s\n",
 		c.n, len(corpus.docs), len(corpus.topics), c.seed, gen.from.Format(time.DateOnly), c.until.Format(time.DateOnly))
 	fmt.Fprintf(out, "index %s, batches of %d, %d clients × %d queries per class, GOMAXPROCS %d, %d CPUs, load average %s\n",
-		dir, c.batch, c.clients, c.perClass, runtime.GOMAXPROCS(0), runtime.NumCPU(), loadAverage())
+		b.dir, c.batch, c.clients, c.perClass, runtime.GOMAXPROCS(0), runtime.NumCPU(), loadAverage())
 	fmt.Fprintf(out, "query vocabulary: %d words, %d phrases; peak RSS before indexing %s (corpus and vocabulary)\n\n",
-		len(queries.words), len(queries.phrases), bytesIEC(peakRSS()))
+		len(b.queries.words), len(b.queries.phrases), bytesIEC(peakRSS()))
+}
 
-	var results []checkpointResult
-	ix := &indexRun{idx: idx, gen: gen, batch: c.batch, every: c.reportEvery, out: out}
-	if c.reuse {
-		n, err := idx.Count()
-		if err != nil {
-			return err
-		}
-		if int(n) < c.n {
-			return fmt.Errorf("-reuse: %s holds %d articles, fewer than -n %d", dir, n, c.n)
-		}
-		ix.done = c.n
-		fmt.Fprintf(out, "reusing the index at %s (%d articles): indexing figures below are not measured\n\n", dir, n)
+// reuseIndex takes the index at -dir as already holding the first -n
+// articles, so that only the queries are measured.
+func (b *bench) reuseIndex() error {
+	n, err := b.idx.Count()
+	if err != nil {
+		return err
 	}
-	for _, cp := range c.checkpoints {
-		// One profile per phase: Bleve's own goroutines (analysis,
-		// persister, merger) carry no labels, so phases cannot be told
-		// apart inside one profile.
-		stop, err := startProfile(c.cpuProfile, "index", cp)
-		if err != nil {
-			return err
-		}
-		err = ix.indexUpTo(cp)
-		stop()
-		if err != nil {
-			return err
-		}
-		if c.compact {
-			// What the indexer's hourly maintenance does to months that
-			// have ended (indexer.Index.Compact).
-			cpu0, start := processCPU(), time.Now()
-			done, err := idx.Compact(context.Background(), c.until.Add(24*time.Hour))
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(out, "compacted %d ended months in %s (%s CPU)\n", len(done), time.Since(start).Round(time.Second), (processCPU() - cpu0).Round(time.Second))
-		}
-		if stop, err = startProfile(c.cpuProfile, "query", cp); err != nil {
-			return err
-		}
-		r, err := measureCheckpoint(c, idx, queries, dir, cp, out)
-		stop()
-		if err != nil {
-			return err
-		}
-		r.rate = ix.rate()
-		r.indexCPU = ix.cpuPerThousand()
-		results = append(results, r)
+	if int(n) < b.c.n {
+		return fmt.Errorf("-reuse: %s holds %d articles, fewer than -n %d", b.dir, n, b.c.n)
 	}
-	printSummary(out, c, results, ix)
+	b.ix.done = b.c.n
+	fmt.Fprintf(b.out, "reusing the index at %s (%d articles): indexing figures below are not measured\n\n", b.dir, n)
+	return nil
+}
+
+// checkpoint indexes up to cp articles, compacts if asked and runs the
+// queries.
+func (b *bench) checkpoint(cp int) (checkpointResult, error) {
+	// One profile per phase: Bleve's own goroutines (analysis,
+	// persister, merger) carry no labels, so phases cannot be told
+	// apart inside one profile.
+	stop, err := startProfile(b.c.cpuProfile, "index", cp)
+	if err != nil {
+		return checkpointResult{}, err
+	}
+	err = b.ix.indexUpTo(cp)
+	stop()
+	if err != nil {
+		return checkpointResult{}, err
+	}
+	if b.c.compact {
+		if err := b.compactEnded(); err != nil {
+			return checkpointResult{}, err
+		}
+	}
+	if stop, err = startProfile(b.c.cpuProfile, "query", cp); err != nil {
+		return checkpointResult{}, err
+	}
+	r, err := measureCheckpoint(b.c, b.idx, b.queries, b.dir, cp, b.out)
+	stop()
+	if err != nil {
+		return checkpointResult{}, err
+	}
+	r.rate = b.ix.rate()
+	r.indexCPU = b.ix.cpuPerThousand()
+	return r, nil
+}
+
+// compactEnded does what the indexer's hourly maintenance does to months
+// that have ended (indexer.Index.Compact).
+func (b *bench) compactEnded() error {
+	cpu0, start := processCPU(), time.Now()
+	done, err := b.idx.Compact(context.Background(), b.c.until.Add(24*time.Hour))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(b.out, "compacted %d ended months in %s (%s CPU)\n", len(done), time.Since(start).Round(time.Second), (processCPU() - cpu0).Round(time.Second))
 	return nil
 }
 
