@@ -1,13 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/presswatch/presswatch/internal/benchkit"
 )
 
 type corpusDoc struct {
@@ -40,14 +40,14 @@ func loadCorpus(dir string) (*corpus, error) {
 		if len(parts) != 3 {
 			continue
 		}
-		d, err := readDoc(p)
+		f, err := benchkit.ReadCorpusFile(p)
 		if err != nil {
 			return nil, err
 		}
-		if d.title == "" || len(d.paras) == 0 {
+		if f.Title == "" || len(f.Paras) == 0 {
 			continue
 		}
-		d.topic = parts[1]
+		d := corpusDoc{topic: parts[1], title: f.Title, paras: f.Paras}
 		c.byTop[d.topic] = append(c.byTop[d.topic], len(c.docs))
 		c.docs = append(c.docs, d)
 	}
@@ -59,29 +59,4 @@ func loadCorpus(dir string) (*corpus, error) {
 		return nil, fmt.Errorf("corpus %s: no articles", dir)
 	}
 	return c, nil
-}
-
-func readDoc(path string) (corpusDoc, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return corpusDoc{}, fmt.Errorf("corpus: %w", err)
-	}
-	defer f.Close()
-	var d corpusDoc
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		switch {
-		case line == "", strings.HasPrefix(line, "# "):
-		case d.title == "":
-			d.title = line
-		default:
-			d.paras = append(d.paras, line)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return corpusDoc{}, fmt.Errorf("corpus %s: %w", path, err)
-	}
-	return d, nil
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/presswatch/presswatch/internal/benchkit"
 )
 
 // config is the command line.
@@ -36,7 +38,7 @@ func parseFlags(args []string) (config, error) {
 	flags := flag.NewFlagSet("presswatch-bench-search", flag.ContinueOnError)
 	var c config
 	var checkpoints, classes, until string
-	flags.StringVar(&c.corpus, "corpus", "../shared/testdata/corpus/vi-dantri", "directory of vi-dantri articles")
+	flags.StringVar(&c.corpus, "corpus", benchkit.DefaultCorpus, "directory of vi-dantri articles")
 	flags.IntVar(&c.n, "n", 100_000, "articles to generate and index")
 	flags.StringVar(&checkpoints, "checkpoints", "", "comma-separated article counts at which to run the queries (default: -n)")
 	flags.StringVar(&c.dir, "dir", "", "index directory, created fresh (default: a temporary directory)")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/indexer"
+	"github.com/presswatch/presswatch/internal/benchkit"
 )
 
 type indexRun struct {
@@ -74,7 +75,7 @@ func (ix *indexRun) indexUpTo(n int) error {
 			s := segment{from: ix.segStart, to: ix.done, rate: float64(ix.done-ix.segStart) / ix.segBusy.Seconds()}
 			ix.segments = append(ix.segments, s)
 			fmt.Fprintf(ix.out, "indexed %9s  last %s at %5.0f articles/s, overall %5.0f articles/s, peak RSS %s, load average %s\n",
-				thousands(ix.done), thousands(s.to-s.from), s.rate, ix.rate(), bytesIEC(peakRSS()), loadAverage())
+				thousands(ix.done), thousands(s.to-s.from), s.rate, ix.rate(), bytesIEC(benchkit.PeakRSS()), loadAverage())
 			ix.segStart, ix.segBusy = ix.done, 0
 		}
 	}

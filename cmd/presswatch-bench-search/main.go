@@ -39,6 +39,7 @@ import (
 	"time"
 
 	"github.com/presswatch/presswatch/indexer"
+	"github.com/presswatch/presswatch/internal/benchkit"
 )
 
 func main() {
@@ -137,7 +138,7 @@ func (b *bench) printHeader(corpus *corpus, gen *generator) {
 	fmt.Fprintf(out, "index %s, batches of %d, %d clients × %d queries per class, GOMAXPROCS %d, %d CPUs, load average %s\n",
 		b.dir, c.batch, c.clients, c.perClass, runtime.GOMAXPROCS(0), runtime.NumCPU(), loadAverage())
 	fmt.Fprintf(out, "query vocabulary: %d words, %d phrases; peak RSS before indexing %s (corpus and vocabulary)\n\n",
-		len(b.queries.words), len(b.queries.phrases), bytesIEC(peakRSS()))
+		len(b.queries.words), len(b.queries.phrases), bytesIEC(benchkit.PeakRSS()))
 }
 
 // reuseIndex takes the index at -dir as already holding the first -n

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/presswatch/presswatch/indexer"
+	"github.com/presswatch/presswatch/internal/benchkit"
 )
 
 type classResult struct {
@@ -75,7 +76,7 @@ func measureCheckpoint(c config, idx *indexer.Index, qs *querySampler, dir strin
 		return res, err
 	}
 	res.indexBytes = size
-	res.peakRSS = peakRSS()
+	res.peakRSS = benchkit.PeakRSS()
 	fmt.Fprintf(out, "  index on disk %s (%s per article), peak RSS %s, load average %s\n\n",
 		bytesIEC(size), bytesIEC(size/int64(articles)), bytesIEC(res.peakRSS), loadAverage())
 	return res, nil
