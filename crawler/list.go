@@ -201,21 +201,9 @@ func (l *lister) listSitemap(ctx context.Context, src config.Source, u string, v
 	if resp.NotModified {
 		return nil, nil
 	}
-	body := resp.Body
-	if len(body) > 2 && body[0] == 0x1f && body[1] == 0x8b {
-		// A .xml.gz file served as a plain file: the transport did not
-		// decode it because it is the content, not a transfer encoding.
-		zr, err := gzip.NewReader(bytes.NewReader(body))
-		if err != nil {
-			return nil, fmt.Errorf("sitemap %s: gzip: %w", u, err)
-		}
-		body, err = io.ReadAll(io.LimitReader(zr, maxSitemapExpanded+1))
-		if err != nil {
-			return nil, fmt.Errorf("sitemap %s: gzip: %w", u, err)
-		}
-		if len(body) > maxSitemapExpanded {
-			return nil, fmt.Errorf("sitemap %s: larger than %d bytes once decompressed", u, maxSitemapExpanded)
-		}
+	body, err := gunzipSitemap(u, resp.Body)
+	if err != nil {
+		return nil, err
 	}
 	text, _, err := charset.DecodeXML(body, resp.ContentType)
 	if err != nil {
@@ -231,69 +219,103 @@ func (l *lister) listSitemap(ctx context.Context, src config.Source, u string, v
 	}
 	switch root {
 	case "sitemapindex":
-		if depth >= maxSitemapDepth {
-			return nil, fmt.Errorf("sitemap %s: index nested deeper than %d", u, maxSitemapDepth)
-		}
-		var idx sitemapIndex
-		if err := xml.Unmarshal(text, &idx); err != nil {
-			return nil, fmt.Errorf("sitemap index %s: %w", u, err)
-		}
-		var out []candidate
-		var errs []error
-		n := 0
-		for _, sm := range idx.Sitemaps {
-			if n == maxChildSitemaps {
-				break
-			}
-			if l.tooOld(parseSitemapTime(sm.LastMod)) {
-				continue
-			}
-			child, err := resolve(resp.URL, sm.Loc)
-			if err != nil {
-				continue
-			}
-			n++
-			items, err := l.listSitemap(ctx, src, child, v, depth+1)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			out = append(out, items...)
-		}
-		if len(out) == 0 && len(errs) > 0 {
-			return nil, errors.Join(errs...)
-		}
-		return out, nil
+		return l.listSitemapIndex(ctx, src, u, resp.URL, text, v, depth)
 	case "urlset":
-		var set sitemapURLSet
-		if err := xml.Unmarshal(text, &set); err != nil {
-			return nil, fmt.Errorf("sitemap %s: %w", u, err)
-		}
-		var out []candidate
-		for i, e := range set.URLs {
-			if i == maxSitemapURLs {
-				break
-			}
-			loc, err := resolve(resp.URL, strings.TrimSpace(e.Loc))
-			if err != nil || !filter.allow(loc) {
-				continue
-			}
-			c := candidate{url: loc, published: parseSitemapTime(e.LastMod)}
-			if e.News != nil {
-				if t := parseSitemapTime(e.News.PubDate); !t.IsZero() {
-					c.published = t
-				}
-				c.title = strings.TrimSpace(e.News.Title)
-				c.lang = e.News.Pub.Language
-			}
-			if l.tooOld(c.published) {
-				continue
-			}
-			out = append(out, c)
-		}
-		return out, nil
+		return l.listURLSet(u, resp.URL, text, filter)
 	}
 	return nil, fmt.Errorf("sitemap %s: root element <%s> is neither urlset nor sitemapindex", u, root)
+}
+
+// gunzipSitemap decompresses a .xml.gz file served as a plain file: the
+// transport did not decode it because it is the content, not a transfer
+// encoding. Other bodies are returned as they are.
+func gunzipSitemap(u string, body []byte) ([]byte, error) {
+	if len(body) <= 2 || body[0] != 0x1f || body[1] != 0x8b {
+		return body, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("sitemap %s: gzip: %w", u, err)
+	}
+	body, err = io.ReadAll(io.LimitReader(zr, maxSitemapExpanded+1))
+	if err != nil {
+		return nil, fmt.Errorf("sitemap %s: gzip: %w", u, err)
+	}
+	if len(body) > maxSitemapExpanded {
+		return nil, fmt.Errorf("sitemap %s: larger than %d bytes once decompressed", u, maxSitemapExpanded)
+	}
+	return body, nil
+}
+
+// listSitemapIndex lists the child sitemaps of an index. A child that
+// fails is skipped while others succeed: one broken file should not hide
+// a site's news.
+func (l *lister) listSitemapIndex(ctx context.Context, src config.Source, u string, base *url.URL, text []byte, v validators, depth int) ([]candidate, error) {
+	if depth >= maxSitemapDepth {
+		return nil, fmt.Errorf("sitemap %s: index nested deeper than %d", u, maxSitemapDepth)
+	}
+	var idx sitemapIndex
+	if err := xml.Unmarshal(text, &idx); err != nil {
+		return nil, fmt.Errorf("sitemap index %s: %w", u, err)
+	}
+	var out []candidate
+	var errs []error
+	n := 0
+	for _, sm := range idx.Sitemaps {
+		if n == maxChildSitemaps {
+			break
+		}
+		if l.tooOld(parseSitemapTime(sm.LastMod)) {
+			continue
+		}
+		child, err := resolve(base, sm.Loc)
+		if err != nil {
+			continue
+		}
+		n++
+		items, err := l.listSitemap(ctx, src, child, v, depth+1)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, items...)
+	}
+	if len(out) == 0 && len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
+
+// listURLSet lists the article links of a urlset, news:news dates and
+// titles preferred over lastmod.
+func (l *lister) listURLSet(u string, base *url.URL, text []byte, filter *linkFilter) ([]candidate, error) {
+	var set sitemapURLSet
+	if err := xml.Unmarshal(text, &set); err != nil {
+		return nil, fmt.Errorf("sitemap %s: %w", u, err)
+	}
+	var out []candidate
+	for i, e := range set.URLs {
+		if i == maxSitemapURLs {
+			break
+		}
+		loc, err := resolve(base, strings.TrimSpace(e.Loc))
+		if err != nil || !filter.allow(loc) {
+			continue
+		}
+		c := candidate{url: loc, published: parseSitemapTime(e.LastMod)}
+		if e.News != nil {
+			if t := parseSitemapTime(e.News.PubDate); !t.IsZero() {
+				c.published = t
+			}
+			c.title = strings.TrimSpace(e.News.Title)
+			c.lang = e.News.Pub.Language
+		}
+		if l.tooOld(c.published) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 func xmlRoot(data []byte) (string, error) {

@@ -56,12 +56,20 @@ func (r *receiver) Notify(_ context.Context, n *alerts.Notification) error {
 	return nil
 }
 
+// options is the command line.
+type options struct {
+	n, perStory     int
+	tick, groupWait time.Duration
+	rate            float64
+}
+
 func run() error {
-	n := flag.Int("n", 5000, "flagged articles")
-	perStory := flag.Int("per-story", 5, "articles per story, each from another outlet")
-	tick := flag.Duration("tick", 10*time.Millisecond, "how often due groups are looked at (the service default is 1s)")
-	groupWait := flag.Duration("group-wait", 10*time.Millisecond, "group_wait of the route")
-	rate := flag.Float64("rate", 0, "articles published per second (0: as fast as possible, which measures a backlog)")
+	var o options
+	flag.IntVar(&o.n, "n", 5000, "flagged articles")
+	flag.IntVar(&o.perStory, "per-story", 5, "articles per story, each from another outlet")
+	flag.DurationVar(&o.tick, "tick", 10*time.Millisecond, "how often due groups are looked at (the service default is 1s)")
+	flag.DurationVar(&o.groupWait, "group-wait", 10*time.Millisecond, "group_wait of the route")
+	flag.Float64Var(&o.rate, "rate", 0, "articles published per second (0: as fast as possible, which measures a backlog)")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("", "presswatch-bench-alerts-")
@@ -79,28 +87,53 @@ func run() error {
 	defer b.Close()
 
 	rc := &receiver{published: &sync.Map{}, keys: map[string]int{}, kinds: map[alerts.Kind]int{}}
-	rt, err := route.New(route.Spec{Receivers: []string{"chat"}, Timing: route.Timing{GroupWait: *groupWait, GroupInterval: time.Hour, RepeatInterval: 24 * time.Hour}})
-	if err != nil {
-		return err
-	}
-	reg := prometheus.NewRegistry()
-	st, err := alerts.NewStore(b, reg, nil)
-	if err != nil {
-		return err
-	}
-	svc, err := alerts.NewService(b, alerts.Options{Receivers: []alerts.Receiver{{Name: "chat", Notifier: rc, Workers: 8}}, Route: rt, Store: st,
-		Registerer: reg, Tick: *tick, Logger: log})
+	svc, err := newService(b, rc, o, log)
 	if err != nil {
 		return err
 	}
 	done := make(chan error, 1)
 	go func() { done <- svc.Run(ctx) }()
 
-	stories := (*n + *perStory - 1) / *perStory
+	stories := (o.n + o.perStory - 1) / o.perStory
 	start := time.Now()
-	for i := range *n {
-		if *rate > 0 {
-			if wait := time.Until(start.Add(time.Duration(float64(i) / *rate * float64(time.Second)))); wait > 0 {
+	if err := publishArticles(ctx, b, rc, o, stories, start); err != nil {
+		return err
+	}
+	published := time.Since(start)
+	if err := waitConsumed(ctx, b); err != nil {
+		return err
+	}
+	ingested := time.Since(start)
+	rc.waitNew(stories, time.Now().Add(2*time.Minute))
+	time.Sleep(500 * time.Millisecond)
+	cancel()
+	if err := <-done; err != nil {
+		return err
+	}
+	return rc.report(o, stories, published, ingested)
+}
+
+// newService is the alert engine with one route to rc.
+func newService(b *bus.Bus, rc *receiver, o options, log *slog.Logger) (*alerts.Service, error) {
+	rt, err := route.New(route.Spec{Receivers: []string{"chat"}, Timing: route.Timing{GroupWait: o.groupWait, GroupInterval: time.Hour, RepeatInterval: 24 * time.Hour}})
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	st, err := alerts.NewStore(b, reg, nil)
+	if err != nil {
+		return nil, err
+	}
+	return alerts.NewService(b, alerts.Options{Receivers: []alerts.Receiver{{Name: "chat", Notifier: rc, Workers: 8}}, Route: rt, Store: st,
+		Registerer: reg, Tick: o.tick, Logger: log})
+}
+
+// publishArticles publishes o.n flagged articles on article.classified at
+// o.rate from start, recording when each story's first one left.
+func publishArticles(ctx context.Context, b *bus.Bus, rc *receiver, o options, stories int, start time.Time) error {
+	for i := range o.n {
+		if o.rate > 0 {
+			if wait := time.Until(start.Add(time.Duration(float64(i) / o.rate * float64(time.Second)))); wait > 0 {
 				time.Sleep(wait)
 			}
 		}
@@ -115,7 +148,12 @@ func run() error {
 			return err
 		}
 	}
-	published := time.Since(start)
+	return nil
+}
+
+// waitConsumed waits until the alert engine has taken and acknowledged
+// every published article.
+func waitConsumed(ctx context.Context, b *bus.Bus) error {
 	cons, err := b.JetStream().Consumer(ctx, bus.StreamClassified, bus.AlertsConsumer().Name)
 	if err != nil {
 		return err
@@ -126,47 +164,49 @@ func run() error {
 			return err
 		}
 		if info.NumPending == 0 && info.NumAckPending == 0 {
-			break
+			return nil
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	ingested := time.Since(start)
-	deadline := time.Now().Add(2 * time.Minute)
+}
+
+// waitNew waits until every story has had its first notification, or the
+// deadline has passed: report then says what is missing.
+func (r *receiver) waitNew(stories int, deadline time.Time) {
 	for {
-		rc.mu.Lock()
-		got := rc.kinds[alerts.KindNew]
-		rc.mu.Unlock()
+		r.mu.Lock()
+		got := r.kinds[alerts.KindNew]
+		r.mu.Unlock()
 		if got >= stories || time.Now().After(deadline) {
-			break
+			return
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	time.Sleep(500 * time.Millisecond)
-	cancel()
-	if err := <-done; err != nil {
-		return err
-	}
+}
 
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
+// report prints the figures and fails unless every story was notified
+// exactly once.
+func (r *receiver) report(o options, stories int, published, ingested time.Duration) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	dups := 0
-	for _, c := range rc.keys {
+	for _, c := range r.keys {
 		if c > 1 {
 			dups++
 		}
 	}
-	slices.Sort(rc.latencies)
+	slices.Sort(r.latencies)
 	q := func(p float64) time.Duration {
-		if len(rc.latencies) == 0 {
+		if len(r.latencies) == 0 {
 			return 0
 		}
-		return rc.latencies[min(len(rc.latencies)-1, int(p*float64(len(rc.latencies))))]
+		return r.latencies[min(len(r.latencies)-1, int(p*float64(len(r.latencies))))]
 	}
-	fmt.Printf("articles %d in %d stories (%d outlets each); published in %s (rate %v/s, 0 = unlimited)\n", *n, stories, *perStory, published.Round(time.Millisecond), *rate)
-	fmt.Printf("routing and grouping: %.0f flagged articles/s (all %d handled %s after the first publish)\n", float64(*n)/ingested.Seconds(), *n, ingested.Round(time.Millisecond))
-	fmt.Printf("first notification of a story, publish -> leaving: p50 %s p99 %s (group_wait %s, tick %s)\n", q(0.5).Round(time.Millisecond), q(0.99).Round(time.Millisecond), *groupWait, *tick)
-	fmt.Printf("notifications: %d new for %d stories, %d follow-ups, %d keys sent more than once\n", rc.kinds[alerts.KindNew], stories, rc.kinds[alerts.KindFollowUp], dups)
-	if rc.kinds[alerts.KindNew] != stories || dups > 0 {
+	fmt.Printf("articles %d in %d stories (%d outlets each); published in %s (rate %v/s, 0 = unlimited)\n", o.n, stories, o.perStory, published.Round(time.Millisecond), o.rate)
+	fmt.Printf("routing and grouping: %.0f flagged articles/s (all %d handled %s after the first publish)\n", float64(o.n)/ingested.Seconds(), o.n, ingested.Round(time.Millisecond))
+	fmt.Printf("first notification of a story, publish -> leaving: p50 %s p99 %s (group_wait %s, tick %s)\n", q(0.5).Round(time.Millisecond), q(0.99).Round(time.Millisecond), o.groupWait, o.tick)
+	fmt.Printf("notifications: %d new for %d stories, %d follow-ups, %d keys sent more than once\n", r.kinds[alerts.KindNew], stories, r.kinds[alerts.KindFollowUp], dups)
+	if r.kinds[alerts.KindNew] != stories || dups > 0 {
 		return fmt.Errorf("want exactly one new notification per story and no key twice")
 	}
 	return nil

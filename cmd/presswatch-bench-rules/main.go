@@ -6,7 +6,6 @@
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/classifier"
+	"github.com/presswatch/presswatch/internal/benchkit"
 	"github.com/presswatch/presswatch/textnorm"
 )
 
@@ -33,7 +33,7 @@ func main() {
 }
 
 func run() error {
-	corpus := flag.String("corpus", "../shared/testdata/corpus/vi-dantri", "vi-dantri directory")
+	corpus := flag.String("corpus", benchkit.DefaultCorpus, "vi-dantri directory")
 	sizes := flag.String("rules", "100,1000,10000,100000", "rule-set sizes")
 	nArticles := flag.Int("articles", 500, "articles classified per size")
 	baselineArticles := flag.Int("baseline-articles", 20, "articles the regexp baseline classifies per size (it is slow)")
@@ -146,32 +146,17 @@ func load(dir string, n int) ([]*article.Article, []string, error) {
 	counts := map[string]int{}
 	var arts []*article.Article
 	for _, f := range files {
-		fh, err := os.Open(f)
+		d, err := benchkit.ReadCorpusFile(f)
 		if err != nil {
 			return nil, nil, err
 		}
-		var title string
-		var body []string
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			l := strings.TrimSpace(sc.Text())
-			switch {
-			case l == "" || strings.HasPrefix(l, "#"):
-			case title == "":
-				title = l
-			default:
-				body = append(body, l)
-			}
-		}
-		fh.Close()
-		text := strings.Join(body, "\n")
+		text := strings.Join(d.Paras, "\n")
 		toks := textnorm.Tokenize(text)
 		for i := 0; i+1 < len(toks); i++ {
 			counts[toks[i].Text+" "+toks[i+1].Text]++
 		}
 		if len(arts) < n {
-			arts = append(arts, &article.Article{Title: title, Text: text})
+			arts = append(arts, &article.Article{Title: d.Title, Text: text})
 		}
 	}
 	type kv struct {

@@ -8,7 +8,6 @@
 package main
 
 import (
-	"bufio"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -34,6 +33,7 @@ import (
 	"github.com/presswatch/presswatch/app"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/crawler/feed"
+	"github.com/presswatch/presswatch/internal/benchkit"
 )
 
 func main() {
@@ -53,7 +53,7 @@ type doc struct {
 }
 
 func run() error {
-	corpus := flag.String("corpus", "../shared/testdata/corpus/vi-dantri", "directory of vi-dantri articles")
+	corpus := flag.String("corpus", benchkit.DefaultCorpus, "directory of vi-dantri articles")
 	pages := flag.String("pages", "../shared/testdata/extraction/scrapinghub/html", "directory of real article pages (*.html.gz) served as they are, mixed in")
 	n := flag.Int("n", 2000, "articles to push through the pipeline")
 	feeds := flag.Int("feeds", 20, "feeds the articles are spread over")
@@ -94,75 +94,103 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	cfg, err := pipelineConfig(dir, base, *feeds, *conc)
+	if err != nil {
+		return err
+	}
+	p, err := runPipeline(cfg, len(docs), *cpuProfile)
+	if err != nil {
+		return err
+	}
+	p.itemsPerSec, p.baseline = itemsPerSec, baseline
+	p.print(len(docs))
+	return nil
+}
+
+// pipelineConfig runs every role in one process on the local feeds.
+func pipelineConfig(dir, base string, feeds, conc int) (config.Config, error) {
 	cfg := config.Default()
 	cfg.DataDir = dir
 	cfg.Listen = "127.0.0.1:0"
 	cfg.Roles = []string{"crawler", "classifier", "indexer", "alerts"}
 	rules, _ := filepath.Abs("examples/rules")
 	cfg.Classifier.RulesDir = rules
-	cfg.Crawler.Concurrency = *conc
+	cfg.Crawler.Concurrency = conc
 	// Every local feed and page is on 127.0.0.1, one "host" to the
 	// politeness rules: let the crawler use it at full speed.
-	cfg.Crawler.PerHostConcurrency = *conc
+	cfg.Crawler.PerHostConcurrency = conc
 	cfg.Crawler.MinHostDelay = 0
 	cfg.Crawler.MaxItemAge = config.Duration(100 * 365 * 24 * time.Hour)
 	cfg.Crawler.AllowPrivateHosts = []string{"127.0.0.1"}
-	for i := range *feeds {
+	for i := range feeds {
 		cfg.Crawler.Sources = append(cfg.Crawler.Sources, config.Source{
 			ID: fmt.Sprintf("feed-%02d", i), Kind: "feed", URL: fmt.Sprintf("%s/feed/%d.xml", base, i),
 			Tier: "central", Lang: "vi", Interval: config.Duration(time.Hour),
 		})
 	}
 	cfg.Alerts.Receivers = nil
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
+	return cfg, cfg.Validate()
+}
+
+// pipelineRun is what one run measured.
+type pipelineRun struct {
+	itemsPerSec float64       // feed parsing alone
+	baseline    time.Duration // plain GETs of every page
+	elapsed     time.Duration // start until every article is indexed
+	lat, cls    *dto.Histogram
+}
+
+// runPipeline starts the app and waits until it has indexed n articles.
+func runPipeline(cfg config.Config, n int, cpuProfile string) (*pipelineRun, error) {
 	a := app.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		defer f.Close()
 		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
+			return nil, err
 		}
 		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
 	if err := a.Start(context.Background()); err != nil {
-		return err
+		return nil, err
 	}
 	var indexed float64
 	deadline := start.Add(10 * time.Minute)
-	for indexed < float64(len(docs)) {
+	for indexed < float64(n) {
 		if time.Now().After(deadline) {
-			return fmt.Errorf("only %v of %d indexed after 10 minutes", indexed, len(docs))
+			return nil, fmt.Errorf("only %v of %d indexed after 10 minutes", indexed, n)
 		}
 		time.Sleep(100 * time.Millisecond)
 		indexed = counter(a, "presswatch_indexer_articles_total")
 	}
-	elapsed := time.Since(start)
+	p := &pipelineRun{elapsed: time.Since(start)}
 	sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	lat := histogram(a, "presswatch_indexer_fetch_to_searchable_seconds")
-	cls := histogram(a, "presswatch_classifier_duration_seconds")
+	p.lat = histogram(a, "presswatch_indexer_fetch_to_searchable_seconds")
+	p.cls = histogram(a, "presswatch_classifier_duration_seconds")
 	if err := a.Stop(sctx); err != nil {
-		return err
+		return nil, err
 	}
+	return p, nil
+}
 
+// print reports the run for n articles.
+func (p *pipelineRun) print(n int) {
 	fmt.Printf("\n%-44s %12s\n", "measure", "value")
-	fmt.Printf("%-44s %12.0f\n", "feed parsing (crawler/feed), items/s", itemsPerSec)
-	fmt.Printf("%-44s %12.0f\n", "baseline: plain GET of every page, pages/s", float64(len(docs))/baseline.Seconds())
-	fmt.Printf("%-44s %12.0f\n", "pipeline: fetch→extract→classify→index, art/s", float64(len(docs))/elapsed.Seconds())
-	fmt.Printf("%-44s %12.3f\n", "ratio pipeline/baseline", baseline.Seconds()/elapsed.Seconds())
-	fmt.Printf("%-44s %12s\n", "fetch→searchable p50 (from histogram)", fmtQ(lat, 0.50))
-	fmt.Printf("%-44s %12s\n", "fetch→searchable p90", fmtQ(lat, 0.90))
-	fmt.Printf("%-44s %12s\n", "fetch→searchable p99", fmtQ(lat, 0.99))
-	fmt.Printf("%-44s %12s\n", "classify+publish p50 per article", fmtQ(cls, 0.50))
-	fmt.Printf("%-44s %12s\n", "classify+publish p99 per article", fmtQ(cls, 0.99))
-	fmt.Printf("%-44s %9d MiB\n", "peak RSS (VmHWM, whole process)", peakRSS()>>20)
-	return nil
+	fmt.Printf("%-44s %12.0f\n", "feed parsing (crawler/feed), items/s", p.itemsPerSec)
+	fmt.Printf("%-44s %12.0f\n", "baseline: plain GET of every page, pages/s", float64(n)/p.baseline.Seconds())
+	fmt.Printf("%-44s %12.0f\n", "pipeline: fetch→extract→classify→index, art/s", float64(n)/p.elapsed.Seconds())
+	fmt.Printf("%-44s %12.3f\n", "ratio pipeline/baseline", p.baseline.Seconds()/p.elapsed.Seconds())
+	fmt.Printf("%-44s %12s\n", "fetch→searchable p50 (from histogram)", fmtQ(p.lat, 0.50))
+	fmt.Printf("%-44s %12s\n", "fetch→searchable p90", fmtQ(p.lat, 0.90))
+	fmt.Printf("%-44s %12s\n", "fetch→searchable p99", fmtQ(p.lat, 0.99))
+	fmt.Printf("%-44s %12s\n", "classify+publish p50 per article", fmtQ(p.cls, 0.50))
+	fmt.Printf("%-44s %12s\n", "classify+publish p99 per article", fmtQ(p.cls, 0.99))
+	fmt.Printf("%-44s %9d MiB\n", "peak RSS (VmHWM, whole process)", max(benchkit.PeakRSS(), 0)>>20)
 }
 
 func loadCorpus(dir string, n int) ([]doc, error) {
@@ -178,27 +206,11 @@ func loadCorpus(dir string, n int) ([]doc, error) {
 		if !strings.HasSuffix(e.Name(), ".txt") {
 			continue
 		}
-		f, err := os.Open(filepath.Join(dir, e.Name()))
+		f, err := benchkit.ReadCorpusFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			return nil, err
 		}
-		d := doc{slug: strings.TrimSuffix(e.Name(), ".txt")}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
-			switch {
-			case line == "":
-			case strings.HasPrefix(line, "# date = "):
-				d.date, _ = time.Parse("20060102", strings.TrimPrefix(line, "# date = "))
-			case strings.HasPrefix(line, "#"):
-			case d.title == "":
-				d.title = line
-			default:
-				d.paras = append(d.paras, line)
-			}
-		}
-		f.Close()
+		d := doc{slug: strings.TrimSuffix(e.Name(), ".txt"), title: f.Title, paras: f.Paras, date: f.Date}
 		if d.title != "" && len(d.paras) > 0 {
 			docs = append(docs, d)
 		}
@@ -410,20 +422,4 @@ func quantile(h *dto.Histogram, q float64) float64 {
 
 func fmtQ(h *dto.Histogram, q float64) string {
 	return time.Duration(quantile(h, q) * float64(time.Second)).Round(10 * time.Microsecond).String()
-}
-
-// peakRSS reads the process's high-water resident set size (Linux).
-func peakRSS() int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			var kb int64
-			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), &kb)
-			return kb << 10
-		}
-	}
-	return 0
 }

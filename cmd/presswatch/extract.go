@@ -47,6 +47,54 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // extractPage is the extract command reading standard input from stdin, so
 // that tests can give it a page.
 func extractPage(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	opts, err := parseExtractFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	page, base, err := readPage(ctx, opts.src, stdin, opts.base)
+	if err != nil {
+		return err
+	}
+	ex, err := extract.New(extract.Options{})
+	if err != nil {
+		return err
+	}
+	res, extractErr := ex.Extract(page, base)
+	if res == nil {
+		return extractErr
+	}
+	if opts.textOnly {
+		if res.Text != "" {
+			if _, err := fmt.Fprintln(stdout, res.Text); err != nil {
+				return err
+			}
+		}
+		return extractErr
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(newExtractOutput(res)); err != nil {
+		return err
+	}
+	// With no article text the metadata is still printed, and the reason
+	// ends the command with a non-zero status.
+	return extractErr
+}
+
+// extractArgs is the extract command line.
+type extractArgs struct {
+	src      string   // file or URL; standard input when empty
+	base     *url.URL // --url, nil when not given
+	textOnly bool
+}
+
+// parseExtractFlags returns flag.ErrHelp when help was asked for and
+// printed.
+func parseExtractFlags(args []string, stderr io.Writer) (extractArgs, error) {
 	fl := flag.NewFlagSet("extract", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	fl.Usage = func() {
@@ -60,28 +108,33 @@ URL, or standard input when neither is given.`)
 	textOnly := fl.Bool("text", false, "print the article text alone")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return nil
+			return extractArgs{}, err
 		}
-		return errUsage
+		return extractArgs{}, errUsage
 	}
 	if fl.NArg() > 1 {
 		fl.Usage()
-		return errUsage
+		return extractArgs{}, errUsage
 	}
-
-	var base *url.URL
+	a := extractArgs{src: fl.Arg(0), textOnly: *textOnly}
 	if *pageURL != "" {
 		u, err := url.Parse(*pageURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("extract: --url %q is not an absolute http(s) URL", *pageURL)
+			return extractArgs{}, fmt.Errorf("extract: --url %q is not an absolute http(s) URL", *pageURL)
 		}
-		base = u
+		a.base = u
 	}
+	return a, nil
+}
 
+// readPage reads the page from src, or stdin when src is empty, and
+// decodes it to UTF-8. A fetched page's final URL becomes the base when
+// --url did not give one.
+func readPage(ctx context.Context, src string, stdin io.Reader, base *url.URL) (string, *url.URL, error) {
 	var body []byte
 	var contentType string
 	var err error
-	switch src := fl.Arg(0); {
+	switch {
 	case src == "":
 		body, err = readLimited(stdin, "standard input")
 	case isHTTPURL(src):
@@ -94,29 +147,16 @@ URL, or standard input when neither is given.`)
 		body, err = readFile(src)
 	}
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	page, err := decodeHTML(body, contentType)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
+	return page, base, nil
+}
 
-	ex, err := extract.New(extract.Options{})
-	if err != nil {
-		return err
-	}
-	res, extractErr := ex.Extract(page, base)
-	if res == nil {
-		return extractErr
-	}
-	if *textOnly {
-		if res.Text != "" {
-			if _, err := fmt.Fprintln(stdout, res.Text); err != nil {
-				return err
-			}
-		}
-		return extractErr
-	}
+func newExtractOutput(res *extract.Result) extractOutput {
 	out := extractOutput{
 		Title:        res.Title,
 		Byline:       res.Byline,
@@ -135,15 +175,7 @@ URL, or standard input when neither is given.`)
 	if !res.Published.IsZero() {
 		out.Published = res.Published.Format(time.RFC3339)
 	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(out); err != nil {
-		return err
-	}
-	// With no article text the metadata is still printed, and the reason
-	// ends the command with a non-zero status.
-	return extractErr
+	return out
 }
 
 func isHTTPURL(s string) bool {

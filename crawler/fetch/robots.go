@@ -73,25 +73,7 @@ func (e *robotsLimitError) Error() string { return e.msg }
 // rule starts a new group, and consecutive ones share a group.
 func cleanRobots(body []byte, agent string) ([]byte, error) {
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
-	var (
-		out     bytes.Buffer
-		agents  []string // of the current group, "*" and/or agent
-		members []string // its rule lines, canonical
-		inRun   bool     // the last field was a User-agent
-		started bool     // a User-agent has been seen
-		rules   int
-	)
-	flush := func() {
-		if len(agents) > 0 && len(members) > 0 {
-			for _, a := range agents {
-				out.WriteString("User-agent: " + a + "\n")
-			}
-			for _, m := range members {
-				out.WriteString(m)
-			}
-		}
-		agents, members = agents[:0], members[:0]
-	}
+	c := &robotsCleaner{agent: agent}
 	for len(body) > 0 {
 		var line []byte
 		if i := bytes.IndexAny(body, "\r\n"); i >= 0 {
@@ -99,75 +81,133 @@ func cleanRobots(body []byte, agent string) ([]byte, error) {
 		} else {
 			line, body = body, nil
 		}
-		if i := bytes.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		key, val, ok := bytes.Cut(line, []byte(":"))
+		key, v, ok := robotsField(line)
 		if !ok {
-			f := bytes.Fields(line)
-			if len(f) != 2 {
-				continue
-			}
-			key, val = f[0], f[1]
-		}
-		v := ""
-		if f := bytes.Fields(val); len(f) > 0 {
-			v = string(f[0])
-		}
-		member := ""
-		switch k := strings.ToLower(string(bytes.TrimSpace(key))); k {
-		case "user-agent", "useragent":
-			if !inRun {
-				flush()
-			}
-			inRun, started = true, true
-			if a := robotsAgentValue(v, agent); a != "" && !slices.Contains(agents, a) {
-				agents = append(agents, a)
-			}
-			continue
-		case "allow", "disallow":
-			field := "Disallow:"
-			if k == "allow" {
-				field = "Allow:"
-			}
-			v = escapeRobotsPath(v)
-			if len(v) > maxRobotsRuleBytes && len(agents) > 0 {
-				return nil, &robotsLimitError{fmt.Sprintf("a rule for us is longer than %d bytes", maxRobotsRuleBytes)}
-			}
-			switch {
-			case v == "":
-				member = field + "\n"
-			case len(agents) > 0 && !compilableRobotsPattern(v):
-				member = "Disallow:\n"
-			default:
-				member = field + " " + v + "\n"
-			}
-		case "crawl-delay", "crawldelay":
-			d, err := strconv.ParseFloat(v, 64)
-			if err != nil || d < 0 || math.IsNaN(d) {
-				member = "Disallow:\n"
-				break
-			}
-			// robotstxt converts to a Duration without a range check.
-			d = min(d, 86400)
-			member = "Crawl-delay: " + strconv.FormatFloat(d, 'f', -1, 64) + "\n"
-		default:
 			continue
 		}
-		if !started {
-			continue
+		if err := c.field(key, v); err != nil {
+			return nil, err
 		}
-		inRun = false
-		if len(agents) == 0 {
-			continue // another robot's group
-		}
-		if rules++; rules > maxRobotsRules {
-			return nil, &robotsLimitError{fmt.Sprintf("more than %d rules apply to us", maxRobotsRules)}
-		}
-		members = append(members, member)
 	}
-	flush()
-	return out.Bytes(), nil
+	c.flush()
+	return c.out.Bytes(), nil
+}
+
+// robotsCleaner is cleanRobots' state between lines.
+type robotsCleaner struct {
+	agent   string
+	out     bytes.Buffer
+	agents  []string // of the current group, "*" and/or agent
+	members []string // its rule lines, canonical
+	inRun   bool     // the last field was a User-agent
+	started bool     // a User-agent has been seen
+	rules   int
+}
+
+// robotsField is the lower-cased field name of a line and the first word
+// of its value, comments removed; ok is false for a line that is no field.
+func robotsField(line []byte) (key, v string, ok bool) {
+	if i := bytes.IndexByte(line, '#'); i >= 0 {
+		line = line[:i]
+	}
+	k, val, found := bytes.Cut(line, []byte(":"))
+	if !found {
+		f := bytes.Fields(line)
+		if len(f) != 2 {
+			return "", "", false
+		}
+		k, val = f[0], f[1]
+	}
+	if f := bytes.Fields(val); len(f) > 0 {
+		v = string(f[0])
+	}
+	return strings.ToLower(string(bytes.TrimSpace(k))), v, true
+}
+
+// field takes one field: a User-agent opens or extends a group, a rule
+// joins the current group if that group is ours.
+func (c *robotsCleaner) field(key, v string) error {
+	var member string
+	switch key {
+	case "user-agent", "useragent":
+		c.userAgent(v)
+		return nil
+	case "allow", "disallow":
+		var err error
+		if member, err = c.pathRule(key, v); err != nil {
+			return err
+		}
+	case "crawl-delay", "crawldelay":
+		member = crawlDelayRule(v)
+	default:
+		return nil
+	}
+	if !c.started {
+		return nil
+	}
+	c.inRun = false
+	if len(c.agents) == 0 {
+		return nil // another robot's group
+	}
+	if c.rules++; c.rules > maxRobotsRules {
+		return &robotsLimitError{fmt.Sprintf("more than %d rules apply to us", maxRobotsRules)}
+	}
+	c.members = append(c.members, member)
+	return nil
+}
+
+func (c *robotsCleaner) userAgent(v string) {
+	if !c.inRun {
+		c.flush()
+	}
+	c.inRun, c.started = true, true
+	if a := robotsAgentValue(v, c.agent); a != "" && !slices.Contains(c.agents, a) {
+		c.agents = append(c.agents, a)
+	}
+}
+
+// pathRule is the canonical line of an Allow or Disallow field.
+func (c *robotsCleaner) pathRule(key, v string) (string, error) {
+	field := "Disallow:"
+	if key == "allow" {
+		field = "Allow:"
+	}
+	v = escapeRobotsPath(v)
+	if len(v) > maxRobotsRuleBytes && len(c.agents) > 0 {
+		return "", &robotsLimitError{fmt.Sprintf("a rule for us is longer than %d bytes", maxRobotsRuleBytes)}
+	}
+	switch {
+	case v == "":
+		return field + "\n", nil
+	case len(c.agents) > 0 && !compilableRobotsPattern(v):
+		return "Disallow:\n", nil
+	default:
+		return field + " " + v + "\n", nil
+	}
+}
+
+// crawlDelayRule is the canonical line of a Crawl-delay field.
+func crawlDelayRule(v string) string {
+	d, err := strconv.ParseFloat(v, 64)
+	if err != nil || d < 0 || math.IsNaN(d) {
+		return "Disallow:\n"
+	}
+	// robotstxt converts to a Duration without a range check.
+	d = min(d, 86400)
+	return "Crawl-delay: " + strconv.FormatFloat(d, 'f', -1, 64) + "\n"
+}
+
+// flush writes the current group if it is ours and holds a rule.
+func (c *robotsCleaner) flush() {
+	if len(c.agents) > 0 && len(c.members) > 0 {
+		for _, a := range c.agents {
+			c.out.WriteString("User-agent: " + a + "\n")
+		}
+		for _, m := range c.members {
+			c.out.WriteString(m)
+		}
+	}
+	c.agents, c.members = c.agents[:0], c.members[:0]
 }
 
 func robotsAgentValue(v, agent string) string {
