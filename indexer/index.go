@@ -90,7 +90,8 @@ func OpenWith(dir string, o Options) (*Index, error) {
 // (a field it lacks matches nothing), so it is refused on opening.
 // 2: title and text searched through body_folded (was text_folded).
 // 3: published holds publishedKey (seconds), shown from published_at.
-const layoutVersion = "3"
+// 4: tone (article.ToneOf the sentiment) indexed for reports.
+const layoutVersion = "4"
 
 const layoutFile = "LAYOUT"
 
@@ -225,6 +226,7 @@ type document struct {
 	Matches      string    `json:"matches,omitempty"` // JSON of the classifier's explanations
 	Evidence     string    `json:"evidence,omitempty"`
 	Partial      bool      `json:"partial,omitempty"`
+	Tone         string    `json:"tone"`
 	// Exact forms of the keyword fields, for =value terms.
 	SourceExact string   `json:"source_exact,omitempty"`
 	SiteExact   string   `json:"site_exact,omitempty"`
@@ -268,7 +270,7 @@ func toDocument(a *article.Article) document {
 		Published: publishedKey(published), PublishedAt: published.UTC().Format(time.RFC3339),
 		Fetched: a.Fetched.UTC(),
 		Labels:  kws(a.Labels), Severity: string(a.Severity), Sentiment: a.Sentiment, StoryID: a.StoryID, Regions: a.Regions,
-		Summary: a.Summary, Evidence: a.Evidence, Partial: a.Partial,
+		Summary: a.Summary, Evidence: a.Evidence, Partial: a.Partial, Tone: article.ToneOf(a.Sentiment),
 	}
 	d.SourceExact, d.SiteExact = query.ExactForm(a.SourceID), query.ExactForm(a.Site)
 	d.TierExact, d.LangExact = query.ExactForm(a.Tier), query.ExactForm(a.Lang)

@@ -63,6 +63,8 @@ const (
 	fieldSentiment = "sentiment"
 	fieldStory     = "story_id"
 	fieldRegions   = "regions"
+	// fieldTone is article.ToneOf the sentiment, counted by reports.
+	fieldTone = "tone"
 )
 
 func newMapping() (*mapping.IndexMappingImpl, error) {
@@ -108,7 +110,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	for name, store := range map[string]bool{
 		fieldSource: true, fieldSite: true, fieldTier: true,
-		fieldLang: true, fieldLabels: true, fieldSeverity: true, fieldStory: true, fieldRegions: true, fieldDay: false,
+		fieldLang: true, fieldLabels: true, fieldSeverity: true, fieldStory: true, fieldRegions: true, fieldDay: false, fieldTone: false,
 	} {
 		doc.AddFieldMappingsAt(name, keywordField(store))
 	}
