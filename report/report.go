@@ -19,19 +19,19 @@ type Report struct {
 	Zone      string    `json:"zone"`
 	Generated time.Time `json:"generated"`
 
-	Volume     Volume       `json:"volume"`
-	Tone       Tone         `json:"tone"`
-	Stories    []Story      `json:"stories"`
-	Sensitive  Sensitive    `json:"sensitive"`
-	Misleading []Case       `json:"misleading"`
-	Responses  []Response   `json:"responses"`
-	Policies   []Row        `json:"policies"`
-	ByTier     []Row        `json:"by_tier"`
-	ByOutlet   []Row        `json:"by_outlet"`
-	Foreign    []Row        `json:"foreign"`
-	Places     []Row        `json:"places"`
-	Rising     []Row        `json:"rising"`
-	Spikes     []Spike      `json:"spikes"`
+	Volume     Volume     `json:"volume"`
+	Tone       Tone       `json:"tone"`
+	Stories    []Story    `json:"stories"`
+	Sensitive  Sensitive  `json:"sensitive"`
+	Misleading []Case     `json:"misleading"`
+	Responses  []Response `json:"responses"`
+	Policies   []Row      `json:"policies"`
+	ByTier     []Row      `json:"by_tier"`
+	ByOutlet   []Row      `json:"by_outlet"`
+	Foreign    []Row      `json:"foreign"`
+	Places     []Row      `json:"places"`
+	Rising     []Row      `json:"rising"`
+	Spikes     []Spike    `json:"spikes"`
 }
 
 // Row is a count in the period and in the one before. Key is what the

@@ -41,10 +41,10 @@ func writeHTML(w io.Writer, r *report.Report, n report.Names) error {
 		return err
 	}
 	data := struct {
-		N                            report.Names
+		N                           report.Names
 		Period, Previous, Generated string
-		Charts                       []template.HTML
-		Tables                       []htmlTable
+		Charts                      []template.HTML
+		Tables                      []htmlTable
 	}{N: n, Period: n.PeriodText(r.Period), Previous: n.PeriodText(r.Previous), Generated: n.Time(r.Generated)}
 	for _, c := range report.Charts(r, n) {
 		data.Charts = append(data.Charts, chart.SVG(c, 520, 300))

@@ -50,10 +50,10 @@ var Now = At(7, 9, 0)
 
 type art struct {
 	id, src, tier, lang, title, text, story string
-	at                                     time.Time
-	labels                                 []string
-	sentiment                              float64
-	caseID                                 string
+	at                                      time.Time
+	labels                                  []string
+	sentiment                               float64
+	caseID                                  string
 }
 
 // Articles of the fortnight and around it; the golden test's numbers are
