@@ -189,12 +189,13 @@ func (d reportDesk) Publish(ctx context.Context, req web.ReportRequest, by strin
 	return map[string]any{"period": p, "files": pub.Entries}, nil
 }
 
-func (d reportDesk) Archived(ctx context.Context) (any, error) {
+func (d reportDesk) Archived(ctx context.Context) ([]web.ReportEntry, error) {
 	list, err := d.pub.Archive.List(ctx)
-	if list == nil {
-		list = []archive.Entry{}
+	out := []web.ReportEntry{}
+	for _, e := range list {
+		out = append(out, web.ReportEntry{Name: e.Name, File: e.File, From: e.From, To: e.To, Lang: e.Lang, Format: string(e.Format), Size: e.Size, Created: e.Created, By: e.By})
 	}
-	return list, err
+	return out, err
 }
 
 func (d reportDesk) File(ctx context.Context, name string) (*web.ReportFile, error) {

@@ -25,13 +25,26 @@ type ReportFile struct {
 	Data        []byte
 }
 
+// ReportEntry is one archived report file.
+type ReportEntry struct {
+	Name    string    `json:"name"` // what GET /api/v1/reports/files/{name} serves
+	File    string    `json:"file"`
+	From    string    `json:"from"` // first day, YYYY-MM-DD
+	To      string    `json:"to"`   // last day
+	Lang    string    `json:"lang"`
+	Format  string    `json:"format"`
+	Size    uint64    `json:"size"`
+	Created time.Time `json:"created"`
+	By      string    `json:"by"`
+}
+
 // ReportDesk builds, archives and serves reports. Errors in the request
 // (a bad or future period, an unknown format, nothing to report) are
 // BadInput; a missing archived file is ErrNotFound.
 type ReportDesk interface {
 	Render(ctx context.Context, req ReportRequest) (*ReportFile, error)
 	Publish(ctx context.Context, req ReportRequest, by string) (any, error)
-	Archived(ctx context.Context) (any, error)
+	Archived(ctx context.Context) ([]ReportEntry, error)
 	File(ctx context.Context, name string) (*ReportFile, error)
 }
 
@@ -115,7 +128,7 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request) {
 		s.reportFailed(w, "building the report", err)
 		return
 	}
-	serveReport(w, f)
+	serveReport(w, r, f)
 }
 
 func (s *Server) reportFile(w http.ResponseWriter, r *http.Request) {
@@ -128,14 +141,19 @@ func (s *Server) reportFile(w http.ResponseWriter, r *http.Request) {
 		s.reportFailed(w, "reading the report", err)
 		return
 	}
-	serveReport(w, f)
+	serveReport(w, r, f)
 }
 
-// serveReport sends a report file as a download. An HTML report keeps its
-// inline styles, and nothing else may run.
-func serveReport(w http.ResponseWriter, f *ReportFile) {
+// serveReport sends a report file as a download, or shown in the browser
+// with ?inline=1. An HTML report keeps its inline styles, and nothing else
+// may run.
+func serveReport(w http.ResponseWriter, r *http.Request, f *ReportFile) {
+	disposition := "attachment"
+	if r.URL.Query().Get("inline") == "1" {
+		disposition = "inline"
+	}
 	w.Header().Set("Content-Type", f.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	w.Header().Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": f.Name}))
 	w.Header().Set("Content-Length", fmt.Sprint(len(f.Data)))
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'")
 	w.Header().Set("Cache-Control", "private, no-store")
