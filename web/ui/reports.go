@@ -27,7 +27,9 @@ type reportsData struct {
 }
 
 // fileURL is where an archived file downloads.
-func fileURL(e web.ReportEntry) string { return "/api/v1/reports/files/" + (&url.URL{Path: e.Name}).EscapedPath() }
+func fileURL(e web.ReportEntry) string {
+	return "/api/v1/reports/files/" + (&url.URL{Path: e.Name}).EscapedPath()
+}
 
 func (u *UI) reportsPage(w http.ResponseWriter, r *http.Request, code int, errMsg string) {
 	now := u.d.Now().In(vietnam)
@@ -82,4 +84,3 @@ func (u *UI) buildReport(w http.ResponseWriter, r *http.Request) {
 		u.reportsPage(w, r, http.StatusInternalServerError, u.page(r, "", nil).T("reports.failed"))
 	}
 }
-

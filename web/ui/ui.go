@@ -160,9 +160,9 @@ func (u *UI) parse() error {
 		"datetime": func(t time.Time) string {
 			return fmtTime(t, "2006-01-02 15:04")
 		},
-		"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
-		"add": func(a, b int) int { return a + b },
-		"dur": fmtDuration,
+		"pct":     func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
+		"add":     func(a, b int) int { return a + b },
+		"dur":     fmtDuration,
 		"fileURL": fileURL,
 		"kb":      func(n uint64) uint64 { return (n + 1023) / 1024 },
 	}
