@@ -23,7 +23,7 @@ func busOptions(cfg config.Config, name string, log *slog.Logger, reg prometheus
 		StoreDir: filepath.Join(cfg.DataDir, "nats"), Name: name,
 		Replicas: cfg.NATS.Replicas, MaxDeliver: cfg.NATS.MaxDeliver, AckWait: cfg.NATS.AckWait.D(),
 		DuplicateWindow: cfg.NATS.DuplicateWindow.D(), ArticleRetention: cfg.NATS.ArticleRetention.D(),
-		SeenTTL: cfg.Crawler.SeenTTL.D(), EvidenceRetention: cfg.Crawler.EvidenceRetention.D(),
+		SeenTTL: cfg.Crawler.SeenTTL.D(), EvidenceRetention: cfg.Crawler.EvidenceRetention.D(), ReportRetention: cfg.Report.Retention.D(),
 		Logger: log, Registerer: reg,
 	}
 }

@@ -35,6 +35,7 @@ import (
 	"github.com/presswatch/presswatch/crawler/extract"
 	"github.com/presswatch/presswatch/crawler/fetch"
 	"github.com/presswatch/presswatch/indexer"
+	"github.com/presswatch/presswatch/report/archive"
 	"github.com/presswatch/presswatch/sourcehealth"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
@@ -72,6 +73,8 @@ type App struct {
 	// alertStore reads alerts and moves them through their lifecycle for
 	// the API, in any process.
 	alertStore *alerts.Store
+	// reports builds and archives reports (web role).
+	reports *archive.Publisher
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -231,6 +234,16 @@ func (a *App) Start(ctx context.Context) (err error) {
 			a.alertStore.Follow(ctx, a.log)
 			return nil
 		})
+		pub, err := a.reportPublisher()
+		if err != nil {
+			return err
+		}
+		a.reports = &pub
+		sched, err := a.reportScheduler(pub)
+		if err != nil {
+			return err
+		}
+		starters = append(starters, sched.Run)
 	}
 	// Every process serves health and metrics; only the web role adds the
 	// API.
@@ -422,6 +435,7 @@ func (a *App) startWeb() error {
 		Sources:        sourceBoard{cfg: a.cfg, kv: a.bus.KV(bus.BucketSourceHealth)},
 		Submit:         linkSubmitter{b: a.bus},
 		Misleading:     a.misleadingMarker(),
+		Reports:        a.reportDesk(),
 		Ready:          a.ready,
 		Gatherer:       a.reg,
 		Registerer:     a.reg,
@@ -443,7 +457,7 @@ func (a *App) startWeb() error {
 	if o.API {
 		if _, err := ui.Mount(ui.Deps{
 			Server: srv, Search: o.Search, Alerts: o.Alerts, AlertStore: a.alertStore, Silences: silence.NewStore(a.bus.KV(bus.BucketSilences)),
-			Misleading: o.Misleading, Submit: o.Submit, Sources: o.Sources, Rules: ruleBook{a: a}, Logger: a.log,
+			Misleading: o.Misleading, Submit: o.Submit, Sources: o.Sources, Rules: ruleBook{a: a}, Reports: o.Reports, Logger: a.log,
 		}); err != nil {
 			return err
 		}

@@ -44,6 +44,9 @@ type Options struct {
 	SeenTTL          time.Duration
 	// EvidenceRetention bounds how long raw HTML is kept.
 	EvidenceRetention time.Duration
+	// ReportRetention bounds how long archived reports are kept; 0 keeps
+	// them.
+	ReportRetention time.Duration
 
 	Logger     *slog.Logger
 	Registerer prometheus.Registerer

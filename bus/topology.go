@@ -80,11 +80,17 @@ const (
 	// BucketSessions holds web sessions (key: hash of the session ID), so
 	// logout and role changes take effect in every web process.
 	BucketSessions = "sessions"
+	// BucketReportRuns records each scheduled report (key: schedule and
+	// period), created once, so one process of many builds and sends it.
+	BucketReportRuns = "report_runs"
 	// BucketAPITokens holds API tokens created in the UI (key: SHA-256 of
 	// the token; the token itself is never stored).
 	BucketAPITokens = "api_tokens"
 	// ObjectEvidence keeps raw article HTML (name: content hash).
 	ObjectEvidence = "evidence"
+	// ObjectReports archives built reports (name: report/period/file), so
+	// every web process lists and serves the same ones.
+	ObjectReports = "reports"
 )
 
 // ConsumerSpec names a durable pull consumer and what it reads.
@@ -229,6 +235,7 @@ func buckets(o Options) []jetstream.KeyValueConfig {
 		// its own, shorter, expiry (web.session_ttl).
 		{Bucket: BucketSessions, Description: "web sessions by hashed ID", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1, TTL: 7 * 24 * time.Hour},
 		{Bucket: BucketAPITokens, Description: "API tokens by SHA-256", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
+		{Bucket: BucketReportRuns, Description: "scheduled report runs by schedule and period", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
 	}
 }
 
@@ -237,6 +244,8 @@ func buckets(o Options) []jetstream.KeyValueConfig {
 func objectStores(o Options) []jetstream.ObjectStoreConfig {
 	return []jetstream.ObjectStoreConfig{
 		{Bucket: ObjectEvidence, Description: "raw HTML of fetched articles, by content hash", TTL: o.EvidenceRetention,
+			Storage: jetstream.FileStorage, Replicas: o.Replicas, Compression: true},
+		{Bucket: ObjectReports, Description: "archived reports (PDF, XLSX, HTML, CSV) by period", TTL: o.ReportRetention,
 			Storage: jetstream.FileStorage, Replicas: o.Replicas, Compression: true},
 	}
 }

@@ -32,6 +32,7 @@ type Config struct {
 	Alerts     Alerts     `yaml:"alerts"`
 	API        API        `yaml:"api"`
 	Web        Web        `yaml:"web"`
+	Report     Report     `yaml:"report"`
 
 	// path is the file the config was read from, for resolving relative paths.
 	path string

@@ -91,7 +91,8 @@ func OpenWith(dir string, o Options) (*Index, error) {
 // 2: title and text searched through body_folded (was text_folded).
 // 3: published holds publishedKey (seconds), shown from published_at.
 // 4: accent fields (marked words, toneless text, stems), sentence breaks.
-const layoutVersion = "4"
+// 5: tone (article.ToneOf the sentiment) indexed for reports.
+const layoutVersion = "5"
 
 const layoutFile = "LAYOUT"
 
@@ -232,6 +233,7 @@ type document struct {
 	Matches     string    `json:"matches,omitempty"` // JSON of the classifier's explanations
 	Evidence    string    `json:"evidence,omitempty"`
 	Partial     bool      `json:"partial,omitempty"`
+	Tone        string    `json:"tone"`
 	// Exact forms of the keyword fields, for =value terms.
 	SourceExact string   `json:"source_exact,omitempty"`
 	SiteExact   string   `json:"site_exact,omitempty"`
@@ -275,7 +277,7 @@ func toDocument(a *article.Article) document {
 		Published: publishedKey(published), PublishedAt: published.UTC().Format(time.RFC3339),
 		Fetched: a.Fetched.UTC(),
 		Labels:  kws(a.Labels), Severity: string(a.Severity), Sentiment: a.Sentiment, StoryID: a.StoryID, Regions: a.Regions,
-		Summary: a.Summary, Evidence: a.Evidence, Partial: a.Partial,
+		Summary: a.Summary, Evidence: a.Evidence, Partial: a.Partial, Tone: article.ToneOf(a.Sentiment),
 	}
 	d.SourceExact, d.SiteExact = query.ExactForm(a.SourceID), query.ExactForm(a.Site)
 	d.TierExact, d.LangExact = query.ExactForm(a.Tier), query.ExactForm(a.Lang)

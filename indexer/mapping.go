@@ -70,6 +70,8 @@ const (
 	fieldSentiment = "sentiment"
 	fieldStory     = "story_id"
 	fieldRegions   = "regions"
+	// fieldTone is article.ToneOf the sentiment, counted by reports.
+	fieldTone = "tone"
 )
 
 func newMapping() (*mapping.IndexMappingImpl, error) {
@@ -115,7 +117,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	for name, store := range map[string]bool{
 		fieldSource: true, fieldSite: true, fieldTier: true,
-		fieldLang: true, fieldLabels: true, fieldSeverity: true, fieldStory: true, fieldRegions: true, fieldDay: false, fieldStemmed: false,
+		fieldLang: true, fieldLabels: true, fieldSeverity: true, fieldStory: true, fieldRegions: true, fieldDay: false, fieldStemmed: false, fieldTone: false,
 	} {
 		doc.AddFieldMappingsAt(name, keywordField(store))
 	}

@@ -16,6 +16,7 @@ import (
 const (
 	SubjectSearch  = "presswatch.search"
 	SubjectArticle = "presswatch.article"
+	SubjectTally   = "presswatch.tally"
 )
 
 // Serve registers the index as the NATS micro service "presswatch-search"
@@ -61,6 +62,16 @@ func (x *Index) Serve(nc *nats.Conn, timeout time.Duration) (micro.Service, erro
 		_ = svc.Stop()
 		return nil, fmt.Errorf("search service: %w", err)
 	}
+	if err := svc.AddEndpoint("tally", handle(func(ctx context.Context, data []byte) (any, error) {
+		var req TallyRequest
+		if err := json.Unmarshal(data, &req); err != nil {
+			return nil, fmt.Errorf("%w: request: %w", ErrBadQuery, err)
+		}
+		return x.Tally(ctx, req)
+	}), micro.WithEndpointSubject(SubjectTally)); err != nil {
+		_ = svc.Stop()
+		return nil, fmt.Errorf("search service: %w", err)
+	}
 	if err := svc.AddEndpoint("article", handle(func(ctx context.Context, data []byte) (any, error) {
 		return x.Get(ctx, string(data))
 	}), micro.WithEndpointSubject(SubjectArticle)); err != nil {
@@ -85,6 +96,19 @@ func (r Remote) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 	}
 	var out SearchResult
 	if err := r.request(ctx, SubjectSearch, data, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Tally asks any indexer replica for a report's counts.
+func (r Remote) Tally(ctx context.Context, req TallyRequest) (*Tally, error) {
+	data, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	var out Tally
+	if err := r.request(ctx, SubjectTally, data, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

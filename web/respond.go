@@ -19,6 +19,12 @@ func (e *inputError) Unwrap() error { return e.err }
 // BadInput marks err as the caller's mistake, answered with HTTP 400.
 func BadInput(err error) error { return &inputError{err} }
 
+// IsBadInput reports whether err was marked BadInput.
+func IsBadInput(err error) bool {
+	var in *inputError
+	return errors.As(err, &in)
+}
+
 // ErrNotFound marks a missing resource (HTTP 404).
 var ErrNotFound = errors.New("not found")
 

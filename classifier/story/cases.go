@@ -112,8 +112,18 @@ func (c *Clusterer) Unmark(ctx context.Context, caseID string) error {
 }
 
 // Cases returns every case, oldest marking first, as stored in KV.
-func (c *Clusterer) Cases(ctx context.Context) ([]Case, error) {
-	l, err := c.cases.ListKeysFiltered(ctx, prefixCase+">")
+func (c *Clusterer) Cases(ctx context.Context) ([]Case, error) { return ListCases(ctx, c.cases) }
+
+// CaseList reads the cases from the misleading_cases bucket, for a
+// process that does not cluster stories (a report, a web process).
+type CaseList struct{ KV jetstream.KeyValue }
+
+// Cases returns every case, oldest marking first.
+func (l CaseList) Cases(ctx context.Context) ([]Case, error) { return ListCases(ctx, l.KV) }
+
+// ListCases returns every case in kv, oldest marking first.
+func ListCases(ctx context.Context, kv jetstream.KeyValue) ([]Case, error) {
+	l, err := kv.ListKeysFiltered(ctx, prefixCase+">")
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
@@ -128,7 +138,7 @@ func (c *Clusterer) Cases(ctx context.Context) ([]Case, error) {
 	}
 	var out []Case
 	for _, k := range keys {
-		e, err := c.cases.Get(ctx, k)
+		e, err := kv.Get(ctx, k)
 		if errors.Is(err, jetstream.ErrKeyNotFound) {
 			continue // unmarked since the listing
 		}

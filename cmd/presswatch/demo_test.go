@@ -4,14 +4,19 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/presswatch/presswatch/internal/wait"
 )
 
 // The demo prints the UI's address with a working admin login and the
@@ -80,8 +85,54 @@ func TestDemoPrintsAWorkingLoginAndToken(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(`"alerts"`)) {
 		t.Errorf("API with the demo token: %d %s", resp.StatusCode, body)
 	}
+	reportOnTheDemo(t, base, token)
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("demo: %v", err)
+	}
+}
+
+// reportOnTheDemo runs presswatch report in every format on the demo's
+// articles once they are indexed.
+func reportOnTheDemo(t *testing.T, base, token string) {
+	t.Helper()
+	wait.Until(t, 60*time.Second, "the demo's first articles indexed", func() bool {
+		req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/search?limit=1", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		var res struct{ Total int }
+		return json.NewDecoder(resp.Body).Decode(&res) == nil && res.Total > 0
+	})
+	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	today := time.Now().In(loc)
+	dir := t.TempDir()
+	for _, f := range []string{"pdf", "xlsx", "html", "csv"} {
+		out := filepath.Join(dir, "r."+f)
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), []string{"report", "--server", base, "--token", token, "--from", today.AddDate(0, 0, -6).Format(time.DateOnly),
+			"--to", today.Format(time.DateOnly), "--format", f, "--out", out}, &stdout, &stderr)
+		if err != nil {
+			t.Fatalf("report --format %s: %v", f, err)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil || len(data) < 500 {
+			t.Fatalf("report --format %s: %d bytes, %v", f, len(data), err)
+		}
+		magic := map[string]string{"pdf": "%PDF-", "xlsx": "PK", "html": "<!DOCTYPE html>", "csv": "\ufeff"}[f]
+		if !bytes.HasPrefix(data, []byte(magic)) {
+			t.Errorf("report --format %s starts %q", f, data[:10])
+		}
+	}
+	err := run(context.Background(), []string{"report", "--server", base, "--token", token, "--format", "docx"}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "unknown report format") {
+		t.Errorf("--format docx: %v", err)
+	}
+	err = run(context.Background(), []string{"report", "--server", base, "--token", token, "--from", "2099-01-05", "--to", "2099-01-11"}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "400 Bad Request: the period starts in the future") {
+		t.Errorf("future period: %v", err)
 	}
 }

@@ -27,6 +27,7 @@ func commands() []command {
 		{"extract", "print what the extractor makes of one page (file, URL or standard input)", runExtract},
 		{"rules", "rule tools: rules check DIR | rules test --rules DIR FILE… | rules backtest RULE_ID | rules eval", runRules},
 		{"search", "search a running presswatch over its API", runSearch},
+		{"report", "the opinion report of a period from a running presswatch: report --from D --to D --format pdf|xlsx|html|csv", runReport},
 		{"users", "web UI accounts: users add --name N --role R | users passwd --name N | users list", runUsers},
 		{"reindex", "rebuild the index from the article stream (server stopped)", runReindex},
 		{"version", "print the version", runVersion},

@@ -72,6 +72,7 @@ type Deps struct {
 	Submit     web.LinkSubmitter
 	Sources    web.SourceBoard
 	Rules      RuleBook
+	Reports    web.ReportDesk
 	Logger     *slog.Logger
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
@@ -139,6 +140,8 @@ func Mount(d Deps) (*UI, error) {
 	s.Route("GET /rules", web.RoleViewer, u.rules)
 	s.Route("GET /rules/preview", web.RoleViewer, u.rulePreview)
 	s.Route("GET /dashboard", web.RoleViewer, u.dashboard)
+	s.Route("GET /reports", web.RoleViewer, u.reports)
+	s.Route("POST /reports", web.RoleOfficer, u.buildReport)
 	s.Route("GET /admin", web.RoleAdmin, u.admin)
 	s.Route("POST /admin/users", web.RoleAdmin, u.addUser)
 	s.Route("POST /admin/users/{name}", web.RoleAdmin, u.changeUser)
@@ -157,9 +160,11 @@ func (u *UI) parse() error {
 		"datetime": func(t time.Time) string {
 			return fmtTime(t, "2006-01-02 15:04")
 		},
-		"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
-		"add": func(a, b int) int { return a + b },
-		"dur": fmtDuration,
+		"pct":     func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
+		"add":     func(a, b int) int { return a + b },
+		"dur":     fmtDuration,
+		"fileURL": fileURL,
+		"kb":      func(n uint64) uint64 { return (n + 1023) / 1024 },
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {

@@ -389,3 +389,34 @@ func TestFoldKeepsTheValue(t *testing.T) {
 		}
 	}
 }
+
+func TestSendAttachesFiles(t *testing.T) {
+	f := startSink(t, smtpsink.Options{Username: "canhbao", Password: password}, true)
+	n, err := New(f.config(t, StartTLS))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := append([]byte("%PDF-1.4\n"), make([]byte, 300)...) // longer than one base64 line
+	err = n.Send(context.Background(), Message{
+		Key: "report.weekly.2026-11-30", Subject: "Báo cáo dư luận tuần 30/11 – 06/12/2026",
+		Text: "Kính gửi lãnh đạo,\nbáo cáo tuần đính kèm.", To: []string{"Lãnh đạo <lanhdao@ubnd.example.vn>"},
+		Attachments: []Attachment{{Name: "bao-cao_2026-11-30_2026-12-06.pdf", ContentType: "application/pdf", Data: pdf}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := f.sink.Messages()
+	if len(msgs) != 1 || msgs[0].To[0] != "lanhdao@ubnd.example.vn" || !msgs[0].TLS {
+		t.Fatalf("received %+v", msgs)
+	}
+	subject, text, files, err := msgs[0].Parts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if subject != "Báo cáo dư luận tuần 30/11 – 06/12/2026" || !strings.Contains(text, "báo cáo tuần đính kèm") {
+		t.Errorf("subject %q, text %q", subject, text)
+	}
+	if got := files["bao-cao_2026-11-30_2026-12-06.pdf"]; !bytes.Equal(got, pdf) {
+		t.Errorf("attachment: %d bytes, want the %d sent", len(got), len(pdf))
+	}
+}
