@@ -50,6 +50,7 @@ type Store struct {
 	alerts     jetstream.KeyValue
 	dismissals jetstream.KeyValue
 	deadLetter jetstream.KeyValue
+	groups     jetstream.KeyValue
 	js         jetstream.JetStream
 	now        func() time.Time
 	tta, ttr   *prometheus.HistogramVec
@@ -65,6 +66,7 @@ func NewStore(b KVs, reg prometheus.Registerer, now func() time.Time) (*Store, e
 	buckets := []float64{60, 300, 600, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 24 * 3600, 3 * 24 * 3600}
 	s := &Store{
 		alerts: b.KV(bus.BucketAlerts), dismissals: b.KV(bus.BucketDismissals), deadLetter: b.KV(bus.BucketAlertDeadLetters),
+		groups: b.KV(bus.BucketAlertGroups),
 		js: b.JetStream(), now: now, view: newView(),
 		tta: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: "presswatch", Subsystem: "alerts", Name: "time_to_ack_seconds",
@@ -258,6 +260,17 @@ func (s *Store) Act(ctx context.Context, id string, a Action, in ActionInput, ac
 		return nil, err
 	}
 	s.observe(al, a, prev)
+	if a == ActionRespond {
+		n := 0
+		for _, c := range al.History {
+			if c.Action == string(ActionRespond) {
+				n++
+			}
+		}
+		if err := announceResponse(ctx, s.groups, al, n, al.Updated); err != nil {
+			return al, err
+		}
+	}
 	if a == ActionDismiss {
 		if err := s.keepDismissal(ctx, al, actor); err != nil {
 			return al, err

@@ -317,6 +317,8 @@ func (a Alerts) validateRoute(ch *checker, key string, r AlertRoute, root bool, 
 	for i, n := range r.GroupBy {
 		if !slices.Contains(route.Names(), n) {
 			ch.fail(indexKey(key+".group_by", i), "unknown name %q (known: %s)", n, strings.Join(route.Names(), ", "))
+		} else if n == "rule" {
+			ch.fail(indexKey(key+".group_by", i), "rule cannot group: an incident holds every rule that matched its story as a reason (use [alert], or [story, department])")
 		}
 	}
 	for name, d := range map[string]Duration{"group_wait": r.GroupWait, "group_interval": r.GroupInterval, "repeat_interval": r.RepeatInterval} {
