@@ -61,8 +61,8 @@ type record struct {
 	Severity article.Severity `json:"severity,omitempty"`
 	// To are the addresses the last notification went to, for the
 	// message that the response was published.
-	To []string `json:"to,omitempty"`
-	Created  time.Time        `json:"created,omitzero"`
+	To      []string  `json:"to,omitempty"`
+	Created time.Time `json:"created,omitzero"`
 
 	// Digests.
 	Items []string `json:"items,omitempty"`

@@ -67,7 +67,7 @@ func NewStore(b KVs, reg prometheus.Registerer, now func() time.Time) (*Store, e
 	s := &Store{
 		alerts: b.KV(bus.BucketAlerts), dismissals: b.KV(bus.BucketDismissals), deadLetter: b.KV(bus.BucketAlertDeadLetters),
 		groups: b.KV(bus.BucketAlertGroups),
-		js: b.JetStream(), now: now, view: newView(),
+		js:     b.JetStream(), now: now, view: newView(),
 		tta: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: "presswatch", Subsystem: "alerts", Name: "time_to_ack_seconds",
 			Help: "Time from an alert being raised to its acknowledgement, by department and severity.", Buckets: buckets,
