@@ -153,7 +153,9 @@ func (u *UI) expireSilence(w http.ResponseWriter, r *http.Request) {
 	}
 	u.audit(r, "", "silence.expire", id, "")
 	back := "/admin"
-	if !p.Can("admin") {
+	if b := r.PostFormValue("back"); b != "" {
+		back = localPath(b)
+	} else if !p.Can("admin") {
 		back = "/alerts"
 	}
 	redirect(w, r, back, "flash.done")

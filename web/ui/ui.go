@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/actionlink"
 	"github.com/presswatch/presswatch/alerts/silence"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
@@ -36,11 +37,13 @@ type AlertStore interface {
 	List(ctx context.Context, o alerts.ListOptions) ([]*alerts.Alert, error)
 	Get(ctx context.Context, id string) (*alerts.Alert, error)
 	Act(ctx context.Context, id string, a alerts.Action, in alerts.ActionInput, actor string) (*alerts.Alert, error)
+	Record(ctx context.Context, id string, c alerts.Change) error
 }
 
 // SilenceStore lists silences and ends them early.
 type SilenceStore interface {
 	List(ctx context.Context) ([]*silence.Silence, error)
+	Create(ctx context.Context, s silence.Silence, now time.Time) (*silence.Silence, error)
 	Expire(ctx context.Context, id, by string, now time.Time) (*silence.Silence, error)
 }
 
@@ -72,6 +75,11 @@ type Deps struct {
 	Submit     web.LinkSubmitter
 	Sources    web.SourceBoard
 	Rules      RuleBook
+	// Departments of alerts.departments, to show and pick by name.
+	Departments []Department
+	// Links checks one-tap action links; LinkLedger records their use.
+	Links      *actionlink.Signer
+	LinkLedger *actionlink.Ledger
 	Logger     *slog.Logger
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
@@ -133,6 +141,9 @@ func Mount(d Deps) (*UI, error) {
 	s.Route("GET /alerts", web.RoleViewer, u.inbox)
 	s.Route("GET /alerts/{id}", web.RoleViewer, u.alert)
 	s.Route("POST /alerts/act", web.RoleOfficer, u.act)
+	s.Route("POST /alerts/{id}/snooze", web.RoleOfficer, u.snooze)
+	s.Route("GET /a/{token}", web.RoleViewer, u.actionLinkPage)
+	s.Route("POST /a/{token}", web.RoleOfficer, u.actionLinkDo)
 	s.Route("GET /sources", web.RoleViewer, u.sources)
 	s.Route("POST /sources/{id}/resume", web.RoleAdmin, u.resumeSource)
 	s.Route("POST /sources/{id}/pause", web.RoleAdmin, u.pauseSource)
@@ -160,6 +171,16 @@ func (u *UI) parse() error {
 		"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 		"add": func(a, b int) int { return a + b },
 		"dur": fmtDuration,
+		// dict passes several values to a shared template.
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				if k, ok := kv[i].(string); ok {
+					m[k] = kv[i+1]
+				}
+			}
+			return m
+		},
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
