@@ -14,6 +14,7 @@ import (
 	"github.com/presswatch/presswatch/alerts/route"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
+	"github.com/presswatch/presswatch/internal/wait"
 )
 
 // floodMatches are the rules a flash-flood story trips: two of the
@@ -65,7 +66,7 @@ func TestOneIncidentPerStoryAndDepartment(t *testing.T) {
 	a := storyArticle("a0", "s1", "baodienbien", article.SeverityHigh, "")
 	a.Matches = floodMatches()
 	publish(t, b, a)
-	eventually(t, "two incidents", func() bool {
+	wait.Until(t, 15*time.Second, "two incidents", func() bool {
 		list, _ := h.store.List(context.Background(), alerts.ListOptions{})
 		return len(list) == 2
 	})
@@ -84,7 +85,7 @@ func TestOneIncidentPerStoryAndDepartment(t *testing.T) {
 		t.Errorf("landslide reason %+v", r)
 	}
 	h.clock.Add(2 * time.Second)
-	eventually(t, "one message per incident", func() bool { return rc.count() == 2 })
+	wait.Until(t, 15*time.Second, "one message per incident", func() bool { return rc.count() == 2 })
 	for _, n := range rc.list() {
 		if len(n.Alerts) != 1 || n.Kind != alerts.KindNew {
 			t.Fatalf("message %s of kind %s with %d alerts", n.Key, n.Kind, len(n.Alerts))
@@ -110,10 +111,10 @@ func TestOneIncidentPerStoryAndDepartment(t *testing.T) {
 	b2 := storyArticle("a1", "s1", "baodienbien", article.SeverityHigh, "")
 	b2.Matches = []article.Match{{RuleID: "disaster.evacuation", Title: "Sơ tán dân", Severity: article.SeverityCritical, Department: "so-nnmt", Terms: []string{"sơ tán"}}}
 	publish(t, b, b2)
-	eventually(t, "the new reason", func() bool { return len(incidentOf(t, h.store, "so-nnmt").Rules) == 4 })
+	wait.Until(t, 15*time.Second, "the new reason", func() bool { return len(incidentOf(t, h.store, "so-nnmt").Rules) == 4 })
 	h.grouped(t)
 	h.clock.Add(61 * time.Second)
-	eventually(t, "a follow-up", func() bool { return rc.count() == 3 })
+	wait.Until(t, 15*time.Second, "a follow-up", func() bool { return rc.count() == 3 })
 	settle(t, h)
 	if rc.count() != 3 {
 		t.Fatalf("%d messages, want 3", rc.count())
@@ -136,7 +137,7 @@ func TestResponsePublishedGoesToWhoeverWasNotified(t *testing.T) {
 	al := waitArticles(t, h.store, 1)
 	h.grouped(t)
 	h.clock.Add(2 * time.Second)
-	eventually(t, "the first message", func() bool { return rc.count() == 1 })
+	wait.Until(t, 15*time.Second, "the first message", func() bool { return rc.count() == 1 })
 	ctx := context.Background()
 	if _, err := h.store.Act(ctx, al.ID, alerts.ActionAck, alerts.ActionInput{}, "can-bo"); err != nil {
 		t.Fatal(err)
@@ -144,7 +145,7 @@ func TestResponsePublishedGoesToWhoeverWasNotified(t *testing.T) {
 	if _, err := h.store.Act(ctx, al.ID, alerts.ActionRespond, alerts.ActionInput{Link: "https://dienbien.gov.vn/thong-tin-chinh-thuc"}, "can-bo"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the response message", func() bool { return rc.count() == 2 })
+	wait.Until(t, 15*time.Second, "the response message", func() bool { return rc.count() == 2 })
 	settle(t, h)
 	n := rc.list()[1]
 	if n.Kind != alerts.KindResponse || n.Alerts[0].Response == nil || n.Alerts[0].Response.Link != "https://dienbien.gov.vn/thong-tin-chinh-thuc" {

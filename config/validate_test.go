@@ -174,7 +174,7 @@ func TestValidate(t *testing.T) {
 			}
 		}, []string{
 			`api.tokens[1].name: duplicate name "a" (also api.tokens[0])`,
-			`api.tokens[1].role: must be one of viewer, officer, admin, got "root"`,
+			`api.tokens[1].role: must be one of viewer, officer, lead, admin, got "root"`,
 			"api.tokens[1].token: must be at least 16 characters, got 5",
 			"api.tokens[2].name: must be set",
 			"api.tokens[2].token: must be set (token or token_file)",

@@ -52,20 +52,7 @@ func (u *UI) snooze(w http.ResponseWriter, r *http.Request) {
 // muteIncident stores the silence sn asks for on a and notes it in a's
 // history.
 func (u *UI) muteIncident(r *http.Request, a *alerts.Alert, sn silence.Snooze, who string) (*silence.Silence, error) {
-	now := u.d.Now().UTC()
-	s, err := silence.ForIncident(a.Attrs(), sn, who, now)
-	if err != nil {
-		return nil, err
-	}
-	sl, err := u.d.Silences.Create(r.Context(), s, now)
-	if err != nil {
-		return nil, err
-	}
-	note := fmt.Sprintf("%s until %s: %s", strings.Join(sl.Matchers, ", "), sl.Ends.In(vietnam).Format("15:04 02/01/2006"), sl.Comment)
-	if err := u.d.AlertStore.Record(r.Context(), a.ID, alerts.Change{By: who, Action: "snoozed", Note: note}); err != nil {
-		u.log.Warn("snooze: record in history", "alert", a.ID, "err", err)
-	}
-	return sl, nil
+	return u.d.AlertStore.Snooze(r.Context(), u.d.Silences, a.ID, sn, who)
 }
 
 // snoozeProblem words a snooze input error in the page's language.

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,7 +38,7 @@ type AlertStore interface {
 	List(ctx context.Context, o alerts.ListOptions) ([]*alerts.Alert, error)
 	Get(ctx context.Context, id string) (*alerts.Alert, error)
 	Act(ctx context.Context, id string, a alerts.Action, in alerts.ActionInput, actor string) (*alerts.Alert, error)
-	Record(ctx context.Context, id string, c alerts.Change) error
+	Snooze(ctx context.Context, silences alerts.SilenceCreator, id string, sn silence.Snooze, who string) (*silence.Silence, error)
 }
 
 // SilenceStore lists silences and ends them early.
@@ -164,6 +165,7 @@ func (u *UI) parse() error {
 	funcs := template.FuncMap{
 		"snippet": safeSnippet,
 		"join":    strings.Join,
+		"has":     func(list []string, v string) bool { return slices.Contains(list, v) },
 		"date":    func(t time.Time) string { return fmtTime(t, time.DateOnly) },
 		"datetime": func(t time.Time) string {
 			return fmtTime(t, "2006-01-02 15:04")
