@@ -145,7 +145,7 @@ func (u *UI) showAlert(w http.ResponseWriter, r *http.Request, id string, code i
 	if u.d.Silences != nil {
 		if list, err := u.d.Silences.List(r.Context()); err == nil {
 			now := u.d.Now()
-			d.Silences = slices.DeleteFunc(list, func(s *silence.Silence) bool { return !s.Active(now) || !s.Matches(a.Attrs()) })
+			d.Silences = slices.DeleteFunc(list, func(s *silence.Silence) bool { return !s.Ends.After(now) || !s.Matches(a.Attrs()) })
 		}
 	}
 	p.Data, p.Title, p.Error = d, a.Title, msg
