@@ -34,7 +34,7 @@ func (s *Store) Snooze(ctx context.Context, silences SilenceCreator, id string, 
 	if err != nil {
 		return nil, err
 	}
-	note := fmt.Sprintf("%s until %s: %s", strings.Join(stored.Matchers, ", "), stored.Ends.In(ictZone).Format("15:04 02/01/2006"), stored.Comment)
+	note := fmt.Sprintf("%s → %s: %s", strings.Join(stored.Matchers, ", "), stored.Ends.In(ictZone).Format("15:04 02/01/2006"), stored.Comment)
 	if err := s.Record(ctx, id, Change{By: who, Action: "snoozed", Note: note}); err != nil {
 		return stored, fmt.Errorf("snooze %s: note in history: %w", id, err)
 	}

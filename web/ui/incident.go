@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/route"
 	"github.com/presswatch/presswatch/alerts/silence"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/web"
@@ -95,9 +96,45 @@ type alertData struct {
 	CanAct   bool
 	Actions  []alerts.Action
 	Picker   *picker
-	Silences []*silence.Silence // active silences muting this incident
+	Silences []silenceView // silences, current or to come, muting this incident
 	Hours    []int
 	Back     string
+}
+
+// silenceView is a silence as the incident page words it.
+type silenceView struct {
+	*silence.Silence
+	What string // "this incident", "the rule Lũ quét", "the source baomoi"…
+}
+
+// silenceWhat says what sl mutes in the page's language, naming the
+// incident's own story, rules and outlets rather than their IDs.
+func (u *UI) silenceWhat(p *Page, sl *silence.Silence, a *alerts.Alert) string {
+	var parts []string
+	for _, ms := range sl.Matchers {
+		m, err := route.ParseMatcher(ms)
+		switch {
+		case err != nil || m.Op != route.OpEq:
+			parts = append(parts, ms)
+		case m.Name == "story":
+			parts = append(parts, p.T("snooze.what_story"))
+		case m.Name == "rule":
+			name := m.Value
+			for _, r := range a.Rules {
+				if r.ID == m.Value && r.Title != "" {
+					name = r.Title
+				}
+			}
+			parts = append(parts, p.T("snooze.what_rule", name))
+		case m.Name == "source":
+			parts = append(parts, p.T("snooze.what_source", m.Value))
+		case m.Name == "department":
+			parts = append(parts, p.T("snooze.what_department", u.deptName(m.Value)))
+		default:
+			parts = append(parts, ms)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Can reports whether the incident's page offers action a.
@@ -145,7 +182,11 @@ func (u *UI) showAlert(w http.ResponseWriter, r *http.Request, id string, code i
 	if u.d.Silences != nil {
 		if list, err := u.d.Silences.List(r.Context()); err == nil {
 			now := u.d.Now()
-			d.Silences = slices.DeleteFunc(list, func(s *silence.Silence) bool { return !s.Ends.After(now) || !s.Matches(a.Attrs()) })
+			for _, sl := range list {
+				if sl.Ends.After(now) && sl.Matches(a.Attrs()) {
+					d.Silences = append(d.Silences, silenceView{Silence: sl, What: u.silenceWhat(p, sl, a)})
+				}
+			}
 		}
 	}
 	p.Data, p.Title, p.Error = d, a.Title, msg

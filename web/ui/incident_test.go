@@ -178,7 +178,7 @@ func TestSnoozeFromTheIncident(t *testing.T) {
 		t.Fatalf("snooze: %d", code)
 	}
 	_, body := officer.get("/alerts/" + a.ID)
-	if !strings.Contains(body, "Thông báo đang được tạm tắt") || !strings.Contains(body, `rule=&#34;lu-quet&#34;`) || !strings.Contains(body, "Bật lại ngay") {
+	if !strings.Contains(body, "Thông báo đang được tạm tắt") || !strings.Contains(body, "Quy tắc «Lũ quét»") || !strings.Contains(body, "Bật lại ngay") {
 		t.Fatalf("the page does not show the snooze:\n%s", body)
 	}
 	got, _ := e.store.Get(context.Background(), a.ID)
