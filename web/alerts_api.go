@@ -146,6 +146,9 @@ func (s *Server) actOnAlert(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if !s.mayActOn(w, r, st) {
+		return
+	}
 	al, err := st.Act(r.Context(), r.PathValue("id"), act, in, caller(r))
 	if err != nil {
 		s.alertFailed(w, "the alert action", err)
@@ -302,6 +305,9 @@ func (s *Server) snoozeAlert(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if !s.mayActOn(w, r, st) {
+		return
+	}
 	var sn silence.Snooze
 	if !decodeBody(w, r, &sn, `{"scope": "story" | "rule" | "source", "value": "<rule or source, for those scopes>", "hours": 4, "reason": "…"}`) {
 		return
@@ -313,4 +319,24 @@ func (s *Server) snoozeAlert(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Info("incident snoozed", "alert", r.PathValue("id"), "silence", sl.ID, "matchers", sl.Matchers, "ends", sl.Ends, "by", caller(r))
 	writeJSON(w, http.StatusCreated, sl)
+}
+
+// mayActOn refuses (403) an officer acting on an incident of a department
+// not on their account; leads, admins and callers of no particular
+// department act on all.
+func (s *Server) mayActOn(w http.ResponseWriter, r *http.Request, st AlertStore) bool {
+	p := PrincipalOf(r)
+	if p.AllDepartments() {
+		return true
+	}
+	al, err := st.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.alertFailed(w, "the alert action", err)
+		return false
+	}
+	if !alerts.InDepartments(al, p.Departments) {
+		writeError(w, http.StatusForbidden, fmt.Sprintf("alert %s belongs to %s, not to your departments (%s)", al.ID, strings.Join(al.Departments, ", "), strings.Join(p.Departments, ", ")))
+		return false
+	}
+	return true
 }
