@@ -55,10 +55,20 @@ const (
 // in hundreds of outlets keeps counting in ArticleCount.
 const maxArticleRefs = 200
 
-// Alert is one issue raised for the officers.
+// Alert is one issue raised for the officers. An article alert is an
+// incident: one story as one department must handle it, with every rule
+// that matched the story as a reason (Rules). Spike and source alerts are
+// one per event.
 type Alert struct {
 	ID       string `json:"id"`
 	GroupKey string `json:"group_key"`
+	// Changes counts what ingesting changed (articles, reasons, severity):
+	// notification groups remember the count they last saw.
+	Changes int `json:"changes,omitempty"`
+	// MergedFrom lists the alerts of older versions (one per story and
+	// rule) folded into this incident, so that a migration run twice
+	// merges each once.
+	MergedFrom []string `json:"merged_from,omitempty"`
 	// Type is what raised it: "article" (a flagged article or story),
 	// "spike" (a surge in coverage) or "source" (a source gone silent or
 	// broken). All three go through the same routing.
@@ -112,11 +122,15 @@ type Change struct {
 	Note   string    `json:"note,omitempty"`
 }
 
-// RuleRef names a rule that fired and the terms it found.
+// RuleRef is a reason of an incident: a rule that matched the story, the
+// terms it found and its severity.
 type RuleRef struct {
-	ID    string   `json:"id"`
-	Title string   `json:"title"`
-	Terms []string `json:"terms,omitempty"`
+	ID       string           `json:"id"`
+	Title    string           `json:"title"`
+	Terms    []string         `json:"terms,omitempty"`
+	Severity article.Severity `json:"severity,omitempty"`
+	// Added is when the rule joined the incident.
+	Added time.Time `json:"added,omitzero"`
 	// Rebuttal links the official information refuting the false claim
 	// the rule describes (or the misleading case an article copies): what
 	// the officers point to in their answer. http(s) only.
@@ -142,13 +156,14 @@ func alertID(key string) string {
 	return hex.EncodeToString(sum[:12])
 }
 
-// articleKey is the identity of an article alert: one per story and rule,
-// or per article and rule when the article belongs to no story.
-func articleKey(a *article.Article, ruleID string) string {
+// incidentKey is the identity of an article alert: one per story and
+// department, or per article and department when the article belongs to no
+// story.
+func incidentKey(a *article.Article, dept string) string {
 	if a.StoryID != "" {
-		return "story:" + a.StoryID + "|rule:" + ruleID
+		return "story:" + a.StoryID + "|dept:" + dept
 	}
-	return "article:" + a.ID + "|rule:" + ruleID
+	return "article:" + a.ID + "|dept:" + dept
 }
 
 func refOf(a *article.Article) ArticleRef {
@@ -159,32 +174,116 @@ func refOf(a *article.Article) ArticleRef {
 	return ArticleRef{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.SourceID, Tier: a.Tier, Lang: a.Lang, Published: a.Published, Summary: summary}
 }
 
-// newArticleAlert raises the alert of one rule match.
-func newArticleAlert(a *article.Article, m article.Match, now time.Time) *Alert {
-	key := articleKey(a, m.RuleID)
+// byDepartment splits an article's matches into the incidents they make:
+// one per department a match names. A match naming no department (a
+// signal, a general rule) is a reason of each of them, or of one incident
+// without a department when no match names one.
+func byDepartment(matches []article.Match) map[string][]article.Match {
+	out := map[string][]article.Match{}
+	var general []article.Match
+	for _, m := range matches {
+		if m.Department == "" {
+			general = append(general, m)
+			continue
+		}
+		out[m.Department] = append(out[m.Department], m)
+	}
+	if len(out) == 0 {
+		out[""] = general
+		return out
+	}
+	for d := range out {
+		out[d] = append(out[d], general...)
+	}
+	return out
+}
+
+// newIncident raises the incident of an article for one department.
+func newIncident(a *article.Article, dept string, matches []article.Match, now time.Time) *Alert {
+	key := incidentKey(a, dept)
+	title := a.Title
+	if title == "" && len(matches) > 0 {
+		title = matches[0].Title
+	}
+	al := &Alert{
+		ID: alertID(key), GroupKey: key, Type: TypeArticle, Title: title, StoryID: a.StoryID,
+		Status: StatusNew, Created: now, Updated: now, Changes: 1,
+		History: []Change{{At: now, By: "presswatch", Action: "raised", To: StatusNew}},
+	}
+	if dept != "" {
+		al.Departments = []string{dept}
+	}
+	for _, m := range matches {
+		al.addReason(a, m, now)
+	}
+	al.History = al.History[:1] // the reasons it was raised with are its record
+	if len(al.Labels) == 0 {
+		al.Labels = slices.Clone(a.Labels)
+	}
+	al.addArticle(a)
+	return al
+}
+
+// reasonOf is the reason a match gives; the rule's severity, else the
+// article's.
+func reasonOf(a *article.Article, m article.Match, now time.Time) RuleRef {
 	sev := m.Severity
 	if sev == "" {
 		sev = a.Severity
 	}
-	title := m.Title
-	if a.Title != "" {
-		title = a.Title
+	return RuleRef{ID: m.RuleID, Title: m.Title, Terms: slices.Clone(m.Terms), Severity: sev, Rebuttal: httpLink(m.Rebuttal), Added: now}
+}
+
+// addReason adds the reason of match m, or what it found that the reason
+// lacks, and raises the severity to it. It reports whether anything
+// changed, and the change worth a line in the history (a new reason or
+// rebuttal; Action is empty otherwise).
+func (al *Alert) addReason(a *article.Article, m article.Match, now time.Time) (bool, Change) {
+	r := reasonOf(a, m, now)
+	changed := false
+	var c Change
+	i := slices.IndexFunc(al.Rules, func(x RuleRef) bool { return x.ID == r.ID })
+	if i < 0 {
+		al.Rules = append(al.Rules, r)
+		changed = true
+		c = Change{At: now, By: "presswatch", Action: "reason", Note: reasonName(r)}
+	} else {
+		cur := &al.Rules[i]
+		for _, t := range r.Terms {
+			if !slices.Contains(cur.Terms, t) {
+				cur.Terms, changed = append(cur.Terms, t), true
+			}
+		}
+		if r.Severity.Rank() > cur.Severity.Rank() {
+			cur.Severity, changed = r.Severity, true
+		}
+		if r.Rebuttal != "" && cur.Rebuttal != r.Rebuttal {
+			// A rule's rebuttal may be added after the incident was
+			// raised, and an office marking a case again points to newer
+			// official information.
+			cur.Rebuttal, changed = r.Rebuttal, true
+			c = Change{At: now, By: "presswatch", Action: "rebuttal", Note: r.Rebuttal}
+		}
 	}
-	al := &Alert{
-		ID: alertID(key), GroupKey: key, Type: TypeArticle, Title: title, StoryID: a.StoryID,
-		Status: StatusNew, Severity: sev, Labels: slices.Clone(m.Labels),
-		Rules:   []RuleRef{{ID: m.RuleID, Title: m.Title, Terms: m.Terms, Rebuttal: httpLink(m.Rebuttal)}},
-		Created: now, Updated: now,
-		History: []Change{{At: now, By: "presswatch", Action: "raised", To: StatusNew}},
+	for _, l := range m.Labels {
+		if !slices.Contains(al.Labels, l) {
+			al.Labels, changed = append(al.Labels, l), true
+		}
 	}
-	if len(al.Labels) == 0 {
-		al.Labels = slices.Clone(a.Labels)
+	if sev := maxSeverity(al.Severity, r.Severity); sev != al.Severity {
+		if al.Severity != "" {
+			al.History = append(al.History, Change{At: now, By: "presswatch", Action: "severity", Note: string(al.Severity) + " → " + string(sev)})
+		}
+		al.Severity, changed = sev, true
 	}
-	if m.Department != "" {
-		al.Departments = []string{m.Department}
+	return changed, c
+}
+
+func reasonName(r RuleRef) string {
+	if r.Title != "" {
+		return r.Title
 	}
-	al.addArticle(a)
-	return al
+	return r.ID
 }
 
 // addArticle adds a to the alert unless it is there already, and reports
@@ -203,22 +302,9 @@ func (al *Alert) addArticle(a *article.Article) bool {
 	return true
 }
 
-// setRebuttal gives the alert's rule r's rebuttal link when r has one and
-// the alert does not have that one yet, and reports whether it did: a
-// rule's rebuttal may be added after the alert was raised, and an office
-// marking a case again points to newer official information.
-func (al *Alert) setRebuttal(r RuleRef) bool {
-	if r.Rebuttal == "" {
-		return false
-	}
-	for i := range al.Rules {
-		if al.Rules[i].ID == r.ID && al.Rules[i].Rebuttal != r.Rebuttal {
-			al.Rules[i].Rebuttal = r.Rebuttal
-			return true
-		}
-	}
-	return false
-}
+// progress grows with every change ingesting makes: a group that saw less
+// has something new to consider.
+func (al *Alert) progress() int { return max(al.Changes, al.ArticleCount) }
 
 // Attrs are the facts routing, grouping and silences match on.
 func (al *Alert) Attrs() route.Attrs {

@@ -18,7 +18,9 @@ import (
 )
 
 // Two alert processes on one NATS share the work; together they send one
-// notification per group and interval.
+// notification per group and interval. A second rule joining each story
+// (on whichever process takes the article) becomes a reason of the same
+// incident, not another alert.
 func TestTwoServicesSendEachNotificationOnce(t *testing.T) {
 	b1 := openBus(t)
 	o := bustest.Options(t)
@@ -63,7 +65,11 @@ func TestTwoServicesSendEachNotificationOnce(t *testing.T) {
 	wave := func(from, to int) {
 		for i := from; i < to; i++ {
 			for s := range stories {
-				publish(t, b1, storyArticle(fmt.Sprintf("w%d-%d", i, s), fmt.Sprintf("story-%d", s), fmt.Sprintf("outlet-%d", i), article.SeverityHigh, "so-y-te"))
+				a := storyArticle(fmt.Sprintf("w%d-%d", i, s), fmt.Sprintf("story-%d", s), fmt.Sprintf("outlet-%d", i), article.SeverityHigh, "so-y-te")
+				if i == 1 || i == 6 {
+					a.Matches = append(a.Matches, article.Match{RuleID: "disaster.landslide", Title: "Sạt lở", Severity: article.SeverityMedium, Department: "so-y-te"})
+				}
+				publish(t, b1, a)
 			}
 		}
 	}
@@ -98,6 +104,12 @@ func TestTwoServicesSendEachNotificationOnce(t *testing.T) {
 	keys := total()
 	if len(keys) != 2*stories || sent() != 2*stories {
 		t.Fatalf("%d notifications under %d keys, want %d once each: %v", sent(), len(keys), 2*stories, keys)
+	}
+	l, _ := store.List(context.Background(), alerts.ListOptions{})
+	for _, al := range l {
+		if len(al.Rules) != 2 {
+			t.Errorf("incident %s has %d reasons, want 2", al.ID, len(al.Rules))
+		}
 	}
 	if sinks[0].count() == 0 || sinks[1].count() == 0 {
 		t.Logf("one process sent everything (%d, %d): allowed, but the work was not shared this time", sinks[0].count(), sinks[1].count())

@@ -17,6 +17,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/presswatch/presswatch/alerts/actionlink"
 	"github.com/presswatch/presswatch/alerts/route"
 	"github.com/presswatch/presswatch/alerts/silence"
 	"github.com/presswatch/presswatch/article"
@@ -49,15 +50,19 @@ type record struct {
 	Receiver     string         `json:"receiver,omitempty"`
 	Labels       string         `json:"labels,omitempty"`
 	ToDepartment bool           `json:"to_department,omitempty"`
-	Members      map[string]int `json:"members,omitempty"` // alert ID -> articles counted
+	Members      map[string]int `json:"members,omitempty"` // alert ID -> its progress when last seen
 	Dirty        bool           `json:"dirty,omitempty"`
 	Fetched      time.Time      `json:"fetched,omitzero"` // of the article that made it dirty
 	Seq          int            `json:"seq,omitempty"`
 	LastSent     time.Time      `json:"last_sent,omitzero"`
 	// What the last notification told: a follow-up needs more.
 	Sources  []string         `json:"sources,omitempty"`
+	Reasons  []string         `json:"reasons,omitempty"`
 	Severity article.Severity `json:"severity,omitempty"`
-	Created  time.Time        `json:"created,omitzero"`
+	// To are the addresses the last notification went to, for the
+	// message that the response was published.
+	To      []string  `json:"to,omitempty"`
+	Created time.Time `json:"created,omitzero"`
 
 	// Digests.
 	Items []string `json:"items,omitempty"`
@@ -75,6 +80,7 @@ type pending struct {
 	To       []string  `json:"to,omitempty"`
 	Created  time.Time `json:"created"`
 	Fetched  time.Time `json:"fetched,omitzero"`
+	Update   *Update   `json:"update,omitempty"`
 }
 
 // envelope is an outbox message.
@@ -245,6 +251,8 @@ func (s *Service) handleDue(ctx context.Context, key string, now time.Time, sil 
 			err = s.flushDigest(r, now)
 		case recEscalation:
 			err = s.fireEscalation(ctx, r, now)
+		case recResponse:
+			err = s.fireResponse(ctx, r, now)
 		default:
 			r.Due = time.Time{}
 		}
@@ -252,6 +260,9 @@ func (s *Service) handleDue(ctx context.Context, key string, now time.Time, sil 
 	})
 	if err != nil {
 		return err
+	}
+	if rec != nil && rec.Kind == recResponse && len(rec.Outbox) == 0 && rec.Due.IsZero() {
+		_ = s.groups.Delete(ctx, key) // nobody had been notified
 	}
 	if rec == nil || len(rec.Outbox) == 0 {
 		return nil
@@ -281,13 +292,13 @@ func (s *Service) touchGroup(ctx context.Context, rt *route.Route, receiver stri
 			*g = record{Kind: recGroup, ID: id, Route: rt.ID, Receiver: receiver, Labels: labels, ToDepartment: rt.ToDepartment,
 				Members: map[string]int{}, Created: now, Due: now.Add(rt.GroupWait)}
 		}
-		if seen, ok := g.Members[al.ID]; ok && seen >= al.ArticleCount {
+		if seen, ok := g.Members[al.ID]; ok && seen >= al.progress() {
 			return errNoWrite
 		}
 		if g.Members == nil {
 			g.Members = map[string]int{}
 		}
-		g.Members[al.ID] = al.ArticleCount
+		g.Members[al.ID] = al.progress()
 		if !g.Dirty {
 			g.Dirty, g.Fetched = true, fetched
 			// After a notification (or a digest entry), wait out
@@ -381,12 +392,26 @@ func (s *Service) flushGroup(ctx context.Context, g *record, now time.Time, sil 
 		g.Due, g.Dirty = time.Time{}, false
 		return nil
 	}
-	sev, sources := summarize(live)
+	sev, sources, reasons := summarize(live)
+	upd := &Update{SeverityFrom: g.Severity}
+	if sev.Rank() <= g.Severity.Rank() {
+		upd.SeverityFrom = ""
+	}
+	for _, src := range sources {
+		if !slices.Contains(g.Sources, src) {
+			upd.NewSources = append(upd.NewSources, src)
+		}
+	}
+	for _, r := range reasons {
+		if !slices.Contains(g.Reasons, r) {
+			upd.NewReasons = append(upd.NewReasons, r)
+		}
+	}
 	var kind Kind
 	switch {
 	case g.Seq == 0 && g.LastSent.IsZero():
 		kind = KindNew
-	case g.Dirty && (sev.Rank() > g.Severity.Rank() || slices.ContainsFunc(sources, func(src string) bool { return !slices.Contains(g.Sources, src) })):
+	case g.Dirty && !upd.empty():
 		kind = KindFollowUp
 	case !g.Dirty && rt.RepeatInterval > 0 && !now.Before(g.LastSent.Add(rt.RepeatInterval)) && anyNew(live):
 		kind = KindRepeat
@@ -403,7 +428,7 @@ func (s *Service) flushGroup(ctx context.Context, g *record, now time.Time, sil 
 		g.Due = rc.QuietHours.NextEnd(now)
 		return nil
 	}
-	g.Sources, g.Severity, g.LastSent, g.Dirty = sources, sev, now, false
+	g.Sources, g.Reasons, g.Severity, g.LastSent, g.Dirty = sources, reasons, sev, now, false
 	ids := make([]string, len(live))
 	for i, al := range live {
 		ids[i] = al.ID
@@ -418,9 +443,13 @@ func (s *Service) flushGroup(ctx context.Context, g *record, now time.Time, sil 
 	}
 	g.Seq++
 	p := pending{Key: g.ID + "/" + strconv.Itoa(g.Seq), Kind: kind, Receiver: g.Receiver, Alerts: ids, Created: now, Fetched: g.Fetched}
+	if kind == KindFollowUp {
+		p.Update = upd
+	}
 	if g.ToDepartment && rc.Channel != "" {
 		p.To = s.routing.Load().dir.Recipients(departments(live), rc.Channel, sev, now)
 	}
+	g.To = p.To
 	g.Outbox = []pending{p}
 	g.After = s.repeatDue(rt, g, live)
 	g.Due = now // publish now; After applies once published
@@ -438,17 +467,21 @@ func anyNew(list []*Alert) bool {
 	return slices.ContainsFunc(list, func(al *Alert) bool { return al.Status == StatusNew })
 }
 
-func summarize(list []*Alert) (article.Severity, []string) {
-	var sev article.Severity
-	var sources []string
+// summarize gives what a notification of list tells: the highest
+// severity, the outlets and the reasons (rule IDs), sorted.
+func summarize(list []*Alert) (sev article.Severity, sources, reasons []string) {
 	for _, al := range list {
 		sev = maxSeverity(sev, al.Severity)
 		for _, src := range al.Sources {
 			sources = appendNew(sources, src)
 		}
+		for _, r := range al.Rules {
+			reasons = appendNew(reasons, r.ID)
+		}
 	}
 	slices.Sort(sources)
-	return sev, sources
+	slices.Sort(reasons)
+	return sev, sources, reasons
 }
 
 func departments(list []*Alert) []string {
@@ -597,7 +630,7 @@ func (s *Service) publishOutbox(ctx context.Context, key string, rec *record) er
 	if err != nil {
 		return err
 	}
-	if cleared != nil && cleared.Kind == recEscalation && cleared.Due.IsZero() {
+	if cleared != nil && (cleared.Kind == recEscalation || cleared.Kind == recResponse) && cleared.Due.IsZero() {
 		_ = s.groups.Delete(ctx, key)
 	}
 	return nil
@@ -610,7 +643,7 @@ func (s *Service) build(ctx context.Context, p pending) (*Notification, error) {
 	if rc != nil {
 		lang = rc.Lang
 	}
-	n := &Notification{Key: p.Key, Kind: p.Kind, Receiver: p.Receiver, Lang: lang, To: p.To, BaseURL: s.o.BaseURL, Created: p.Created}
+	n := &Notification{Key: p.Key, Kind: p.Kind, Receiver: p.Receiver, Lang: lang, To: p.To, BaseURL: s.o.BaseURL, Created: p.Created, Update: p.Update}
 	for _, id := range p.Alerts {
 		al, err := getAlert(ctx, s.alerts, id)
 		if errors.Is(err, ErrNotFound) {
@@ -623,8 +656,41 @@ func (s *Service) build(ctx context.Context, p pending) (*Notification, error) {
 			continue // dealt with while it waited for the digest
 		}
 		n.Alerts = append(n.Alerts, al)
+		s.decorate(n, al)
 	}
 	return n, nil
+}
+
+// decorate adds what a message needs to show al without an ID in sight
+// and to act on it in one tap: its departments' names and, for an open
+// incident, signed action links.
+func (s *Service) decorate(n *Notification, al *Alert) {
+	dir := s.routing.Load().dir
+	for _, d := range al.Departments {
+		if dep := dir.Department(d); dep != nil && dep.Name != "" {
+			if n.DepartmentNames == nil {
+				n.DepartmentNames = map[string]string{}
+			}
+			n.DepartmentNames[d] = dep.Name
+		}
+	}
+	if s.o.Links == nil || n.BaseURL == "" || !al.Status.Open() || n.Kind == KindResponse {
+		return
+	}
+	base := strings.TrimRight(n.BaseURL, "/") + "/a/"
+	now := s.now()
+	var links []ActionLink
+	if al.Status == StatusNew {
+		links = append(links, ActionLink{Action: actionlink.Ack, URL: base + s.o.Links.Sign(al.ID, actionlink.Ack, 0, now)})
+	}
+	if al.Status == StatusNew || al.Status == StatusAcknowledged {
+		links = append(links, ActionLink{Action: actionlink.Take, URL: base + s.o.Links.Sign(al.ID, actionlink.Take, 0, now)})
+	}
+	links = append(links, ActionLink{Action: actionlink.Mute, Hours: s.o.MuteHours, URL: base + s.o.Links.Sign(al.ID, actionlink.Mute, s.o.MuteHours, now)})
+	if n.Actions == nil {
+		n.Actions = map[string][]ActionLink{}
+	}
+	n.Actions[al.ID] = links
 }
 
 func (s *Service) publish(ctx context.Context, n *Notification, fetched time.Time, msgID string) error {

@@ -1,6 +1,10 @@
 package alerts
 
-import "time"
+import (
+	"time"
+
+	"github.com/presswatch/presswatch/article"
+)
 
 // Kind says why a notification goes out; templates word the message by it.
 type Kind string
@@ -12,6 +16,7 @@ const (
 	KindRepeat     Kind = "repeat"     // still open after repeat_interval
 	KindEscalation Kind = "escalation" // critical and not acknowledged in time
 	KindDigest     Kind = "digest"     // lower-severity alerts batched for a receiver
+	KindResponse   Kind = "response"   // the office published its response
 )
 
 // Notification is one message to one receiver. Receivers render it with
@@ -33,6 +38,33 @@ type Notification struct {
 	Alerts  []*Alert  `json:"alerts"`
 	BaseURL string    `json:"base_url,omitempty"` // of the web UI, for links; may be empty
 	Created time.Time `json:"created"`
+	// Update says what changed since the last message: set on follow-ups.
+	Update *Update `json:"update,omitempty"`
+	// DepartmentNames gives the name of each department the alerts name
+	// (ID -> "Sở Y tế"), so that messages never show an ID.
+	DepartmentNames map[string]string `json:"department_names,omitempty"`
+	// Actions are the one-tap links of each alert (by alert ID): signed,
+	// expiring and good for one use.
+	Actions map[string][]ActionLink `json:"actions,omitempty"`
+}
+
+// Update is what a follow-up reports: the outlets and reasons that joined
+// the incident and the severity it rose from.
+type Update struct {
+	NewSources   []string         `json:"new_sources,omitempty"`
+	NewReasons   []string         `json:"new_reasons,omitempty"` // rule IDs
+	SeverityFrom article.Severity `json:"severity_from,omitempty"`
+}
+
+func (u *Update) empty() bool {
+	return u == nil || len(u.NewSources) == 0 && len(u.NewReasons) == 0 && u.SeverityFrom == ""
+}
+
+// ActionLink is a one-tap action in a message.
+type ActionLink struct {
+	Action string `json:"action"` // ack, take or mute
+	Hours  int    `json:"hours,omitempty"`
+	URL    string `json:"url"`
 }
 
 // Action moves an alert through its lifecycle.

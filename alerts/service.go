@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/presswatch/presswatch/alerts/actionlink"
 	"github.com/presswatch/presswatch/alerts/route"
 	"github.com/presswatch/presswatch/alerts/schedule"
 	"github.com/presswatch/presswatch/alerts/silence"
@@ -88,6 +91,12 @@ type Options struct {
 	Silences []silence.Silence
 	// BaseURL of the web UI, for links in messages.
 	BaseURL string
+	// Links signs the one-tap action links of messages; nil leaves them
+	// out (so does an empty BaseURL).
+	Links *actionlink.Signer
+	// MuteHours is how long the "mute" link of a message silences the
+	// incident's story (default 4).
+	MuteHours int
 	// Tick is how often due groups are looked at (default 1s).
 	Tick time.Duration
 	// Concurrency bounds articles handled at once (default 16).
@@ -139,6 +148,9 @@ func NewService(b Bus, o Options) (*Service, error) {
 	}
 	if o.Tick <= 0 {
 		o.Tick = time.Second
+	}
+	if o.MuteHours <= 0 {
+		o.MuteHours = 4
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = 16
@@ -244,6 +256,11 @@ func (s *Service) Silences() *silence.Store { return s.silences }
 // Run consumes classified articles and spikes, flushes due groups, checks
 // source health and sends the outbox until ctx is cancelled.
 func (s *Service) Run(ctx context.Context) error {
+	if n, err := MigrateIncidents(ctx, s.alerts); err != nil {
+		return err
+	} else if n > 0 {
+		s.log.Info("alerts of one story and rule folded into incidents of one story and department", "alerts", n)
+	}
 	for _, sl := range s.o.Silences {
 		if _, err := s.silences.Create(ctx, sl, s.now().UTC()); err != nil {
 			var in *silence.InputError
@@ -306,9 +323,9 @@ func (s *Service) handle(ctx context.Context, msg jetstream.Msg) error {
 	return s.Ingest(ctx, &a)
 }
 
-// Ingest raises or extends the alerts of a classified article and marks
-// their groups for notification. It is idempotent: ingesting the same
-// article again changes nothing.
+// Ingest raises or extends the incidents of a classified article (one per
+// department its matches name) and marks their groups for notification.
+// It is idempotent: ingesting the same article again changes nothing.
 func (s *Service) Ingest(ctx context.Context, a *article.Article) error {
 	if !a.Flagged() {
 		return nil
@@ -316,27 +333,43 @@ func (s *Service) Ingest(ctx context.Context, a *article.Article) error {
 	if a.ID == "" {
 		return bus.Permanent(fmt.Errorf("flagged article without id (url %q)", a.URL))
 	}
-	seen := map[string]bool{}
-	for _, m := range a.Matches {
-		// A signal match (rumour wording, a topic quoted in an official
-		// response) explains the article; it is never an alert of its
-		// own, even when a rule flagged the article.
-		if m.Signal || seen[m.RuleID] {
-			continue
-		}
-		seen[m.RuleID] = true
-		if err := s.ingestMatch(ctx, a, m); err != nil {
+	matches := alertable(a.Matches)
+	if len(matches) == 0 {
+		return nil
+	}
+	groups := byDepartment(matches)
+	for _, dept := range slices.Sorted(maps.Keys(groups)) {
+		if err := s.ingestIncident(ctx, a, dept, groups[dept]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *Service) ingestMatch(ctx context.Context, a *article.Article, m article.Match) error {
+// alertable drops signal matches (rumour wording, a topic quoted in an
+// official response): they explain an article but are never a reason of
+// an incident, even when a rule flagged the article. A rule that matched
+// twice counts once.
+func alertable(matches []article.Match) []article.Match {
+	seen := map[string]bool{}
+	var out []article.Match
+	for _, m := range matches {
+		if m.Signal || seen[m.RuleID] {
+			continue
+		}
+		seen[m.RuleID] = true
+		out = append(out, m)
+	}
+	return out
+}
+
+func (s *Service) ingestIncident(ctx context.Context, a *article.Article, dept string, matches []article.Match) error {
 	now := s.now().UTC()
-	fresh := newArticleAlert(a, m, now)
-	if m.Rebuttal != "" && fresh.Rules[0].Rebuttal == "" {
-		s.log.Warn("rebuttal link dropped: not an http(s) URL", "rule", m.RuleID, "article", a.ID)
+	fresh := newIncident(a, dept, matches, now)
+	for _, m := range matches {
+		if m.Rebuttal != "" && httpLink(m.Rebuttal) == "" {
+			s.log.Warn("rebuttal link dropped: not an http(s) URL", "rule", m.RuleID, "article", a.ID)
+		}
 	}
 	created := false
 	al, _, err := casUpdate(ctx, s.alerts, fresh.ID, func(al *Alert, exists bool) error {
@@ -346,31 +379,26 @@ func (s *Service) ingestMatch(ctx context.Context, a *article.Article, m article
 		}
 		created = false
 		changed := al.addArticle(a)
-		if sev := maxSeverity(al.Severity, fresh.Severity); sev != al.Severity {
-			al.History = append(al.History, Change{At: now, By: "presswatch", Action: "severity", Note: string(al.Severity) + " → " + string(sev)})
-			al.Severity, changed = sev, true
-		}
-		for _, d := range fresh.Departments {
-			if !slices.Contains(al.Departments, d) {
-				al.Departments, changed = append(al.Departments, d), true
+		for _, m := range matches {
+			ch, c := al.addReason(a, m, now)
+			if c.Action != "" {
+				al.History = append(al.History, c)
 			}
-		}
-		if al.setRebuttal(fresh.Rules[0]) {
-			al.History = append(al.History, Change{At: now, By: "presswatch", Action: "rebuttal", Note: fresh.Rules[0].Rebuttal})
-			changed = true
+			changed = changed || ch
 		}
 		if !changed {
 			return errNoWrite
 		}
 		al.Updated = now
+		al.Changes++
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("alert %s: %w", fresh.ID, err)
+		return fmt.Errorf("incident %s: %w", fresh.ID, err)
 	}
 	if created {
 		s.m.raised.WithLabelValues(al.Type, string(al.Severity)).Inc()
-		s.log.Info("alert raised", "alert", al.ID, "severity", al.Severity, "rule", m.RuleID, "story", al.StoryID, "title", al.Title)
+		s.log.Info("incident raised", "alert", al.ID, "severity", al.Severity, "department", dept, "reasons", len(al.Rules), "story", al.StoryID, "title", al.Title)
 	}
 	return s.dispatch(ctx, al, a.Fetched)
 }
@@ -383,6 +411,9 @@ func (s *Service) dispatch(ctx context.Context, al *Alert, fetched time.Time) er
 	}
 	attrs := al.Attrs()
 	rtg := s.routing.Load()
+	// A receiver that two matching routes name hears about the incident
+	// once, on the first route's terms.
+	told := map[string]bool{}
 	for _, rt := range rtg.root.Match(attrs) {
 		names := slices.Clone(rt.Receivers)
 		if rt.ToDepartment {
@@ -393,6 +424,11 @@ func (s *Service) dispatch(ctx context.Context, al *Alert, fetched time.Time) er
 			}
 		}
 		for _, n := range names {
+			k := n + "|" + strconv.FormatBool(rt.ToDepartment)
+			if told[k] {
+				continue
+			}
+			told[k] = true
 			if err := s.touchGroup(ctx, rt, n, al, attrs, fetched); err != nil {
 				return err
 			}

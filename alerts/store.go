@@ -50,6 +50,7 @@ type Store struct {
 	alerts     jetstream.KeyValue
 	dismissals jetstream.KeyValue
 	deadLetter jetstream.KeyValue
+	groups     jetstream.KeyValue
 	js         jetstream.JetStream
 	now        func() time.Time
 	storeMetrics
@@ -64,7 +65,8 @@ func NewStore(b KVs, reg prometheus.Registerer, now func() time.Time) (*Store, e
 	}
 	s := &Store{
 		alerts: b.KV(bus.BucketAlerts), dismissals: b.KV(bus.BucketDismissals), deadLetter: b.KV(bus.BucketAlertDeadLetters),
-		js: b.JetStream(), now: now, view: newView(),
+		groups: b.KV(bus.BucketAlertGroups),
+		js:     b.JetStream(), now: now, view: newView(),
 	}
 	var err error
 	if s.storeMetrics, err = newStoreMetrics(reg); err != nil {
@@ -97,11 +99,14 @@ type ListOptions struct {
 	Statuses   []Status
 	Severity   article.Severity
 	Department string
-	Label      string
-	Type       string
-	Since      time.Time // created at or after
-	Until      time.Time // created before
-	Limit      int
+	// Departments keeps the alerts of any of them, or without a
+	// department (nil: every department).
+	Departments []string
+	Label       string
+	Type        string
+	Since       time.Time // created at or after
+	Until       time.Time // created before
+	Limit       int
 }
 
 func (o ListOptions) keep(al *Alert) bool {
@@ -109,6 +114,7 @@ func (o ListOptions) keep(al *Alert) bool {
 		(len(o.Statuses) == 0 || slices.Contains(o.Statuses, al.Status)) &&
 		(o.Severity == "" || al.Severity == o.Severity) &&
 		(o.Department == "" || slices.Contains(al.Departments, o.Department)) &&
+		(o.Departments == nil || InDepartments(al, o.Departments)) &&
 		(o.Label == "" || slices.Contains(al.Labels, o.Label)) &&
 		(o.Type == "" || al.Type == o.Type) &&
 		(o.Since.IsZero() || !al.Created.Before(o.Since)) &&
@@ -148,6 +154,47 @@ func newestFirst(list []*Alert, limit int) []*Alert {
 	return list
 }
 
+// InDepartments reports whether al concerns one of depts, or no
+// department at all (which every officer handles).
+func InDepartments(al *Alert, depts []string) bool {
+	return len(al.Departments) == 0 || slices.ContainsFunc(al.Departments, func(d string) bool { return slices.Contains(depts, d) })
+}
+
+// Allowed lists the actions an alert in status s accepts, in the order a
+// page offers them.
+func Allowed(s Status) []Action {
+	var out []Action
+	for _, a := range []Action{ActionAck, ActionAssign, ActionRespond, ActionClose, ActionDismiss} {
+		if from, _, _ := transitions(a); slices.Contains(from, s) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Record adds a line to an alert's history (a silence made from it, a
+// one-tap link used) without changing its status.
+func (s *Store) Record(ctx context.Context, id string, c Change) error {
+	_, _, err := casUpdate(ctx, s.alerts, id, func(al *Alert, exists bool) error {
+		if !exists {
+			return ErrNotFound
+		}
+		if c.At.IsZero() {
+			c.At = s.now().UTC()
+		}
+		al.History = append(al.History, c)
+		return nil
+	})
+	if errors.Is(err, jetstream.ErrInvalidKey) {
+		err = ErrNotFound
+	}
+	return err
+}
+
+// DeptAssignee is the prefix of an assignee that is a department: the
+// incident is handed to that department, which then sees it too.
+const DeptAssignee = "dept:"
+
 // transitions says which statuses each action may start from.
 func transitions(a Action) ([]Status, Status, bool) {
 	switch a {
@@ -166,15 +213,25 @@ func transitions(a Action) ([]Status, Status, bool) {
 }
 
 func hint(a Action, from Status) string {
+	return map[string]string{
+		"finished": "it is finished", "ack_first": "acknowledge it first",
+		"acked": "it was acknowledged already", "close_instead": "a response was published; close it instead",
+	}[HintCode(a, from)]
+}
+
+// HintCode names why action a does not apply to status from, for pages
+// that word it in their own language: finished, ack_first, acked,
+// close_instead or "".
+func HintCode(a Action, from Status) string {
 	switch {
 	case from == StatusClosed || from == StatusDismissed:
-		return "it is finished"
+		return "finished"
 	case from == StatusNew && (a == ActionRespond || a == ActionClose):
-		return "acknowledge it first"
+		return "ack_first"
 	case a == ActionAck:
-		return "it was acknowledged already"
+		return "acked"
 	case from == StatusResponded && a == ActionDismiss:
-		return "a response was published; close it instead"
+		return "close_instead"
 	}
 	return ""
 }
@@ -220,6 +277,9 @@ func (s *Store) Act(ctx context.Context, id string, a Action, in ActionInput, ac
 		switch a {
 		case ActionAssign:
 			al.Assignee = in.Assignee
+			if d, ok := strings.CutPrefix(in.Assignee, DeptAssignee); ok && d != "" && !slices.Contains(al.Departments, d) {
+				al.Departments = append(al.Departments, d)
+			}
 			c.Note = "assignee: " + in.Assignee
 			if in.Note != "" {
 				c.Note += "; " + in.Note
@@ -248,6 +308,17 @@ func (s *Store) Act(ctx context.Context, id string, a Action, in ActionInput, ac
 		return nil, err
 	}
 	s.observe(al, a, prev)
+	if a == ActionRespond {
+		n := 0
+		for _, c := range al.History {
+			if c.Action == string(ActionRespond) {
+				n++
+			}
+		}
+		if err := announceResponse(ctx, s.groups, al, n, al.Updated); err != nil {
+			return al, err
+		}
+	}
 	if a == ActionDismiss {
 		if err := s.keepDismissal(ctx, al, actor); err != nil {
 			return al, err

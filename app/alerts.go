@@ -9,11 +9,14 @@ import (
 	"time"
 
 	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/actionlink"
 	"github.com/presswatch/presswatch/alerts/route"
 	"github.com/presswatch/presswatch/alerts/schedule"
 	"github.com/presswatch/presswatch/alerts/silence"
 	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/config"
+	"github.com/presswatch/presswatch/web/ui"
 )
 
 // alertOptions turns the alerts configuration into the engine's options.
@@ -21,7 +24,7 @@ import (
 // the same, in case a caller skipped it.
 func alertOptions(ac config.Alerts, receivers []alerts.Receiver) (alerts.Options, error) {
 	o := alerts.Options{
-		Receivers: receivers, BaseURL: ac.BaseURL,
+		Receivers: receivers, BaseURL: ac.BaseURL, MuteHours: ac.ActionLinks.MuteHours,
 		Escalation:        alerts.Escalation{After: ac.Escalation.After.D(), Receivers: ac.Escalation.Receivers},
 		Retry:             alerts.Retry{Attempts: ac.Retry.Attempts, Base: ac.Retry.Backoff.D(), Max: ac.Retry.MaxBackoff.D(), Timeout: ac.Retry.Timeout.D()},
 		SourceSilentAfter: ac.SourceSilentAfter.D(),
@@ -224,4 +227,30 @@ func (a *App) reloadAlerts(path string, svc *alerts.Service) error {
 		return err
 	}
 	return svc.Reroute(o.Route, o.Directory, o.Escalation)
+}
+
+// actionLinks makes the signer of one-tap links: with the configured
+// secret, else with the key shared through NATS KV.
+func actionLinks(ctx context.Context, c config.ActionLinks, b *bus.Bus) (*actionlink.Signer, error) {
+	key := []byte(c.Secret.Reveal())
+	if len(key) == 0 {
+		var err error
+		if key, err = actionlink.SharedKey(ctx, b.KV(bus.BucketAlertKeys)); err != nil {
+			return nil, err
+		}
+	}
+	s, err := actionlink.NewSigner(key, c.TTL.D())
+	if err != nil {
+		return nil, fmt.Errorf("alerts.action_links.secret: %w", err)
+	}
+	return s, nil
+}
+
+// uiDepartments are the departments the web pages show and offer by name.
+func uiDepartments(ac config.Alerts) []ui.Department {
+	out := make([]ui.Department, len(ac.Departments))
+	for i, d := range ac.Departments {
+		out[i] = ui.Department{ID: d.ID, Name: d.Name}
+	}
+	return out
 }

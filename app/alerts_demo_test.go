@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -72,10 +73,13 @@ func (o *outletsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// With the demo's receivers, a flagged story sends one e-mail to a real
-// SMTP server and one message to a chat webhook; ten more articles of the
-// story from ten more outlets send one follow-up each, not ten.
-func TestDemoStoryOneEmailOneChatThenOneFollowUp(t *testing.T) {
+// With the demo's receivers and departments, a flagged story makes one
+// incident per department its rules name, each sending one e-mail to a
+// real SMTP server and one message to a chat webhook, with the department
+// by name, a working deep link and a one-tap acknowledge; ten more
+// articles of the story from ten more outlets send one follow-up per
+// incident, not ten.
+func TestDemoStoryOneIncidentPerDepartmentOneEmailOneChatThenOneFollowUp(t *testing.T) {
 	news := &outletsServer{start: time.Now().Add(-time.Hour)}
 	newsSrv := httptest.NewServer(news)
 	t.Cleanup(newsSrv.Close)
@@ -89,7 +93,9 @@ func TestDemoStoryOneEmailOneChatThenOneFollowUp(t *testing.T) {
 
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(t.TempDir(), "data")
-	cfg.Listen = "127.0.0.1:0"
+	cfg.Listen = freeAddr(t)
+	cfg.Alerts.BaseURL = "http://" + cfg.Listen
+	cfg.Alerts.Departments = app.DemoDepartments()
 	rules, _ := filepath.Abs("../examples/rules")
 	cfg.Classifier.RulesDir = rules
 	cfg.Crawler.AllowPrivateHosts = []string{"127.0.0.1"}
@@ -138,33 +144,109 @@ func TestDemoStoryOneEmailOneChatThenOneFollowUp(t *testing.T) {
 	}
 	waitFor("the first e-mail and chat message", 60*time.Second, func() bool { return len(sinks.Mail()) >= 1 && len(sinks.Chat()) >= 1 })
 	news.released.Store(true)
-	storyArticles := func() int {
+	type incident struct {
+		ID           string   `json:"id"`
+		StoryID      string   `json:"story_id"`
+		Departments  []string `json:"departments"`
+		ArticleCount int      `json:"article_count"`
+		Rules        []struct {
+			ID string `json:"id"`
+		} `json:"rules"`
+	}
+	incidents := func() []incident {
 		var r struct {
-			Alerts []struct {
-				StoryID      string `json:"story_id"`
-				ArticleCount int    `json:"article_count"`
-			} `json:"alerts"`
+			Alerts []incident `json:"alerts"`
 		}
 		getJSON(t, base+"/api/v1/alerts?limit=1000", &r)
-		most := 0
-		for _, al := range r.Alerts {
-			most = max(most, al.ArticleCount)
-		}
-		return most
+		return r.Alerts
 	}
-	waitFor("the story's alert to list all eleven articles", 60*time.Second, func() bool { return storyArticles() == outlets })
-	waitFor("the follow-up", 30*time.Second, func() bool { return len(sinks.Mail()) >= 2 && len(sinks.Chat()) >= 2 })
+	waitFor("the story's incidents to list all eleven articles", 60*time.Second, func() bool {
+		list := incidents()
+		return len(list) > 0 && !slices.ContainsFunc(list, func(in incident) bool { return in.ArticleCount != outlets })
+	})
+	list := incidents()
+	n := len(list)
+	seen := map[string]bool{}
+	for _, in := range list {
+		k := in.StoryID + "|" + strings.Join(in.Departments, ",")
+		if seen[k] || len(in.Departments) != 1 {
+			t.Errorf("story %s, departments %v: not one incident per story and department", in.StoryID, in.Departments)
+		}
+		seen[k] = true
+		t.Logf("incident %s: department %v, %d reasons", in.ID, in.Departments, len(in.Rules))
+	}
+	waitFor("the follow-ups", 30*time.Second, func() bool { return len(sinks.Mail()) >= 2*n && len(sinks.Chat()) >= 2*n })
 	time.Sleep(12 * time.Second) // past another group_interval: nothing more may come
 	mail, chat := sinks.Mail(), sinks.Chat()
-	if len(mail) != 2 || len(chat) != 2 {
-		t.Fatalf("got %d e-mails and %d chat messages, want 2 of each (one new, one follow-up)", len(mail), len(chat))
+	if len(mail) != 2*n || len(chat) != 2*n {
+		t.Fatalf("got %d e-mails and %d chat messages for %d incidents, want 2 of each per incident (one new, one follow-up)", len(mail), len(chat), n)
 	}
-	// Newest first.
-	first, follow := mail[1], mail[0]
-	if !strings.HasSuffix(first.Key, "/1") || follow.Key != strings.TrimSuffix(first.Key, "1")+"2" {
-		t.Errorf("e-mail keys %q, %q: want the group's first and second notification", first.Key, follow.Key)
+	names := map[string]string{}
+	for _, d := range app.DemoDepartments() {
+		names[d.ID] = d.Name
 	}
-	if !strings.Contains(follow.Text, "Tin 10") || !strings.Contains(follow.Text, "11 bài") {
-		t.Errorf("the follow-up does not list the story's eleven articles:\n%s", follow.Text)
+	for _, in := range list {
+		var got []sink.Mail
+		for _, m := range mail {
+			if strings.Contains(m.Text, base+"/alerts/"+in.ID) {
+				got = append(got, m)
+			}
+		}
+		if len(got) != 2 {
+			t.Fatalf("incident %s: %d e-mails link to it, want 2", in.ID, len(got))
+		}
+		first, follow := got[1], got[0] // newest first
+		if !strings.HasSuffix(first.Key, "/1") || follow.Key != strings.TrimSuffix(first.Key, "1")+"2" {
+			t.Errorf("e-mail keys %q, %q: want the incident's first and second notification", first.Key, follow.Key)
+		}
+		if name := names[in.Departments[0]]; !strings.Contains(first.Subject, name) || strings.Contains(first.Text, in.Departments[0]) {
+			t.Errorf("the e-mail names the department by ID or not by its name %q:\n%s\n%s", name, first.Subject, first.Text)
+		}
+		if !strings.Contains(follow.Text, "Tin 10") || !strings.Contains(follow.Text, "11 bài") {
+			t.Errorf("the follow-up does not list the story's eleven articles:\n%s", follow.Text)
+		}
+		if code, _ := getPage(t, base+"/alerts/"+in.ID, nil); code != http.StatusOK && code != http.StatusSeeOther {
+			t.Errorf("deep link %s: %d", base+"/alerts/"+in.ID, code)
+		}
 	}
+	for _, c := range chat {
+		if !strings.Contains(c.Text, base+"/alerts/") || !strings.Contains(c.Text, base+"/a/") {
+			t.Errorf("chat message without deep link or action links:\n%s", c.Text)
+		}
+	}
+	// One-tap acknowledge from the first e-mail, as its recipient: sign
+	// in, open the link, confirm.
+	ack := ackLink(t, mail[len(mail)-1].Text, base)
+	id := strings.TrimPrefix(mail[len(mail)-1].Text[strings.Index(mail[len(mail)-1].Text, base+"/alerts/"):], base+"/alerts/")
+	id = strings.Fields(id)[0]
+	if _, err := a.Accounts().Users.Add(context.Background(), "canbo", "officer", "mat-khau-canbo"); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowserClient(t, base)
+	b.login("canbo", "mat-khau-canbo")
+	if code, body := b.get(ack); code != http.StatusOK || !strings.Contains(body, "Bạn sắp xác nhận đã nhận") {
+		t.Fatalf("ack link page: %d\n%s", code, body)
+	}
+	if code, body := b.post(ack, nil); code != http.StatusOK || !strings.Contains(body, "Đã xác nhận đã nhận sự việc.") {
+		t.Fatalf("ack link confirm: %d\n%s", code, body)
+	}
+	var al struct {
+		Status string `json:"status"`
+	}
+	getJSON(t, base+"/api/v1/alerts/"+id, &al)
+	if al.Status != "acknowledged" {
+		t.Errorf("after the one-tap acknowledge the incident is %q", al.Status)
+	}
+}
+
+// ackLink finds the acknowledge link in a plain-text message.
+func ackLink(t *testing.T, text, base string) string {
+	t.Helper()
+	for line := range strings.Lines(text) {
+		if after, ok := strings.CutPrefix(strings.TrimSpace(line), "Xác nhận đã biết: "); ok && strings.HasPrefix(after, base+"/a/") {
+			return after
+		}
+	}
+	t.Fatalf("no acknowledge link in:\n%s", text)
+	return ""
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/actionlink"
 	"github.com/presswatch/presswatch/alerts/silence"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
@@ -75,6 +76,8 @@ type App struct {
 	alertStore *alerts.Store
 	// reports builds and archives reports (web role).
 	reports *archive.Publisher
+	// links signs and checks the one-tap action links of messages.
+	links *actionlink.Signer
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -128,6 +131,9 @@ func (a *App) Start(ctx context.Context) (err error) {
 	a.bus = b
 
 	if a.alertStore, err = alerts.NewStore(b, a.reg, nil); err != nil {
+		return err
+	}
+	if a.links, err = actionLinks(ctx, a.cfg.Alerts.ActionLinks, b); err != nil {
 		return err
 	}
 
@@ -201,7 +207,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
-		o.Store, o.Logger, o.Registerer = a.alertStore, a.log, a.reg
+		o.Store, o.Logger, o.Registerer, o.Links = a.alertStore, a.log, a.reg, a.links
 		o.WatchedSources = func() ([]string, error) {
 			srcs, err := config.Sources(a.cfg)
 			var ids []string
@@ -458,6 +464,7 @@ func (a *App) startWeb() error {
 		if _, err := ui.Mount(ui.Deps{
 			Server: srv, Search: o.Search, Alerts: o.Alerts, AlertStore: a.alertStore, Silences: silence.NewStore(a.bus.KV(bus.BucketSilences)),
 			Misleading: o.Misleading, Submit: o.Submit, Sources: o.Sources, Rules: ruleBook{a: a}, Reports: o.Reports, Logger: a.log,
+			Departments: uiDepartments(a.cfg.Alerts), Links: a.links, LinkLedger: actionlink.NewLedger(a.bus.KV(bus.BucketActionLinks)),
 		}); err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/presswatch/presswatch/app"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/demosite"
+	"github.com/presswatch/presswatch/demosite/sink"
 	"github.com/presswatch/presswatch/web/auth"
 )
 
@@ -96,8 +98,22 @@ func TestBrowserJourneys(t *testing.T) {
 	rules, _ := filepath.Abs("../examples/rules")
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
-	cfg.Listen = "127.0.0.1:0"
+	cfg.Listen = freeAddr(t)
 	cfg.Classifier.RulesDir = rules
+	// Messages go to a real SMTP server, link to the incident and carry
+	// one-tap actions.
+	sinks, err := sink.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sinks.Close() })
+	smtpHost, smtpPort, _ := strings.Cut(sinks.SMTPAddr(), ":")
+	smtpPortN, _ := strconv.Atoi(smtpPort)
+	cfg.Alerts.BaseURL = "http://" + cfg.Listen
+	cfg.Alerts.Departments = app.DemoDepartments()
+	cfg.Alerts.Receivers = []config.Receiver{{Name: "email", Lang: "vi", Email: &config.EmailReceiver{Host: smtpHost, Port: smtpPortN, TLS: "none",
+		From: "Presswatch <canhbao@presswatch.demo>", To: []string{"Phòng Báo chí <baochi@presswatch.demo>"}}}}
+	cfg.Alerts.Route = &config.AlertRoute{Receivers: []string{"email"}, GroupWait: config.Duration(200 * time.Millisecond), GroupInterval: config.Duration(time.Minute)}
 	cfg.Crawler.AllowPrivateHosts = []string{"127.0.0.1"}
 	cfg.Crawler.MinHostDelay = 0
 	cfg.Crawler.Sources = []config.Source{
@@ -126,6 +142,18 @@ func TestBrowserJourneys(t *testing.T) {
 	if _, err := a.Accounts().Users.Add(ctx, "xem", auth.RoleViewer, "mat-khau-nguoi-xem"); err != nil {
 		t.Fatal(err)
 	}
+	for _, name := range []string{"canbo-nnmt", "canbo-yte"} {
+		if _, err := a.Accounts().Users.Add(ctx, name, auth.RoleOfficer, "mat-khau-"+name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setDepts := func(name, dept string) {
+		if _, err := a.Accounts().Users.Update(ctx, name, func(u *auth.User) error { u.Departments = []string{dept}; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setDepts("canbo-nnmt", "so-nong-nghiep-moi-truong")
+	setDepts("canbo-yte", "so-y-te")
 	waitIndexed(t, base)
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
@@ -261,6 +289,7 @@ func TestBrowserJourneys(t *testing.T) {
 		}
 		b.shot("08-inbox-after")
 	})
+	incidentJourneys(t, b, base, sinks)
 	t.Run("viewer cannot reach admin pages", func(t *testing.T) {
 		b.t = t
 		b.run(chromedp.Navigate(base+"/account"), chromedp.WaitVisible(`form[action="/logout"] button`, chromedp.ByQuery))

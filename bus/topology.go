@@ -59,6 +59,12 @@ const (
 	// BucketAlertDeadLetters holds notifications that failed for good
 	// (key: receiver + "." + notification key), for an admin to replay.
 	BucketAlertDeadLetters = "alert_deadletters"
+	// BucketActionLinks records the one-tap action links used (key: the
+	// link's nonce); a used link is refused. Its TTL outlives any link.
+	BucketActionLinks = "alert_action_links"
+	// BucketAlertKeys holds the key that signs action links when the
+	// configuration gives none (key: "action-links").
+	BucketAlertKeys = "alert_keys"
 	// BucketDismissals keeps dismissed alerts as negative examples for
 	// rule tuning (key: alert ID).
 	BucketDismissals = "alert_dismissals"
@@ -219,6 +225,8 @@ func buckets(o Options) []jetstream.KeyValueConfig {
 		{Bucket: BucketSilences, Description: "alert silences", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
 		{Bucket: BucketAlertDeadLetters, Description: "notifications that failed for good", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
 		{Bucket: BucketDismissals, Description: "dismissed alerts, negative examples for rule tuning", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
+		{Bucket: BucketActionLinks, Description: "one-tap action links used", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1, TTL: 30 * 24 * time.Hour},
+		{Bucket: BucketAlertKeys, Description: "keys signing action links", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
 		{Bucket: BucketSourceHealth, Description: "source health by source id", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
 		{Bucket: BucketRecheck, Description: "flagged articles to fetch again", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
 		// Stories are reported on for months; a member re-assigned after

@@ -102,3 +102,34 @@ func TestRoutingConfigLoads(t *testing.T) {
 		t.Errorf("receiver policy = %+v", c.Alerts.Receivers[0])
 	}
 }
+
+// Messages to people need the deep link and action links: a receiver
+// other than log without alerts.base_url is refused, naming its line;
+// a short action link secret and grouping by rule too.
+func TestBaseURLRequiredWithReceivers(t *testing.T) {
+	path := writeConfig(t, `alerts:
+  action_links:
+    secret: too-short
+  receivers:
+    - name: log
+      log: {}
+    - name: hook
+      webhook: {url: "https://hooks.example/x"}
+  route:
+    receivers: [hook]
+    group_by: [story, rule]
+`)
+	_, err := Load(path, nil)
+	if err == nil {
+		t.Fatal("loaded without base_url")
+	}
+	for _, w := range []string{
+		`presswatch.yaml:7: alerts.receivers[1]: alerts.base_url is required with receiver "hook"`,
+		"presswatch.yaml:3: alerts.action_links.secret: must be at least 32 bytes",
+		"presswatch.yaml:11: alerts.route.group_by[1]: rule cannot group",
+	} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error lacks %q:\n%s", w, err)
+		}
+	}
+}

@@ -177,8 +177,10 @@ type Alerts struct {
 	// Timezone of duty hours, quiet hours and daily digests unless a block
 	// names its own (default Asia/Ho_Chi_Minh).
 	Timezone string `yaml:"timezone"`
-	// BaseURL of the web UI, for links in messages.
+	// BaseURL of the web UI, for deep links and one-tap actions in
+	// messages; required when a receiver other than log is configured.
 	BaseURL     string       `yaml:"base_url"`
+	ActionLinks ActionLinks  `yaml:"action_links"`
 	Departments []Department `yaml:"departments"`
 	// Route is the routing tree; without it every alert goes to every
 	// receiver.
@@ -189,6 +191,19 @@ type Alerts struct {
 	// SourceSilentAfter raises an alert for a source that brought nothing
 	// for this long (default 6h).
 	SourceSilentAfter Duration `yaml:"source_silent_after"`
+}
+
+// ActionLinks configures the one-tap links of messages (acknowledge, take
+// it, mute for some hours).
+type ActionLinks struct {
+	// Secret signs the links (HMAC-SHA256, at least 32 bytes). Empty: a
+	// random key is made once and shared through NATS KV.
+	Secret     Secret `yaml:"secret"`
+	SecretFile string `yaml:"secret_file"`
+	// TTL is how long a link works (default 72h, at most 336h).
+	TTL Duration `yaml:"ttl"`
+	// MuteHours is how long the mute link silences the story (default 4).
+	MuteHours int `yaml:"mute_hours"`
 }
 
 // Receiver is one notification target; exactly one kind block is set.

@@ -106,6 +106,8 @@ func readSecretFiles(c *Config, errs *errList) {
 		readSecretFile(c.origins, errs, &w.URL, w.URLFile, key, "url")
 		readSecretFile(c.origins, errs, &w.Secret, w.SecretFile, key, "secret")
 	}
+	al := &c.Alerts.ActionLinks
+	readSecretFile(c.origins, errs, &al.Secret, al.SecretFile, "alerts.action_links", "secret")
 	for i := range c.API.Tokens {
 		t := &c.API.Tokens[i]
 		readSecretFile(c.origins, errs, &t.Token, t.TokenFile, indexKey("api.tokens", i), "token")

@@ -431,6 +431,7 @@ api:
 
 func TestLoadSecretFiles(t *testing.T) {
 	const hook = `alerts:
+  base_url: https://presswatch.example.gov.vn
   receivers:
     - name: hook
       webhook:
@@ -458,21 +459,21 @@ api:
 				}
 			},
 			// Only one newline is trimmed: the second is part of the value.
-			errors: []string{"FILE:9: api.tokens[0].token: must be one line without surrounding blanks"},
+			errors: []string{"FILE:10: api.tokens[0].token: must be one line without surrounding blanks"},
 		},
 		{
 			name:  "inline and file both set",
 			files: map[string]string{"key": "s3cret"},
 			yaml:  hook + "        url: https://hooks.example/x\n        secret: abc\n        secret_file: key\n",
 			errors: []string{
-				"FILE:7: alerts.receivers[0].webhook.secret_file: set either secret or secret_file, not both",
+				"FILE:8: alerts.receivers[0].webhook.secret_file: set either secret or secret_file, not both",
 			},
 		},
 		{
 			name: "missing file",
 			yaml: hook + "        url_file: nope\n",
 			errors: []string{
-				"FILE:5: alerts.receivers[0].webhook.url_file: read secret: open DIR/nope: no such file or directory",
+				"FILE:6: alerts.receivers[0].webhook.url_file: read secret: open DIR/nope: no such file or directory",
 			},
 		},
 		{

@@ -14,6 +14,7 @@ import (
 
 const deliveryYAML = `
 alerts:
+  base_url: https://presswatch.example.gov.vn
   receivers:
     - name: email
       lang: en

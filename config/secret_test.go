@@ -23,6 +23,7 @@ func TestSecretNeverPrints(t *testing.T) {
 		Webhook: &WebhookReceiver{URL: hookURL, Secret: hookKey},
 	})
 	c.API.Tokens = []Token{{Name: "ci", Role: "viewer", Token: token}}
+	c.Alerts.BaseURL = "https://presswatch.example.gov.vn"
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}

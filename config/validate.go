@@ -29,7 +29,7 @@ func sourceKinds() []string {
 }
 
 func sourceTiers() []string { return article.Tiers() }
-func tokenRoles() []string  { return []string{"viewer", "officer", "admin"} }
+func tokenRoles() []string  { return []string{"viewer", "officer", "lead", "admin"} }
 func natsSchemes() []string { return []string{"nats", "tls", "ws", "wss"} }
 
 const (

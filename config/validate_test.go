@@ -49,6 +49,7 @@ func TestValidate(t *testing.T) {
 		}, nil},
 		{"receivers and tokens", func(c *Config) {
 			c.Alerts.Receivers = append(c.Alerts.Receivers, webhook("slack", "https://hooks.slack.com/services/T/B/x"))
+			c.Alerts.BaseURL = "https://presswatch.example.gov.vn"
 			c.API.Tokens = []Token{{Name: "ci", Role: "viewer", Token: validToken}, {Name: "ops", Role: "admin", Token: validToken + "2"}}
 		}, nil},
 		{"private hosts", func(c *Config) { c.Crawler.AllowPrivateHosts = []string{"10.0.0.0/8", "fd00::/8", "::1", "localhost"} }, nil},
@@ -161,6 +162,7 @@ func TestValidate(t *testing.T) {
 			// The URL is a secret and is not shown.
 			"alerts.receivers[4].webhook.url: must be an absolute http(s) URL (set url or url_file)",
 			"alerts.receivers[4].webhook.timeout: must not be negative, got -1ns",
+			`alerts.receivers[4]: alerts.base_url is required with receiver "hook": messages link to the incident and carry one-tap actions (set it to the address officers open presswatch at)`,
 		}},
 		{"tokens", func(c *Config) {
 			c.API.Tokens = []Token{
@@ -172,7 +174,7 @@ func TestValidate(t *testing.T) {
 			}
 		}, []string{
 			`api.tokens[1].name: duplicate name "a" (also api.tokens[0])`,
-			`api.tokens[1].role: must be one of viewer, officer, admin, got "root"`,
+			`api.tokens[1].role: must be one of viewer, officer, lead, admin, got "root"`,
 			"api.tokens[1].token: must be at least 16 characters, got 5",
 			"api.tokens[2].name: must be set",
 			"api.tokens[2].token: must be set (token or token_file)",

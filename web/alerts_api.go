@@ -23,6 +23,7 @@ type AlertStore interface {
 	Dismissals(ctx context.Context, rule string) ([]*alerts.Dismissal, error)
 	DeadLetters(ctx context.Context) ([]*alerts.DeadLetter, error)
 	Replay(ctx context.Context, keys []string) ([]string, error)
+	Snooze(ctx context.Context, silences alerts.SilenceCreator, id string, sn silence.Snooze, who string) (*silence.Silence, error)
 }
 
 // SilenceStore keeps silences.
@@ -37,6 +38,7 @@ func (s *Server) alertRoutes() {
 	s.route("GET /api/v1/alerts", RoleViewer, s.listAlerts)
 	s.route("GET /api/v1/alerts/{id}", RoleViewer, s.getAlert)
 	s.route("POST /api/v1/alerts/{id}/{action}", RoleOfficer, s.actOnAlert)
+	s.route("POST /api/v1/alerts/{id}/snooze", RoleOfficer, s.snoozeAlert)
 	s.route("GET /api/v1/alerts/dismissals", RoleViewer, s.listDismissals)
 	s.route("GET /api/v1/alerts/dead-letters", RoleAdmin, s.listDeadLetters)
 	s.route("POST /api/v1/alerts/dead-letters/replay", RoleAdmin, s.replayDeadLetters)
@@ -158,6 +160,9 @@ func (s *Server) actOnAlert(w http.ResponseWriter, r *http.Request) {
 		if !decodeBody(w, r, &in, `{"assignee": "…", "link": "https://…", "note": "…", "reason": "…"}`) {
 			return
 		}
+	}
+	if !s.mayActOn(w, r, st) {
+		return
 	}
 	al, err := st.Act(r.Context(), r.PathValue("id"), act, in, caller(r))
 	if err != nil {
@@ -302,4 +307,51 @@ func (s *Server) expireSilence(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Info("silence expired", "silence", sl.ID, "by", caller(r))
 	writeJSON(w, http.StatusOK, sl)
+}
+
+// snoozeAlert silences an incident's story, one of its rules or one of
+// its outlets for some hours, with a reason, noting it in its history.
+func (s *Server) snoozeAlert(w http.ResponseWriter, r *http.Request) {
+	st, ok := s.alertStore(w)
+	if !ok {
+		return
+	}
+	sils, ok := s.silenceStore(w)
+	if !ok {
+		return
+	}
+	if !s.mayActOn(w, r, st) {
+		return
+	}
+	var sn silence.Snooze
+	if !decodeBody(w, r, &sn, `{"scope": "story" | "rule" | "source", "value": "<rule or source, for those scopes>", "hours": 4, "reason": "…"}`) {
+		return
+	}
+	sl, err := st.Snooze(r.Context(), sils, r.PathValue("id"), sn, caller(r))
+	if err != nil {
+		s.alertFailed(w, "snoozing the incident", err)
+		return
+	}
+	s.log.Info("incident snoozed", "alert", r.PathValue("id"), "silence", sl.ID, "matchers", sl.Matchers, "ends", sl.Ends, "by", caller(r))
+	writeJSON(w, http.StatusCreated, sl)
+}
+
+// mayActOn refuses (403) an officer acting on an incident of a department
+// not on their account; leads, admins and callers of no particular
+// department act on all.
+func (s *Server) mayActOn(w http.ResponseWriter, r *http.Request, st AlertStore) bool {
+	p := PrincipalOf(r)
+	if p.AllDepartments() {
+		return true
+	}
+	al, err := st.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.alertFailed(w, "the alert action", err)
+		return false
+	}
+	if !alerts.InDepartments(al, p.Departments) {
+		writeError(w, http.StatusForbidden, fmt.Sprintf("alert %s belongs to %s, not to your departments (%s)", al.ID, strings.Join(al.Departments, ", "), strings.Join(p.Departments, ", ")))
+		return false
+	}
+	return true
 }

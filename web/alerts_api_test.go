@@ -195,3 +195,34 @@ func TestSilenceAndDeadLetterAPI(t *testing.T) {
 		t.Errorf("replay all of none: %d %+v", code, rp)
 	}
 }
+
+// Snoozing an incident makes a silence of one of its own facts, for some
+// hours, with a reason, and notes it in the history; anything else is 400
+// saying what.
+func TestAlertAPISnooze(t *testing.T) {
+	srv, id, _ := alertServer(t)
+	url := srv.URL + "/api/v1/alerts/" + id + "/snooze"
+	var e struct{ Error string }
+	for body, want := range map[string]string{
+		`{"scope":"source","value":"tuoitre","hours":4,"reason":"x"}`:    "not a source of this incident",
+		`{"scope":"story","hours":4}`:                                    "reason",
+		`{"scope":"story","hours":9999,"reason":"x"}`:                    "hours",
+		`{"scope":"label","value":"food-safety","hours":4,"reason":"x"}`: "scope",
+	} {
+		if code := call(t, "POST", url, officerTok, body, &e); code != 400 || !strings.Contains(e.Error, want) {
+			t.Errorf("%s: %d %q, want 400 about %s", body, code, e.Error, want)
+		}
+	}
+	if code := call(t, "POST", url, viewerTok, `{"scope":"story","hours":4,"reason":"x"}`, nil); code != 403 {
+		t.Errorf("viewer snooze: %d", code)
+	}
+	var sl silence.Silence
+	if code := call(t, "POST", url, officerTok, `{"scope":"source","value":"vnexpress","hours":4,"reason":"Nguồn lặp lại tin cũ"}`, &sl); code != 201 || len(sl.Matchers) != 1 || sl.Matchers[0] != `source="vnexpress"` || sl.CreatedBy != "officer-lan" {
+		t.Fatalf("snooze: %d %+v", code, sl)
+	}
+	var al alerts.Alert
+	call(t, "GET", srv.URL+"/api/v1/alerts/"+id, viewerTok, "", &al)
+	if h := al.History[len(al.History)-1]; h.Action != "snoozed" || !strings.Contains(h.Note, "Nguồn lặp lại tin cũ") {
+		t.Errorf("history: %+v", h)
+	}
+}

@@ -12,10 +12,12 @@ func ParseRole(s string) (Role, error) {
 		return RoleViewer, nil
 	case "officer":
 		return RoleOfficer, nil
+	case "lead":
+		return RoleLead, nil
 	case "admin":
 		return RoleAdmin, nil
 	}
-	return RoleNone, fmt.Errorf("unknown role %q (want viewer, officer or admin)", s)
+	return RoleNone, fmt.Errorf("unknown role %q (want viewer, officer, lead or admin)", s)
 }
 
 // String names the role as configuration does.
@@ -25,6 +27,8 @@ func (r Role) String() string {
 		return "viewer"
 	case RoleOfficer:
 		return "officer"
+	case RoleLead:
+		return "lead"
 	case RoleAdmin:
 		return "admin"
 	}

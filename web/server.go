@@ -33,6 +33,9 @@ const (
 	RoleNone Role = iota
 	RoleViewer
 	RoleOfficer
+	// RoleLead is an officer who sees and acts on every department's
+	// incidents, not only those of the departments on the account.
+	RoleLead
 	RoleAdmin
 )
 

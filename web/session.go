@@ -28,6 +28,16 @@ type Principal struct {
 	// carry ambient credentials and so must pass the CSRF check.
 	Session   *auth.Session
 	SessionID string
+	// Departments the account belongs to: an officer sees and acts on
+	// their incidents (and those without a department). Empty, or a lead
+	// or admin, means every department.
+	Departments []string
+}
+
+// AllDepartments reports whether p sees and acts on every department's
+// incidents.
+func (p *Principal) AllDepartments() bool {
+	return p != nil && (p.Role >= RoleLead || len(p.Departments) == 0)
 }
 
 type principalKey struct{}
@@ -118,7 +128,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*Principa
 	if err != nil {
 		return nil, nil
 	}
-	return &Principal{Name: u.Name, Role: role, Lang: u.Lang, Session: sess, SessionID: sid}, nil
+	return &Principal{Name: u.Name, Role: role, Lang: u.Lang, Session: sess, SessionID: sid, Departments: u.Departments}, nil
 }
 
 // proxyUser returns the user name a trusted reverse proxy vouches for.

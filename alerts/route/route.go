@@ -190,8 +190,9 @@ func DefaultTiming() Timing {
 	return Timing{GroupWait: 30 * time.Second, GroupInterval: 5 * time.Minute, RepeatInterval: 4 * time.Hour}
 }
 
-// DefaultGroupBy groups by story and rule: one alert per story and rule.
-func DefaultGroupBy() []string { return []string{"story", "rule"} }
+// DefaultGroupBy gives every incident (one story as one department
+// handles it) its own notification thread.
+func DefaultGroupBy() []string { return []string{"alert"} }
 
 // New builds the tree from the root spec. Errors name the route by its
 // path in the configuration (route.routes[1].matchers[0]).
@@ -215,6 +216,11 @@ func build(s Spec, parent *Route, id, key string) (*Route, error) {
 		for i, n := range s.GroupBy {
 			if !slices.Contains(Names(), n) {
 				return nil, fmt.Errorf("%s.group_by[%d]: unknown name %q (known: %s)", key, i, n, strings.Join(Names(), ", "))
+			}
+			if n == "rule" {
+				// Rules joining an incident would move it to another group
+				// and notify again: the very repetition incidents end.
+				return nil, fmt.Errorf("%s.group_by[%d]: rule cannot group: an incident holds every rule that matched its story as a reason (use [alert], or [story, department])", key, i)
 			}
 		}
 		r.GroupBy = s.GroupBy

@@ -97,7 +97,11 @@ func TestTreeContinueDefaultAndInheritance(t *testing.T) {
 	if root.Routes[0].GroupWait != time.Second {
 		t.Errorf("own timing lost")
 	}
-	if g := root.GroupLabels(Attrs{"story": {"s1"}, "rule": {"b", "a"}}); g != "story=s1|rule=a,b" {
+	if g := root.GroupLabels(Attrs{"alert": {"x1"}, "story": {"s1"}, "rule": {"b", "a"}}); g != "alert=x1" {
+		t.Errorf("group labels %q", g)
+	}
+	two, _ := New(Spec{GroupBy: []string{"story", "department"}})
+	if g := two.GroupLabels(Attrs{"story": {"s1"}, "department": {"so-b", "so-a"}}); g != "story=s1|department=so-a,so-b" {
 		t.Errorf("group labels %q", g)
 	}
 }
@@ -109,6 +113,11 @@ func TestNewNamesTheBadKey(t *testing.T) {
 	}
 	_, err = New(Spec{GroupBy: []string{"storey"}})
 	if err == nil || !strings.Contains(err.Error(), "route.group_by[0]") {
+		t.Fatalf("err = %v", err)
+	}
+	// Grouping by rule would split an incident again as rules join it.
+	_, err = New(Spec{Routes: []Spec{{GroupBy: []string{"story", "rule"}}}})
+	if err == nil || !strings.Contains(err.Error(), "route.routes[0].group_by[1]: rule cannot group") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/presswatch/presswatch/alerts/notify/webhook"
@@ -121,6 +122,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	cfg.Alerts.Route = &config.AlertRoute{Receivers: []string{"log", "demo-webhook", "demo-email", "demo-chat"},
 		GroupWait: config.Duration(5 * time.Second), GroupInterval: config.Duration(time.Minute), RepeatInterval: config.Duration(4 * time.Hour)}
 	cfg.API.Tokens = []config.Token{{Name: "demo", Role: "admin", Token: config.Secret(token)}}
+	// Messages link to the incident and carry one-tap actions.
+	cfg.Alerts.BaseURL = baseURL(cfg.Listen)
+	cfg.Alerts.Departments = app.DemoDepartments()
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("demo config: %w", err)
 	}
@@ -213,10 +217,29 @@ func serveLocal(h http.Handler) (url string, stop func(), err error) {
 func freeOr(addr string) string {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "127.0.0.1:0"
+		// Taken: any free port, known before start so that messages can
+		// link to it.
+		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			return "127.0.0.1:0"
+		}
 	}
-	_ = ln.Close()
+	defer ln.Close()
+	if strings.HasSuffix(addr, ":0") || err == nil && ln.Addr().String() != addr {
+		return ln.Addr().String()
+	}
 	return addr
+}
+
+// baseURL is the address a browser on this machine reaches listen at.
+func baseURL(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://127.0.0.1:8080"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 func randomHex(n int) string {

@@ -30,7 +30,7 @@ func runUsersIn(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	fs.SetOutput(stderr)
 	load := storeFlags(fs)
 	name := fs.String("name", "", "user name (lower-case letters, digits, . - _)")
-	role := fs.String("role", "", "role: viewer, officer or admin")
+	role := fs.String("role", "", "role: viewer, officer, lead or admin")
 	pwFile := fs.String("password-file", "", "read the password from this file's first line instead of standard input")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -17,11 +17,13 @@ import (
 const (
 	RoleViewer  = "viewer"
 	RoleOfficer = "officer"
-	RoleAdmin   = "admin"
+	// RoleLead sees and acts on every department's incidents.
+	RoleLead  = "lead"
+	RoleAdmin = "admin"
 )
 
 // Roles lists the role names in order.
-func Roles() []string { return []string{RoleViewer, RoleOfficer, RoleAdmin} }
+func Roles() []string { return []string{RoleViewer, RoleOfficer, RoleLead, RoleAdmin} }
 
 // Errors callers tell apart.
 var (
@@ -32,13 +34,16 @@ var (
 
 // User is one local account.
 type User struct {
-	Name     string    `json:"name"`
-	Role     string    `json:"role"`
-	Hash     string    `json:"hash"`
-	Lang     string    `json:"lang,omitempty"` // "vi", "en" or empty (follow the browser)
-	Disabled bool      `json:"disabled,omitempty"`
-	Created  time.Time `json:"created"`
-	Updated  time.Time `json:"updated"`
+	Name string `json:"name"`
+	Role string `json:"role"`
+	Hash string `json:"hash"`
+	Lang string `json:"lang,omitempty"` // "vi", "en" or empty (follow the browser)
+	// Departments the user belongs to (department IDs of
+	// alerts.departments): an officer handles their incidents.
+	Departments []string  `json:"departments,omitempty"`
+	Disabled    bool      `json:"disabled,omitempty"`
+	Created     time.Time `json:"created"`
+	Updated     time.Time `json:"updated"`
 }
 
 // Users stores accounts in a KV bucket keyed by name.
@@ -76,7 +81,7 @@ func CheckName(name string) error {
 // CheckRole says what is wrong with a role name, or nil.
 func CheckRole(role string) error {
 	if !slices.Contains(Roles(), role) {
-		return fmt.Errorf("unknown role %q (want viewer, officer or admin)", role)
+		return fmt.Errorf("unknown role %q (want viewer, officer, lead or admin)", role)
 	}
 	return nil
 }

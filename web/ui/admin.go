@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -19,6 +20,8 @@ type adminData struct {
 	Silences []*silence.Silence
 	// SilencesOn is set when this process has the silence store.
 	SilencesOn bool
+	// Departments a user may belong to.
+	Departments []Department
 }
 
 func (u *UI) admin(w http.ResponseWriter, r *http.Request) {
@@ -26,7 +29,7 @@ func (u *UI) admin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) showAdmin(w http.ResponseWriter, r *http.Request, code int, problem, newToken, newName string) {
-	d := &adminData{Roles: auth.Roles(), NewToken: newToken, NewName: newName}
+	d := &adminData{Roles: auth.Roles(), NewToken: newToken, NewName: newName, Departments: u.d.Departments}
 	p := u.page(r, "admin", d)
 	p.Title = p.T("admin.title")
 	p.Error = problem
@@ -81,6 +84,17 @@ func (u *UI) changeUser(w http.ResponseWriter, r *http.Request) {
 			}
 			_, err = u.acc.Users.Update(ctx, name, func(usr *auth.User) error { usr.Role = role; return nil })
 			detail = "role " + role
+		}
+	case "departments":
+		depts := r.PostForm["departments"]
+		for _, d := range depts {
+			if u.deptName(d) == d {
+				err = fmt.Errorf("unknown department %q", d)
+			}
+		}
+		if err == nil {
+			_, err = u.acc.Users.Update(ctx, name, func(usr *auth.User) error { usr.Departments = depts; return nil })
+			detail = "departments " + strings.Join(depts, ",")
 		}
 	case "disable", "enable":
 		if name == principal(r).Name {
@@ -153,7 +167,9 @@ func (u *UI) expireSilence(w http.ResponseWriter, r *http.Request) {
 	}
 	u.audit(r, "", "silence.expire", id, "")
 	back := "/admin"
-	if !p.Can("admin") {
+	if b := r.PostFormValue("back"); b != "" {
+		back = localPath(b)
+	} else if !p.Can("admin") {
 		back = "/alerts"
 	}
 	redirect(w, r, back, "flash.done")

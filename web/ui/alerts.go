@@ -1,16 +1,16 @@
 package ui
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"net/http"
+	"net/url"
 	"slices"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/article"
-	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/web"
 )
 
@@ -23,26 +23,44 @@ var doneStatuses = []alerts.Status{alerts.StatusResponded, alerts.StatusClosed, 
 // openStatuses are the others: what still waits for the office.
 var openStatuses = []alerts.Status{alerts.StatusNew, alerts.StatusAcknowledged, alerts.StatusAssigned}
 
-// inboxLimit bounds one inbox page.
-const inboxLimit = 1000
+// inboxLimit bounds what one inbox view reads; pageSize what one page
+// shows of it.
+const (
+	inboxLimit = 5000
+	pageSize   = 50
+)
+
+// allDepartments is the department filter value of every department.
+const allDepartments = "*"
 
 // severityRank orders the inbox: most severe first.
 func severityRank(s article.Severity) int { return -s.Rank() }
 
 type inboxRow struct {
-	A   *alerts.Alert
-	Age string
+	A       *alerts.Alert
+	Age     string
+	Depts   string // department names
+	Who     string // the assignee, a department by name
+	Actions []alerts.Action
 }
 
 type inboxData struct {
-	Rows       []inboxRow
-	Show       string // "open", "done" or "all"
-	Severity   string
-	Department string
-	Label      string
-	Severities []string
-	CanAct     bool
-	Back       string
+	Rows        []inboxRow
+	Show        string // "open", "done" or "all"
+	Severity    string
+	Department  string // an ID, "" for the user's own, or "*"
+	Label       string
+	Sort        string // severity, age or spread
+	Page, Pages int
+	Total       int
+	Severities  []string
+	Departments []Department
+	Mine        []string // the user's department names, when they limit the view
+	Picker      *picker
+	CanAct      bool
+	Back        string
+	PrevURL     string
+	NextURL     string
 }
 
 // listAlerts lists the alerts o selects. The store filters before it
@@ -71,16 +89,42 @@ func age(p *Page, now, t time.Time) string {
 }
 
 func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
+	u.showInbox(w, r, http.StatusOK, "")
+}
+
+// showInbox renders the inbox for r's query, with msg as the page's
+// error (an action that could not be done) when set.
+func (u *UI) showInbox(w http.ResponseWriter, r *http.Request, code int, msg string) {
 	q := r.URL.Query()
 	d := &inboxData{Show: q.Get("show"), Severity: q.Get("severity"), Department: q.Get("department"), Label: q.Get("label"),
-		Severities: []string{"critical", "high", "medium", "low"}, Back: r.URL.RequestURI()}
+		Sort: q.Get("sort"), Severities: []string{"critical", "high", "medium", "low"}, Departments: u.d.Departments, Back: r.URL.RequestURI()}
 	if d.Show != "done" && d.Show != "all" {
 		d.Show = "open"
 	}
+	if !slices.Contains([]string{"severity", "age", "spread", "newest"}, d.Sort) {
+		// What waits comes by urgency; what is done, newest first.
+		d.Sort = "severity"
+		if d.Show != "open" {
+			d.Sort = "newest"
+		}
+	}
+	d.Page, _ = strconv.Atoi(q.Get("page"))
+	d.Page = max(d.Page, 1)
 	p := u.page(r, "alerts", d)
-	p.Title = p.T("alerts.title")
+	p.Title, p.Error = p.T("alerts.title"), msg
+	me := principal(r)
 	d.CanAct = u.d.AlertStore != nil && p.Can("officer")
-	o := alerts.ListOptions{Severity: article.Severity(d.Severity), Department: d.Department, Label: d.Label, Limit: inboxLimit}
+	o := alerts.ListOptions{Severity: article.Severity(d.Severity), Label: d.Label, Limit: inboxLimit}
+	switch {
+	case d.Department == allDepartments:
+	case d.Department != "":
+		o.Department = d.Department
+	case !me.AllDepartments():
+		o.Departments = me.Departments
+		for _, id := range me.Departments {
+			d.Mine = append(d.Mine, u.deptName(id))
+		}
+	}
 	switch d.Show {
 	case "open":
 		o.Statuses = openStatuses
@@ -94,128 +138,68 @@ func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 		u.render(w, http.StatusServiceUnavailable, "alerts", p)
 		return
 	}
+	sortIncidents(list, d.Sort)
+	d.Total = len(list)
+	d.Pages = max(1, (len(list)+pageSize-1)/pageSize)
+	d.Page = min(d.Page, d.Pages)
+	list = list[(d.Page-1)*pageSize : min(len(list), d.Page*pageSize)]
+	d.PrevURL, d.NextURL = pageURL(r.URL, d.Page-1, d.Pages), pageURL(r.URL, d.Page+1, d.Pages)
 	now := u.d.Now()
 	for _, a := range list {
-		d.Rows = append(d.Rows, inboxRow{A: a, Age: age(p, now, a.Created)})
+		row := inboxRow{A: a, Age: age(p, now, a.Created), Depts: u.deptNames(a.Departments), Who: u.assigneeName(a.Assignee)}
+		if d.CanAct && u.mayAct(me, a) {
+			row.Actions = alerts.Allowed(a.Status)
+		}
+		d.Rows = append(d.Rows, row)
 	}
-	// Most severe first; within a severity, the oldest waits longest.
-	slices.SortStableFunc(d.Rows, func(x, y inboxRow) int {
-		if c := severityRank(x.A.Severity) - severityRank(y.A.Severity); c != 0 {
+	if d.CanAct {
+		d.Picker = u.picker(r.Context(), me, nil)
+	}
+	if q.Get("partial") == "1" {
+		// The rows alone, for the page's live update.
+		u.renderPart(w, code, "alerts", "rows", p)
+		return
+	}
+	u.render(w, code, "alerts", p)
+}
+
+// sortIncidents orders list by severity (most severe first, then the
+// oldest: it waited longest), age (oldest first), newest or spread (most
+// outlets, then most articles).
+func sortIncidents(list []*alerts.Alert, by string) {
+	slices.SortStableFunc(list, func(x, y *alerts.Alert) int {
+		switch by {
+		case "age":
+			return x.Created.Compare(y.Created)
+		case "newest":
+			return y.Created.Compare(x.Created)
+		case "spread":
+			if c := cmp.Compare(len(y.Sources), len(x.Sources)); c != 0 {
+				return c
+			}
+			return cmp.Compare(y.ArticleCount, x.ArticleCount)
+		}
+		if c := severityRank(x.Severity) - severityRank(y.Severity); c != 0 {
 			return c
 		}
-		return x.A.Created.Compare(y.A.Created)
+		return x.Created.Compare(y.Created)
 	})
-	u.render(w, http.StatusOK, "alerts", p)
 }
 
-type alertData struct {
-	A      *alerts.Alert
-	Age    string
-	CanAct bool
-	Back   string
-	// Responses are the official responses published on the alert's
-	// story (denials and corrections by the province's bodies).
-	Responses []indexer.Hit
+// pageURL is u at page n, or "" when n is out of 1..pages.
+func pageURL(u *url.URL, n, pages int) string {
+	if n < 1 || n > pages {
+		return ""
+	}
+	q := u.Query()
+	q.Set("page", strconv.Itoa(n))
+	q.Del("partial")
+	return u.Path + "?" + q.Encode()
 }
 
-func (u *UI) alert(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	var a *alerts.Alert
-	var err error
-	if u.d.AlertStore != nil {
-		a, err = u.d.AlertStore.Get(r.Context(), id)
-	} else {
-		var list []*alerts.Alert
-		list, err = u.listAlerts(r.Context(), alerts.ListOptions{})
-		for _, x := range list {
-			if x.ID == id {
-				a = x
-			}
-		}
-	}
-	p := u.page(r, "alerts", nil)
-	if err != nil && !errors.Is(err, web.ErrNotFound) && !errors.Is(err, alerts.ErrNotFound) {
-		u.log.Error("alert page", "err", err)
-		u.errorPage(w, r, http.StatusServiceUnavailable, p.T("error.unavailable"))
-		return
-	}
-	if a == nil {
-		u.errorPage(w, r, http.StatusNotFound, p.T("alerts.not_found"))
-		return
-	}
-	d := &alertData{A: a, Age: age(p, u.d.Now(), a.Created), CanAct: u.d.AlertStore != nil && p.Can("officer"), Back: r.URL.RequestURI()}
-	if d.Responses, err = web.OfficialResponses(r.Context(), u.d.Search, a.StoryID); err != nil {
-		u.log.Warn("alert page: official responses", "alert", a.ID, "err", err)
-	}
-	p.Data = d
-	p.Title = a.Title
-	u.render(w, http.StatusOK, "alert", p)
-}
-
-// act applies one lifecycle action to the alerts ticked in the inbox (or
-// the one on its page).
-func (u *UI) act(w http.ResponseWriter, r *http.Request) {
-	p := u.page(r, "alerts", nil)
-	if u.d.AlertStore == nil {
-		u.errorPage(w, r, http.StatusServiceUnavailable, p.T("alerts.no_lifecycle"))
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-	_ = r.ParseForm()
-	ids := r.PostForm["id"]
-	action := alerts.Action(r.PostFormValue("action"))
-	in := alerts.ActionInput{
-		Assignee: strings.TrimSpace(r.PostFormValue("assignee")), Link: strings.TrimSpace(r.PostFormValue("link")),
-		Note: strings.TrimSpace(r.PostFormValue("note")), Reason: strings.TrimSpace(r.PostFormValue("reason")),
-	}
-	back := localPath(r.PostFormValue("back"))
-	problem := ""
-	switch {
-	case len(ids) == 0:
-		problem = "alerts.none_selected"
-	case len(ids) > 200:
-		problem = "alerts.too_many"
-	case !slices.Contains([]alerts.Action{alerts.ActionAck, alerts.ActionAssign, alerts.ActionRespond, alerts.ActionClose, alerts.ActionDismiss}, action):
-		problem = "alerts.bad_action"
-	case action == alerts.ActionAssign && in.Assignee == "":
-		problem = "alerts.need_assignee"
-	case action == alerts.ActionRespond && !article.IsWebURL(in.Link):
-		problem = "alerts.need_link"
-	case action == alerts.ActionDismiss && in.Reason == "":
-		problem = "alerts.need_reason"
-	}
-	if problem != "" {
-		u.errorPage(w, r, http.StatusBadRequest, p.T(problem))
-		return
-	}
-	actor := principal(r).Name
-	var failed []string
-	for _, id := range ids {
-		if _, err := u.d.AlertStore.Act(r.Context(), id, action, in, actor); err != nil {
-			var tr *alerts.TransitionError
-			var bad *alerts.InputError
-			if !errors.Is(err, alerts.ErrNotFound) && !errors.As(err, &tr) && !errors.As(err, &bad) {
-				u.log.Error("alert action failed", "alert", id, "action", action, "err", err)
-				err = errors.New(p.T("error.unavailable"))
-			}
-			failed = append(failed, id+": "+err.Error())
-			continue
-		}
-		u.audit(r, "", "alert."+string(action), id, actionDetail(in))
-	}
-	if len(failed) > 0 {
-		u.errorPage(w, r, http.StatusConflict, p.T("alerts.failed", strings.Join(failed, "; ")))
-		return
-	}
-	redirect(w, r, back, "flash.done")
-}
-
-func actionDetail(in alerts.ActionInput) string {
-	var parts []string
-	for _, kv := range [][2]string{{"assignee", in.Assignee}, {"link", in.Link}, {"note", in.Note}, {"reason", in.Reason}} {
-		if kv[1] != "" {
-			parts = append(parts, kv[0]+"="+kv[1])
-		}
-	}
-	return strings.Join(parts, " ")
+// mayAct reports whether me may act on a: leads, admins and officers of
+// no particular department everywhere; other officers on their
+// departments' incidents.
+func (u *UI) mayAct(me *web.Principal, a *alerts.Alert) bool {
+	return me != nil && me.Role >= web.RoleOfficer && (me.AllDepartments() || alerts.InDepartments(a, me.Departments))
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/actionlink"
 	"github.com/presswatch/presswatch/alerts/silence"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
@@ -59,6 +60,7 @@ type env struct {
 	alerts  *alerts.Service
 	flagged string // ID of the article with a rule match
 	hostile string // ID of the hostile article
+	links   *actionlink.Signer
 }
 
 type envOpts struct {
@@ -137,7 +139,14 @@ func newEnv(t testing.TB, o envOpts) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ui.Mount(ui.Deps{Server: ws, Search: idx, Alerts: st, AlertStore: st, Submit: linkSubmitter{b}, Silences: silence.NewStore(b.KV(bus.BucketSilences)), Logger: slog.New(slog.DiscardHandler)}); err != nil {
+	links, err := actionlink.NewSigner([]byte(strings.Repeat("k", 32)), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ui.Mount(ui.Deps{Server: ws, Search: idx, Alerts: st, AlertStore: st, Submit: linkSubmitter{b}, Silences: silence.NewStore(b.KV(bus.BucketSilences)),
+		Departments: []ui.Department{{ID: "so-tai-nguyen", Name: "Sở Tài nguyên và Môi trường"}, {ID: "so-y-te", Name: "Sở Y tế"}},
+		Links:       links, LinkLedger: actionlink.NewLedger(b.KV(bus.BucketActionLinks)), Now: c.now,
+		Logger: slog.New(slog.DiscardHandler)}); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(ws)
@@ -148,7 +157,7 @@ func newEnv(t testing.TB, o envOpts) *env {
 			t.Fatal(err)
 		}
 	}
-	return &env{srv: srv, web: ws, acc: acc, idx: idx, bus: b, clock: c, store: st, alerts: svc, flagged: flagged.ID, hostile: hostile.ID}
+	return &env{srv: srv, web: ws, acc: acc, idx: idx, bus: b, clock: c, store: st, alerts: svc, flagged: flagged.ID, hostile: hostile.ID, links: links}
 }
 
 // client is a browser-like client with its own cookie jar that does not

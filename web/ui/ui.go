@@ -15,10 +15,12 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/alerts/actionlink"
 	"github.com/presswatch/presswatch/alerts/silence"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
@@ -36,11 +38,13 @@ type AlertStore interface {
 	List(ctx context.Context, o alerts.ListOptions) ([]*alerts.Alert, error)
 	Get(ctx context.Context, id string) (*alerts.Alert, error)
 	Act(ctx context.Context, id string, a alerts.Action, in alerts.ActionInput, actor string) (*alerts.Alert, error)
+	Snooze(ctx context.Context, silences alerts.SilenceCreator, id string, sn silence.Snooze, who string) (*silence.Silence, error)
 }
 
 // SilenceStore lists silences and ends them early.
 type SilenceStore interface {
 	List(ctx context.Context) ([]*silence.Silence, error)
+	Create(ctx context.Context, s silence.Silence, now time.Time) (*silence.Silence, error)
 	Expire(ctx context.Context, id, by string, now time.Time) (*silence.Silence, error)
 }
 
@@ -73,6 +77,11 @@ type Deps struct {
 	Sources    web.SourceBoard
 	Rules      RuleBook
 	Reports    web.ReportDesk
+	// Departments of alerts.departments, to show and pick by name.
+	Departments []Department
+	// Links checks one-tap action links; LinkLedger records their use.
+	Links      *actionlink.Signer
+	LinkLedger *actionlink.Ledger
 	Logger     *slog.Logger
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
@@ -134,6 +143,9 @@ func Mount(d Deps) (*UI, error) {
 	s.Route("GET /alerts", web.RoleViewer, u.inbox)
 	s.Route("GET /alerts/{id}", web.RoleViewer, u.alert)
 	s.Route("POST /alerts/act", web.RoleOfficer, u.act)
+	s.Route("POST /alerts/{id}/snooze", web.RoleOfficer, u.snooze)
+	s.Route("GET /a/{token}", web.RoleViewer, u.actionLinkPage)
+	s.Route("POST /a/{token}", web.RoleOfficer, u.actionLinkDo)
 	s.Route("GET /sources", web.RoleViewer, u.sources)
 	s.Route("POST /sources/{id}/resume", web.RoleAdmin, u.resumeSource)
 	s.Route("POST /sources/{id}/pause", web.RoleAdmin, u.pauseSource)
@@ -156,13 +168,24 @@ func (u *UI) parse() error {
 	funcs := template.FuncMap{
 		"snippet": safeSnippet,
 		"join":    strings.Join,
+		"has":     func(list []string, v string) bool { return slices.Contains(list, v) },
 		"date":    func(t time.Time) string { return fmtTime(t, time.DateOnly) },
 		"datetime": func(t time.Time) string {
 			return fmtTime(t, "2006-01-02 15:04")
 		},
-		"pct":     func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
-		"add":     func(a, b int) int { return a + b },
-		"dur":     fmtDuration,
+		"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
+		"add": func(a, b int) int { return a + b },
+		"dur": fmtDuration,
+		// dict passes several values to a shared template.
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				if k, ok := kv[i].(string); ok {
+					m[k] = kv[i+1]
+				}
+			}
+			return m
+		},
 		"fileURL": fileURL,
 		"kb":      func(n uint64) uint64 { return (n + 1023) / 1024 },
 	}

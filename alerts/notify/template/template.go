@@ -371,15 +371,28 @@ func Samples() []*alerts.Notification {
 		return a
 	}
 	var out []*alerts.Notification
-	for _, k := range []alerts.Kind{alerts.KindNew, alerts.KindFollowUp, alerts.KindRepeat, alerts.KindEscalation, alerts.KindDigest} {
+	for _, k := range []alerts.Kind{alerts.KindNew, alerts.KindFollowUp, alerts.KindRepeat, alerts.KindEscalation, alerts.KindDigest, alerts.KindResponse} {
 		list := []*alerts.Alert{mk("a1", "Lũ quét ở Mường Chà", "high", 3)}
 		if k == alerts.KindDigest {
 			list = append(list, mk("a2", "Sạt lở đường tỉnh 150", "low", 1), mk("a3", "Phản ánh về giá điện", "medium", 2))
 		}
-		out = append(out, &alerts.Notification{
+		n := &alerts.Notification{
 			Key: "sample/" + string(k), Kind: k, Receiver: "sample", Lang: "vi", Alerts: list,
 			BaseURL: "https://presswatch.example.vn", Created: raised.Add(3 * time.Hour),
-		})
+			DepartmentNames: map[string]string{"so-nn": "Sở Nông nghiệp và Môi trường"},
+		}
+		switch k {
+		case alerts.KindNew, alerts.KindFollowUp, alerts.KindRepeat, alerts.KindEscalation:
+			n.Actions = map[string][]alerts.ActionLink{"a1": {
+				{Action: "ack", URL: "https://presswatch.example.vn/a/ack-token"},
+				{Action: "take", URL: "https://presswatch.example.vn/a/take-token"},
+				{Action: "mute", Hours: 4, URL: "https://presswatch.example.vn/a/mute-token"},
+			}}
+		case alerts.KindResponse:
+			list[0].Status = alerts.StatusResponded
+			list[0].Response = &alerts.Response{Link: "https://dienbien.gov.example/thong-cao/lu-quet", By: "can-bo", At: raised.Add(2 * time.Hour)}
+		}
+		out = append(out, n)
 	}
 	return out
 }

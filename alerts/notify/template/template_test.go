@@ -53,13 +53,13 @@ func TestVietnameseSubject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "[Cảnh báo – Cao] Lũ quét ở Mường Chà (3 bài, 2 nguồn)"; got != want {
+	if want := "[Cảnh báo – Cao] Lũ quét ở Mường Chà (3 bài, 2 nguồn, Sở Nông nghiệp và Môi trường)"; got != want {
 		t.Errorf("subject %q, want %q", got, want)
 	}
 	n := sample(alerts.KindNew)
 	n.Lang = "en"
 	got, _ = s.Render(n, Subject)
-	if want := "[Alert – High] Lũ quét ở Mường Chà (3 articles, 2 sources)"; got != want {
+	if want := "[Alert – High] Lũ quét ở Mường Chà (3 articles, 2 sources, Sở Nông nghiệp và Môi trường)"; got != want {
 		t.Errorf("english subject %q, want %q", got, want)
 	}
 }
@@ -104,7 +104,7 @@ func TestEveryKindHasItsOwnWording(t *testing.T) {
 func TestDigestListsEveryAlertAndFollowUpTheNewOutlets(t *testing.T) {
 	s := load(t, nil)
 	text, _ := s.Render(sample(alerts.KindDigest), Text)
-	for _, want := range []string{"Lũ quét ở Mường Chà", "Sạt lở đường tỉnh 150", "Phản ánh về giá điện", "Tổng hợp 3 cảnh báo"} {
+	for _, want := range []string{"Lũ quét ở Mường Chà", "Sạt lở đường tỉnh 150", "Phản ánh về giá điện", "Tổng hợp 3 sự việc"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("digest lacks %q:\n%s", want, text)
 		}
@@ -113,6 +113,53 @@ func TestDigestListsEveryAlertAndFollowUpTheNewOutlets(t *testing.T) {
 	text, _ = s.Render(sample(alerts.KindFollowUp), Text)
 	if !strings.Contains(text, "Nguồn mới: bao-1\n") {
 		t.Errorf("follow-up does not name the new outlet:\n%s", text)
+	}
+}
+
+// A message is enough to act on: the department by name (never its ID),
+// the reasons with their terms, the first sentences, the spread, a deep
+// link and one-tap actions; a follow-up says what changed; the response
+// message carries the official link.
+func TestMessagesAreEnoughToActOn(t *testing.T) {
+	s := load(t, nil)
+	for _, p := range []Part{Text, HTML, Chat} {
+		var out string
+		var err error
+		if p == Chat {
+			out, err = s.RenderChat(sample(alerts.KindNew), Slack, 0)
+		} else {
+			out, err = s.Render(sample(alerts.KindNew), p)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"Sở Nông nghiệp và Môi trường", "Lũ, sạt lở", "Mưa lớn gây lũ quét.", "2 nguồn",
+			"https://presswatch.example.vn/alerts/a1", "Xác nhận đã biết", "https://presswatch.example.vn/a/ack-token", "Tạm tắt thông báo 4 giờ"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s lacks %q:\n%s", p, want, out)
+			}
+		}
+		if strings.Contains(out, "so-nn") {
+			t.Errorf("%s shows the department ID:\n%s", p, out)
+		}
+	}
+	n := sample(alerts.KindFollowUp)
+	n.Alerts[0].Rules = append(n.Alerts[0].Rules, alerts.RuleRef{ID: "disaster.evac", Title: "Sơ tán dân", Terms: []string{"sơ tán"}})
+	n.Update = &alerts.Update{NewReasons: []string{"disaster.evac"}, NewSources: []string{"bao-7"}, SeverityFrom: "medium"}
+	text, _ := s.Render(n, Text)
+	for _, want := range []string{"Lý do mới: Sơ tán dân", "Nguồn mới: bao-7", "(tăng từ Trung bình)", "- Sơ tán dân (Cao): sơ tán"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("follow-up lacks %q:\n%s", want, text)
+		}
+	}
+	for _, p := range []Part{Subject, Text, HTML} {
+		out, _ := s.Render(sample(alerts.KindResponse), p)
+		if !strings.Contains(out, "https://dienbien.gov.example/thong-cao/lu-quet") && p != Subject {
+			t.Errorf("response %s lacks the official link:\n%s", p, out)
+		}
+		if p == Subject && !strings.HasPrefix(out, "[Đã phản hồi]") {
+			t.Errorf("response subject %q", out)
+		}
 	}
 }
 

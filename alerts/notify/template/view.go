@@ -1,6 +1,7 @@
 package template
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -27,6 +28,23 @@ type View struct {
 	// channel's length limit.
 	AlertCount int
 	MoreAlerts int
+	// What a follow-up reports as changed since the last message.
+	NewReasons   []string // reason titles
+	NewSources   []string
+	SeverityFrom string // label of the severity before; empty if it did not rise
+}
+
+// ReasonView is one reason of an incident: a rule that matched its story.
+type ReasonView struct {
+	Title         string
+	Terms         string // the terms it found, comma-separated
+	SeverityLabel string
+}
+
+// ActionView is a one-tap action link.
+type ActionView struct {
+	Label string
+	URL   string
 }
 
 // AlertView is one alert.
@@ -38,8 +56,15 @@ type AlertView struct {
 	SeverityLabel string // in the view's language
 	URL           string // of the alert in the web UI; empty without BaseURL
 	Labels        []string
-	Departments   []string
+	Departments   []string // names ("Sở Y tế"); the ID only when the directory has no name
 	Rules         []string // rule titles (IDs when untitled)
+	Reasons       []ReasonView
+	// Lead is the first sentences of the first article.
+	Lead    string
+	Actions []ActionView
+	// ResponseURL and ResponseNote are the office's published response.
+	ResponseURL  string
+	ResponseNote string
 	// Detail explains a spike or source alert in a sentence; empty for
 	// article alerts.
 	Detail string
@@ -127,19 +152,75 @@ func newView(n *alerts.Notification, lang string, esc escaper, lim limits) View 
 		if a == nil {
 			continue
 		}
-		v.Alerts = append(v.Alerts, alertView(a, n.Kind == alerts.KindFollowUp, lang, base, esc, lim))
+		av := alertView(a, n.Kind == alerts.KindFollowUp, lang, base, esc, lim)
+		for i, d := range a.Departments {
+			if name := n.DepartmentNames[d]; name != "" {
+				av.Departments[i] = esc.text(oneLine(name))
+			}
+		}
+		for _, l := range n.Actions[a.ID] {
+			if u := esc.url(safeURL(l.URL)); u != "" {
+				av.Actions = append(av.Actions, ActionView{Label: esc.text(actionLabel(l, lang)), URL: u})
+			}
+		}
+		v.Alerts = append(v.Alerts, av)
 	}
 	if len(v.Alerts) > 0 {
 		v.Alert = v.Alerts[0]
 	}
+	if u := n.Update; u != nil && len(n.Alerts) > 0 && n.Alerts[0] != nil {
+		for _, id := range u.NewReasons {
+			for _, r := range n.Alerts[0].Rules {
+				if r.ID == id {
+					v.NewReasons = append(v.NewReasons, esc.text(oneLine(ruleTitle(r))))
+				}
+			}
+		}
+		for _, src := range u.NewSources {
+			v.NewSources = append(v.NewSources, esc.text(oneLine(src)))
+		}
+		if u.SeverityFrom != "" {
+			v.SeverityFrom = esc.text(severityLabel(string(u.SeverityFrom), lang))
+		}
+	} else if n.Kind == alerts.KindFollowUp {
+		// Without a record of what was told, outlets first seen after
+		// the incident was raised are the news.
+		v.NewSources = v.Alert.NewSources
+	}
 	return v
+}
+
+func ruleTitle(r alerts.RuleRef) string {
+	if r.Title != "" {
+		return r.Title
+	}
+	return r.ID
+}
+
+func actionLabel(l alerts.ActionLink, lang string) string {
+	switch l.Action {
+	case "ack":
+		return map[bool]string{true: "Acknowledge", false: "Xác nhận đã biết"}[lang == "en"]
+	case "take":
+		return map[bool]string{true: "I'll take it", false: "Tôi nhận xử lý"}[lang == "en"]
+	case "mute":
+		if lang == "en" {
+			return fmt.Sprintf("Mute for %d hours", l.Hours)
+		}
+		return fmt.Sprintf("Tạm tắt thông báo %d giờ", l.Hours)
+	}
+	return l.Action
 }
 
 func alertView(a *alerts.Alert, followUp bool, lang, base string, esc escaper, lim limits) AlertView {
 	av := AlertView{
 		ID: esc.text(a.ID), Type: esc.text(a.Type), Severity: esc.text(string(a.Severity)),
 		SeverityLabel: esc.text(severityLabel(string(a.Severity), lang)),
-		ArticleCount:  len(a.Articles),
+		ArticleCount:  max(a.ArticleCount, len(a.Articles)),
+	}
+	if a.Response != nil {
+		av.ResponseURL = esc.url(safeURL(a.Response.Link))
+		av.ResponseNote = esc.text(oneLine(a.Response.Note))
 	}
 	if base != "" && a.ID != "" {
 		av.URL = esc.url(base + "/alerts/" + url.PathEscape(a.ID))
@@ -156,11 +237,13 @@ func alertView(a *alerts.Alert, followUp bool, lang, base string, esc escaper, l
 		av.Departments = append(av.Departments, esc.text(d))
 	}
 	for _, r := range a.Rules {
-		t := r.Title
-		if t == "" {
-			t = r.ID
-		}
+		t := ruleTitle(r)
 		av.Rules = append(av.Rules, esc.text(oneLine(t)))
+		sev := r.Severity
+		if sev == "" {
+			sev = a.Severity
+		}
+		av.Reasons = append(av.Reasons, ReasonView{Title: esc.text(oneLine(t)), Terms: esc.text(oneLine(strings.Join(r.Terms, ", "))), SeverityLabel: esc.text(severityLabel(string(sev), lang))})
 		if u := esc.url(safeURL(r.Rebuttal)); u != "" && !slices.Contains(av.Rebuttals, u) {
 			av.Rebuttals = append(av.Rebuttals, u)
 		}
@@ -177,6 +260,9 @@ func alertView(a *alerts.Alert, followUp bool, lang, base string, esc escaper, l
 			if isNew {
 				seenNew = append(seenNew, src)
 			}
+		}
+		if av.Lead == "" && ar.Summary != "" {
+			av.Lead = esc.text(oneLine(leadSentences(ar.Summary, 2)))
 		}
 		if lim.articles >= 0 && i >= lim.articles {
 			av.MoreArticles++
@@ -201,4 +287,17 @@ func alertView(a *alerts.Alert, followUp bool, lang, base string, esc escaper, l
 // (or, in a header, inject another header).
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// leadSentences keeps the first n sentences of s (a sentence ends at ". ",
+// "! " or "? ").
+func leadSentences(s string, n int) string {
+	for i, r := range s {
+		if (r == '.' || r == '!' || r == '?') && i+1 < len(s) && s[i+1] == ' ' {
+			if n--; n == 0 {
+				return s[:i+1]
+			}
+		}
+	}
+	return s
 }

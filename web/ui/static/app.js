@@ -30,15 +30,35 @@
   }
   // Inbox: a select-all box for bulk actions.
   const inbox = document.getElementById('inbox');
+  const boxes = () => inbox.querySelectorAll('input[type=checkbox][name=id]');
   if (inbox) {
-    const boxes = inbox.querySelectorAll('input[type=checkbox][name=id]');
     const head = inbox.querySelector('thead th');
-    if (boxes.length > 1 && head) {
+    if (boxes().length > 1 && head) {
       const all = document.createElement('input');
       all.type = 'checkbox';
       all.setAttribute('aria-label', document.documentElement.lang === 'vi' ? 'Chọn tất cả' : 'Select all');
-      all.addEventListener('change', () => boxes.forEach((b) => { b.checked = all.checked; }));
+      all.addEventListener('change', () => boxes().forEach((b) => { b.checked = all.checked; }));
       head.appendChild(all);
     }
+  }
+  // Inbox: live update. Every 15 s the rows are fetched again and swapped
+  // in, unless the officer has ticked some (a bulk action in progress) or
+  // the tab is hidden.
+  const rows = document.getElementById('inbox-rows');
+  if (rows && rows.dataset.poll) {
+    const url = new URL(rows.dataset.poll, location.href);
+    url.searchParams.set('partial', '1');
+    setInterval(() => {
+      if (document.hidden || Array.from(boxes()).some((b) => b.checked)) { return; }
+      fetch(url, { credentials: 'same-origin' })
+        .then((r) => (r.ok ? r.text() : Promise.reject(r.status)))
+        .then((html) => {
+          // The rows are rendered by the server's templates (escaped).
+          const doc = new DOMParser().parseFromString('<table><tbody>' + html + '</tbody></table>', 'text/html');
+          rows.replaceChildren(...doc.querySelector('tbody').childNodes);
+          rows.dataset.updated = String(Date.now());
+        })
+        .catch(() => {});
+    }, Number(rows.dataset.every || 15000));
   }
 })();
