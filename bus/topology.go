@@ -83,6 +83,16 @@ const (
 	// BucketAPITokens holds API tokens created in the UI (key: SHA-256 of
 	// the token; the token itself is never stored).
 	BucketAPITokens = "api_tokens"
+	// BucketRules holds rules edited in the web UI (key: rule ID), one
+	// record per save; the history is the rule's change log and what a
+	// roll-back restores. They override the rules files by ID.
+	BucketRules = "config_rules"
+	// BucketSources holds sources added or edited in the web UI (key:
+	// source ID); they override the configured sources by ID.
+	BucketSources = "config_sources"
+	// BucketSavedSearches holds officers' saved searches and their
+	// subscriptions (key: search ID).
+	BucketSavedSearches = "saved_searches"
 	// ObjectEvidence keeps raw article HTML (name: content hash).
 	ObjectEvidence = "evidence"
 )
@@ -229,6 +239,11 @@ func buckets(o Options) []jetstream.KeyValueConfig {
 		// its own, shorter, expiry (web.session_ttl).
 		{Bucket: BucketSessions, Description: "web sessions by hashed ID", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1, TTL: 7 * 24 * time.Hour},
 		{Bucket: BucketAPITokens, Description: "API tokens by SHA-256", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
+		// History is the change log officers read and roll back from; 64
+		// is the most a KV bucket keeps.
+		{Bucket: BucketRules, Description: "rules edited in the web UI, by rule ID", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 64},
+		{Bucket: BucketSources, Description: "sources edited in the web UI, by source ID", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 64},
+		{Bucket: BucketSavedSearches, Description: "saved searches and their subscriptions", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
 	}
 }
 

@@ -133,7 +133,12 @@ func LoadDir(fsys fs.FS, dir string) (*Ruleset, error) {
 }
 
 // Compile builds a rule set from file contents keyed by file name.
-func Compile(files map[string][]byte) (*Ruleset, error) {
+func Compile(files map[string][]byte) (*Ruleset, error) { return CompileWithEdits(files, nil) }
+
+// CompileWithEdits builds a rule set from the files with the rules edited
+// in the web UI laid over them: an edit replaces the file rule of the
+// same ID (or adds a rule), a deletion removes it.
+func CompileWithEdits(files map[string][]byte, edits []Edit) (*Ruleset, error) {
 	names := make([]string, 0, len(files))
 	for n := range files {
 		names = append(names, n)
@@ -177,6 +182,8 @@ func Compile(files map[string][]byte) (*Ruleset, error) {
 			signals, signalsPos = f.Signals, pos
 		}
 	}
+	rules, eerrs := applyEdits(rules, edits, h)
+	errs = append(errs, eerrs...)
 	sig, serrs := compileSignals(signals, signalsPos, lists)
 	errs = append(errs, serrs...)
 	if len(errs) > 0 {
