@@ -12,12 +12,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nats.go/micro"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -31,11 +29,9 @@ import (
 	"github.com/presswatch/presswatch/classifier/spike"
 	"github.com/presswatch/presswatch/classifier/story"
 	"github.com/presswatch/presswatch/config"
+	"github.com/presswatch/presswatch/confstore"
 	"github.com/presswatch/presswatch/crawler"
-	"github.com/presswatch/presswatch/crawler/extract"
-	"github.com/presswatch/presswatch/crawler/fetch"
 	"github.com/presswatch/presswatch/indexer"
-	"github.com/presswatch/presswatch/sourcehealth"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
 	"github.com/presswatch/presswatch/web/ui"
@@ -72,6 +68,12 @@ type App struct {
 	// alertStore reads alerts and moves them through their lifecycle for
 	// the API, in any process.
 	alertStore *alerts.Store
+	// rulesDir is the rules directory, "" for the built-in pack;
+	// ruleStore and sourceStore hold what officers edited in the UI.
+	rulesDir    string
+	ruleStore   *confstore.Store
+	sourceStore *confstore.Store
+	fetchTools  fetchTools
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -127,6 +129,11 @@ func (a *App) Start(ctx context.Context) (err error) {
 	if a.alertStore, err = alerts.NewStore(b, a.reg, nil); err != nil {
 		return err
 	}
+	if a.rulesDir, err = a.cfg.RulesDir(); err != nil {
+		return err
+	}
+	a.ruleStore = confstore.New(b.KV(bus.BucketRules))
+	a.sourceStore = confstore.New(b.KV(bus.BucketSources))
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a.cancel = cancel
@@ -155,9 +162,10 @@ func (a *App) Start(ctx context.Context) (err error) {
 		})
 	}
 	if a.cfg.HasRole(RoleClassifier) {
-		rs, err := classifier.LoadDir(os.DirFS(a.cfg.Classifier.RulesDir), ".")
+		layers := a.ruleLayers()
+		rs, err := layers.load(ctx)
 		if err != nil {
-			return fmt.Errorf("rules directory %s: %w", a.cfg.Classifier.RulesDir, err)
+			return fmt.Errorf("rules (%s): %w", layers.from(), err)
 		}
 		lex, err := sentiment.New()
 		if err != nil {
@@ -176,7 +184,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 			return err
 		}
 		a.rules.Store(svc)
-		a.log.Info("rules loaded", "dir", a.cfg.Classifier.RulesDir, "rules", rs.Len(), "version", rs.Version)
+		a.log.Info("rules loaded", "from", layers.from(), "rules", rs.Len(), "version", rs.Version)
 		// Every classifier process follows the whole classified stream for
 		// spikes, so counts are shared and survive restarts (see
 		// classifier/spike.Follower).
@@ -185,7 +193,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 			return err
 		}
 		starters = append(starters, svc.Run, spikes.Run, func(ctx context.Context) error {
-			svc.WatchDir(ctx, a.cfg.Classifier.RulesDir, 2*time.Second)
+			svc.Watch(ctx, layers.from(), func() (*classifier.Ruleset, error) { return layers.load(ctx) }, 2*time.Second)
 			return nil
 		})
 	}
@@ -200,7 +208,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 		}
 		o.Store, o.Logger, o.Registerer = a.alertStore, a.log, a.reg
 		o.WatchedSources = func() ([]string, error) {
-			srcs, err := config.Sources(a.cfg)
+			srcs, err := a.sourceLayers().sources()
 			var ids []string
 			for _, src := range srcs {
 				if src.IsEnabled() {
@@ -281,24 +289,12 @@ func (a *App) notifiers() ([]alerts.Receiver, error) {
 
 func (a *App) crawler(b *bus.Bus) (*crawler.Crawler, error) {
 	cc := a.cfg.Crawler
-	delay := cc.MinHostDelay.D()
-	if delay == 0 {
-		delay = fetch.NoDelay // in our config 0 means none, not "default"
-	}
-	f, err := fetch.New(fetch.Options{
-		UserAgent: cc.UserAgent, Timeout: cc.FetchTimeout.D(), MaxBody: cc.MaxBodyBytes.Int64(),
-		AllowPrivate: cc.AllowPrivateHosts, PerHostConcurrency: cc.PerHostConcurrency,
-		MinHostDelay: delay, GlobalConcurrency: 2 * cc.Concurrency, Logger: a.log,
-	})
+	f, x, err := a.tools()
 	if err != nil {
-		return nil, fmt.Errorf("crawler: %w", err)
-	}
-	x, err := extract.New(extract.Options{Languages: cc.Languages})
-	if err != nil {
-		return nil, fmt.Errorf("crawler: %w", err)
+		return nil, err
 	}
 	return crawler.New(b, crawler.Options{
-		Sources:       func() ([]config.Source, error) { return config.Sources(a.cfg) },
+		Sources:       a.sourceLayers().sources,
 		SourcesReload: cc.SourcesReload.D(),
 		Concurrency:   cc.Concurrency,
 		PauseAfter:    cc.PauseAfter,
@@ -310,56 +306,6 @@ func (a *App) crawler(b *bus.Bus) (*crawler.Crawler, error) {
 		Logger:        a.log,
 		Registerer:    a.reg,
 	})
-}
-
-// sourceBoard serves the sources API from the configuration and the
-// shared health bucket, so any web process can answer.
-type sourceBoard struct {
-	cfg config.Config
-	kv  jetstream.KeyValue
-}
-
-func (s sourceBoard) Sources(ctx context.Context) (any, error) {
-	srcs, err := config.Sources(s.cfg)
-	if err != nil {
-		return nil, err
-	}
-	health, err := sourcehealth.Store{KV: s.kv}.List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]crawler.Status, 0, len(srcs))
-	for _, src := range srcs {
-		out = append(out, crawler.StatusOf(src, health[src.ID]))
-	}
-	return out, nil
-}
-
-func (s sourceBoard) Resume(ctx context.Context, id string) error {
-	srcs, err := config.Sources(s.cfg)
-	if err != nil {
-		return err
-	}
-	if !slices.ContainsFunc(srcs, func(src config.Source) bool { return src.ID == id }) {
-		return web.ErrNotFound
-	}
-	err = crawler.ResumeSource(ctx, s.kv, id)
-	if errors.Is(err, crawler.ErrUnknownSource) {
-		return nil // never polled: nothing to resume
-	}
-	return err
-}
-
-// Pause stops a configured source by hand (the web UI's sources page).
-func (s sourceBoard) Pause(ctx context.Context, id, by, reason string) error {
-	srcs, err := config.Sources(s.cfg)
-	if err != nil {
-		return err
-	}
-	if !slices.ContainsFunc(srcs, func(src config.Source) bool { return src.ID == id }) {
-		return web.ErrNotFound
-	}
-	return crawler.PauseSource(ctx, s.kv, id, by, reason)
 }
 
 // misleadingMarker lets officers mark an article misleading, where this
@@ -419,7 +365,7 @@ func (a *App) startWeb() error {
 		TrustedProxies: proxies,
 		Alerts:         a.alertStore,
 		Silences:       silence.NewStore(a.bus.KV(bus.BucketSilences)),
-		Sources:        sourceBoard{cfg: a.cfg, kv: a.bus.KV(bus.BucketSourceHealth)},
+		Sources:        sourceBoard{layers: a.sourceLayers(), kv: a.bus.KV(bus.BucketSourceHealth), tools: a.tools},
 		Submit:         linkSubmitter{b: a.bus},
 		Misleading:     a.misleadingMarker(),
 		Ready:          a.ready,
@@ -492,17 +438,23 @@ func (a *App) pruneLoop(ctx context.Context, idx *indexer.Index) {
 }
 
 // lists resolves @name in search queries from the live rule set, or,
-// in a process without the classifier role, from the rules directory.
+// in a process without the classifier role, from the rules as stored.
 func (a *App) lists(name string) ([]string, bool) {
 	if svc := a.rules.Load(); svc != nil {
 		return svc.Rules().List(name)
 	}
-	rs, err := classifier.LoadDir(os.DirFS(a.cfg.Classifier.RulesDir), ".")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	rs, err := a.ruleLayers().load(ctx)
 	if err != nil {
 		return nil, false
 	}
 	return rs.List(name)
 }
+
+func (a *App) ruleLayers() ruleLayers { return ruleLayers{dir: a.rulesDir, store: a.ruleStore} }
+
+func (a *App) sourceLayers() sourceLayers { return sourceLayers{cfg: a.cfg, store: a.sourceStore} }
 
 func (a *App) ready(context.Context) error {
 	if err := a.bus.Healthy(); err != nil {

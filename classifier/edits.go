@@ -148,3 +148,6 @@ func (rs *Ruleset) RuleYAML(id string) (text, file string, ok bool) {
 	}
 	return "", "", false
 }
+
+// File is the rules file the rule came from (EditFile(id) for an edit).
+func (r Rule) File() string { return r.file }

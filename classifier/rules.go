@@ -107,6 +107,16 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
 // LoadDir reads every *.yaml and *.yml file in dir of fsys and compiles
 // them into one rule set. All problems are reported together.
 func LoadDir(fsys fs.FS, dir string) (*Ruleset, error) {
+	files, err := ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(files)
+}
+
+// ReadDir reads every *.yaml and *.yml file in dir of fsys, keyed by
+// path, for Compile.
+func ReadDir(fsys fs.FS, dir string) (map[string][]byte, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("read rules directory %s: %w", dir, err)
@@ -129,7 +139,7 @@ func LoadDir(fsys fs.FS, dir string) (*Ruleset, error) {
 		}
 		files[path.Join(dir, n)] = b
 	}
-	return Compile(files)
+	return files, nil
 }
 
 // Compile builds a rule set from file contents keyed by file name.

@@ -53,6 +53,8 @@ type RuleInfo struct {
 	// them the rule gets wrong.
 	Examples int
 	Failures []string
+	// Origin is OriginFile, OriginBuiltin or OriginUI.
+	Origin string
 }
 
 // RuleBook lists the live rules.
