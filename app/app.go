@@ -322,13 +322,13 @@ type caseMarker struct {
 	index   *indexer.Index
 }
 
-func (m caseMarker) MarkMisleading(ctx context.Context, id, rebuttalURL, by string) (any, error) {
+func (m caseMarker) MarkMisleading(ctx context.Context, id, rebuttalURL, by string) (story.Case, error) {
 	v, err := m.index.Get(ctx, id)
 	if errors.Is(err, indexer.ErrNotFound) {
-		return nil, web.ErrNotFound
+		return story.Case{}, web.ErrNotFound
 	}
 	if err != nil {
-		return nil, err
+		return story.Case{}, err
 	}
 	return m.stories.MarkMisleading(ctx, story.Doc{ID: v.ID, URL: v.URL, Title: v.Title, Text: v.Text, Source: v.Source, Site: v.Site, Published: v.Published}, rebuttalURL, by)
 }

@@ -112,13 +112,7 @@ type sourceBoard struct {
 	tools func() (*fetch.Fetcher, *extract.Extractor, error)
 }
 
-// sourceStatus is a source's status and where it is defined.
-type sourceStatus struct {
-	crawler.Status
-	Origin string `json:"origin"`
-}
-
-func (s sourceBoard) Sources(ctx context.Context) (any, error) {
+func (s sourceBoard) Sources(ctx context.Context) ([]sourcehealth.Status, error) {
 	srcs, origin, err := s.layers.list(ctx)
 	if err != nil {
 		return nil, err
@@ -127,9 +121,11 @@ func (s sourceBoard) Sources(ctx context.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]sourceStatus, 0, len(srcs))
+	out := make([]sourcehealth.Status, 0, len(srcs))
 	for _, src := range srcs {
-		out = append(out, sourceStatus{Status: crawler.StatusOf(src, health[src.ID]), Origin: origin[src.ID]})
+		st := crawler.StatusOf(src, health[src.ID])
+		st.Origin = origin[src.ID]
+		out = append(out, st)
 	}
 	return out, nil
 }
