@@ -249,3 +249,21 @@ func (b ruleBook) RollbackRule(ctx context.Context, id string, rev uint64, by st
 	b.apply(rs)
 	return nil
 }
+
+// CheckRule checks a rule as SaveRule would, storing nothing, and returns
+// its query in canonical syntax for the preview.
+func (b ruleBook) CheckRule(ctx context.Context, s ui.RuleSave) (string, error) {
+	id := s.ID
+	if id == "" {
+		var err error
+		if id, err = classifier.RuleIDOf(s.YAML); err != nil {
+			return "", &ui.InputError{Problems: ruleProblems(err, "")}
+		}
+	}
+	rs, err := b.check(ctx, confstore.Record{ID: id, Body: s.YAML})
+	if err != nil {
+		return "", err
+	}
+	q, _ := rs.RuleQuery(id)
+	return q, nil
+}

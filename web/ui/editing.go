@@ -73,6 +73,8 @@ type RuleSave struct {
 type RuleEditor interface {
 	Rule(ctx context.Context, id string) (*RuleDoc, error)
 	SaveRule(ctx context.Context, s RuleSave) (*RuleDoc, error)
+	// CheckRule checks without saving and gives the rule's query.
+	CheckRule(ctx context.Context, s RuleSave) (query string, err error)
 	RollbackRule(ctx context.Context, id string, rev uint64, by string, base uint64) error
 }
 
@@ -108,4 +110,26 @@ type SourceEditor interface {
 	SaveSource(ctx context.Context, s SourceSave) error
 	DeleteSource(ctx context.Context, id, by string, base uint64) error
 	TestFetch(ctx context.Context, src config.Source) (*SourcePreview, error)
+}
+
+// shownProblem is a problem as a page shows it: the sentence in the
+// page's language, where, and the validator's words second.
+type shownProblem struct {
+	Msg, Where, Detail string
+}
+
+// Problems words the problems of one field for the page.
+func (p *Page) Problems(list []Problem) []shownProblem {
+	out := make([]shownProblem, 0, len(list))
+	for _, pr := range list {
+		sp := shownProblem{Msg: p.T("problem." + pr.Code), Detail: pr.Detail}
+		switch {
+		case pr.Line > 0 && pr.Col > 0:
+			sp.Where = p.T("problem.line_col", pr.Line, pr.Col)
+		case pr.Line > 0:
+			sp.Where = p.T("problem.line", pr.Line)
+		}
+		out = append(out, sp)
+	}
+	return out
 }

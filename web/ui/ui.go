@@ -38,9 +38,10 @@ type AlertStore interface {
 	Act(ctx context.Context, id string, a alerts.Action, in alerts.ActionInput, actor string) (*alerts.Alert, error)
 }
 
-// SilenceStore lists silences and ends them early.
+// SilenceStore lists, creates and ends silences.
 type SilenceStore interface {
 	List(ctx context.Context) ([]*silence.Silence, error)
+	Create(ctx context.Context, s silence.Silence, now time.Time) (*silence.Silence, error)
 	Expire(ctx context.Context, id, by string, now time.Time) (*silence.Silence, error)
 }
 
@@ -138,6 +139,17 @@ func Mount(d Deps) (*UI, error) {
 	s.Route("GET /sources", web.RoleViewer, u.sources)
 	s.Route("POST /sources/{id}/resume", web.RoleAdmin, u.resumeSource)
 	s.Route("POST /sources/{id}/pause", web.RoleAdmin, u.pauseSource)
+	s.Route("GET /sources/new", web.RoleOfficer, u.newSource)
+	s.Route("GET /sources/{id}/edit", web.RoleOfficer, u.editSource)
+	s.Route("POST /sources/save", web.RoleOfficer, u.saveSource)
+	s.Route("POST /sources/{id}/delete", web.RoleOfficer, u.deleteSource)
+	s.Route("GET /rules/new", web.RoleOfficer, u.newRule)
+	s.Route("GET /rules/{id}/edit", web.RoleOfficer, u.editRule)
+	s.Route("POST /rules/save", web.RoleOfficer, u.saveRule)
+	s.Route("POST /rules/{id}/rollback", web.RoleOfficer, u.rollbackRule)
+	s.Route("GET /silences", web.RoleViewer, u.silences)
+	s.Route("POST /silences", web.RoleOfficer, u.createSilence)
+	s.Route("POST /silences/{id}/expire", web.RoleOfficer, u.expireSilenceFromPage)
 	s.Route("GET /rules", web.RoleViewer, u.rules)
 	s.Route("GET /rules/preview", web.RoleViewer, u.rulePreview)
 	s.Route("GET /dashboard", web.RoleViewer, u.dashboard)
@@ -162,6 +174,15 @@ func (u *UI) parse() error {
 		"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 		"add": func(a, b int) int { return a + b },
 		"dur": fmtDuration,
+		"dict": func(kv ...any) map[string]any {
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i+1 < len(kv); i += 2 {
+				if k, ok := kv[i].(string); ok {
+					m[k] = kv[i+1]
+				}
+			}
+			return m
+		},
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
