@@ -261,6 +261,7 @@ func TestBrowserJourneys(t *testing.T) {
 		}
 		b.shot("08-inbox-after")
 	})
+	configJourneys(t, b, base)
 	t.Run("viewer cannot reach admin pages", func(t *testing.T) {
 		b.t = t
 		b.run(chromedp.Navigate(base+"/account"), chromedp.WaitVisible(`form[action="/logout"] button`, chromedp.ByQuery))

@@ -21,8 +21,8 @@ type silencesData struct {
 	Rules         []RuleInfo
 	// Form is what was typed when the form comes back with a problem.
 	Rule, Source, Matchers, For, Comment string
-	Problems                              map[string][]Problem
-	Choices                               []string
+	Problems                             map[string][]Problem
+	Choices                              []string
 }
 
 func (u *UI) silencesPage(w http.ResponseWriter, r *http.Request, code int, d *silencesData) {

@@ -1,0 +1,224 @@
+package app_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/presswatch/presswatch/internal/wait"
+)
+
+// scamSite serves one feed with one article whose word (xyzcauvang) no
+// rule knows until an officer writes one.
+func scamSite(t *testing.T) string {
+	t.Helper()
+	mux := http.NewServeMux()
+	var base string
+	mux.HandleFunc("/rss.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Tin Cau Vang</title><link>%[1]s/</link><description>x</description>
+<item><title>Cảnh báo chiêu xyzcauvang nhắm vào người dân Điện Biên</title><link>%[1]s/tin/xyzcauvang.html</link>
+<pubDate>%[2]s</pubDate><description>Chiêu xyzcauvang.</description></item>
+</channel></rss>`, base, time.Now().Add(-time.Hour).Format(time.RFC1123Z))
+	})
+	mux.HandleFunc("/tin/xyzcauvang.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		p := `<p>Công an tỉnh Điện Biên cảnh báo chiêu xyzcauvang: kẻ gian gọi điện mời người dân nộp tiền để nhận quà, sau đó chiếm đoạt tài sản; người dân cần cảnh giác và báo ngay cho cơ quan chức năng.</p>`
+		fmt.Fprintf(w, `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Cảnh báo chiêu xyzcauvang nhắm vào người dân Điện Biên</title></head>
+<body><article><h1>Cảnh báo chiêu xyzcauvang nhắm vào người dân Điện Biên</h1>%s%s%s</article></body></html>`, p, p, p)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	base = srv.URL
+	return base
+}
+
+// editedRule is scam.fraud rewritten by an officer to catch a new scam.
+const editedRule = `id: scam.fraud
+title: {vi: "Lừa đảo kiểu mới", en: "New scam"}
+query: 'xyzcauvang AND @province'
+labels: [sensitive, scam]
+severity: high
+department: cong-an-tinh
+examples:
+  match: ["Chiêu xyzcauvang ở Điện Biên"]
+  no_match: ["Chiêu xyzcauvang ở Hà Nội"]
+`
+
+// configJourneys: an officer edits a rule (preview, save), adds the feed
+// that brings the next matching article (test fetch first), sees the
+// alert, rolls the rule back; silences are created and expired; bad
+// input is refused at its field with nothing changed.
+func configJourneys(t *testing.T, b *browser, base string) {
+	scam := scamSite(t)
+	t.Run("bad rule input is refused at the field", func(t *testing.T) {
+		b.t = t
+		b.run(chromedp.Navigate(base+"/rules/scam.fraud/edit"), chromedp.WaitVisible(`#r-yaml`, chromedp.ByID))
+		b.shotBoth("20-rule-editor")
+		b.run(chromedp.SetValue(`#r-yaml`, "id: scam.fraud\nseverity: high\nquery: 'lừa đảo AND ('\n", chromedp.ByID),
+			chromedp.Click(`#r-save`, chromedp.ByID), chromedp.WaitVisible(`#r-yaml-err .field-error`, chromedp.ByQuery))
+		msg := b.text(`#r-yaml-err .field-error`)
+		if !strings.Contains(msg, "Quy tắc không hợp lệ") || !strings.Contains(msg, "dòng 3, cột") {
+			t.Errorf("parse error shown as %q", msg)
+		}
+		b.shotBoth("21-rule-parse-error")
+		// A new rule with an id in use.
+		b.run(chromedp.Navigate(base+"/rules/new"), chromedp.WaitVisible(`#r-yaml`, chromedp.ByID),
+			chromedp.SetValue(`#r-yaml`, "id: disaster.flood\nquery: 'lũ'\nseverity: low\n", chromedp.ByID),
+			chromedp.Click(`#r-save`, chromedp.ByID), chromedp.WaitVisible(`#r-yaml-err .field-error`, chromedp.ByQuery))
+		if msg := b.text(`#r-yaml-err .field-error`); !strings.Contains(msg, "đã được dùng") {
+			t.Errorf("duplicate id shown as %q", msg)
+		}
+		// Unchanged: the live rule still has its file query.
+		b.run(chromedp.Navigate(base+"/rules"), chromedp.WaitVisible(`table.rules`, chromedp.ByQuery))
+		if rules := b.text(`table.rules`); !strings.Contains(rules, "lừa đảo") || strings.Contains(rules, "xyzcauvang") {
+			t.Error("a refused edit changed the live rules")
+		}
+	})
+	t.Run("edit a rule, preview, save", func(t *testing.T) {
+		b.t = t
+		b.run(chromedp.Navigate(base+"/rules/scam.fraud/edit"), chromedp.WaitVisible(`#r-yaml`, chromedp.ByID),
+			chromedp.SetValue(`#r-yaml`, editedRule, chromedp.ByID), chromedp.SetValue(`#r-since`, "30d", chromedp.ByID),
+			chromedp.Click(`#r-preview`, chromedp.ByID), chromedp.WaitVisible(`#rule-preview h2`, chromedp.ByQuery))
+		if got := b.text(`#rule-preview`); !strings.Contains(got, "xyzcauvang") {
+			t.Errorf("preview %q", got)
+		}
+		b.shotBoth("22-rule-preview")
+		b.run(chromedp.SendKeys(`#r-note`, "chiêu lừa mới", chromedp.ByID), chromedp.Click(`#r-save`, chromedp.ByID))
+		b.waitURL("flash=flash.rule_saved")
+		b.run(chromedp.WaitVisible(`.history table`, chromedp.ByQuery))
+		if hist := b.text(`.history`); !strings.Contains(hist, "admin") || !strings.Contains(hist, "Sửa") {
+			t.Errorf("history %q", hist)
+		}
+		b.shotBoth("23-rule-saved-history")
+	})
+	t.Run("concurrent edit is refused", func(t *testing.T) {
+		b.t = t
+		b.run(chromedp.Navigate(base+"/rules/scam.fraud/edit"), chromedp.WaitVisible(`#r-yaml`, chromedp.ByID))
+		// Another officer saves from the same revision first.
+		var status int
+		b.run(chromedp.Evaluate(`(async () => { const f = new FormData(document.getElementById('rule-form')); f.set('action','save'); f.set('note','other officer');
+			const r = await fetch('/rules/save', {method:'POST', body: new URLSearchParams(f)}); return r.status; })()`, &status, awaitPromise))
+		if status != http.StatusOK {
+			t.Fatalf("the other officer's save: HTTP %d", status)
+		}
+		b.run(chromedp.Click(`#r-save`, chromedp.ByID), chromedp.WaitVisible(`#conflict`, chromedp.ByID))
+		if msg := b.text(`#conflict`); !strings.Contains(msg, "Người khác vừa lưu") {
+			t.Errorf("conflict shown as %q", msg)
+		}
+		b.shotBoth("24-rule-conflict")
+	})
+	t.Run("add a feed source with a test fetch", func(t *testing.T) {
+		b.t = t
+		b.run(chromedp.Navigate(base+"/sources"), chromedp.WaitVisible(`#add-source`, chromedp.ByID),
+			chromedp.Click(`#add-source`, chromedp.ByID), chromedp.WaitVisible(`#s-id`, chromedp.ByID))
+		// A private address the configuration has no exception for.
+		b.run(chromedp.SendKeys(`#s-id`, "cau-vang", chromedp.ByID), chromedp.SendKeys(`#s-name`, "Tin Cầu Vàng", chromedp.ByID),
+			chromedp.SendKeys(`#s-url`, "http://10.20.30.40/rss.xml", chromedp.ByID), chromedp.Click(`#s-test`, chromedp.ByID),
+			chromedp.WaitVisible(`#s-url-err .field-error`, chromedp.ByQuery))
+		if msg := b.text(`#s-url-err`); !strings.Contains(msg, "mạng nội bộ") {
+			t.Errorf("private address shown as %q", msg)
+		}
+		b.shotBoth("25-source-private-refused")
+		b.run(chromedp.SetValue(`#s-url`, "not a url", chromedp.ByID), chromedp.Click(`#s-save`, chromedp.ByID),
+			chromedp.WaitVisible(`#s-url-err .field-error`, chromedp.ByQuery))
+		if msg := b.text(`#s-url-err`); !strings.Contains(msg, "không hợp lệ") {
+			t.Errorf("invalid URL shown as %q", msg)
+		}
+		b.run(chromedp.SetValue(`#s-url`, scam+"/rss.xml", chromedp.ByID), chromedp.SetValue(`#s-tier`, "local", chromedp.ByID),
+			chromedp.SetValue(`#s-interval`, "1s", chromedp.ByID),
+			chromedp.Click(`#s-test`, chromedp.ByID), chromedp.WaitVisible(`#test-result`, chromedp.ByID))
+		if got := b.text(`#test-result`); !strings.Contains(got, "xyzcauvang") || !strings.Contains(got, "vi") {
+			t.Errorf("test fetch shows %q", got)
+		}
+		b.shotBoth("26-source-test-fetch")
+		b.run(chromedp.Click(`#s-save`, chromedp.ByID))
+		b.waitURL("flash=flash.source_saved")
+		b.run(chromedp.WaitVisible(`a[href="/sources/cau-vang/edit"]`, chromedp.ByQuery))
+		b.shotBoth("27-sources")
+		// Its article arrives and the edited rule raises an alert on it.
+		wait.For(t, 60*time.Second, func() error {
+			var al struct {
+				Alerts []struct {
+					Title string `json:"title"`
+					Rules []struct {
+						ID string `json:"id"`
+					} `json:"rules"`
+				} `json:"alerts"`
+			}
+			getJSON(t, base+"/api/v1/alerts", &al)
+			for _, a := range al.Alerts {
+				for _, r := range a.Rules {
+					if r.ID == "scam.fraud" && strings.Contains(a.Title, "xyzcauvang") {
+						return nil
+					}
+				}
+			}
+			return fmt.Errorf("no scam.fraud alert on the new source's article among %d", len(al.Alerts))
+		})
+		// A duplicate id is refused.
+		b.run(chromedp.Navigate(base+"/sources/new"), chromedp.WaitVisible(`#s-id`, chromedp.ByID),
+			chromedp.SendKeys(`#s-id`, "demo", chromedp.ByID), chromedp.SendKeys(`#s-url`, scam+"/rss.xml", chromedp.ByID),
+			chromedp.Click(`#s-save`, chromedp.ByID), chromedp.WaitVisible(`.field-error`, chromedp.ByQuery))
+		if msg := b.text(`form .field-error`); !strings.Contains(msg, "đã được dùng") {
+			t.Errorf("duplicate source id shown as %q", msg)
+		}
+	})
+	t.Run("roll the rule back", func(t *testing.T) {
+		b.t = t
+		b.run(chromedp.Navigate(base+"/rules/scam.fraud/edit"), chromedp.WaitVisible(`.history form.inline-form button`, chromedp.ByQuery),
+			chromedp.Click(`.history form.inline-form button`, chromedp.ByQuery))
+		b.waitURL("flash=flash.rule_rolled_back")
+		b.run(chromedp.WaitVisible(`#r-yaml`, chromedp.ByID))
+		var yaml string
+		b.run(chromedp.Value(`#r-yaml`, &yaml, chromedp.ByID))
+		if strings.Contains(yaml, "xyzcauvang") || !strings.Contains(yaml, "lừa đảo") {
+			t.Errorf("after roll-back the rule reads %q", yaml)
+		}
+		b.shotBoth("28-rule-rolled-back")
+	})
+	t.Run("create and expire a silence", func(t *testing.T) {
+		b.t = t
+		b.run(chromedp.Navigate(base+"/silences"), chromedp.WaitVisible(`#silence-form`, chromedp.ByID),
+			chromedp.Click(`#si-create`, chromedp.ByID), chromedp.WaitVisible(`.field-error`, chromedp.ByQuery))
+		b.shotBoth("29-silence-refused")
+		b.run(chromedp.SetValue(`#si-rule`, "scam.fraud", chromedp.ByID), chromedp.SetValue(`#si-for`, "4h", chromedp.ByID),
+			chromedp.SendKeys(`#si-comment`, "đã nắm tình hình", chromedp.ByID), chromedp.Click(`#si-create`, chromedp.ByID))
+		b.waitURL("flash=flash.silence_created")
+		b.run(chromedp.WaitVisible(`form[action$="/expire"] button`, chromedp.ByQuery))
+		b.shotBoth("30-silences")
+		b.run(chromedp.Click(`form[action$="/expire"] button`, chromedp.ByQuery))
+		b.waitURL("flash=flash.silence_expired")
+		var left int
+		b.run(chromedp.WaitVisible(`main h1`, chromedp.ByQuery), chromedp.Evaluate(`document.querySelectorAll('form[action$="/expire"]').length`, &left))
+		if left != 0 {
+			t.Errorf("%d silences still active after expiring", left)
+		}
+	})
+}
+
+// awaitPromise makes Evaluate wait for the promise an async script
+// returns.
+func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
+
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	var s string
+	b.run(chromedp.Text(sel, &s, chromedp.ByQuery))
+	return s
+}
+
+// shotBoth takes the page at desktop width and at a 390 px phone width.
+func (b *browser) shotBoth(name string) {
+	b.shot(name + "-1280")
+	b.run(chromedp.EmulateViewport(390, 844))
+	b.shot(name + "-390")
+	b.run(chromedp.EmulateViewport(1280, 900))
+}
