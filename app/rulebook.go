@@ -110,6 +110,10 @@ func (b ruleBook) Rule(ctx context.Context, id string) (*ui.RuleDoc, error) {
 	}
 	text, file, ok := rs.RuleYAML(id)
 	switch {
+	case ok && rec.Body != "":
+		// The officer's own text, comments and layout kept.
+		doc.YAML, doc.Origin = rec.Body, b.origin(file)
+		doc.Query, _ = rs.RuleQuery(id)
 	case ok:
 		doc.YAML, doc.Origin = text, b.origin(file)
 		doc.Query, _ = rs.RuleQuery(id)

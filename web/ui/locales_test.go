@@ -50,6 +50,7 @@ func TestLocalesHaveEveryKey(t *testing.T) {
 		"history":  {string(confstore.ActionCreate), string(confstore.ActionEdit), string(confstore.ActionDelete), string(confstore.ActionRollback)},
 		"problem":  {ProblemInvalid, ProblemDuplicate, ProblemBlocked, ProblemParse, ProblemExamples, ProblemFetch, "conflict"},
 		"origin":   {OriginFile, OriginBuiltin, OriginUI},
+		"role":     {"viewer", "officer", "admin"},
 	}
 	for prefix, values := range enums {
 		for _, v := range values {
