@@ -5,12 +5,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/internal/wait"
 )
 
@@ -38,6 +40,43 @@ func scamSite(t *testing.T) string {
 	t.Cleanup(srv.Close)
 	base = srv.URL
 	return base
+}
+
+// flakyHook is a webhook receiver that fails until told to work, so
+// that notifications end up as failed deliveries an officer retries.
+type flakyHook struct {
+	mu       sync.Mutex
+	healthy  bool
+	received int
+}
+
+func (f *flakyHook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.healthy {
+		http.Error(w, "receiver down", http.StatusServiceUnavailable)
+		return
+	}
+	f.received++
+}
+
+func (f *flakyHook) set(healthy bool) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.healthy = healthy
+	return f.received
+}
+
+// addFlakyReceiver routes every alert, at once, to a failing webhook.
+func addFlakyReceiver(t *testing.T, cfg *config.Config) *flakyHook {
+	hook := &flakyHook{}
+	srv := httptest.NewServer(hook)
+	t.Cleanup(srv.Close)
+	cfg.Alerts.Receivers = append(cfg.Alerts.Receivers, config.Receiver{Name: "flaky", Webhook: &config.WebhookReceiver{URL: config.Secret(srv.URL)}})
+	cfg.Alerts.Route = &config.AlertRoute{Receivers: []string{"flaky"}, GroupWait: config.Duration(100 * time.Millisecond),
+		GroupInterval: config.Duration(time.Minute), RepeatInterval: config.Duration(4 * time.Hour)}
+	cfg.Alerts.Retry = config.DeliveryRetry{Attempts: 2, Backoff: config.Duration(50 * time.Millisecond), MaxBackoff: config.Duration(100 * time.Millisecond), Timeout: config.Duration(2 * time.Second)}
+	return hook
 }
 
 // editedRule is scam.fraud rewritten by an officer to catch a new scam.
@@ -201,6 +240,36 @@ func configJourneys(t *testing.T, b *browser, base string) {
 		if left != 0 {
 			t.Errorf("%d silences still active after expiring", left)
 		}
+	})
+}
+
+// retryJourney: a notification that failed for good is listed with its
+// error; once the receiver works again, an officer retries it.
+func retryJourney(t *testing.T, b *browser, base string, hook *flakyHook) {
+	t.Run("retry a failed delivery", func(t *testing.T) {
+		b.t = t
+		wait.For(t, 60*time.Second, func() error {
+			var n int
+			b.run(chromedp.Navigate(base+"/deliveries"), chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
+				chromedp.Evaluate(`document.querySelectorAll('tr.dead-letter').length`, &n))
+			if n == 0 {
+				return fmt.Errorf("no failed delivery listed yet")
+			}
+			return nil
+		})
+		if got := b.text(`tr.dead-letter`); !strings.Contains(got, "503") {
+			t.Errorf("the row does not show the error: %q", got)
+		}
+		b.shotBoth("31-deliveries")
+		before := hook.set(true)
+		b.run(chromedp.Click(`#retry`, chromedp.ByID))
+		b.waitURL("flash=flash.retried")
+		wait.For(t, 30*time.Second, func() error {
+			if got := hook.set(true); got <= before {
+				return fmt.Errorf("the receiver got %d posts, want more than %d", got, before)
+			}
+			return nil
+		})
 	})
 }
 

@@ -147,6 +147,8 @@ func Mount(d Deps) (*UI, error) {
 	s.Route("GET /rules/{id}/edit", web.RoleOfficer, u.editRule)
 	s.Route("POST /rules/save", web.RoleOfficer, u.saveRule)
 	s.Route("POST /rules/{id}/rollback", web.RoleOfficer, u.rollbackRule)
+	s.Route("GET /deliveries", web.RoleOfficer, u.deliveries)
+	s.Route("POST /deliveries/retry", web.RoleOfficer, u.retryDeliveries)
 	s.Route("GET /silences", web.RoleViewer, u.silences)
 	s.Route("POST /silences", web.RoleOfficer, u.createSilence)
 	s.Route("POST /silences/{id}/expire", web.RoleOfficer, u.expireSilenceFromPage)
