@@ -73,3 +73,18 @@ func TestSearchPage2GoesOnNumbering(t *testing.T) {
 		t.Fatalf("page 2 lacks %s", want)
 	}
 }
+
+// TestUnknownPageIsALocalisedPage: a mistyped address gets the site's
+// own 404 page, in the user's language, not the mux's plain text.
+func TestUnknownPageIsALocalisedPage(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	c := e.client(t)
+	c.login("xem", "mat-khau-xem")
+	code, body, hdr := c.do(http.MethodGet, "/khong-co-trang-nay", nil, map[string]string{"Accept-Language": "vi"})
+	if code != http.StatusNotFound || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") || !strings.Contains(body, "<h1>Không tìm thấy</h1>") || !strings.Contains(body, "Không có trang này") {
+		t.Fatalf("unknown page: %d %s\n%s", code, hdr.Get("Content-Type"), body)
+	}
+	if code, _ := c.get("/api/v1/khong-co"); code != http.StatusNotFound {
+		t.Errorf("unknown API path: %d", code)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -161,6 +162,10 @@ func Mount(d Deps) (*UI, error) {
 	s.Route("POST /admin/tokens", web.RoleAdmin, u.createToken)
 	s.Route("POST /admin/tokens/{id}/revoke", web.RoleAdmin, u.revokeToken)
 	s.Route("POST /admin/silences/{id}/expire", web.RoleOfficer, u.expireSilence)
+	// Every other page path is a localised 404, not the mux's plain text.
+	s.Route("/", web.RoleViewer, func(w http.ResponseWriter, r *http.Request) {
+		u.errorPage(w, r, http.StatusNotFound, u.page(r, "", nil).T("error.not_found_page"))
+	})
 	return u, nil
 }
 
@@ -286,18 +291,31 @@ func (u *UI) renderPart(w http.ResponseWriter, code int, name, part string, p *P
 	var buf bytes.Buffer
 	if t == nil {
 		u.log.Error("no such page template", "page", name)
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		internalError(w)
 		return
 	}
 	if err := t.ExecuteTemplate(&buf, part, p); err != nil {
 		u.log.Error("render page", "page", name, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		internalError(w)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
 	_, _ = buf.WriteTo(w)
+}
+
+// internalError is the 500 page for when the templates themselves fail:
+// plain HTML that cannot fail, in both languages.
+func internalError(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = io.WriteString(w, `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`+
+		`<title>Lỗi hệ thống · presswatch</title><link rel="stylesheet" href="/static/app.css"></head><body><main id="main">`+
+		`<h1>Lỗi hệ thống</h1><p>Trang không hiển thị được; lỗi đã được ghi lại. Hãy thử lại sau.</p>`+
+		`<p lang="en">Internal error: the page could not be shown; the error was logged. Please try again later.</p>`+
+		`<p><a href="/dashboard">Về trang tổng quan / Back to the dashboard</a></p></main></body></html>`)
 }
 
 func (u *UI) errorPage(w http.ResponseWriter, r *http.Request, code int, msg string) {
