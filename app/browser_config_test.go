@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -166,14 +167,14 @@ func configJourneys(t *testing.T, b *browser, base string) {
 			t.Errorf("private address shown as %q", msg)
 		}
 		b.shotBoth("25-source-private-refused")
-		b.run(chromedp.SetValue(`#s-url`, "not a url", chromedp.ByID), chromedp.Click(`#s-save`, chromedp.ByID),
-			chromedp.WaitVisible(`#s-url-err .field-error`, chromedp.ByQuery))
+		b.run(chromedp.SetValue(`#s-url`, "not a url", chromedp.ByID))
+		b.submit(`#s-save`, `#s-url-err .field-error`)
 		if msg := b.text(`#s-url-err`); !strings.Contains(msg, "không hợp lệ") {
 			t.Errorf("invalid URL shown as %q", msg)
 		}
 		b.run(chromedp.SetValue(`#s-url`, scam+"/rss.xml", chromedp.ByID), chromedp.SetValue(`#s-tier`, "local", chromedp.ByID),
-			chromedp.SetValue(`#s-interval`, "1s", chromedp.ByID),
-			chromedp.Click(`#s-test`, chromedp.ByID), chromedp.WaitVisible(`#test-result`, chromedp.ByID))
+			chromedp.SetValue(`#s-interval`, "1s", chromedp.ByID))
+		b.submit(`#s-test`, `#test-result`)
 		if got := b.text(`#test-result`); !strings.Contains(got, "xyzcauvang") || !strings.Contains(got, "vi") {
 			t.Errorf("test fetch shows %q", got)
 		}
@@ -273,9 +274,84 @@ func retryJourney(t *testing.T, b *browser, base string, hook *flakyHook) {
 	})
 }
 
+// contrastJS returns how many text elements it checked and those whose
+// colour on their background is below WCAG 2.1 AA (4.5:1; 3:1 for large
+// text).
+const contrastJS = `(() => {
+  const rgb = s => (s.match(/[\d.]+/g) || []).map(Number);
+  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  const bg = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor);
+    if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c; } return [255, 255, 255]; };
+  const bad = []; let checked = 0;
+  for (const el of document.querySelectorAll('main *, header *')) {
+    if (!Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const st = getComputedStyle(el); if (st.visibility === 'hidden' || st.display === 'none') continue;
+    if (el.closest('.visually-hidden')) continue;
+    checked++;
+    const a = lum(rgb(st.color)), b = lum(bg(el)); const r = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const large = parseFloat(st.fontSize) >= 24 || (parseFloat(st.fontSize) >= 18.66 && Number(st.fontWeight) >= 700);
+    if (r < (large ? 3 : 4.5)) bad.push(el.tagName + '.' + el.className + ' ' + r.toFixed(2) + ': ' + el.textContent.trim().slice(0, 40));
+  }
+  return {checked, bad};
+})()`
+
+// a11yJourney checks the pages this work added for contrast and for
+// keyboard use: the skip link first, then every control reachable with
+// Tab and visibly focused.
+func a11yJourney(t *testing.T, b *browser, base string) {
+	t.Run("contrast and keyboard", func(t *testing.T) {
+		b.t = t
+		for _, p := range []string{"/sources", "/sources/new", "/rules", "/rules/scam.fraud/edit", "/silences", "/deliveries", "/alerts", "/search?q=lu+quet"} {
+			var res struct {
+				Checked int      `json:"checked"`
+				Bad     []string `json:"bad"`
+			}
+			b.run(chromedp.Navigate(base+p), chromedp.WaitVisible(`main h1`, chromedp.ByQuery), chromedp.Evaluate(contrastJS, &res))
+			if res.Checked < 10 {
+				t.Errorf("%s: only %d text elements checked", p, res.Checked)
+			}
+			for _, e := range res.Bad {
+				t.Errorf("%s: contrast below AA: %s", p, e)
+			}
+		}
+		b.run(chromedp.Navigate(base+"/sources/new"), chromedp.WaitVisible(`#s-id`, chromedp.ByID))
+		var first string
+		b.run(chromedp.KeyEvent("\t"), chromedp.Evaluate(`document.activeElement.className`, &first))
+		if first != "skip" {
+			t.Errorf("the first Tab reaches %q, want the skip link", first)
+		}
+		// Tab on from the skip link into the form: every stop shows focus,
+		// and the ID field and the test-fetch button are reached.
+		seen := map[string]bool{}
+		for range 40 {
+			var id, outline string
+			b.run(chromedp.KeyEvent("\t"), chromedp.Evaluate(`document.activeElement.id`, &id),
+				chromedp.Evaluate(`getComputedStyle(document.activeElement).outlineStyle`, &outline))
+			if id != "" && outline == "none" {
+				t.Errorf("#%s has focus but no visible outline", id)
+			}
+			seen[id] = true
+		}
+		for _, id := range []string{"s-id", "s-url", "s-test", "s-save"} {
+			if !seen[id] {
+				t.Errorf("Tab never reaches #%s", id)
+			}
+		}
+	})
+}
+
 // awaitPromise makes Evaluate wait for the promise an async script
 // returns.
 func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
+
+// submit clicks a form's button and waits for want on the page that
+// answers; want is removed first, so the old page cannot satisfy the wait.
+func (b *browser) submit(button, want string) {
+	b.t.Helper()
+	b.run(chromedp.Evaluate(`document.querySelectorAll(`+strconv.Quote(want)+`).forEach(e => e.remove())`, nil),
+		chromedp.Click(button, chromedp.ByQuery), chromedp.WaitVisible(want, chromedp.ByQuery))
+}
 
 func (b *browser) text(sel string) string {
 	b.t.Helper()

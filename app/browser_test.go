@@ -264,6 +264,7 @@ func TestBrowserJourneys(t *testing.T) {
 	})
 	configJourneys(t, b, base)
 	retryJourney(t, b, base, hook)
+	a11yJourney(t, b, base)
 	t.Run("viewer cannot reach admin pages", func(t *testing.T) {
 		b.t = t
 		b.run(chromedp.Navigate(base+"/account"), chromedp.WaitVisible(`form[action="/logout"] button`, chromedp.ByQuery))
