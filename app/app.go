@@ -337,10 +337,33 @@ func (m caseMarker) MarkMisleading(ctx context.Context, id, rebuttalURL, by stri
 type linkSubmitter struct{ b *bus.Bus }
 
 func (l linkSubmitter) Submit(ctx context.Context, rawURL, by string) (string, error) {
-	if _, _, err := article.IDFromURL(rawURL); err != nil {
+	id, canonical, err := article.IDFromURL(rawURL)
+	if err != nil {
 		return "", web.BadInput(err)
 	}
+	// Recorded before it is queued, so a fast crawler's "fetched" is
+	// never overwritten by "queued"; a link already fetched keeps its
+	// record, a failed one is queued again.
+	kv := l.b.KV(bus.BucketSubmissions)
+	prev, err := crawler.SubmissionOf(ctx, kv, id)
+	if errors.Is(err, crawler.ErrNoSubmission) || (err == nil && prev.State == crawler.SubmissionFailed) {
+		now := time.Now().UTC()
+		st := crawler.SubmissionStatus{ID: id, URL: canonical, SubmittedBy: by, Submitted: now, State: crawler.SubmissionQueued, Updated: now}
+		if err := crawler.RecordSubmission(ctx, kv, st); err != nil {
+			return "", err
+		}
+	}
 	return crawler.Submit(ctx, l.b, rawURL, by, time.Now())
+}
+
+// Submission says what became of a submitted link (the web UI's link
+// page).
+func (l linkSubmitter) Submission(ctx context.Context, id string) (*crawler.SubmissionStatus, error) {
+	st, err := crawler.SubmissionOf(ctx, l.b.KV(bus.BucketSubmissions), id)
+	if errors.Is(err, crawler.ErrNoSubmission) {
+		return nil, web.ErrNotFound
+	}
+	return st, err
 }
 
 func (a *App) startWeb() error {

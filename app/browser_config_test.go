@@ -31,6 +31,14 @@ func scamSite(t *testing.T) string {
 <pubDate>%[2]s</pubDate><description>Chiêu xyzcauvang.</description></item>
 </channel></rss>`, base, time.Now().Add(-time.Hour).Format(time.RFC1123Z))
 	})
+	// The same news told again by another page the feed does not list:
+	// an officer submits it, and it joins the first one's story.
+	mux.HandleFunc("/tin/xyzcauvang-tiep.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		p := `<p>Công an tỉnh Điện Biên cảnh báo chiêu xyzcauvang: kẻ gian gọi điện mời người dân nộp tiền để nhận quà, sau đó chiếm đoạt tài sản; người dân cần cảnh giác và báo ngay cho cơ quan chức năng.</p>`
+		fmt.Fprintf(w, `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Tiếp tục cảnh báo chiêu xyzcauvang ở Điện Biên</title></head>
+<body><article><h1>Tiếp tục cảnh báo chiêu xyzcauvang ở Điện Biên</h1>%s%s%s</article></body></html>`, p, p, p)
+	})
 	mux.HandleFunc("/tin/xyzcauvang.html", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		p := `<p>Công an tỉnh Điện Biên cảnh báo chiêu xyzcauvang: kẻ gian gọi điện mời người dân nộp tiền để nhận quà, sau đó chiếm đoạt tài sản; người dân cần cảnh giác và báo ngay cho cơ quan chức năng.</p>`
@@ -210,6 +218,29 @@ func configJourneys(t *testing.T, b *browser, base string) {
 		if msg := b.text(`form .field-error`); !strings.Contains(msg, "đã được dùng") {
 			t.Errorf("duplicate source id shown as %q", msg)
 		}
+	})
+	t.Run("submit a link and see it join a story", func(t *testing.T) {
+		b.t = t
+		b.run(chromedp.Navigate(base+"/search"), chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
+			chromedp.Evaluate(`document.querySelectorAll('details').forEach(d => d.open = true)`, nil),
+			chromedp.SendKeys(`#submit-url`, scam+"/tin/xyzcauvang-tiep.html", chromedp.ByID),
+			chromedp.Submit(`#submit-url`, chromedp.ByID))
+		b.waitURL("/links/")
+		b.run(chromedp.WaitVisible(`#state`, chromedp.ByID))
+		b.shotBoth("32-link-queued")
+		wait.For(t, 60*time.Second, func() error {
+			var n int
+			b.run(chromedp.Reload(), chromedp.WaitVisible(`#state`, chromedp.ByID),
+				chromedp.Evaluate(`document.querySelectorAll('#story li').length`, &n))
+			if n < 2 {
+				return fmt.Errorf("state %q, story of %d", b.text(`#state`), n)
+			}
+			return nil
+		})
+		if got := b.text(`#story`); !strings.Contains(got, "Cảnh báo chiêu xyzcauvang nhắm vào người dân") {
+			t.Errorf("the story does not list the first article: %q", got)
+		}
+		b.shotBoth("33-link-joined-story")
 	})
 	t.Run("roll the rule back", func(t *testing.T) {
 		b.t = t

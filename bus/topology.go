@@ -90,6 +90,9 @@ const (
 	// BucketSources holds sources added or edited in the web UI (key:
 	// source ID); they override the configured sources by ID.
 	BucketSources = "config_sources"
+	// BucketSubmissions tracks links officers submitted (key: the
+	// article ID): queued, retrying, fetched or failed, and why.
+	BucketSubmissions = "submissions"
 	// BucketSavedSearches holds officers' saved searches and their
 	// subscriptions (key: search ID).
 	BucketSavedSearches = "saved_searches"
@@ -243,6 +246,7 @@ func buckets(o Options) []jetstream.KeyValueConfig {
 		// is the most a KV bucket keeps.
 		{Bucket: BucketRules, Description: "rules edited in the web UI, by rule ID", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 64},
 		{Bucket: BucketSources, Description: "sources edited in the web UI, by source ID", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 64},
+		{Bucket: BucketSubmissions, Description: "links officers submitted and what became of them", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1, TTL: 30 * 24 * time.Hour},
 		{Bucket: BucketSavedSearches, Description: "saved searches and their subscriptions", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
 	}
 }

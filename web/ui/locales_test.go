@@ -9,6 +9,7 @@ import (
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/confstore"
+	"github.com/presswatch/presswatch/crawler"
 )
 
 // TestLocalesHaveEveryKey fails on a message missing in either language:
@@ -51,6 +52,7 @@ func TestLocalesHaveEveryKey(t *testing.T) {
 		"problem":  {ProblemInvalid, ProblemDuplicate, ProblemBlocked, ProblemParse, ProblemExamples, ProblemFetch, "conflict"},
 		"origin":   {OriginFile, OriginBuiltin, OriginUI},
 		"role":     {"viewer", "officer", "admin"},
+		"links":    {crawler.SubmissionQueued, crawler.SubmissionRetrying, crawler.SubmissionFetched, crawler.SubmissionFailed},
 	}
 	for prefix, values := range enums {
 		for _, v := range values {

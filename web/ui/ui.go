@@ -134,6 +134,7 @@ func Mount(d Deps) (*UI, error) {
 	s.Route("GET /articles/{id}", web.RoleViewer, u.article)
 	s.Route("POST /articles/{id}/misleading", web.RoleOfficer, u.markMisleading)
 	s.Route("POST /articles", web.RoleOfficer, u.submitLink)
+	s.Route("GET /links/{id}", web.RoleViewer, u.link)
 	s.Route("GET /alerts", web.RoleViewer, u.inbox)
 	s.Route("GET /alerts/{id}", web.RoleViewer, u.alert)
 	s.Route("POST /alerts/act", web.RoleOfficer, u.act)
