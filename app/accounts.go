@@ -50,10 +50,16 @@ func trustedProxies(w config.Web) ([]netip.Prefix, error) {
 }
 
 // WithAccounts opens the bus of cfg's data directory (or its external
-// NATS) and runs f with the account stores, for the users command. With
-// the embedded NATS it takes the data-directory lock, so it refuses to
-// run beside a server on the same directory.
+// NATS) and runs f with the account stores, for the users command.
 func WithAccounts(ctx context.Context, cfg config.Config, log *slog.Logger, f func(*auth.Accounts) error) error {
+	return withBus(ctx, cfg, log, "presswatch-users", func(b *bus.Bus) error { return f(accounts(b, cfg.Web)) })
+}
+
+// withBus opens the bus of cfg's data directory (or its external NATS)
+// for a command that runs beside no server. With the embedded NATS it
+// takes the data-directory lock, so it refuses to run beside a server on
+// the same directory.
+func withBus(ctx context.Context, cfg config.Config, log *slog.Logger, name string, f func(*bus.Bus) error) error {
 	if cfg.NATS.URL == "" {
 		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 			return fmt.Errorf("data directory: %w", err)
@@ -64,10 +70,10 @@ func WithAccounts(ctx context.Context, cfg config.Config, log *slog.Logger, f fu
 		}
 		defer lock.Close()
 	}
-	b, err := bus.Open(ctx, busOptions(cfg, "presswatch-users", log, prometheus.NewRegistry()))
+	b, err := bus.Open(ctx, busOptions(cfg, name, log, prometheus.NewRegistry()))
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-	return f(accounts(b, cfg.Web))
+	return f(b)
 }

@@ -12,12 +12,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nats.go/micro"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -32,12 +30,10 @@ import (
 	"github.com/presswatch/presswatch/classifier/spike"
 	"github.com/presswatch/presswatch/classifier/story"
 	"github.com/presswatch/presswatch/config"
+	"github.com/presswatch/presswatch/confstore"
 	"github.com/presswatch/presswatch/crawler"
-	"github.com/presswatch/presswatch/crawler/extract"
-	"github.com/presswatch/presswatch/crawler/fetch"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/report/archive"
-	"github.com/presswatch/presswatch/sourcehealth"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
 	"github.com/presswatch/presswatch/web/ui"
@@ -78,6 +74,12 @@ type App struct {
 	reports *archive.Publisher
 	// links signs and checks the one-tap action links of messages.
 	links *actionlink.Signer
+	// rulesDir is the rules directory, "" for the built-in pack;
+	// ruleStore and sourceStore hold what officers edited in the UI.
+	rulesDir    string
+	ruleStore   *confstore.Store
+	sourceStore *confstore.Store
+	fetchTools  fetchTools
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -136,6 +138,11 @@ func (a *App) Start(ctx context.Context) (err error) {
 	if a.links, err = actionLinks(ctx, a.cfg.Alerts.ActionLinks, b); err != nil {
 		return err
 	}
+	if a.rulesDir, err = a.cfg.RulesDir(); err != nil {
+		return err
+	}
+	a.ruleStore = confstore.New(b.KV(bus.BucketRules))
+	a.sourceStore = confstore.New(b.KV(bus.BucketSources))
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a.cancel = cancel
@@ -164,9 +171,10 @@ func (a *App) Start(ctx context.Context) (err error) {
 		})
 	}
 	if a.cfg.HasRole(RoleClassifier) {
-		rs, err := classifier.LoadDir(os.DirFS(a.cfg.Classifier.RulesDir), ".")
+		layers := a.ruleLayers()
+		rs, err := layers.load(ctx)
 		if err != nil {
-			return fmt.Errorf("rules directory %s: %w", a.cfg.Classifier.RulesDir, err)
+			return fmt.Errorf("rules (%s): %w", layers.from(), err)
 		}
 		lex, err := sentiment.New()
 		if err != nil {
@@ -185,7 +193,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 			return err
 		}
 		a.rules.Store(svc)
-		a.log.Info("rules loaded", "dir", a.cfg.Classifier.RulesDir, "rules", rs.Len(), "version", rs.Version)
+		a.log.Info("rules loaded", "from", layers.from(), "rules", rs.Len(), "version", rs.Version)
 		// Every classifier process follows the whole classified stream for
 		// spikes, so counts are shared and survive restarts (see
 		// classifier/spike.Follower).
@@ -194,7 +202,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 			return err
 		}
 		starters = append(starters, svc.Run, spikes.Run, func(ctx context.Context) error {
-			svc.WatchDir(ctx, a.cfg.Classifier.RulesDir, 2*time.Second)
+			svc.Watch(ctx, layers.from(), func() (*classifier.Ruleset, error) { return layers.load(ctx) }, 2*time.Second)
 			return nil
 		})
 	}
@@ -209,7 +217,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 		}
 		o.Store, o.Logger, o.Registerer, o.Links = a.alertStore, a.log, a.reg, a.links
 		o.WatchedSources = func() ([]string, error) {
-			srcs, err := config.Sources(a.cfg)
+			srcs, err := a.sourceLayers().sources()
 			var ids []string
 			for _, src := range srcs {
 				if src.IsEnabled() {
@@ -300,24 +308,12 @@ func (a *App) notifiers() ([]alerts.Receiver, error) {
 
 func (a *App) crawler(b *bus.Bus) (*crawler.Crawler, error) {
 	cc := a.cfg.Crawler
-	delay := cc.MinHostDelay.D()
-	if delay == 0 {
-		delay = fetch.NoDelay // in our config 0 means none, not "default"
-	}
-	f, err := fetch.New(fetch.Options{
-		UserAgent: cc.UserAgent, Timeout: cc.FetchTimeout.D(), MaxBody: cc.MaxBodyBytes.Int64(),
-		AllowPrivate: cc.AllowPrivateHosts, PerHostConcurrency: cc.PerHostConcurrency,
-		MinHostDelay: delay, GlobalConcurrency: 2 * cc.Concurrency, Logger: a.log,
-	})
+	f, x, err := a.tools()
 	if err != nil {
-		return nil, fmt.Errorf("crawler: %w", err)
-	}
-	x, err := extract.New(extract.Options{Languages: cc.Languages})
-	if err != nil {
-		return nil, fmt.Errorf("crawler: %w", err)
+		return nil, err
 	}
 	return crawler.New(b, crawler.Options{
-		Sources:       func() ([]config.Source, error) { return config.Sources(a.cfg) },
+		Sources:       a.sourceLayers().sources,
 		SourcesReload: cc.SourcesReload.D(),
 		Concurrency:   cc.Concurrency,
 		PauseAfter:    cc.PauseAfter,
@@ -329,56 +325,6 @@ func (a *App) crawler(b *bus.Bus) (*crawler.Crawler, error) {
 		Logger:        a.log,
 		Registerer:    a.reg,
 	})
-}
-
-// sourceBoard serves the sources API from the configuration and the
-// shared health bucket, so any web process can answer.
-type sourceBoard struct {
-	cfg config.Config
-	kv  jetstream.KeyValue
-}
-
-func (s sourceBoard) Sources(ctx context.Context) ([]sourcehealth.Status, error) {
-	srcs, err := config.Sources(s.cfg)
-	if err != nil {
-		return nil, err
-	}
-	health, err := sourcehealth.Store{KV: s.kv}.List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]sourcehealth.Status, 0, len(srcs))
-	for _, src := range srcs {
-		out = append(out, crawler.StatusOf(src, health[src.ID]))
-	}
-	return out, nil
-}
-
-func (s sourceBoard) Resume(ctx context.Context, id string) error {
-	srcs, err := config.Sources(s.cfg)
-	if err != nil {
-		return err
-	}
-	if !slices.ContainsFunc(srcs, func(src config.Source) bool { return src.ID == id }) {
-		return web.ErrNotFound
-	}
-	err = crawler.ResumeSource(ctx, s.kv, id)
-	if errors.Is(err, crawler.ErrUnknownSource) {
-		return nil // never polled: nothing to resume
-	}
-	return err
-}
-
-// Pause stops a configured source by hand (the web UI's sources page).
-func (s sourceBoard) Pause(ctx context.Context, id, by, reason string) error {
-	srcs, err := config.Sources(s.cfg)
-	if err != nil {
-		return err
-	}
-	if !slices.ContainsFunc(srcs, func(src config.Source) bool { return src.ID == id }) {
-		return web.ErrNotFound
-	}
-	return crawler.PauseSource(ctx, s.kv, id, by, reason)
 }
 
 // misleadingMarker lets officers mark an article misleading, where this
@@ -410,10 +356,33 @@ func (m caseMarker) MarkMisleading(ctx context.Context, id, rebuttalURL, by stri
 type linkSubmitter struct{ b *bus.Bus }
 
 func (l linkSubmitter) Submit(ctx context.Context, rawURL, by string) (string, error) {
-	if _, _, err := article.IDFromURL(rawURL); err != nil {
+	id, canonical, err := article.IDFromURL(rawURL)
+	if err != nil {
 		return "", web.BadInput(err)
 	}
+	// Recorded before it is queued, so a fast crawler's "fetched" is
+	// never overwritten by "queued"; a link already fetched keeps its
+	// record, a failed one is queued again.
+	kv := l.b.KV(bus.BucketSubmissions)
+	prev, err := crawler.SubmissionOf(ctx, kv, id)
+	if errors.Is(err, crawler.ErrNoSubmission) || (err == nil && prev.State == crawler.SubmissionFailed) {
+		now := time.Now().UTC()
+		st := crawler.SubmissionStatus{ID: id, URL: canonical, SubmittedBy: by, Submitted: now, State: crawler.SubmissionQueued, Updated: now}
+		if err := crawler.RecordSubmission(ctx, kv, st); err != nil {
+			return "", err
+		}
+	}
 	return crawler.Submit(ctx, l.b, rawURL, by, time.Now())
+}
+
+// Submission says what became of a submitted link (the web UI's link
+// page).
+func (l linkSubmitter) Submission(ctx context.Context, id string) (*crawler.SubmissionStatus, error) {
+	st, err := crawler.SubmissionOf(ctx, l.b.KV(bus.BucketSubmissions), id)
+	if errors.Is(err, crawler.ErrNoSubmission) {
+		return nil, web.ErrNotFound
+	}
+	return st, err
 }
 
 func (a *App) startWeb() error {
@@ -438,7 +407,7 @@ func (a *App) startWeb() error {
 		TrustedProxies: proxies,
 		Alerts:         a.alertStore,
 		Silences:       silence.NewStore(a.bus.KV(bus.BucketSilences)),
-		Sources:        sourceBoard{cfg: a.cfg, kv: a.bus.KV(bus.BucketSourceHealth)},
+		Sources:        sourceBoard{layers: a.sourceLayers(), kv: a.bus.KV(bus.BucketSourceHealth), tools: a.tools},
 		Submit:         linkSubmitter{b: a.bus},
 		Misleading:     a.misleadingMarker(),
 		Reports:        a.reportDesk(),
@@ -513,17 +482,23 @@ func (a *App) pruneLoop(ctx context.Context, idx *indexer.Index) {
 }
 
 // lists resolves @name in search queries from the live rule set, or,
-// in a process without the classifier role, from the rules directory.
+// in a process without the classifier role, from the rules as stored.
 func (a *App) lists(name string) ([]string, bool) {
 	if svc := a.rules.Load(); svc != nil {
 		return svc.Rules().List(name)
 	}
-	rs, err := classifier.LoadDir(os.DirFS(a.cfg.Classifier.RulesDir), ".")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	rs, err := a.ruleLayers().load(ctx)
 	if err != nil {
 		return nil, false
 	}
 	return rs.List(name)
 }
+
+func (a *App) ruleLayers() ruleLayers { return ruleLayers{dir: a.rulesDir, store: a.ruleStore} }
+
+func (a *App) sourceLayers() sourceLayers { return sourceLayers{cfg: a.cfg, store: a.sourceStore} }
 
 func (a *App) ready(context.Context) error {
 	if err := a.bus.Healthy(); err != nil {

@@ -122,6 +122,7 @@ func TestBrowserJourneys(t *testing.T) {
 	}
 	cfg.Indexer.BatchInterval = config.Duration(200 * time.Millisecond)
 	cfg.API.Tokens = []config.Token{{Name: "e2e", Role: "viewer", Token: testToken}}
+	hook := addFlakyReceiver(t, &cfg)
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -290,6 +291,9 @@ func TestBrowserJourneys(t *testing.T) {
 		b.shot("08-inbox-after")
 	})
 	incidentJourneys(t, b, base, sinks)
+	configJourneys(t, b, base)
+	retryJourney(t, b, base, hook)
+	a11yJourney(t, b, base)
 	t.Run("viewer cannot reach admin pages", func(t *testing.T) {
 		b.t = t
 		b.run(chromedp.Navigate(base+"/account"), chromedp.WaitVisible(`form[action="/logout"] button`, chromedp.ByQuery))

@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"os"
 
-	"github.com/presswatch/presswatch/classifier"
 	"github.com/presswatch/presswatch/web/ui"
 )
 
@@ -12,16 +10,10 @@ import (
 // rules directory) with their examples' results.
 type ruleBook struct{ a *App }
 
-func (b ruleBook) Rules(context.Context) ([]ui.RuleInfo, error) {
-	rs := (*classifier.Ruleset)(nil)
-	if svc := b.a.rules.Load(); svc != nil {
-		rs = svc.Rules()
-	} else {
-		loaded, err := classifier.LoadDir(os.DirFS(b.a.cfg.Classifier.RulesDir), ".")
-		if err != nil {
-			return nil, err
-		}
-		rs = loaded
+func (b ruleBook) Rules(ctx context.Context) ([]ui.RuleInfo, error) {
+	rs, err := b.ruleset(ctx)
+	if err != nil {
+		return nil, err
 	}
 	_, failures := rs.CheckExamples()
 	failed := map[string][]string{}
@@ -36,7 +28,7 @@ func (b ruleBook) Rules(context.Context) ([]ui.RuleInfo, error) {
 		}
 		out = append(out, ui.RuleInfo{
 			ID: s.ID, Title: title, Query: s.Query, Labels: s.Labels, Severity: string(s.Severity),
-			Department: s.Department, Examples: s.Examples, Failures: failed[s.ID],
+			Department: s.Department, Examples: s.Examples, Failures: failed[s.ID], Origin: b.origin(s.File()),
 		})
 	}
 	return out, nil

@@ -92,6 +92,19 @@ const (
 	// BucketAPITokens holds API tokens created in the UI (key: SHA-256 of
 	// the token; the token itself is never stored).
 	BucketAPITokens = "api_tokens"
+	// BucketRules holds rules edited in the web UI (key: rule ID), one
+	// record per save; the history is the rule's change log and what a
+	// roll-back restores. They override the rules files by ID.
+	BucketRules = "config_rules"
+	// BucketSources holds sources added or edited in the web UI (key:
+	// source ID); they override the configured sources by ID.
+	BucketSources = "config_sources"
+	// BucketSubmissions tracks links officers submitted (key: the
+	// article ID): queued, retrying, fetched or failed, and why.
+	BucketSubmissions = "submissions"
+	// BucketSavedSearches holds officers' saved searches and their
+	// subscriptions (key: search ID).
+	BucketSavedSearches = "saved_searches"
 	// ObjectEvidence keeps raw article HTML (name: content hash).
 	ObjectEvidence = "evidence"
 	// ObjectReports archives built reports (name: report/period/file), so
@@ -244,6 +257,12 @@ func buckets(o Options) []jetstream.KeyValueConfig {
 		{Bucket: BucketSessions, Description: "web sessions by hashed ID", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1, TTL: 7 * 24 * time.Hour},
 		{Bucket: BucketAPITokens, Description: "API tokens by SHA-256", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
 		{Bucket: BucketReportRuns, Description: "scheduled report runs by schedule and period", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
+		// History is the change log officers read and roll back from; 64
+		// is the most a KV bucket keeps.
+		{Bucket: BucketRules, Description: "rules edited in the web UI, by rule ID", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 64},
+		{Bucket: BucketSources, Description: "sources edited in the web UI, by source ID", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 64},
+		{Bucket: BucketSubmissions, Description: "links officers submitted and what became of them", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1, TTL: 30 * 24 * time.Hour},
+		{Bucket: BucketSavedSearches, Description: "saved searches and their subscriptions", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
 	}
 }
 

@@ -108,6 +108,16 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
 // LoadDir reads every *.yaml and *.yml file in dir of fsys and compiles
 // them into one rule set. All problems are reported together.
 func LoadDir(fsys fs.FS, dir string) (*Ruleset, error) {
+	files, err := ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(files)
+}
+
+// ReadDir reads every *.yaml and *.yml file in dir of fsys, keyed by
+// path, for Compile.
+func ReadDir(fsys fs.FS, dir string) (map[string][]byte, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("read rules directory %s: %w", dir, err)
@@ -130,11 +140,16 @@ func LoadDir(fsys fs.FS, dir string) (*Ruleset, error) {
 		}
 		files[path.Join(dir, n)] = b
 	}
-	return Compile(files)
+	return files, nil
 }
 
 // Compile builds a rule set from file contents keyed by file name.
-func Compile(files map[string][]byte) (*Ruleset, error) {
+func Compile(files map[string][]byte) (*Ruleset, error) { return CompileWithEdits(files, nil) }
+
+// CompileWithEdits builds a rule set from the files with the rules edited
+// in the web UI laid over them: an edit replaces the file rule of the
+// same ID (or adds a rule), a deletion removes it.
+func CompileWithEdits(files map[string][]byte, edits []Edit) (*Ruleset, error) {
 	names := make([]string, 0, len(files))
 	for n := range files {
 		names = append(names, n)
@@ -178,6 +193,8 @@ func Compile(files map[string][]byte) (*Ruleset, error) {
 			signals, signalsPos = f.Signals, pos
 		}
 	}
+	rules, eerrs := applyEdits(rules, edits, h)
+	errs = append(errs, eerrs...)
 	sig, serrs := compileSignals(signals, signalsPos, lists)
 	errs = append(errs, serrs...)
 	if len(errs) > 0 {

@@ -86,3 +86,15 @@ func (p scalarPos) at(col int) (line, column int) {
 
 // known reports whether the position of the scalar was recorded.
 func (p scalarPos) known() bool { return len(p.segs) > 0 }
+
+// shifted moves every segment by dl lines and dc columns (never before
+// column 1), for a value parsed inside a wrapper that added lines and
+// indentation in front of it.
+func (p scalarPos) shifted(dl, dc int) scalarPos {
+	out := scalarPos{segs: make([]scalarSeg, len(p.segs))}
+	for i, s := range p.segs {
+		s.line, s.col = s.line+dl, max(1, s.col+dc)
+		out.segs[i] = s
+	}
+	return out
+}

@@ -116,11 +116,17 @@ func short(h string) string {
 }
 
 // WatchDir reloads the rules from dir whenever its files change, checking
-// every interval. A change is applied only once the files read the same
-// at two checks in a row, so a file caught half-written by an editor is
-// not taken for the new rule set. A rule set that fails to load is
-// refused with its errors and the active one stays.
+// every interval (see Watch).
 func (s *Service) WatchDir(ctx context.Context, dir string, interval time.Duration) {
+	s.Watch(ctx, dir, func() (*Ruleset, error) { return LoadDir(os.DirFS(dir), ".") }, interval)
+}
+
+// Watch reloads the rules with load every interval; from names where they
+// come from in logs. A change is applied only once load gives the same
+// version at two checks in a row, so a file caught half-written by an
+// editor is not taken for the new rule set. A rule set that fails to load
+// is refused with its errors and the active one stays.
+func (s *Service) Watch(ctx context.Context, from string, load func() (*Ruleset, error), interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	pending := ""
@@ -130,11 +136,11 @@ func (s *Service) WatchDir(ctx context.Context, dir string, interval time.Durati
 			return
 		case <-t.C:
 		}
-		rs, err := LoadDir(os.DirFS(dir), ".")
+		rs, err := load()
 		if err != nil {
 			if s.lastReloadErr(err) {
 				s.metrics.reloads.WithLabelValues("refused").Inc()
-				s.log.Error("rules reload refused; keeping the active rule set", "dir", dir, "active_version", s.Rules().Version, "err", err)
+				s.log.Error("rules reload refused; keeping the active rule set", "from", from, "active_version", s.Rules().Version, "err", err)
 			}
 			pending = ""
 			continue
@@ -151,7 +157,7 @@ func (s *Service) WatchDir(ctx context.Context, dir string, interval time.Durati
 		s.SetRules(rs)
 		pending = ""
 		s.metrics.reloads.WithLabelValues("ok").Inc()
-		s.log.Info("rules reloaded", "dir", dir, "version", rs.Version, "rules", rs.Len())
+		s.log.Info("rules reloaded", "from", from, "version", rs.Version, "rules", rs.Len())
 	}
 }
 

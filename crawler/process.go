@@ -20,6 +20,7 @@ import (
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/crawler/charset"
+	"github.com/presswatch/presswatch/crawler/extract"
 	"github.com/presswatch/presswatch/crawler/fetch"
 )
 
@@ -150,11 +151,17 @@ func (c *Crawler) publish(ctx context.Context, a *article.Article) error {
 }
 
 func (c *Crawler) fromCandidate(src config.Source, cand candidate, id, canonical string) *article.Article {
+	return articleOf(c.extract, src, cand, id, canonical, c.now())
+}
+
+// articleOf is the article a listing's candidate gives before its page is
+// read; fetched is when.
+func articleOf(x *extract.Extractor, src config.Source, cand candidate, id, canonical string, fetched time.Time) *article.Article {
 	a := &article.Article{
 		ID: id, URL: cand.url, CanonicalURL: canonical, SourceID: src.ID, Tier: src.Tier,
 		Title: charset.Clean(cand.title), Byline: charset.Clean(cand.author), Summary: charset.Clean(cand.summary),
 		Lang: src.Lang, Regions: src.Regions, Tags: cand.tags, Image: cand.image, Published: cand.published,
-		Fetched: c.now().UTC(),
+		Fetched: fetched.UTC(),
 	}
 	if cand.lang != "" {
 		a.Lang = strings.ToLower(cand.lang)
@@ -167,7 +174,7 @@ func (c *Crawler) fromCandidate(src config.Source, cand candidate, id, canonical
 		a.Text = a.Summary
 	}
 	if cand.complete {
-		if l := c.extract.DetectLanguage(a.Title + "\n" + a.Text); l != "" {
+		if l := x.DetectLanguage(a.Title + "\n" + a.Text); l != "" {
 			a.Lang = l
 		}
 	}
@@ -177,22 +184,38 @@ func (c *Crawler) fromCandidate(src config.Source, cand candidate, id, canonical
 // fromPage fills a from the fetched page and keeps the raw page as
 // evidence.
 func (c *Crawler) fromPage(ctx context.Context, a *article.Article, page *fetch.Response) error {
-	html, _, err := charset.DecodeHTML(page.Body, page.ContentType)
-	if err != nil {
-		return fmt.Errorf("decode page: %w", err)
-	}
-	x, err := c.extract.Extract(html, page.URL)
+	x, err := extractPage(c.extract, page)
 	if err != nil {
 		return err
-	}
-	if n := utf8.RuneCountInString(x.Text); n < minTextRunes {
-		return fmt.Errorf("extracted text too short (%d characters)", n)
 	}
 	ev, err := c.storeEvidence(ctx, page.Body)
 	if err != nil {
 		return err
 	}
 	a.Evidence = ev
+	fillFromPage(a, x)
+	return nil
+}
+
+// extractPage decodes and extracts a fetched page, refusing one with too
+// little text to be an article.
+func extractPage(xr *extract.Extractor, page *fetch.Response) (*extract.Result, error) {
+	html, _, err := charset.DecodeHTML(page.Body, page.ContentType)
+	if err != nil {
+		return nil, fmt.Errorf("decode page: %w", err)
+	}
+	x, err := xr.Extract(html, page.URL)
+	if err != nil {
+		return nil, err
+	}
+	if n := utf8.RuneCountInString(x.Text); n < minTextRunes {
+		return nil, fmt.Errorf("extracted text too short (%d characters)", n)
+	}
+	return x, nil
+}
+
+// fillFromPage sets what the page says over what the listing said.
+func fillFromPage(a *article.Article, x *extract.Result) {
 	a.Text = x.Text
 	if x.Title != "" && a.Title == "" {
 		a.Title = x.Title
@@ -224,7 +247,6 @@ func (c *Crawler) fromPage(ctx context.Context, a *article.Article, page *fetch.
 			a.ID, a.CanonicalURL = id, canon
 		}
 	}
-	return nil
 }
 
 func sameSite(a, b string) bool {

@@ -68,22 +68,43 @@ func (c *Crawler) handleSubmit(ctx context.Context, msg jetstream.Msg) error {
 	}
 	err := <-done
 	if errors.Is(err, errAlreadySeen) {
+		err = nil
+	}
+	if err == nil {
+		c.recordSubmission(ctx, s, SubmissionFetched, nil)
 		return nil
 	}
-	if err != nil {
-		c.log.Warn("submitted link failed", "url", s.URL, "err", err)
-		var fe *fetch.Error
-		if errors.As(err, &fe) && !fe.Temporary() {
-			// A 404 or a refused address will not get better: keep it in
-			// the dead-letter stream for the officer to see.
-			return bus.Permanent(err)
-		}
-		if md, merr := msg.Metadata(); merr == nil && md.NumDelivered < submitPatience {
-			// A site down for a while (5xx, cooling down after 429,
-			// robots.txt unreachable): keep trying, with the bus's
-			// backoff, before giving up.
-			return bus.Transient(err)
-		}
+	c.log.Warn("submitted link failed", "url", s.URL, "err", err)
+	var fe *fetch.Error
+	if errors.As(err, &fe) && !fe.Temporary() {
+		// A 404 or a refused address will not get better: keep it in
+		// the dead-letter stream, and say why on the link's page.
+		c.recordSubmission(ctx, s, SubmissionFailed, err)
+		return bus.Permanent(err)
 	}
+	if md, merr := msg.Metadata(); merr == nil && md.NumDelivered < submitPatience {
+		// A site down for a while (5xx, cooling down after 429,
+		// robots.txt unreachable): keep trying, with the bus's
+		// backoff, before giving up.
+		c.recordSubmission(ctx, s, SubmissionRetrying, err)
+		return bus.Transient(err)
+	}
+	c.recordSubmission(ctx, s, SubmissionFailed, err)
 	return err
+}
+
+// recordSubmission tells the officer what became of the link.
+func (c *Crawler) recordSubmission(ctx context.Context, s Submission, state string, cause error) {
+	if err := RecordSubmission(ctx, c.bus.KV(bus.BucketSubmissions), c.submissionStatus(s, state, cause)); err != nil {
+		c.log.Warn("record submission", "url", s.URL, "err", err)
+	}
+}
+
+func (c *Crawler) submissionStatus(s Submission, state string, cause error) SubmissionStatus {
+	id, _, _ := article.IDFromURL(s.URL)
+	st := SubmissionStatus{ID: id, URL: s.URL, SubmittedBy: s.SubmittedBy, Submitted: s.Submitted, State: state, Updated: c.now().UTC()}
+	if cause != nil {
+		st.Error = cause.Error()
+	}
+	return st
 }

@@ -195,4 +195,7 @@ type Status struct {
 	IntervalSeconds     float64   `json:"interval_seconds"`
 	NextPoll            time.Time `json:"next_poll,omitzero"`
 	Discovered          string    `json:"discovered_feed,omitempty"`
+	// Origin says where the source is defined: "file" (the
+	// configuration) or "ui" (added or edited in the web UI).
+	Origin string `json:"origin,omitempty"`
 }

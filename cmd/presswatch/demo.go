@@ -132,7 +132,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if password == "" {
 		password = randomHex(8)
 	}
-	return serve(ctx, cfg, log, func(a *app.App) {
+	return serve(ctx, cfg, nil, log, func(a *app.App) {
 		base := "http://" + a.Addr()
 		if err := demoAdmin(ctx, a, password); err != nil {
 			log.Error("demo admin user", "err", err)

@@ -22,7 +22,7 @@ import (
 // validate a rule set and try it on documents before it goes live.
 func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: presswatch rules check [--sources FILE] DIR | rules test --rules DIR FILE|URL… | rules backtest --rules DIR [--since 7d] RULE_ID | rules eval [--rules DIR] [--set DIR] [--corpus DIR]")
+		fmt.Fprintln(stderr, "usage: presswatch rules check [--sources FILE] DIR | rules test --rules DIR FILE|URL… | rules backtest --rules DIR [--since 7d] RULE_ID | rules eval [--rules DIR] [--set DIR] [--corpus DIR] | rules export [--data DIR] [--out FILE]")
 		return errUsage
 	}
 	switch args[0] {
@@ -34,8 +34,10 @@ func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return rulesBacktest(ctx, args[1:], stdout, stderr)
 	case "eval":
 		return rulesEval(args[1:], stdout, stderr)
+	case "export":
+		return runExport(ctx, "rules", args[1:], stdout, stderr)
 	}
-	return fmt.Errorf("presswatch rules: unknown subcommand %q (check, test, backtest or eval)", args[0])
+	return fmt.Errorf("presswatch rules: unknown subcommand %q (check, test, backtest, eval or export)", args[0])
 }
 
 func rulesCheck(args []string, stdout, stderr io.Writer) error {

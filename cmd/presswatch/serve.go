@@ -14,7 +14,7 @@ import (
 	"github.com/presswatch/presswatch/config"
 )
 
-func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfgPath := fs.String("config", "", "configuration file (presswatch.yaml); defaults and PRESSWATCH_* variables apply without one")
@@ -32,7 +32,7 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return serve(ctx, cfg, newLogger(cfg.Log, stderr), nil)
+	return serve(ctx, cfg, stdout, newLogger(cfg.Log, stderr), nil)
 }
 
 // loadConfig loads the configuration with flag values (by key path) as
@@ -61,11 +61,20 @@ func storeFlags(fs *flag.FlagSet) func() (config.Config, error) {
 }
 
 // serve runs the app until ctx is cancelled, then stops it gracefully.
+// With out set it prints where the UI is and, on a first start, creates
+// the first admin and says how to sign in (the demo makes its own).
 // started, when set, is called once the app is up.
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, started func(*app.App)) error {
+func serve(ctx context.Context, cfg config.Config, out io.Writer, log *slog.Logger, started func(*app.App)) error {
 	a := app.New(cfg, log)
 	if err := a.Start(ctx); err != nil {
 		return fmt.Errorf("presswatch: start: %w", err)
+	}
+	if out != nil {
+		fr, err := a.FirstRun(ctx)
+		if err != nil {
+			log.Error("first run", "err", err)
+		}
+		printFirstRun(out, fr)
 	}
 	if started != nil {
 		started(a)
@@ -90,4 +99,17 @@ func newLogger(c config.LogConfig, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, o))
 	}
 	return slog.New(slog.NewTextHandler(w, o))
+}
+
+// printFirstRun tells whoever started the server where to go and, on a
+// first start, how to sign in: Vietnamese first, English second.
+func printFirstRun(w io.Writer, fr app.FirstRun) {
+	if fr.URL == "" {
+		return
+	}
+	fmt.Fprintf(w, "presswatch đang chạy tại / is running at %s\n", fr.URL)
+	if fr.User != "" {
+		fmt.Fprintf(w, "Đăng nhập lần đầu / First sign-in: tài khoản / user %q, mật khẩu trong tệp / password in %s\n", fr.User, fr.PasswordFile)
+		fmt.Fprintln(w, "Hãy đổi mật khẩu sau khi đăng nhập (Tài khoản) / Change it after signing in (Account).")
+	}
 }

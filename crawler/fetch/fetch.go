@@ -21,6 +21,7 @@ import (
 // safe for concurrent use; make one per process so politeness is shared.
 type Fetcher struct {
 	o            Options
+	guard        *guard
 	base         *http.Transport
 	tr           *transport
 	client       *http.Client
@@ -46,7 +47,7 @@ func New(o Options) (*Fetcher, error) {
 	guarded := &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second, Control: g.control}
 	trusted := &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second}
 	f := &Fetcher{
-		o: o,
+		o: o, guard: g,
 		base: &http.Transport{
 			Proxy:                  nil, // a proxy would connect on our behalf, past the guard
 			DialContext:            g.dialContext(guarded, trusted),

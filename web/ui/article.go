@@ -114,5 +114,9 @@ func (u *UI) submitLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u.audit(r, "", "article.submit", id, link)
+	if _, ok := u.d.Submit.(LinkTracker); ok {
+		redirect(w, r, linkPath(id), "flash.submitted")
+		return
+	}
 	redirect(w, r, "/search", "flash.submitted")
 }

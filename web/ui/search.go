@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,10 +15,12 @@ import (
 
 // FacetValue is one clickable facet value.
 type FacetValue struct {
-	Value  string
-	Count  int
-	Href   string
-	Active bool
+	// Value is what the filter takes; Name what the page shows (a tier
+	// or severity by its name, never its slug).
+	Value, Name string
+	Count       int
+	Href        string
+	Active      bool
 }
 
 // FacetGroup is one facet (source, label, ...).
@@ -27,13 +30,15 @@ type FacetGroup struct {
 }
 
 type searchData struct {
-	Q                  string
-	Params             url.Values
-	Result             *indexer.SearchResult
-	Facets             []FacetGroup
-	Chart              Chart
-	CSV, SaveRule      string
-	Next               string
+	Q             string
+	Params        url.Values
+	Result        *indexer.SearchResult
+	Facets        []FacetGroup
+	Chart         Chart
+	CSV, SaveRule string
+	Next          string
+	// Start numbers the first hit of this page (1, then 21, ...).
+	Start              int
 	From, To           string
 	Sort               string
 	Examples           []string
@@ -106,8 +111,12 @@ func (u *UI) search(w http.ResponseWriter, r *http.Request) {
 	for _, key := range facetOrder {
 		g := FacetGroup{Key: key}
 		for _, fc := range res.Facets[key] {
-			v := FacetValue{Value: fc.Value, Count: fc.Count}
+			v := FacetValue{Value: fc.Value, Name: fc.Value, Count: fc.Count}
+			if key == "tier" || key == "severity" {
+				v.Name = p.T(key + "." + fc.Value)
+			}
 			nq := cloneValues(q)
+			nq.Del("start")
 			nq.Del("cursor")
 			if contains(q[filterKeys[key]], fc.Value) {
 				v.Active = true
@@ -125,13 +134,21 @@ func (u *UI) search(w http.ResponseWriter, r *http.Request) {
 	csv := cloneValues(q)
 	csv.Set("format", "csv")
 	csv.Del("cursor")
+	csv.Del("start")
 	d.CSV = "/api/v1/search?" + csv.Encode()
 	if d.Q != "" {
 		d.SaveRule = "/rules/preview?" + url.Values{"q": {d.Q}}.Encode()
 	}
+	// The cursor says where the next page starts, not how many came
+	// before: the count travels beside it so page 2 goes on from 21.
+	d.Start = 1
+	if n, err := strconv.Atoi(q.Get("start")); err == nil && n > 1 && q.Get("cursor") != "" {
+		d.Start = n
+	}
 	if res.NextCursor != "" {
 		nq := cloneValues(q)
 		nq.Set("cursor", res.NextCursor)
+		nq.Set("start", strconv.Itoa(d.Start+len(res.Hits)))
 		d.Next = "/search?" + nq.Encode()
 	}
 	u.render(w, http.StatusOK, "search", p)

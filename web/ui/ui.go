@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -41,7 +42,7 @@ type AlertStore interface {
 	Snooze(ctx context.Context, silences alerts.SilenceCreator, id string, sn silence.Snooze, who string) (*silence.Silence, error)
 }
 
-// SilenceStore lists silences and ends them early.
+// SilenceStore lists, creates and ends silences.
 type SilenceStore interface {
 	List(ctx context.Context) ([]*silence.Silence, error)
 	Create(ctx context.Context, s silence.Silence, now time.Time) (*silence.Silence, error)
@@ -57,6 +58,8 @@ type RuleInfo struct {
 	// them the rule gets wrong.
 	Examples int
 	Failures []string
+	// Origin is OriginFile, OriginBuiltin or OriginUI.
+	Origin string
 }
 
 // RuleBook lists the live rules.
@@ -140,6 +143,7 @@ func Mount(d Deps) (*UI, error) {
 	s.Route("GET /articles/{id}", web.RoleViewer, u.article)
 	s.Route("POST /articles/{id}/misleading", web.RoleOfficer, u.markMisleading)
 	s.Route("POST /articles", web.RoleOfficer, u.submitLink)
+	s.Route("GET /links/{id}", web.RoleViewer, u.link)
 	s.Route("GET /alerts", web.RoleViewer, u.inbox)
 	s.Route("GET /alerts/{id}", web.RoleViewer, u.alert)
 	s.Route("POST /alerts/act", web.RoleOfficer, u.act)
@@ -149,6 +153,19 @@ func Mount(d Deps) (*UI, error) {
 	s.Route("GET /sources", web.RoleViewer, u.sources)
 	s.Route("POST /sources/{id}/resume", web.RoleAdmin, u.resumeSource)
 	s.Route("POST /sources/{id}/pause", web.RoleAdmin, u.pauseSource)
+	s.Route("GET /sources/new", web.RoleOfficer, u.newSource)
+	s.Route("GET /sources/{id}/edit", web.RoleOfficer, u.editSource)
+	s.Route("POST /sources/save", web.RoleOfficer, u.saveSource)
+	s.Route("POST /sources/{id}/delete", web.RoleOfficer, u.deleteSource)
+	s.Route("GET /rules/new", web.RoleOfficer, u.newRule)
+	s.Route("GET /rules/{id}/edit", web.RoleOfficer, u.editRule)
+	s.Route("POST /rules/save", web.RoleOfficer, u.saveRule)
+	s.Route("POST /rules/{id}/rollback", web.RoleOfficer, u.rollbackRule)
+	s.Route("GET /deliveries", web.RoleOfficer, u.deliveries)
+	s.Route("POST /deliveries/retry", web.RoleOfficer, u.retryDeliveries)
+	s.Route("GET /silences", web.RoleViewer, u.silences)
+	s.Route("POST /silences", web.RoleOfficer, u.createSilence)
+	s.Route("POST /silences/{id}/expire", web.RoleOfficer, u.expireSilenceFromPage)
 	s.Route("GET /rules", web.RoleViewer, u.rules)
 	s.Route("GET /rules/preview", web.RoleViewer, u.rulePreview)
 	s.Route("GET /dashboard", web.RoleViewer, u.dashboard)
@@ -160,6 +177,10 @@ func Mount(d Deps) (*UI, error) {
 	s.Route("POST /admin/tokens", web.RoleAdmin, u.createToken)
 	s.Route("POST /admin/tokens/{id}/revoke", web.RoleAdmin, u.revokeToken)
 	s.Route("POST /admin/silences/{id}/expire", web.RoleOfficer, u.expireSilence)
+	// Every other page path is a localised 404, not the mux's plain text.
+	s.Route("/", web.RoleViewer, func(w http.ResponseWriter, r *http.Request) {
+		u.errorPage(w, r, http.StatusNotFound, u.page(r, "", nil).T("error.not_found_page"))
+	})
 	return u, nil
 }
 
@@ -178,7 +199,7 @@ func (u *UI) parse() error {
 		"dur": fmtDuration,
 		// dict passes several values to a shared template.
 		"dict": func(kv ...any) map[string]any {
-			m := map[string]any{}
+			m := make(map[string]any, len(kv)/2)
 			for i := 0; i+1 < len(kv); i += 2 {
 				if k, ok := kv[i].(string); ok {
 					m[k] = kv[i+1]
@@ -289,18 +310,31 @@ func (u *UI) renderPart(w http.ResponseWriter, code int, name, part string, p *P
 	var buf bytes.Buffer
 	if t == nil {
 		u.log.Error("no such page template", "page", name)
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		internalError(w)
 		return
 	}
 	if err := t.ExecuteTemplate(&buf, part, p); err != nil {
 		u.log.Error("render page", "page", name, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		internalError(w)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
 	_, _ = buf.WriteTo(w)
+}
+
+// internalError is the 500 page for when the templates themselves fail:
+// plain HTML that cannot fail, in both languages.
+func internalError(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = io.WriteString(w, `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`+
+		`<title>Lỗi hệ thống · presswatch</title><link rel="stylesheet" href="/static/app.css"></head><body><main id="main">`+
+		`<h1>Lỗi hệ thống</h1><p>Trang không hiển thị được; lỗi đã được ghi lại. Hãy thử lại sau.</p>`+
+		`<p lang="en">Internal error: the page could not be shown; the error was logged. Please try again later.</p>`+
+		`<p><a href="/dashboard">Về trang tổng quan / Back to the dashboard</a></p></main></body></html>`)
 }
 
 func (u *UI) errorPage(w http.ResponseWriter, r *http.Request, code int, msg string) {
