@@ -288,7 +288,7 @@ func (a *App) crawler(b *bus.Bus) (*crawler.Crawler, error) {
 	f, err := fetch.New(fetch.Options{
 		UserAgent: cc.UserAgent, Timeout: cc.FetchTimeout.D(), MaxBody: cc.MaxBodyBytes.Int64(),
 		AllowPrivate: cc.AllowPrivateHosts, PerHostConcurrency: cc.PerHostConcurrency,
-		MinHostDelay: delay, GlobalConcurrency: 2 * cc.Concurrency, Logger: a.log,
+		MinHostDelay: delay, GlobalConcurrency: 2 * cc.Concurrency, MaxRetryAfter: cc.MaxRetryAfter.D(), Logger: a.log,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("crawler: %w", err)

@@ -99,6 +99,9 @@ type Crawler struct {
 	// MinHostDelay is the least time between two requests to one host
 	// (robots.txt Crawl-delay raises it).
 	MinHostDelay Duration `yaml:"min_host_delay"`
+	// MaxRetryAfter caps how long a host's 429/503 Retry-After keeps its
+	// sources waiting.
+	MaxRetryAfter Duration `yaml:"max_retry_after"`
 	// PauseAfter consecutive failures pauses a source until an admin
 	// resumes it.
 	PauseAfter int `yaml:"pause_after"`

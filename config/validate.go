@@ -249,6 +249,9 @@ func (cr Crawler) validate(ch *checker) {
 	if cr.MinHostDelay < 0 {
 		ch.fail("crawler.min_host_delay", "must not be negative, got %s", cr.MinHostDelay)
 	}
+	if cr.MaxRetryAfter < Duration(time.Minute) || cr.MaxRetryAfter > Duration(7*24*time.Hour) {
+		ch.fail("crawler.max_retry_after", "must be between 1m and 7d, got %s", cr.MaxRetryAfter)
+	}
 	if cr.PauseAfter < 1 {
 		ch.fail("crawler.pause_after", "must be at least 1, got %d", cr.PauseAfter)
 	}

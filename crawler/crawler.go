@@ -79,6 +79,11 @@ type Crawler struct {
 	// inflight holds article IDs being processed, so an item listed by
 	// two sources (or two search queries) at once is fetched once.
 	inflight map[string]bool
+	// deferred holds article IDs waiting for their host (see deferJob).
+	deferred map[string]bool
+	// waiting holds the note last written for each source that waits for
+	// its host.
+	waiting map[string]waitNote
 }
 
 type crawlerMetrics struct {
@@ -88,6 +93,8 @@ type crawlerMetrics struct {
 	fetchDur  *prometheus.HistogramVec
 	revisions *prometheus.CounterVec
 	paused    prometheus.Gauge
+	deferred  prometheus.Gauge
+	waiting   prometheus.Gauge
 }
 
 type job struct {
@@ -123,14 +130,15 @@ func New(b Bus, o Options) (*Crawler, error) {
 		opts: o, fetch: o.Fetcher, extract: o.Extractor,
 		log: o.Logger.With("component", "crawler"), now: time.Now,
 		jobs: make(chan job), polling: map[string]bool{}, valid: map[string]validators{}, inflight: map[string]bool{}, stopping: make(chan struct{}),
+		deferred: map[string]bool{}, waiting: map[string]waitNote{},
 		m: crawlerMetrics{
 			polls: prometheus.NewCounterVec(prometheus.CounterOpts{
 				Namespace: "presswatch", Subsystem: "crawler", Name: "polls_total",
-				Help: "Source polls, by source and result (ok, not_modified, error).",
+				Help: "Source polls, by source and result (ok, not_modified, waiting, error).",
 			}, []string{"source", "result"}),
 			pages: prometheus.NewCounterVec(prometheus.CounterOpts{
 				Namespace: "presswatch", Subsystem: "crawler", Name: "pages_total",
-				Help: "Article pages processed, by result (ok, partial, complete, error).",
+				Help: "Article pages processed, by result (ok, partial, complete, deferred, error).",
 			}, []string{"result"}),
 			published: prometheus.NewCounterVec(prometheus.CounterOpts{
 				Namespace: "presswatch", Subsystem: "crawler", Name: "articles_published_total",
@@ -149,10 +157,18 @@ func New(b Bus, o Options) (*Crawler, error) {
 				Namespace: "presswatch", Subsystem: "crawler", Name: "sources_paused",
 				Help: "Sources paused after repeated failures.",
 			}),
+			deferred: prometheus.NewGauge(prometheus.GaugeOpts{
+				Namespace: "presswatch", Subsystem: "crawler", Name: "jobs_deferred",
+				Help: "Article fetches deferred until their host is back (Retry-After cool-down, busy or slow host).",
+			}),
+			waiting: prometheus.NewGauge(prometheus.GaugeOpts{
+				Namespace: "presswatch", Subsystem: "crawler", Name: "sources_waiting_for_host",
+				Help: "Sources whose articles or polls wait for their host.",
+			}),
 		},
 	}
 	c.lister = &lister{fetch: o.Fetcher, now: c.now, maxItemAge: o.MaxItemAge, isSeen: c.isSeenURL}
-	for _, col := range []prometheus.Collector{c.m.polls, c.m.pages, c.m.published, c.m.fetchDur, c.m.revisions, c.m.paused} {
+	for _, col := range []prometheus.Collector{c.m.polls, c.m.pages, c.m.published, c.m.fetchDur, c.m.revisions, c.m.paused, c.m.deferred, c.m.waiting} {
 		if err := o.Registerer.Register(col); err != nil {
 			return nil, fmt.Errorf("register crawler metrics: %w", err)
 		}
@@ -391,7 +407,7 @@ func (c *Crawler) poll(ctx context.Context, src config.Source, rnd *rand.Rand) {
 	}
 	c.mu.Unlock()
 	start := c.now()
-	ls, err := c.lister.list(ctx, src, v, h.Discovered)
+	ls, err := c.lister.list(fetch.NoWait(ctx, hostWaitMax), src, v, h.Discovered)
 	c.m.fetchDur.WithLabelValues(src.Kind).Observe(time.Since(start).Seconds())
 	if ctx.Err() != nil {
 		// Shutting down: let the lease lapse so the next start polls.
@@ -404,6 +420,11 @@ func (c *Crawler) poll(ctx context.Context, src config.Source, rnd *rand.Rand) {
 		c.mu.Lock()
 		c.valid[src.ID] = validators{}
 		c.mu.Unlock()
+		if d := asDeferred(err, c.now()); d != nil {
+			c.m.polls.WithLabelValues(src.ID, "waiting").Inc()
+			c.recordWaiting(ctx, src.ID, d)
+			return
+		}
 		c.m.polls.WithLabelValues(src.ID, "error").Inc()
 		c.recordFailure(ctx, src, err, rnd)
 		return
@@ -414,6 +435,9 @@ func (c *Crawler) poll(ctx context.Context, src config.Source, rnd *rand.Rand) {
 			continue
 		}
 		fresh++
+		if c.isDeferredURL(cand.url) {
+			continue
+		}
 		select {
 		case c.jobs <- job{src: src, cand: cand}:
 		case <-ctx.Done():
@@ -435,6 +459,10 @@ func (c *Crawler) poll(ctx context.Context, src config.Source, rnd *rand.Rand) {
 		h.RecordNew(now, fresh)
 		if ls.discovered != "" {
 			h.Discovered = ls.discovered
+		}
+		if !h.WaitingUntil.IsZero() && now.After(h.WaitingUntil) {
+			// Left by a process that stopped before its host came back.
+			h.Waiting, h.WaitingUntil = "", time.Time{}
 		}
 		return nil
 	})
@@ -507,15 +535,18 @@ var ErrUnknownSource = errors.New("no such source")
 
 // Status is a source with its health, as the API shows it.
 type Status struct {
-	ID                  string    `json:"id"`
-	Name                string    `json:"name"`
-	Kind                string    `json:"kind"`
-	URL                 string    `json:"url"`
-	Tier                string    `json:"tier,omitempty"`
-	Lang                string    `json:"lang,omitempty"`
-	Enabled             bool      `json:"enabled"`
-	Paused              bool      `json:"paused"`
-	PausedReason        string    `json:"paused_reason,omitempty"`
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	Kind         string `json:"kind"`
+	URL          string `json:"url"`
+	Tier         string `json:"tier,omitempty"`
+	Lang         string `json:"lang,omitempty"`
+	Enabled      bool   `json:"enabled"`
+	Paused       bool   `json:"paused"`
+	PausedReason string `json:"paused_reason,omitempty"`
+	// Waiting says why the source's articles wait for their host.
+	Waiting             string    `json:"waiting,omitempty"`
+	WaitingUntil        time.Time `json:"waiting_until,omitzero"`
 	LastPoll            time.Time `json:"last_poll,omitzero"`
 	LastSuccess         time.Time `json:"last_success,omitzero"`
 	LastError           string    `json:"last_error,omitempty"`
@@ -538,6 +569,7 @@ func StatusOf(src config.Source, h *sourcehealth.Health) Status {
 		return st
 	}
 	st.Paused, st.PausedReason = h.Paused, h.PausedReason
+	st.Waiting, st.WaitingUntil = h.Waiting, h.WaitingUntil
 	st.LastPoll, st.LastSuccess, st.LastError, st.LastErrorAt = h.LastPoll, h.LastSuccess, h.LastError, h.LastErrorAt
 	st.ConsecutiveFailures = h.ConsecutiveFailures
 	st.NewPerDay = h.NewPerDay()

@@ -69,7 +69,14 @@ func (c *Crawler) process(ctx context.Context, j job) error {
 		if page == nil {
 			// Fetch the link as listed: canonicalisation drops parameters
 			// some sites need.
-			page, err = c.fetch.Get(ctx, fetch.Request{URL: j.cand.url, Accept: []string{"text/html", "application/xhtml+xml"}})
+			page, err = c.fetch.Get(fetch.NoWait(ctx, hostWaitMax), fetch.Request{URL: j.cand.url, Accept: []string{"text/html", "application/xhtml+xml"}})
+			if d := asDeferred(err, c.now()); d != nil {
+				c.m.pages.WithLabelValues("deferred").Inc()
+				if j.done == nil {
+					c.deferJob(ctx, j, id, d)
+				}
+				return d
+			}
 		}
 		if err == nil {
 			err = c.fromPage(ctx, a, page)
@@ -105,6 +112,9 @@ func (c *Crawler) process(ctx context.Context, j job) error {
 	c.markSeen(ctx, a.ID, a.Fetched)
 	if a.ID != id {
 		c.markSeen(ctx, id, a.Fetched)
+	}
+	if !j.cand.complete && j.cand.page == nil {
+		c.clearWaiting(ctx, j.src.ID)
 	}
 	if !a.Partial && !j.cand.complete && j.src.ID != manualSource {
 		n := utf8.RuneCountInString(a.Text)

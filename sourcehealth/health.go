@@ -31,6 +31,12 @@ type Health struct {
 	Paused              bool      `json:"paused"`
 	PausedReason        string    `json:"paused_reason,omitempty"`
 	PausedAt            time.Time `json:"paused_at,omitzero"`
+	// Waiting says why the source's articles wait for their host (a
+	// Retry-After cool-down, a busy or slow host) and WaitingUntil when the
+	// host is expected back; empty when nothing waits. A waiting source is
+	// not failing: its jobs are deferred, not dropped.
+	Waiting      string    `json:"waiting,omitempty"`
+	WaitingUntil time.Time `json:"waiting_until,omitzero"`
 	// Interval is the current adaptive poll interval.
 	Interval time.Duration `json:"interval_ns"`
 	NextPoll time.Time     `json:"next_poll,omitzero"`
