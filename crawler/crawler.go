@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/presswatch/presswatch/sourcehealth"
+	"github.com/presswatch/presswatch/storagehealth"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
@@ -49,6 +50,9 @@ type Options struct {
 	Extractor     *extract.Extractor
 	Logger        *slog.Logger
 	Registerer    prometheus.Registerer
+	// Storage hears the outcome of every write the crawler must keep
+	// (evidence, publishes), so readiness shows a full disk; may be nil.
+	Storage *storagehealth.Tracker
 }
 
 // Crawler polls sources and fetches their new articles.
@@ -417,9 +421,7 @@ func (c *Crawler) poll(ctx context.Context, src config.Source, rnd *rand.Rand) {
 	if err != nil {
 		// Forget the validators: a 304 must not pass for success when the
 		// last full answer could not be used.
-		c.mu.Lock()
-		c.valid[src.ID] = validators{}
-		c.mu.Unlock()
+		c.forgetValidators(src.ID)
 		if d := asDeferred(err, c.now()); d != nil {
 			c.m.polls.WithLabelValues(src.ID, "waiting").Inc()
 			c.recordWaiting(ctx, src.ID, d)

@@ -40,6 +40,10 @@ func (c *Crawler) isSeenID(ctx context.Context, id string) bool {
 	return err == nil
 }
 
+// errWrite marks a failure to keep what was fetched (the evidence store),
+// as opposed to a page that cannot be used.
+var errWrite = errors.New("cannot save the page")
+
 // errAlreadySeen tells a submitter that the article is already in.
 var errAlreadySeen = errors.New("already fetched")
 
@@ -86,8 +90,18 @@ func (c *Crawler) process(ctx context.Context, j job) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
+			if errors.Is(err, errWrite) {
+				// Our disk, not the page: keep the article unseen so the
+				// next poll fetches it again, never a permanent partial.
+				c.m.pages.WithLabelValues("error").Inc()
+				c.opts.Storage.Report("crawler", err)
+				c.forgetValidators(j.src.ID)
+				log.Error("page could not be saved; will retry", "err", err)
+				return err
+			}
 			if a.Text == "" {
 				c.m.pages.WithLabelValues("error").Inc()
+				c.forgetValidators(j.src.ID)
 				log.Warn("page unusable and the listing has no text; will retry", "err", err)
 				return err
 			}
@@ -104,9 +118,12 @@ func (c *Crawler) process(ctx context.Context, j job) error {
 		return errAlreadySeen
 	}
 	if err := c.publish(ctx, a); err != nil {
+		c.opts.Storage.Report("crawler", err)
+		c.forgetValidators(j.src.ID)
 		log.Error("publish failed; will retry", "err", err)
 		return err
 	}
+	c.opts.Storage.Report("crawler", nil)
 	c.m.pages.WithLabelValues(result).Inc()
 	c.m.published.WithLabelValues(j.src.ID).Inc()
 	c.markSeen(ctx, a.ID, a.Fetched)
@@ -122,6 +139,15 @@ func (c *Crawler) process(ctx context.Context, j job) error {
 	}
 	log.Debug("article published", "id", a.ID, "title", a.Title)
 	return nil
+}
+
+// forgetValidators makes the source's next poll a full GET: an item
+// whose processing failed is retried only if the listing names it again,
+// and a 304 would list nothing.
+func (c *Crawler) forgetValidators(srcID string) {
+	c.mu.Lock()
+	c.valid[srcID] = validators{}
+	c.mu.Unlock()
 }
 
 // begin marks id in flight; false means another worker has it.
@@ -253,10 +279,10 @@ func (c *Crawler) storeEvidence(ctx context.Context, raw []byte) (string, error)
 	if _, err := c.evidence.GetInfo(ctx, name); err == nil {
 		return name, nil
 	} else if !errors.Is(err, jetstream.ErrObjectNotFound) {
-		return "", fmt.Errorf("evidence lookup: %w", err)
+		return "", fmt.Errorf("%w: evidence lookup: %w", errWrite, err)
 	}
 	if _, err := c.evidence.PutBytes(ctx, name, raw); err != nil {
-		return "", fmt.Errorf("store evidence: %w", err)
+		return "", fmt.Errorf("%w: store evidence: %w", errWrite, err)
 	}
 	return name, nil
 }
