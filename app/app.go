@@ -36,6 +36,7 @@ import (
 	"github.com/presswatch/presswatch/crawler/fetch"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/sourcehealth"
+	"github.com/presswatch/presswatch/storagehealth"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
 	"github.com/presswatch/presswatch/web/ui"
@@ -69,6 +70,9 @@ type App struct {
 	// rules is the classifier service, when this process runs one: its
 	// live rule set resolves @lists in search queries.
 	rules atomic.Pointer[classifier.Service]
+	// storage hears whether the writes this process must keep succeed;
+	// readiness is false while they fail (a full disk).
+	storage *storagehealth.Tracker
 	// alertStore reads alerts and moves them through their lifecycle for
 	// the API, in any process.
 	alertStore *alerts.Store
@@ -124,6 +128,9 @@ func (a *App) Start(ctx context.Context) (err error) {
 	}
 	a.bus = b
 
+	if a.storage, err = storagehealth.New(a.reg); err != nil {
+		return err
+	}
 	if a.alertStore, err = alerts.NewStore(b, a.reg, nil); err != nil {
 		return err
 	}
@@ -145,6 +152,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 		}
 		w, err := indexer.NewWriter(idx, b, indexer.WriterOptions{
 			Replica: a.cfg.Indexer.Replica, BatchSize: a.cfg.Indexer.BatchSize, BatchInterval: a.cfg.Indexer.BatchInterval.D(),
+			Storage: a.storage,
 		}, a.log, a.reg)
 		if err != nil {
 			return err
@@ -309,6 +317,7 @@ func (a *App) crawler(b *bus.Bus) (*crawler.Crawler, error) {
 		Extractor:     x,
 		Logger:        a.log,
 		Registerer:    a.reg,
+		Storage:       a.storage,
 	})
 }
 
@@ -506,6 +515,9 @@ func (a *App) lists(name string) ([]string, bool) {
 
 func (a *App) ready(context.Context) error {
 	if err := a.bus.Healthy(); err != nil {
+		return err
+	}
+	if err := a.storage.Err(); err != nil {
 		return err
 	}
 	a.mu.Lock()
