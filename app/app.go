@@ -520,6 +520,11 @@ func (a *App) ready(context.Context) error {
 	if err := a.storage.Err(); err != nil {
 		return err
 	}
+	if a.index != nil {
+		if err := a.index.Damaged(); err != nil {
+			return err
+		}
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.failed != nil {
