@@ -83,9 +83,18 @@ const (
 	// BucketAPITokens holds API tokens created in the UI (key: SHA-256 of
 	// the token; the token itself is never stored).
 	BucketAPITokens = "api_tokens"
+	// BucketIndexerReplicas holds one short lease per indexer replica name
+	// (key: the replica name), so that a second indexer started with the
+	// same indexer.replica is refused instead of sharing a consumer and
+	// indexing nothing. See ReplicaLeaseTTL.
+	BucketIndexerReplicas = "indexer_replicas"
 	// ObjectEvidence keeps raw article HTML (name: content hash).
 	ObjectEvidence = "evidence"
 )
+
+// ReplicaLeaseTTL is how long an indexer's claim on its replica name
+// lasts unless renewed: a killed indexer's name is free again after it.
+const ReplicaLeaseTTL = 15 * time.Second
 
 // ConsumerSpec names a durable pull consumer and what it reads.
 type ConsumerSpec struct {
@@ -229,6 +238,7 @@ func buckets(o Options) []jetstream.KeyValueConfig {
 		// its own, shorter, expiry (web.session_ttl).
 		{Bucket: BucketSessions, Description: "web sessions by hashed ID", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1, TTL: 7 * 24 * time.Hour},
 		{Bucket: BucketAPITokens, Description: "API tokens by SHA-256", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
+		{Bucket: BucketIndexerReplicas, Description: "indexer replica name leases", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1, TTL: ReplicaLeaseTTL},
 	}
 }
 
