@@ -417,6 +417,9 @@ func (w Web) validate(ch *checker) {
 	}
 	ch.intRange("web.login_max_failures", w.LoginMaxFailures, 1, 1000)
 	ch.positive("web.login_lockout", w.LoginLockout)
+	if w.HSTSMaxAge < 0 || w.HSTSMaxAge > Duration(2*365*24*time.Hour) {
+		ch.fail("web.hsts_max_age", "must be between 0 (off) and 730d, got %s", w.HSTSMaxAge)
+	}
 	if h := w.ProxyAuth.Header; h != "" {
 		if strings.ContainsAny(h, " :\r\n") {
 			ch.fail("web.proxy_auth.header", "must be a header name such as X-Remote-User, got %q", h)

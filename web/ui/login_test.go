@@ -96,3 +96,18 @@ func TestLoginLockoutIsPerUserAndAddress(t *testing.T) {
 		t.Errorf("another user behind the same proxy: %d, want signed in", code)
 	}
 }
+
+// TestStaticListsNoDirectory: /static/ serves its files but never a
+// listing of what is there.
+func TestStaticListsNoDirectory(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	c := e.client(t)
+	for _, p := range []string{"/static/"} {
+		if code, body := c.get(p); code != http.StatusNotFound || strings.Contains(body, "app.css") {
+			t.Errorf("GET %s: %d, listing shown: %v", p, code, strings.Contains(body, "app.css"))
+		}
+	}
+	if code, _ := c.get("/static/app.css"); code != http.StatusOK {
+		t.Errorf("GET /static/app.css: %d", code)
+	}
+}

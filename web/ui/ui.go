@@ -115,6 +115,11 @@ func Mount(d Deps) (*UI, error) {
 	}
 	files := http.StripPrefix("/static/", http.FileServerFS(static))
 	s.Route("GET /static/", web.RoleNone, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			// A directory: no listing of what is there.
+			http.NotFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		files.ServeHTTP(w, r)
 	})
