@@ -3,8 +3,6 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -14,7 +12,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/presswatch/presswatch/app"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/demosite"
 	"github.com/presswatch/presswatch/internal/wait"
@@ -64,29 +61,11 @@ func TestSourcesPageShowsAHostCoolingDown(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	a := app.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err := a.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = a.Stop(ctx)
-	})
-	base := "http://" + a.Addr()
+	a, base := runApp(t, cfg)
 	if _, err := a.Accounts().Users.Add(context.Background(), "admin", auth.RoleAdmin, "mat-khau-quan-tri"); err != nil {
 		t.Fatal(err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
-		chromedp.Flag("headless", true), chromedp.WindowSize(1280, 900), chromedp.Flag("lang", "vi-VN"))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
-	if err := chromedp.Run(bctx); err != nil { // start it outside b.run's timeouts
-		t.Fatalf("start chromium: %v", err)
-	}
-	b := &browser{t: t, ctx: bctx, base: base, dir: artifacts(t)}
+	b := newBrowser(t, chrome, base)
 	b.run(chromedp.Navigate(base + "/login?lang=vi"))
 	b.login("admin", "mat-khau-quan-tri")
 
