@@ -34,6 +34,7 @@ import (
 	"github.com/presswatch/presswatch/crawler"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/report/archive"
+	"github.com/presswatch/presswatch/storagehealth"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
 	"github.com/presswatch/presswatch/web/ui"
@@ -58,7 +59,14 @@ type App struct {
 	stories *story.Clusterer
 	bus     *bus.Bus
 	index   *indexer.Index
-	search  micro.Service
+	// lease holds this indexer's replica name against a second indexer
+	// started with the same one.
+	lease *indexer.Lease
+	// search is the NATS search service, registered once the index has
+	// caught up with the stream (under mu: set by a role goroutine).
+	search micro.Service
+	// serving is set once this indexer answers searches.
+	serving atomic.Bool
 	httpSrv *http.Server
 	ln      net.Listener
 	// accounts are the web UI's users, sessions and tokens.
@@ -67,6 +75,9 @@ type App struct {
 	// rules is the classifier service, when this process runs one: its
 	// live rule set resolves @lists in search queries.
 	rules atomic.Pointer[classifier.Service]
+	// storage hears whether the writes this process must keep succeed;
+	// readiness is false while they fail (a full disk).
+	storage *storagehealth.Tracker
 	// alertStore reads alerts and moves them through their lifecycle for
 	// the API, in any process.
 	alertStore *alerts.Store
@@ -132,6 +143,9 @@ func (a *App) Start(ctx context.Context) (err error) {
 	}
 	a.bus = b
 
+	if a.storage, err = storagehealth.New(a.reg); err != nil {
+		return err
+	}
 	if a.alertStore, err = alerts.NewStore(b, a.reg, nil); err != nil {
 		return err
 	}
@@ -149,6 +163,9 @@ func (a *App) Start(ctx context.Context) (err error) {
 	var starters []func(context.Context) error
 
 	if a.cfg.HasRole(RoleIndexer) {
+		if a.lease, err = indexer.ClaimReplica(ctx, b.KV(bus.BucketIndexerReplicas), a.cfg.Indexer.Replica, bus.ReplicaLeaseTTL); err != nil {
+			return err
+		}
 		idx, err := indexer.OpenWith(filepath.Join(a.cfg.DataDir, "index"), indexer.Options{
 			Retention: a.cfg.Indexer.Retention.D(), Lists: a.lists,
 		})
@@ -156,11 +173,16 @@ func (a *App) Start(ctx context.Context) (err error) {
 			return err
 		}
 		a.index = idx
-		if a.search, err = idx.Serve(b.Conn(), a.cfg.Indexer.SearchTimeout.D()); err != nil {
-			return err
+		if idx.HasCaughtUp() {
+			if err := a.serveSearch(idx); err != nil {
+				return err
+			}
+		} else {
+			starters = append(starters, func(ctx context.Context) error { return a.serveWhenCaughtUp(ctx, idx) })
 		}
 		w, err := indexer.NewWriter(idx, b, indexer.WriterOptions{
 			Replica: a.cfg.Indexer.Replica, BatchSize: a.cfg.Indexer.BatchSize, BatchInterval: a.cfg.Indexer.BatchInterval.D(),
+			Storage: a.storage,
 		}, a.log, a.reg)
 		if err != nil {
 			return err
@@ -324,6 +346,7 @@ func (a *App) crawler(b *bus.Bus) (*crawler.Crawler, error) {
 		Extractor:     x,
 		Logger:        a.log,
 		Registerer:    a.reg,
+		Storage:       a.storage,
 	})
 }
 
@@ -403,6 +426,7 @@ func (a *App) startWeb() error {
 		API:            a.cfg.HasRole(RoleWeb),
 		Accounts:       a.accounts,
 		SecureCookies:  a.cfg.Web.SecureCookies,
+		HSTSMaxAge:     a.cfg.Web.HSTSMaxAge.D(),
 		ProxyHeader:    a.cfg.Web.ProxyAuth.Header,
 		TrustedProxies: proxies,
 		Alerts:         a.alertStore,
@@ -415,7 +439,7 @@ func (a *App) startWeb() error {
 		Gatherer:       a.reg,
 		Registerer:     a.reg,
 		Tokens:         tokens,
-		MetricsPublic:  a.cfg.API.MetricsPublic == nil || *a.cfg.API.MetricsPublic,
+		MetricsPublic:  a.cfg.API.MetricsPublic != nil && *a.cfg.API.MetricsPublic,
 		SearchTimeout:  a.cfg.Indexer.SearchTimeout.D(),
 		ExportLimit:    a.cfg.Indexer.ExportLimit,
 		Logger:         a.log,
@@ -450,6 +474,38 @@ func (a *App) startWeb() error {
 		}
 	})
 	return nil
+}
+
+// serveSearch registers the index as the NATS search service.
+func (a *App) serveSearch(idx *indexer.Index) error {
+	svc, err := idx.Serve(a.bus.Conn(), a.cfg.Indexer.SearchTimeout.D())
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.search = svc
+	a.mu.Unlock()
+	a.serving.Store(true)
+	return nil
+}
+
+// serveWhenCaughtUp joins the search service only once a new (or
+// rebuilt-from-nothing) index has read the whole stream: until then it
+// lacks what the other replicas have, and a search it answered would come
+// back short or empty.
+func (a *App) serveWhenCaughtUp(ctx context.Context, idx *indexer.Index) error {
+	spec := bus.IndexerConsumer(a.cfg.Indexer.Replica)
+	if err := indexer.WaitCaughtUp(ctx, a.bus.JetStream(), spec.Stream, spec.Name, time.Second); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	if err := idx.MarkCaughtUp(); err != nil {
+		a.log.Warn("index caught up but the mark could not be written; it will catch up again after a restart", "err", err)
+	}
+	a.log.Info("index caught up with the article stream; answering searches", "replica", a.cfg.Indexer.Replica)
+	return a.serveSearch(idx)
 }
 
 // pruneLoop drops index partitions past the retention and compacts the
@@ -504,6 +560,20 @@ func (a *App) ready(context.Context) error {
 	if err := a.bus.Healthy(); err != nil {
 		return err
 	}
+	if err := a.storage.Err(); err != nil {
+		return err
+	}
+	if a.index != nil {
+		if err := a.index.Damaged(); err != nil {
+			return err
+		}
+		if err := a.lease.Err(); err != nil {
+			return err
+		}
+		if !a.serving.Load() {
+			return errors.New("indexer catching up with the article stream; it answers searches once it has")
+		}
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.failed != nil {
@@ -541,9 +611,17 @@ func (a *App) Stop(ctx context.Context) error {
 
 func (a *App) closeResources() error {
 	var errs []error
+	a.mu.Lock()
 	if a.search != nil {
 		errs = append(errs, a.search.Stop())
 		a.search = nil
+	}
+	a.mu.Unlock()
+	if a.lease != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		errs = append(errs, a.lease.Release(ctx))
+		cancel()
+		a.lease = nil
 	}
 	if a.stories != nil {
 		errs = append(errs, a.stories.Close())

@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -126,16 +125,7 @@ func TestBrowserJourneys(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	a := app.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err := a.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = a.Stop(ctx)
-	})
-	base := "http://" + a.Addr()
+	a, base := runApp(t, cfg)
 	ctx := context.Background()
 	if _, err := a.Accounts().Users.Add(ctx, "admin", auth.RoleAdmin, "mat-khau-quan-tri"); err != nil {
 		t.Fatal(err)
@@ -157,18 +147,8 @@ func TestBrowserJourneys(t *testing.T) {
 	setDepts("canbo-yte", "so-y-te")
 	waitIndexed(t, base)
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
-		chromedp.Flag("headless", true), chromedp.WindowSize(1280, 900), chromedp.Flag("lang", "vi-VN"))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
 	// The browser starts once; every journey reuses it.
-	if err := chromedp.Run(bctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	shots := artifacts(t)
-	b := &browser{t: t, ctx: bctx, base: base, dir: shots}
+	b := newBrowser(t, chrome, base)
 
 	t.Run("login", func(t *testing.T) {
 		b.t = t
@@ -388,6 +368,39 @@ type browser struct {
 	ctx  context.Context
 	base string
 	dir  string
+}
+
+// runApp starts a process with cfg, stopped when the test ends, and
+// returns it with its base URL.
+func runApp(t *testing.T, cfg config.Config) (*app.App, string) {
+	t.Helper()
+	a := app.New(cfg, slog.New(slog.DiscardHandler))
+	if err := a.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = a.Stop(ctx)
+	})
+	return a, "http://" + a.Addr()
+}
+
+// newBrowser starts headless Chromium at 1280 px, Vietnamese first, for
+// the test's journeys; screenshots go to artifacts(t).
+func newBrowser(t *testing.T, chrome, base string) *browser {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
+		chromedp.Flag("headless", true), chromedp.WindowSize(1280, 900), chromedp.Flag("lang", "vi-VN"))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	// Started here, outside run's timeouts, which would close it.
+	if err := chromedp.Run(bctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return &browser{t: t, ctx: bctx, base: base, dir: artifacts(t)}
 }
 
 func (b *browser) run(actions ...chromedp.Action) {

@@ -442,7 +442,18 @@ func TestPipelineEndToEndInProcess(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("unauthenticated search: %d", resp.StatusCode)
 	}
+	// /metrics needs a token unless api.metrics_public is true.
 	resp, err = http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("/metrics without a token: %d, want 401", resp.StatusCode)
+	}
+	mreq, _ := http.NewRequest(http.MethodGet, base+"/metrics", nil)
+	mreq.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err = http.DefaultClient.Do(mreq)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -279,7 +279,7 @@ func (a *App) tools() (*fetch.Fetcher, *extract.Extractor, error) {
 		if t.f, t.err = fetch.New(fetch.Options{
 			UserAgent: cc.UserAgent, Timeout: cc.FetchTimeout.D(), MaxBody: cc.MaxBodyBytes.Int64(),
 			AllowPrivate: cc.AllowPrivateHosts, PerHostConcurrency: cc.PerHostConcurrency,
-			MinHostDelay: delay, GlobalConcurrency: 2 * cc.Concurrency, Logger: a.log,
+			MinHostDelay: delay, GlobalConcurrency: 2 * cc.Concurrency, MaxRetryAfter: cc.MaxRetryAfter.D(), Logger: a.log,
 		}); t.err != nil {
 			t.err = fmt.Errorf("crawler: %w", t.err)
 			return

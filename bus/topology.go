@@ -105,12 +105,21 @@ const (
 	// BucketSavedSearches holds officers' saved searches and their
 	// subscriptions (key: search ID).
 	BucketSavedSearches = "saved_searches"
+	// BucketIndexerReplicas holds one short lease per indexer replica name
+	// (key: the replica name), so that a second indexer started with the
+	// same indexer.replica is refused instead of sharing a consumer and
+	// indexing nothing. See ReplicaLeaseTTL.
+	BucketIndexerReplicas = "indexer_replicas"
 	// ObjectEvidence keeps raw article HTML (name: content hash).
 	ObjectEvidence = "evidence"
 	// ObjectReports archives built reports (name: report/period/file), so
 	// every web process lists and serves the same ones.
 	ObjectReports = "reports"
 )
+
+// ReplicaLeaseTTL is how long an indexer's claim on its replica name
+// lasts unless renewed: a killed indexer's name is free again after it.
+const ReplicaLeaseTTL = 15 * time.Second
 
 // ConsumerSpec names a durable pull consumer and what it reads.
 type ConsumerSpec struct {
@@ -263,6 +272,7 @@ func buckets(o Options) []jetstream.KeyValueConfig {
 		{Bucket: BucketSources, Description: "sources edited in the web UI, by source ID", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 64},
 		{Bucket: BucketSubmissions, Description: "links officers submitted and what became of them", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1, TTL: 30 * 24 * time.Hour},
 		{Bucket: BucketSavedSearches, Description: "saved searches and their subscriptions", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1},
+		{Bucket: BucketIndexerReplicas, Description: "indexer replica name leases", Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1, TTL: ReplicaLeaseTTL},
 	}
 }
 

@@ -100,6 +100,9 @@ type Crawler struct {
 	// MinHostDelay is the least time between two requests to one host
 	// (robots.txt Crawl-delay raises it).
 	MinHostDelay Duration `yaml:"min_host_delay"`
+	// MaxRetryAfter caps how long a host's 429/503 Retry-After keeps its
+	// sources waiting.
+	MaxRetryAfter Duration `yaml:"max_retry_after"`
 	// PauseAfter consecutive failures pauses a source until an admin
 	// resumes it.
 	PauseAfter int `yaml:"pause_after"`
@@ -263,7 +266,8 @@ func (w WebhookReceiver) Format(f fmt.State, verb rune) {
 type API struct {
 	Tokens []Token `yaml:"tokens"`
 	// MetricsPublic lets /metrics answer without a token (for Prometheus
-	// scraping inside a trusted network).
+	// scraping inside a trusted network); unset or false asks for a token
+	// of role viewer or higher.
 	MetricsPublic *bool `yaml:"metrics_public"`
 }
 
@@ -274,8 +278,12 @@ type Web struct {
 	// SecureCookies forces the session cookie's Secure flag; unset sets it
 	// when the request came over HTTPS.
 	SecureCookies *bool `yaml:"secure_cookies"`
-	// LoginMaxFailures failed logins within LoginLockout lock the user
-	// name, and the client address, out until the oldest one is that old.
+	// HSTSMaxAge, when set, sends Strict-Transport-Security with this
+	// max-age on every response to a request that came over HTTPS.
+	HSTSMaxAge Duration `yaml:"hsts_max_age"`
+	// LoginMaxFailures failed logins of one user name from one client
+	// address start a wait that doubles with each further failure, up to
+	// LoginLockout.
 	LoginMaxFailures int      `yaml:"login_max_failures"`
 	LoginLockout     Duration `yaml:"login_lockout"`
 	// ProxyAuth trusts a reverse proxy's header naming the signed-in user.

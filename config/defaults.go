@@ -48,6 +48,7 @@ func Default() Config {
 
 			PerHostConcurrency: 2,
 			MinHostDelay:       Duration(time.Second),
+			MaxRetryAfter:      Duration(time.Hour),
 			PauseAfter:         10,
 			EvidenceRetention:  Duration(365 * day),
 			RecheckEvery:       Duration(time.Hour),

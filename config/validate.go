@@ -250,6 +250,9 @@ func (cr Crawler) validate(ch *checker) {
 	if cr.MinHostDelay < 0 {
 		ch.fail("crawler.min_host_delay", "must not be negative, got %s", cr.MinHostDelay)
 	}
+	if cr.MaxRetryAfter < Duration(time.Minute) || cr.MaxRetryAfter > Duration(7*24*time.Hour) {
+		ch.fail("crawler.max_retry_after", "must be between 1m and 7d, got %s", cr.MaxRetryAfter)
+	}
 	if cr.PauseAfter < 1 {
 		ch.fail("crawler.pause_after", "must be at least 1, got %d", cr.PauseAfter)
 	}
@@ -415,6 +418,9 @@ func (w Web) validate(ch *checker) {
 	}
 	ch.intRange("web.login_max_failures", w.LoginMaxFailures, 1, 1000)
 	ch.positive("web.login_lockout", w.LoginLockout)
+	if w.HSTSMaxAge < 0 || w.HSTSMaxAge > Duration(2*365*24*time.Hour) {
+		ch.fail("web.hsts_max_age", "must be between 0 (off) and 730d, got %s", w.HSTSMaxAge)
+	}
 	if h := w.ProxyAuth.Header; h != "" {
 		if strings.ContainsAny(h, " :\r\n") {
 			ch.fail("web.proxy_auth.header", "must be a header name such as X-Remote-User, got %q", h)

@@ -109,6 +109,10 @@ func TestValidate(t *testing.T) {
 			"crawler.max_body_bytes: must be at least 1KiB, got 1KB",
 			"crawler.seen_ttl: must be a positive duration, got 0s",
 		}},
+		{"retry-after cap too long", func(c *Config) { c.Crawler.MaxRetryAfter = Duration(30 * 24 * time.Hour) },
+			[]string{"crawler.max_retry_after: must be between 1m and 7d, got 30d"}},
+		{"retry-after cap too short", func(c *Config) { c.Crawler.MaxRetryAfter = Duration(time.Second) },
+			[]string{"crawler.max_retry_after: must be between 1m and 7d, got 1s"}},
 		{"user agent", func(c *Config) { c.Crawler.UserAgent = " " }, []string{"crawler.user_agent: must be set: sites need to know who is fetching"}},
 		{"user agent not ASCII", func(c *Config) { c.Crawler.UserAgent = "Sở Văn hóa" }, []string{`crawler.user_agent: must be printable ASCII, got "Sở Văn hóa"`}},
 		{"private hosts", func(c *Config) { c.Crawler.AllowPrivateHosts = []string{"10.0.0.0/33", "", "a b"} }, []string{

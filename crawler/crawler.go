@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/presswatch/presswatch/sourcehealth"
+	"github.com/presswatch/presswatch/storagehealth"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
@@ -49,6 +50,9 @@ type Options struct {
 	Extractor     *extract.Extractor
 	Logger        *slog.Logger
 	Registerer    prometheus.Registerer
+	// Storage hears the outcome of every write the crawler must keep
+	// (evidence, publishes), so readiness shows a full disk; may be nil.
+	Storage *storagehealth.Tracker
 }
 
 // Crawler polls sources and fetches their new articles.
@@ -79,6 +83,11 @@ type Crawler struct {
 	// inflight holds article IDs being processed, so an item listed by
 	// two sources (or two search queries) at once is fetched once.
 	inflight map[string]bool
+	// deferred holds article IDs waiting for their host (see deferJob).
+	deferred map[string]bool
+	// waiting holds the note last written for each source that waits for
+	// its host.
+	waiting map[string]waitNote
 }
 
 type job struct {
@@ -114,6 +123,7 @@ func New(b Bus, o Options) (*Crawler, error) {
 		opts: o, fetch: o.Fetcher, extract: o.Extractor,
 		log: o.Logger.With("component", "crawler"), now: time.Now,
 		jobs: make(chan job), polling: map[string]bool{}, valid: map[string]validators{}, inflight: map[string]bool{}, stopping: make(chan struct{}),
+		deferred: map[string]bool{}, waiting: map[string]waitNote{},
 	}
 	c.lister = &lister{fetch: o.Fetcher, now: c.now, maxItemAge: o.MaxItemAge, isSeen: c.isSeenURL}
 	var err error
@@ -352,7 +362,7 @@ func (c *Crawler) poll(ctx context.Context, src config.Source, rnd *rand.Rand) {
 	}
 	c.mu.Unlock()
 	start := c.now()
-	ls, err := c.lister.list(ctx, src, v, h.Discovered)
+	ls, err := c.lister.list(fetch.NoWait(ctx, hostWaitMax), src, v, h.Discovered)
 	c.m.fetchDur.WithLabelValues(src.Kind).Observe(time.Since(start).Seconds())
 	if ctx.Err() != nil {
 		// Shutting down: let the lease lapse so the next start polls.
@@ -362,9 +372,12 @@ func (c *Crawler) poll(ctx context.Context, src config.Source, rnd *rand.Rand) {
 	if err != nil {
 		// Forget the validators: a 304 must not pass for success when the
 		// last full answer could not be used.
-		c.mu.Lock()
-		c.valid[src.ID] = validators{}
-		c.mu.Unlock()
+		c.forgetValidators(src.ID)
+		if d := asDeferred(err, c.now()); d != nil {
+			c.m.polls.WithLabelValues(src.ID, "waiting").Inc()
+			c.recordWaiting(ctx, src.ID, d)
+			return
+		}
 		c.m.polls.WithLabelValues(src.ID, "error").Inc()
 		c.recordFailure(ctx, src, err, rnd)
 		return
@@ -375,6 +388,9 @@ func (c *Crawler) poll(ctx context.Context, src config.Source, rnd *rand.Rand) {
 			continue
 		}
 		fresh++
+		if c.isDeferredURL(cand.url) {
+			continue
+		}
 		select {
 		case c.jobs <- job{src: src, cand: cand}:
 		case <-ctx.Done():
@@ -396,6 +412,10 @@ func (c *Crawler) poll(ctx context.Context, src config.Source, rnd *rand.Rand) {
 		h.RecordNew(now, fresh)
 		if ls.discovered != "" {
 			h.Discovered = ls.discovered
+		}
+		if !h.WaitingUntil.IsZero() && now.After(h.WaitingUntil) {
+			// Left by a process that stopped before its host came back.
+			h.Waiting, h.WaitingUntil = "", time.Time{}
 		}
 		return nil
 	})
@@ -474,6 +494,7 @@ func StatusOf(src config.Source, h *sourcehealth.Health) sourcehealth.Status {
 		return st
 	}
 	st.Paused, st.PausedReason = h.Paused, h.PausedReason
+	st.Waiting, st.WaitingUntil = h.Waiting, h.WaitingUntil
 	st.LastPoll, st.LastSuccess, st.LastError, st.LastErrorAt = h.LastPoll, h.LastSuccess, h.LastError, h.LastErrorAt
 	st.ConsecutiveFailures = h.ConsecutiveFailures
 	st.NewPerDay = h.NewPerDay()

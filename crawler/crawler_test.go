@@ -42,6 +42,13 @@ type harness struct {
 
 func newHarness(t *testing.T, sources []config.Source, tweak func(*Options)) *harness {
 	t.Helper()
+	return newHarnessWith(t, sources, tweak, nil)
+}
+
+// newHarnessWith lets prepare change the crawler before it runs (to wrap
+// one of its stores).
+func newHarnessWith(t *testing.T, sources []config.Source, tweak func(*Options), prepare func(*Crawler)) *harness {
+	t.Helper()
 	h := &harness{t: t, b: bustest.Start(t), reg: prometheus.NewRegistry(), sources: sources}
 	f, err := fetch.New(fetch.Options{UserAgent: "presswatch-test (+https://example.org)", Timeout: 10 * time.Second,
 		MaxBody: 4 << 20, AllowPrivate: []string{"127.0.0.1"}, PerHostConcurrency: 4, MinHostDelay: fetch.NoDelay})
@@ -70,6 +77,9 @@ func newHarness(t *testing.T, sources []config.Source, tweak func(*Options)) *ha
 		t.Fatal(err)
 	}
 	h.c = c
+	if prepare != nil {
+		prepare(c)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = c.Run(ctx); close(done) }()

@@ -41,6 +41,10 @@ func (c *Crawler) isSeenID(ctx context.Context, id string) bool {
 	return err == nil
 }
 
+// errWrite marks a failure to keep what was fetched (the evidence store),
+// as opposed to a page that cannot be used.
+var errWrite = errors.New("cannot save the page")
+
 // errAlreadySeen tells a submitter that the article is already in.
 var errAlreadySeen = errors.New("already fetched")
 
@@ -70,7 +74,14 @@ func (c *Crawler) process(ctx context.Context, j job) error {
 		if page == nil {
 			// Fetch the link as listed: canonicalisation drops parameters
 			// some sites need.
-			page, err = c.fetch.Get(ctx, fetch.Request{URL: j.cand.url, Accept: []string{"text/html", "application/xhtml+xml"}})
+			page, err = c.fetch.Get(fetch.NoWait(ctx, hostWaitMax), fetch.Request{URL: j.cand.url, Accept: []string{"text/html", "application/xhtml+xml"}})
+			if d := asDeferred(err, c.now()); d != nil {
+				c.m.pages.WithLabelValues("deferred").Inc()
+				if j.done == nil {
+					c.deferJob(ctx, j, id, d)
+				}
+				return d
+			}
 		}
 		if err == nil {
 			err = c.fromPage(ctx, a, page)
@@ -80,8 +91,18 @@ func (c *Crawler) process(ctx context.Context, j job) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
+			if errors.Is(err, errWrite) {
+				// Our disk, not the page: keep the article unseen so the
+				// next poll fetches it again, never a permanent partial.
+				c.m.pages.WithLabelValues("error").Inc()
+				c.opts.Storage.Report("crawler", err)
+				c.forgetValidators(j.src.ID)
+				log.Error("page could not be saved; will retry", "err", err)
+				return err
+			}
 			if a.Text == "" {
 				c.m.pages.WithLabelValues("error").Inc()
+				c.forgetValidators(j.src.ID)
 				log.Warn("page unusable and the listing has no text; will retry", "err", err)
 				return err
 			}
@@ -98,14 +119,20 @@ func (c *Crawler) process(ctx context.Context, j job) error {
 		return errAlreadySeen
 	}
 	if err := c.publish(ctx, a); err != nil {
+		c.opts.Storage.Report("crawler", err)
+		c.forgetValidators(j.src.ID)
 		log.Error("publish failed; will retry", "err", err)
 		return err
 	}
+	c.opts.Storage.Report("crawler", nil)
 	c.m.pages.WithLabelValues(result).Inc()
 	c.m.published.WithLabelValues(j.src.ID).Inc()
 	c.markSeen(ctx, a.ID, a.Fetched)
 	if a.ID != id {
 		c.markSeen(ctx, id, a.Fetched)
+	}
+	if !j.cand.complete && j.cand.page == nil {
+		c.clearWaiting(ctx, j.src.ID)
 	}
 	if !a.Partial && !j.cand.complete && j.src.ID != manualSource {
 		n := utf8.RuneCountInString(a.Text)
@@ -113,6 +140,15 @@ func (c *Crawler) process(ctx context.Context, j job) error {
 	}
 	log.Debug("article published", "id", a.ID, "title", a.Title)
 	return nil
+}
+
+// forgetValidators makes the source's next poll a full GET: an item
+// whose processing failed is retried only if the listing names it again,
+// and a 304 would list nothing.
+func (c *Crawler) forgetValidators(srcID string) {
+	c.mu.Lock()
+	c.valid[srcID] = validators{}
+	c.mu.Unlock()
 }
 
 // begin marks id in flight; false means another worker has it.
@@ -265,10 +301,10 @@ func (c *Crawler) storeEvidence(ctx context.Context, raw []byte) (string, error)
 	if _, err := c.evidence.GetInfo(ctx, name); err == nil {
 		return name, nil
 	} else if !errors.Is(err, jetstream.ErrObjectNotFound) {
-		return "", fmt.Errorf("evidence lookup: %w", err)
+		return "", fmt.Errorf("%w: evidence lookup: %w", errWrite, err)
 	}
 	if _, err := c.evidence.PutBytes(ctx, name, raw); err != nil {
-		return "", fmt.Errorf("store evidence: %w", err)
+		return "", fmt.Errorf("%w: store evidence: %w", errWrite, err)
 	}
 	return name, nil
 }

@@ -59,7 +59,11 @@ func (x *Index) facetCounts(ctx context.Context, q bq.Query, req SearchRequest, 
 	var wg sync.WaitGroup
 	for i, name := range names {
 		wg.Go(func() {
-			if parts[i], errs[i] = facetsIn(ctx, x.parts[name], q, days); errs[i] != nil {
+			errs[i] = x.guard(name, func() (err error) {
+				parts[i], err = facetsIn(ctx, x.parts[name], q, days)
+				return err
+			})
+			if errs[i] != nil {
 				errs[i] = fmt.Errorf("partition %s: facets: %w", name, errs[i])
 			}
 		})

@@ -39,7 +39,15 @@ type ArticleView struct {
 }
 
 // Get returns one article by ID.
-func (x *Index) Get(ctx context.Context, id string) (*ArticleView, error) {
+func (x *Index) Get(ctx context.Context, id string) (v *ArticleView, err error) {
+	err = x.guard("", func() error {
+		v, err = x.get(ctx, id)
+		return err
+	})
+	return v, err
+}
+
+func (x *Index) get(ctx context.Context, id string) (*ArticleView, error) {
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
 	req.Fields = []string{"*"}
 	res, err := x.searchInContext(ctx, req)

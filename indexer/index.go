@@ -45,6 +45,9 @@ type Index struct {
 
 	mu    sync.RWMutex
 	parts map[string]bleve.Index
+
+	damageMu sync.Mutex
+	damaged  error // see Damaged
 }
 
 var partitionName = regexp.MustCompile(`^\d{4}-\d{2}$`)
@@ -73,10 +76,10 @@ func OpenWith(dir string, o Options) (*Index, error) {
 		if !e.IsDir() || !partitionName.MatchString(e.Name()) {
 			continue
 		}
-		p, err := bleve.Open(filepath.Join(dir, e.Name()))
+		p, err := openPartition(filepath.Join(dir, e.Name()))
 		if err != nil {
 			x.Close()
-			return nil, fmt.Errorf("open index partition %s: %w", e.Name(), err)
+			return nil, err
 		}
 		// Search hits name their index; a partition's name is its month.
 		p.SetName(e.Name())
@@ -379,7 +382,7 @@ func (x *Index) writeGroups(groups map[string][]*article.Article) error {
 		}
 		for _, part := range splitByID(group, runtime.GOMAXPROCS(0)) {
 			wg.Go(func() {
-				if err := writeBatch(p, part); err != nil {
+				if err := x.guard(name, func() error { return writeBatch(p, part) }); err != nil {
 					mu.Lock()
 					errs = append(errs, fmt.Errorf("partition %s: %w", name, err))
 					mu.Unlock()

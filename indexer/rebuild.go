@@ -45,6 +45,10 @@ func Rebuild(ctx context.Context, js jetstream.JetStream, dir string, o Options,
 	if cerr := idx.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil {
+		// Everything the stream held is in: it may answer at once.
+		err = markCaughtUp(tmp)
+	}
 	if err != nil {
 		_ = os.RemoveAll(tmp)
 		return n, err

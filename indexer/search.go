@@ -109,8 +109,17 @@ const (
 
 var storedFields = []string{fieldURL, fieldTitle, fieldText, fieldByline, fieldSource, fieldSite, fieldTier, fieldLang, fieldPublishedAt, fieldLabels, fieldSeverity}
 
-// Search runs req within ctx's deadline.
-func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, error) {
+// Search runs req within ctx's deadline. A damaged index fails the
+// search with ErrDamaged; it never crashes the process.
+func (x *Index) Search(ctx context.Context, req SearchRequest) (res *SearchResult, err error) {
+	err = x.guard("", func() error {
+		res, err = x.search(ctx, req)
+		return err
+	})
+	return res, err
+}
+
+func (x *Index) search(ctx context.Context, req SearchRequest) (*SearchResult, error) {
 	start := time.Now()
 	if req.Limit <= 0 {
 		req.Limit = 20
@@ -552,7 +561,7 @@ func (x *Index) count(ctx context.Context, q bq.Query, from, to time.Time, limit
 			continue
 		}
 		wg.Go(func() {
-			if err := countIn(ctx, p, q, &total, limit); err != nil {
+			if err := x.guard(name, func() error { return countIn(ctx, p, q, &total, limit) }); err != nil {
 				errs <- fmt.Errorf("partition %s: count: %w", name, err)
 			}
 		})
@@ -648,7 +657,10 @@ func (x *Index) searchPartitions(ctx context.Context, sr *bleve.SearchRequest, f
 			// A sort order keeps per-search state: each partition
 			// needs its own, as Bleve's alias gives each child.
 			c.Sort = sr.Sort.Copy()
-			results[i], errs[i] = x.parts[n].SearchInContext(ctx, &c)
+			errs[i] = x.guard(n, func() (err error) {
+				results[i], err = x.parts[n].SearchInContext(ctx, &c)
+				return err
+			})
 			if errs[i] != nil {
 				errs[i] = fmt.Errorf("partition %s: %w", n, errs[i])
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
+	"github.com/presswatch/presswatch/storagehealth"
 )
 
 // Bus is what the writer needs from the message bus.
@@ -24,12 +25,21 @@ type WriterOptions struct {
 	Replica       string
 	BatchSize     int
 	BatchInterval time.Duration
+	// Storage hears whether each batch commit succeeded, so readiness
+	// shows a full disk; may be nil.
+	Storage *storagehealth.Tracker
+}
+
+// batchIndexer is the part of an Index the writer writes through; tests
+// put a failing disk in front of it.
+type batchIndexer interface {
+	IndexBatch(arts []*article.Article) error
 }
 
 // Writer consumes article.classified into the index, acking each message
 // only after the batch holding it is committed.
 type Writer struct {
-	idx  *Index
+	idx  batchIndexer
 	bus  Bus
 	opts WriterOptions
 	log  *slog.Logger
@@ -84,7 +94,9 @@ func (w *Writer) handle(_ context.Context, msgs []jetstream.Msg) []error {
 		return errs
 	}
 	start := time.Now()
-	if err := w.idx.IndexBatch(arts); err != nil {
+	err := w.idx.IndexBatch(arts)
+	w.opts.Storage.Report("indexer", err)
+	if err != nil {
 		w.log.Error("batch commit failed; messages will be retried", "err", err, "batch", len(arts))
 		for i := range msgs {
 			if errs[i] == nil {

@@ -31,6 +31,12 @@ type Health struct {
 	Paused              bool      `json:"paused"`
 	PausedReason        string    `json:"paused_reason,omitempty"`
 	PausedAt            time.Time `json:"paused_at,omitzero"`
+	// Waiting says why the source's articles wait for their host (a
+	// Retry-After cool-down, a busy or slow host) and WaitingUntil when the
+	// host is expected back; empty when nothing waits. A waiting source is
+	// not failing: its jobs are deferred, not dropped.
+	Waiting      string    `json:"waiting,omitempty"`
+	WaitingUntil time.Time `json:"waiting_until,omitzero"`
 	// Interval is the current adaptive poll interval.
 	Interval time.Duration `json:"interval_ns"`
 	NextPoll time.Time     `json:"next_poll,omitzero"`
@@ -174,15 +180,19 @@ func (s Store) List(ctx context.Context) (map[string]*Health, error) {
 
 // Status is a source with its health, as the API shows it.
 type Status struct {
-	ID                  string    `json:"id"`
-	Name                string    `json:"name"`
-	Kind                string    `json:"kind"`
-	URL                 string    `json:"url"`
-	Tier                string    `json:"tier,omitempty"`
-	Lang                string    `json:"lang,omitempty"`
-	Enabled             bool      `json:"enabled"`
-	Paused              bool      `json:"paused"`
-	PausedReason        string    `json:"paused_reason,omitempty"`
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	Kind         string `json:"kind"`
+	URL          string `json:"url"`
+	Tier         string `json:"tier,omitempty"`
+	Lang         string `json:"lang,omitempty"`
+	Enabled      bool   `json:"enabled"`
+	Paused       bool   `json:"paused"`
+	PausedReason string `json:"paused_reason,omitempty"`
+	// Waiting says why the source's articles wait for their host, and
+	// WaitingUntil when the host is expected back.
+	Waiting             string    `json:"waiting,omitempty"`
+	WaitingUntil        time.Time `json:"waiting_until,omitzero"`
 	LastPoll            time.Time `json:"last_poll,omitzero"`
 	LastSuccess         time.Time `json:"last_success,omitzero"`
 	LastError           string    `json:"last_error,omitempty"`

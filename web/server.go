@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -68,6 +69,9 @@ type Options struct {
 	// nil sets it when the request came over TLS (directly or, from a
 	// trusted proxy, with X-Forwarded-Proto: https).
 	SecureCookies *bool
+	// HSTSMaxAge, when positive, sends Strict-Transport-Security on
+	// responses to requests that came over HTTPS (as SecureCookies judges).
+	HSTSMaxAge time.Duration
 	// ProxyHeader names the header carrying the signed-in user's name,
 	// trusted only from TrustedProxies (single sign-on at a reverse proxy).
 	ProxyHeader    string
@@ -150,6 +154,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Security-Policy", csp)
 	w.Header().Set("Referrer-Policy", "no-referrer")
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		// Answers carry articles, alerts and tokens: no shared or browser
+		// cache may keep them.
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	if s.opts.HSTSMaxAge > 0 && s.secure(r) {
+		w.Header().Set("Strict-Transport-Security", fmt.Sprintf("max-age=%d; includeSubDomains", int64(s.opts.HSTSMaxAge.Seconds())))
+	}
 	s.mux.ServeHTTP(w, r)
 }
 

@@ -145,7 +145,7 @@ presswatch demo is running.
   API token (admin):    %[3]s
   Search:               curl -H "Authorization: Bearer %[3]s" '%[4]s/api/v1/search?q=lu+quet'
   Alerts:               curl -H "Authorization: Bearer %[3]s" '%[4]s/api/v1/alerts'
-  Metrics:              %[4]s/metrics
+  Metrics:              curl -H "Authorization: Bearer %[3]s" '%[4]s/metrics'   (any viewer token; or api.metrics_public: true)
   Health:               %[4]s/healthz   %[4]s/readyz
   Rules (edit to see them reload): %[5]s
   Data directory:       %[6]s

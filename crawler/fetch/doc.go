@@ -25,9 +25,12 @@
 // at most PerHostConcurrency requests in flight; request starts at least
 // MinHostDelay apart, or the robots.txt Crawl-delay when longer (capped
 // at one minute); after a 429 or 503 with Retry-After (seconds or
-// HTTP-date, capped at 24h) the host cools down: requests wait, or fail at
-// once with KindCoolingDown and RetryAfter when the caller's deadline
-// comes first. GlobalConcurrency bounds requests across hosts; its slot is
+// HTTP-date, capped at MaxRetryAfter) the host cools down: requests wait,
+// or fail at once with KindCoolingDown and RetryAfter when the caller's
+// deadline comes first. A caller that must not be held by a host (the
+// crawler's workers) marks its context with NoWait: a request that would
+// wait longer than allowed, or find every per-host slot taken, fails at
+// once with KindCoolingDown or KindHostBusy and RetryAfter set. GlobalConcurrency bounds requests across hosts; its slot is
 // taken last, so requests queued behind a slow host do not hold it. A
 // request holds its slots until its body is read to the end, fails or is
 // closed.

@@ -29,6 +29,7 @@ const (
 	KindCoolingDown                      // the host asked us (Retry-After) to wait past the caller's deadline
 	KindCanceled                         // the caller's context was canceled
 	KindInvalidURL                       // not an absolute http or https URL (also a redirect target)
+	KindHostBusy                         // under NoWait: every per-host slot is taken, or the host delay is longer than allowed
 )
 
 // String returns a short snake_case name, stable enough for a metric label.
@@ -60,6 +61,8 @@ func (k Kind) String() string {
 		return "canceled"
 	case KindInvalidURL:
 		return "invalid_url"
+	case KindHostBusy:
+		return "host_busy"
 	}
 	return fmt.Sprintf("kind(%d)", int(k))
 }
@@ -113,7 +116,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // fail the same way next time.
 func (e *Error) Temporary() bool {
 	switch e.Kind {
-	case KindTimeout, KindNetwork, KindCoolingDown, KindCanceled:
+	case KindTimeout, KindNetwork, KindCoolingDown, KindCanceled, KindHostBusy:
 		return true
 	case KindStatus:
 		return e.Status >= 500 || e.Status == 429 || e.Status == 408

@@ -175,7 +175,7 @@ func (f *Fetcher) Get(ctx context.Context, r Request) (*Response, error) {
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 		fe := &Error{Kind: KindStatus, URL: floc, Status: resp.StatusCode}
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-			fe.RetryAfter = retryafter.Parse(resp.Header.Get("Retry-After"), time.Now(), maxRetryAfter)
+			fe.RetryAfter = retryafter.Parse(resp.Header.Get("Retry-After"), time.Now(), f.o.MaxRetryAfter)
 		}
 		return nil, fe
 	}

@@ -830,7 +830,7 @@ func TestOptions(t *testing.T) {
 	want := Options{
 		UserAgent: o.UserAgent, RobotsAgent: "presswatch", ConnectTimeout: 10 * time.Second, Timeout: 30 * time.Second,
 		MaxBody: 10 << 20, MaxRedirects: 10, PerHostConcurrency: 2, MinHostDelay: time.Second, GlobalConcurrency: 16,
-		RobotsTTL: time.Hour, RobotsErrorTTL: 10 * time.Minute, Logger: o.Logger,
+		RobotsTTL: time.Hour, RobotsErrorTTL: 10 * time.Minute, MaxRetryAfter: time.Hour, Logger: o.Logger,
 	}
 	if fmt.Sprint(o) != fmt.Sprint(want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", o, want)

@@ -74,11 +74,10 @@ func (f *Fetcher) noteNewEntryLocked() {
 // When the wait would outlast ctx's deadline it fails at once.
 func (f *Fetcher) acquire(ctx context.Context, u *url.URL, loc string) (*hostState, func(), error) {
 	h := f.hostRef(normalizeHost(u.Hostname()))
-	select {
-	case h.sem <- struct{}{}:
-	case <-ctx.Done():
+	maxWait, noWait := ctx.Value(noWaitKey{}).(time.Duration)
+	if err := f.takeHostSlot(ctx, h, loc, noWait); err != nil {
 		f.unref(h)
-		return nil, nil, classify(ctx, loc, ctx.Err())
+		return nil, nil, err
 	}
 	giveUp := func(err error) (*hostState, func(), error) {
 		<-h.sem
@@ -89,7 +88,8 @@ func (f *Fetcher) acquire(ctx context.Context, u *url.URL, loc string) (*hostSta
 		f.mu.Lock()
 		now := time.Now()
 		start := now
-		if next := h.last.Add(f.hostDelayLocked(u)); !h.last.IsZero() && next.After(start) {
+		delay := f.hostDelayLocked(u)
+		if next := h.last.Add(delay); !h.last.IsZero() && next.After(start) {
 			start = next
 		}
 		cooling := h.coolUntil.After(start)
@@ -103,10 +103,18 @@ func (f *Fetcher) acquire(ctx context.Context, u *url.URL, loc string) (*hostSta
 		}
 		status := h.coolStatus
 		f.mu.Unlock()
-		if dl, ok := ctx.Deadline(); ok && start.After(dl) {
+		dl, ok := ctx.Deadline()
+		if noWait && (!ok || now.Add(maxWait).Before(dl)) {
+			dl, ok = now.Add(maxWait), true
+		}
+		if ok && start.After(dl) {
 			if cooling {
 				return giveUp(&Error{Kind: KindCoolingDown, URL: loc, Status: status, RetryAfter: start.Sub(now),
 					Err: fmt.Errorf("host %s is cooling down after HTTP %d", h.name, status)})
+			}
+			if noWait {
+				return giveUp(&Error{Kind: KindHostBusy, URL: loc, RetryAfter: start.Sub(now),
+					Err: fmt.Errorf("host %s asks for %s between requests", h.name, roundDuration(delay))})
 			}
 			return giveUp(&Error{Kind: KindTimeout, URL: loc, Err: &deadlineFirstError{wait: start.Sub(now), host: h.name}})
 		}
@@ -136,6 +144,38 @@ func (f *Fetcher) acquire(ctx context.Context, u *url.URL, loc string) (*hostSta
 	return h, release, nil
 }
 
+// takeHostSlot takes one of h's PerHostConcurrency slots, waiting for
+// one unless noWait.
+func (f *Fetcher) takeHostSlot(ctx context.Context, h *hostState, loc string, noWait bool) error {
+	if noWait {
+		select {
+		case h.sem <- struct{}{}:
+			return nil
+		default:
+			return &Error{Kind: KindHostBusy, URL: loc, RetryAfter: max(f.o.MinHostDelay, time.Second),
+				Err: fmt.Errorf("host %s has %d requests in flight", h.name, f.o.PerHostConcurrency)}
+		}
+	}
+	select {
+	case h.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return classify(ctx, loc, ctx.Err())
+	}
+}
+
+type noWaitKey struct{}
+
+// NoWait marks ctx so that a request under it never waits more than
+// maxWait for its host: one that would (a cool-down, a long Crawl-delay)
+// or that finds every per-host slot taken fails at once with
+// KindCoolingDown or KindHostBusy, RetryAfter saying when to come back.
+// The crawler's workers use it so that a slow or cooling host defers its
+// own jobs instead of holding a worker.
+func NoWait(ctx context.Context, maxWait time.Duration) context.Context {
+	return context.WithValue(ctx, noWaitKey{}, max(maxWait, 0))
+}
+
 // hostDelayLocked is the gap to keep between request starts to u's host:
 // MinHostDelay, or the robots.txt Crawl-delay when that is longer.
 func (f *Fetcher) hostDelayLocked(u *url.URL) time.Duration {
@@ -156,7 +196,7 @@ func (f *Fetcher) noteRetryAfter(h *hostState, resp *http.Response) time.Duratio
 		return 0
 	}
 	now := time.Now()
-	d := retryafter.Parse(resp.Header.Get("Retry-After"), now, maxRetryAfter)
+	d := retryafter.Parse(resp.Header.Get("Retry-After"), now, f.o.MaxRetryAfter)
 	if d <= 0 {
 		return 0
 	}

@@ -47,6 +47,10 @@ type Options struct {
 	// or could not be fetched stays closed before robots.txt is tried
 	// again; default 10m, at most RobotsTTL.
 	RobotsErrorTTL time.Duration
+	// MaxRetryAfter caps how long a 429/503 Retry-After keeps a host
+	// cooling down, so a typo or a hostile server cannot silence a source
+	// for days; default 1h.
+	MaxRetryAfter time.Duration
 
 	Logger *slog.Logger // debug-level events only; default discards
 }
@@ -64,6 +68,7 @@ const (
 	defaultGlobal         = 16
 	defaultRobotsTTL      = time.Hour
 	defaultRobotsErrorTTL = 10 * time.Minute
+	defaultMaxRetryAfter  = time.Hour
 
 	// robotsMaxBytes is how much of a robots.txt is read; RFC 9309 asks
 	// crawlers to parse at least 500 KiB and Google stops at 500 KiB.
@@ -72,9 +77,6 @@ const (
 	// hour between requests is still read once a minute, which is
 	// gentler than any operator would set by hand.
 	maxCrawlDelay = time.Minute
-	// maxRetryAfter caps a Retry-After so a typo on the server cannot
-	// silence a source for months; the scheduler backs off on its own.
-	maxRetryAfter = 24 * time.Hour
 )
 
 // withDefaults validates o and fills in defaults.
@@ -106,6 +108,7 @@ func (o Options) withDefaults() (Options, error) {
 		{"Timeout", &o.Timeout, defaultTimeout},
 		{"RobotsTTL", &o.RobotsTTL, defaultRobotsTTL},
 		{"RobotsErrorTTL", &o.RobotsErrorTTL, defaultRobotsErrorTTL},
+		{"MaxRetryAfter", &o.MaxRetryAfter, defaultMaxRetryAfter},
 	} {
 		switch {
 		case *d.v < 0:

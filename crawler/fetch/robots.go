@@ -458,14 +458,14 @@ func (f *Fetcher) loadRobots(ctx context.Context, u *url.URL, e, prev *robotsEnt
 
 // callerStopped tells failures that say nothing about the host: the
 // caller's context ended, its deadline was too close for a polite wait,
-// the host is cooling down, or the guard refused it.
+// the host is cooling down or busy under NoWait, or the guard refused it.
 func callerStopped(ctx context.Context, fe *Error) bool {
 	if ctx.Err() != nil {
 		return true
 	}
 	var dw *deadlineFirstError
 	switch {
-	case fe.Kind == KindCanceled, fe.Kind == KindCoolingDown, fe.Kind == KindBlockedAddress:
+	case fe.Kind == KindCanceled, fe.Kind == KindCoolingDown, fe.Kind == KindHostBusy, fe.Kind == KindBlockedAddress:
 		return true
 	case errors.As(fe, &dw):
 		return true

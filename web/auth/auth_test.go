@@ -146,32 +146,40 @@ func TestTokensStoreOnlyHashes(t *testing.T) {
 	}
 }
 
-func TestLimiterLocksOutAndForgets(t *testing.T) {
+func TestLimiterBacksOffAndForgets(t *testing.T) {
 	c := &clock{t: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}
-	l := auth.NewLimiter(3, 10*time.Minute, c.now)
+	l := auth.NewLimiter(3, 16*time.Minute, c.now)
 	for range 2 {
-		l.Fail("user:lan", "ip:10.0.0.1")
+		l.Fail("lan@10.0.0.1")
 		c.add(time.Minute)
 	}
-	if locked, _ := l.Locked("user:lan", "ip:10.0.0.1"); locked {
+	if locked, _ := l.Locked("lan@10.0.0.1"); locked {
 		t.Fatal("locked after 2 of 3 failures")
 	}
-	l.Fail("user:lan", "ip:10.0.0.1")
-	locked, wait := l.Locked("user:lan")
-	if !locked || wait != 8*time.Minute {
-		t.Fatalf("after 3 failures: %v %v", locked, wait)
+	// The wait starts at a 32nd of the window and doubles per failure,
+	// never beyond the window.
+	for i, want := range []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute, 16 * time.Minute} {
+		l.Fail("lan@10.0.0.1")
+		locked, wait := l.Locked("lan@10.0.0.1")
+		if !locked || wait != want {
+			t.Fatalf("after %d failures: locked %v, wait %s; want %s", 3+i, locked, wait, want)
+		}
+		c.add(wait)
+		if locked, _ := l.Locked("lan@10.0.0.1"); locked {
+			t.Fatalf("after %d failures: still locked once the wait is over", 3+i)
+		}
 	}
-	// The address stays locked for another user name too.
-	if locked, _ := l.Locked("user:other", "ip:10.0.0.1"); !locked {
-		t.Error("address not locked")
+	// Another address (the real admin) is not held by the guesser.
+	if locked, _ := l.Locked("lan@10.0.0.2"); locked {
+		t.Error("another client address is locked too")
 	}
-	c.add(8 * time.Minute)
-	if locked, _ := l.Locked("user:lan", "ip:10.0.0.1"); locked {
-		t.Error("still locked after the window")
+	c.add(16 * time.Minute)
+	l.Fail("lan@10.0.0.1")
+	if locked, _ := l.Locked("lan@10.0.0.1"); locked {
+		t.Error("a failure after a quiet window locked at once")
 	}
-	l.Fail("user:lan")
-	l.Reset("user:lan")
-	if locked, _ := l.Locked("user:lan"); locked {
+	l.Reset("lan@10.0.0.1")
+	if locked, _ := l.Locked("lan@10.0.0.1"); locked {
 		t.Error("locked after reset")
 	}
 }

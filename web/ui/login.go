@@ -50,15 +50,18 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 		u.showLogin(w, r, http.StatusForbidden, next, name, "login.expired")
 		return
 	}
-	ip := u.d.Server.ClientIP(r)
-	userKey, ipKey := "user:"+name, "ip:"+ip
-	if locked, wait := u.acc.Limiter.Locked(userKey, ipKey); locked {
+	// One key per user name and client address: a guesser slows only
+	// their own attempts, not the real user's from elsewhere, and the
+	// address of a proxy (without trusted_proxies) does not lock out
+	// every user behind it.
+	key := name + "@" + u.d.Server.ClientIP(r)
+	if locked, wait := u.acc.Limiter.Locked(key); locked {
 		u.showLogin(w, r, http.StatusTooManyRequests, next, name, "login.locked", int(math.Ceil(wait.Minutes())))
 		return
 	}
 	usr, err := u.acc.Users.Authenticate(r.Context(), name, password)
 	if errors.Is(err, auth.ErrBadCredentials) {
-		u.acc.Limiter.Fail(userKey, ipKey)
+		u.acc.Limiter.Fail(key)
 		u.audit(r, name, "login.failed", "", "")
 		u.showLogin(w, r, http.StatusUnauthorized, next, name, "login.bad")
 		return
@@ -68,7 +71,7 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 		u.showLogin(w, r, http.StatusServiceUnavailable, next, name, "error.unavailable")
 		return
 	}
-	u.acc.Limiter.Reset(userKey)
+	u.acc.Limiter.Reset(key)
 	if err := u.d.Server.StartSession(w, r, usr.Name); err != nil {
 		u.log.Error("start session", "err", err)
 		u.showLogin(w, r, http.StatusServiceUnavailable, next, name, "error.unavailable")

@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -127,6 +128,11 @@ func Mount(d Deps) (*UI, error) {
 	}
 	files := http.StripPrefix("/static/", http.FileServerFS(static))
 	s.Route("GET /static/", web.RoleNone, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			// A directory: no listing of what is there.
+			http.NotFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		files.ServeHTTP(w, r)
 	})
@@ -360,10 +366,24 @@ func redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
-// localPath keeps a next= target on this site.
+// localPath keeps a next= target on this site: a path starting with one
+// slash, nothing a browser could read as another host. Browsers drop tabs
+// and newlines inside URLs and treat a backslash as a slash, so
+// "/\t/evil.example" would become "//evil.example": any control character
+// or backslash is refused outright.
 func localPath(s string) string {
-	if s == "" || s[0] != '/' || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") || strings.ContainsAny(s, "\r\n") {
-		return "/dashboard"
+	const home = "/dashboard"
+	if s == "" || s[0] != '/' || strings.HasPrefix(s, "//") || strings.ContainsRune(s, '\\') {
+		return home
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
+			return home
+		}
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return home
 	}
 	return s
 }

@@ -226,15 +226,12 @@ func TestLoginLockOut(t *testing.T) {
 			t.Fatalf("attempt %d: %d", i, code)
 		}
 	}
-	// Locked: even the right password is refused, for that user ...
+	// Locked: even the right password is refused, for that user from
+	// that address (other users and addresses: login_test.go; back-off
+	// and expiry with a clock in web/auth).
 	if code := c.login("canbo", "mat-khau-canbo"); code != http.StatusTooManyRequests {
 		t.Errorf("right password while locked: %d", code)
 	}
-	// ... and from that address for other users too.
-	if code := e.client(t).login("xem", "mat-khau-xem"); code != http.StatusTooManyRequests {
-		t.Errorf("other user from the locked address: %d", code)
-	}
-	// Lock-out expiry is tested with a clock in web/auth.
 }
 
 func TestAPITokensMadeInTheUI(t *testing.T) {
@@ -389,22 +386,6 @@ func TestSearchPageShowsResultsFacetsAndLinks(t *testing.T) {
 	code, csv, hdr := c.do(http.MethodGet, "/api/v1/search?format=csv&q=lu+quet", nil, nil)
 	if code != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") || !strings.Contains(csv, e.flagged) {
 		t.Errorf("csv: %d %s", code, hdr.Get("Content-Type"))
-	}
-}
-
-func TestLoginRedirectStaysOnSite(t *testing.T) {
-	e := newEnv(t, envOpts{})
-	for next, want := range map[string]string{
-		"/search?q=lu": "/search?q=lu", "//evil.example/x": "/dashboard", "https://evil.example": "/dashboard",
-		"/\\evil.example": "/dashboard", "": "/dashboard",
-	} {
-		c := e.client(t)
-		_, page, _ := c.do(http.MethodGet, "/login?next="+url.QueryEscape(next), nil, nil)
-		tok := csrfRe.FindStringSubmatch(page)[1]
-		code, _, hdr := c.do(http.MethodPost, "/login", url.Values{"csrf": {tok}, "name": {"xem"}, "password": {"mat-khau-xem"}, "next": {next}}, nil)
-		if code != http.StatusSeeOther || hdr.Get("Location") != want {
-			t.Errorf("next=%q: %d to %q, want %q", next, code, hdr.Get("Location"), want)
-		}
 	}
 }
 

@@ -84,6 +84,41 @@ func Sign(secret string, ts int64, body []byte) string {
 	return "sha256=" + hex.EncodeToString(m.Sum(nil))
 }
 
+// ReplayWindow is how far a request's timestamp may be from the
+// receiver's clock: a signed request captured and sent again later is
+// refused once it is older, and within the window the Idempotency-Key
+// tells a repeat. Each delivery attempt is signed afresh, so retries are
+// not refused.
+const ReplayWindow = 5 * time.Minute
+
+// Errors of Verify.
+var (
+	ErrBadSignature = errors.New("webhook signature does not match")
+	ErrStale        = errors.New("webhook timestamp outside the replay window")
+)
+
+// Verify is what a receiver written in Go does with a request: it checks
+// the signature over the timestamp and body, then that the timestamp is
+// within window of now (ReplayWindow when window is 0). The receiver
+// should also remember the Idempotency-Key of requests it accepted for
+// at least the window and drop repeats.
+func Verify(secret, timestamp, signature string, body []byte, now time.Time, window time.Duration) error {
+	if window <= 0 {
+		window = ReplayWindow
+	}
+	ts, err := strconv.ParseInt(timestamp, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%w: timestamp %q is not Unix seconds", ErrBadSignature, timestamp)
+	}
+	if !hmac.Equal([]byte(Sign(secret, ts, body)), []byte(signature)) {
+		return ErrBadSignature
+	}
+	if d := now.Sub(time.Unix(ts, 0)); d > window || d < -window {
+		return fmt.Errorf("%w: signed %s from now, window %s", ErrStale, d.Round(time.Second), window)
+	}
+	return nil
+}
+
 // Notify posts the notification. 5xx, 429 and transport errors may be
 // retried; other 4xx may not.
 func (n *Notifier) Notify(ctx context.Context, nt *alerts.Notification) error {

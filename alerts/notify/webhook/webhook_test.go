@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -116,6 +117,38 @@ func TestConfigValidate(t *testing.T) {
 	for _, u := range []string{"", "ftp://x/", "/relative", "http://"} {
 		if _, err := New(Config{URL: u}, nil); err == nil {
 			t.Errorf("url %q accepted", u)
+		}
+	}
+}
+
+// TestVerifyRefusesReplaysAndForgeries: a receiver checking with Verify
+// accepts a fresh signed request, and refuses it replayed after the
+// window, a changed body, a wrong secret, and a timestamp moved forward
+// to pass the window (the signature covers it).
+func TestVerifyRefusesReplaysAndForgeries(t *testing.T) {
+	body := []byte(`{"version":"2","idempotency_key":"k"}`)
+	signedAt := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+	ts := strconv.FormatInt(signedAt.Unix(), 10)
+	sig := Sign("s3cret", signedAt.Unix(), body)
+	if err := Verify("s3cret", ts, sig, body, signedAt.Add(time.Minute), 0); err != nil {
+		t.Fatalf("fresh request refused: %v", err)
+	}
+	for _, tt := range []struct {
+		name            string
+		secret, ts, sig string
+		body            []byte
+		at              time.Time
+		want            error
+	}{
+		{"replayed after the window", "s3cret", ts, sig, body, signedAt.Add(ReplayWindow + time.Second), ErrStale},
+		{"from the future", "s3cret", ts, sig, body, signedAt.Add(-ReplayWindow - time.Second), ErrStale},
+		{"body changed", "s3cret", ts, sig, []byte(`{"version":"2","idempotency_key":"x"}`), signedAt, ErrBadSignature},
+		{"wrong secret", "other", ts, sig, body, signedAt, ErrBadSignature},
+		{"timestamp moved forward", "s3cret", strconv.FormatInt(signedAt.Add(time.Hour).Unix(), 10), sig, body, signedAt.Add(time.Hour), ErrBadSignature},
+		{"no timestamp", "s3cret", "", sig, body, signedAt, ErrBadSignature},
+	} {
+		if err := Verify(tt.secret, tt.ts, tt.sig, tt.body, tt.at, 0); !errors.Is(err, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
 		}
 	}
 }
