@@ -6,13 +6,20 @@ LDFLAGS  := -X main.version=$(VERSION)
 FUZZTIME ?= 15s
 PKGS     := ./...
 
-.PHONY: build test demo bench bench-go bench-search bench-alerts lint fuzz clean
+.PHONY: build test test-cluster demo bench bench-go bench-search bench-alerts lint fuzz clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/presswatch
 
 test:
 	$(GO) test -race -count=1 $(PKGS)
+
+# The scale-out test: a real 3-node NATS JetStream cluster (nats-server built
+# from its Go module) and the roles as separate processes, losing a
+# classifier, an alerts process, an indexer and a NATS node to SIGKILL
+# mid-stream (internal/clustertest). About 5-10 minutes on 2 cores.
+test-cluster:
+	PRESSWATCH_CLUSTER_TEST=1 $(GO) test -count=1 -timeout 25m -v -run '^TestCluster' ./internal/clustertest/
 
 demo: build
 	./$(BIN) demo

@@ -51,6 +51,8 @@ type Options struct {
 	// the topology (default 5 minutes): processes started together with
 	// a fresh cluster wait for it instead of exiting.
 	SetupTimeout time.Duration
+	// SetupAttemptTimeout bounds one attempt at it (default 15 s).
+	SetupAttemptTimeout time.Duration
 	// RetryMin and RetryMax bound the jittered back-off between attempts
 	// at a cluster that does not answer (defaults 100 ms and 10 s);
 	// RetryLogEvery is how often a loop that keeps failing warns
@@ -86,6 +88,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.SetupTimeout <= 0 {
 		o.SetupTimeout = 5 * time.Minute
+	}
+	if o.SetupAttemptTimeout <= 0 {
+		o.SetupAttemptTimeout = 15 * time.Second
 	}
 	if o.RetryMin <= 0 {
 		o.RetryMin = 100 * time.Millisecond
@@ -295,7 +300,12 @@ func (b *Bus) declare(ctx context.Context) error {
 	p := retry.NewPacer(b.opts.RetryMin, b.opts.RetryMax, b.opts.RetryLogEvery)
 	start := time.Now()
 	for {
-		err := b.declareOnce(ctx)
+		// Each attempt has its own deadline: a request sent while the
+		// cluster has no meta leader is never answered, and waiting on it
+		// for the whole SetupTimeout is the failure this loop exists for.
+		actx, acancel := context.WithTimeout(ctx, b.opts.SetupAttemptTimeout)
+		err := b.declareOnce(actx)
+		acancel()
 		if err == nil {
 			if p.Backoff.Failures() > 0 {
 				b.log.Info("topology declared", "attempts", p.Backoff.Failures()+1, "took", time.Since(start).Round(time.Millisecond))
