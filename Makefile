@@ -6,7 +6,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 FUZZTIME ?= 15s
 PKGS     := ./...
 
-.PHONY: build test test-cluster demo bench bench-go bench-search bench-alerts lint fuzz clean
+.PHONY: build test test-cluster test-rules demo bench bench-go bench-search bench-alerts lint fuzz clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/presswatch
@@ -20,6 +20,13 @@ test:
 # mid-stream (internal/clustertest). About 5-10 minutes on 2 cores.
 test-cluster:
 	PRESSWATCH_CLUSTER_TEST=1 $(GO) test -count=1 -timeout 25m -v -run '^TestCluster' ./internal/clustertest/
+
+# The shipped Prometheus rules, checked and unit-tested with promtool
+# (Debian package "prometheus").
+PROMTOOL ?= promtool
+test-rules:
+	$(PROMTOOL) check rules deploy/prometheus/presswatch-rules.yaml
+	cd deploy/prometheus && $(PROMTOOL) test rules presswatch-rules.test.yaml
 
 demo: build
 	./$(BIN) demo
