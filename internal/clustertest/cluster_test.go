@@ -500,7 +500,7 @@ func (c *cluster) checkLogFloods(t *testing.T) {
 	for _, p := range c.roles {
 		n := len(p.logLines("no responders"))
 		warns := len(p.logLines(`"level":"WARN"`))
-		t.Logf("%s: %d warnings, %d mention no responders", p.name, warns, n)
+		t.Logf("%s: %d warnings, %d mention no responders, peak RSS %s", p.name, warns, n, p.peakRSS())
 		if n > 100 {
 			t.Errorf("%s logged 'no responders' %d times: a retry loop does not back off", p.name, n)
 		}
@@ -556,9 +556,9 @@ func TestClusterSurvivesSIGKILLAndLosesOrRepeatsNothing(t *testing.T) {
 	}
 	c.checkDeadLetters(t)
 	c.checkNotifications(t, 1)
+	c.checkLogFloods(t)
 	all, _ = c.expected(t)
 	c.checkIndexes(t, all)
-	c.checkLogFloods(t)
 	t.Logf("cluster test took %s (%s without the build)", time.Since(began).Round(time.Second), time.Since(started).Round(time.Second))
 }
 

@@ -179,7 +179,25 @@ func (p *proc) tail(n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// natsNode is the configuration of one node of the test cluster.
+// peakRSS reads the running process's high-water resident memory
+// (Linux), for the sizing notes in docs/OPERATIONS.md.
+func (p *proc) peakRSS() string {
+	if !p.running() {
+		return "n/a"
+	}
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		return "n/a"
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "n/a"
+}
+
+// natsNodeConfig is the configuration of one node of the test cluster.
 func natsNodeConfig(name string, client, route int, routes []int, store string) string {
 	var rs []string
 	for _, r := range routes {
