@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/internal/wait"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/presswatch/presswatch/alerts"
@@ -67,7 +69,7 @@ func TestTwoServicesSendEachNotificationOnce(t *testing.T) {
 	}
 	wave(0, 5)
 	waitCount := func(n int) {
-		eventually(t, fmt.Sprintf("%d alerts with %d articles each", stories, n), func() bool {
+		wait.Until(t, 15*time.Second, fmt.Sprintf("%d alerts with %d articles each", stories, n), func() bool {
 			l, _ := store.List(context.Background(), alerts.ListOptions{})
 			if len(l) != stories {
 				return false
@@ -83,13 +85,13 @@ func TestTwoServicesSendEachNotificationOnce(t *testing.T) {
 	waitCount(5)
 	waitGrouped(t, b1.KV(bus.BucketAlertGroups), store)
 	clk.Add(2 * time.Second)
-	eventually(t, "one notification per story", func() bool { return sent() >= stories })
+	wait.Until(t, 15*time.Second, "one notification per story", func() bool { return sent() >= stories })
 	time.Sleep(300 * time.Millisecond)
 	wave(5, 8)
 	waitCount(8)
 	waitGrouped(t, b1.KV(bus.BucketAlertGroups), store)
 	clk.Add(2 * time.Minute)
-	eventually(t, "one follow-up per story", func() bool { return sent() >= 2*stories })
+	wait.Until(t, 15*time.Second, "one follow-up per story", func() bool { return sent() >= 2*stories })
 	time.Sleep(300 * time.Millisecond)
 	clk.Add(2 * time.Minute)
 	time.Sleep(300 * time.Millisecond)

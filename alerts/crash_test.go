@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/internal/wait"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/presswatch/presswatch/alerts"
@@ -165,7 +167,7 @@ func TestCrashMidSendLosesNothingAndDuplicatesOnlyByKey(t *testing.T) {
 		_ = c2.Process.Signal(syscall.SIGTERM)
 		_ = c2.Wait()
 	}()
-	eventually(t, "every story notified", func() bool {
+	wait.Until(t, 15*time.Second, "every story notified", func() bool {
 		keys, notified := hook.snapshot()
 		return len(keys) >= stories && notified >= stories
 	})

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/internal/wait"
+
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
@@ -134,14 +136,14 @@ func TestRetriesDeadLettersAndReplay(t *testing.T) {
 
 	// The stuck receiver holds none of the others up, and its notification
 	// shows in the outbox meanwhile.
-	eventually(t, "flaky delivered after a 503 and a 429", func() bool { _, ok := flaky.counts(); return ok == 1 })
+	wait.Until(t, 15*time.Second, "flaky delivered after a 503 and a 429", func() bool { _, ok := flaky.counts(); return ok == 1 })
 	// The flaky receiver has answered; its outbox message is acked just
 	// after, so the count is awaited rather than read once.
-	eventually(t, "only the stuck receiver's notification pending in the outbox", func() bool {
+	wait.Until(t, 15*time.Second, "only the stuck receiver's notification pending in the outbox", func() bool {
 		pending, err := h.svc.OutboxPending(context.Background())
 		return err == nil && pending["stuck"] == 1 && pending["flaky"] == 0
 	})
-	eventually(t, "the refused and the exhausted notification dead-lettered", func() bool {
+	wait.Until(t, 15*time.Second, "the refused and the exhausted notification dead-lettered", func() bool {
 		dl, err := h.store.DeadLetters(context.Background())
 		return err == nil && len(dl) == 2
 	})
@@ -173,7 +175,7 @@ func TestRetriesDeadLettersAndReplay(t *testing.T) {
 	if err != nil || len(replayed) != 2 {
 		t.Fatalf("replay: %v, %v", replayed, err)
 	}
-	eventually(t, "replayed notifications delivered", func() bool {
+	wait.Until(t, 15*time.Second, "replayed notifications delivered", func() bool {
 		_, a := refusing.counts()
 		_, b := down.counts()
 		return a == 1 && b == 1
@@ -181,7 +183,7 @@ func TestRetriesDeadLettersAndReplay(t *testing.T) {
 	if refusing.keys[0] != refusing.ok[0] || down.keys[0] != down.ok[0] {
 		t.Errorf("replay changed the idempotency key: %v %v / %v %v", refusing.keys, refusing.ok, down.keys, down.ok)
 	}
-	eventually(t, "no dead letters left after replay", func() bool {
+	wait.Until(t, 15*time.Second, "no dead letters left after replay", func() bool {
 		dl, err := h.store.DeadLetters(context.Background())
 		return err == nil && len(dl) == 0
 	})

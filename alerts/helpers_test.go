@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/internal/wait"
+
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/presswatch/presswatch/alerts"
@@ -68,18 +70,6 @@ func (s *sink) list() []*alerts.Notification {
 
 func (s *sink) count() int { return len(s.list()) }
 
-// eventually polls cond until it holds or 15 s pass.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 func storyArticle(id, story, source string, sev article.Severity, dept string) *article.Article {
 	return &article.Article{
 		ID: id, URL: "https://" + source + ".example/" + id, Title: "Lũ quét ở Mường Chà " + id, Text: "Lũ quét ở Mường Chà, nhiều nhà bị cuốn trôi.",
@@ -121,7 +111,7 @@ func openBus(t *testing.T) *bus.Bus {
 func waitArticles(t *testing.T, st *alerts.Store, n int) *alerts.Alert {
 	t.Helper()
 	var found *alerts.Alert
-	eventually(t, fmt.Sprintf("an alert with %d articles", n), func() bool {
+	wait.Until(t, 15*time.Second, fmt.Sprintf("an alert with %d articles", n), func() bool {
 		list, err := st.List(context.Background(), alerts.ListOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -143,7 +133,7 @@ func waitArticles(t *testing.T, st *alerts.Store, n int) *alerts.Alert {
 func waitGrouped(t *testing.T, kv jetstream.KeyValue, st *alerts.Store) {
 	t.Helper()
 	ctx := context.Background()
-	eventually(t, "every alert grouped", func() bool {
+	wait.Until(t, 15*time.Second, "every alert grouped", func() bool {
 		list, err := st.List(ctx, alerts.ListOptions{})
 		if err != nil {
 			return false

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/internal/wait"
+
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/route"
 	"github.com/presswatch/presswatch/article"
@@ -139,10 +141,10 @@ func TestEscalatesUnacknowledgedCriticalOnce(t *testing.T) {
 	publish(t, b, storyArticle("e2", "s-acked", "vtv", article.SeverityCritical, "ban-pctt"))
 	waitArticles(t, h.store, 1)
 	h.grouped(t)
-	eventually(t, "both alerts", func() bool { l, _ := h.store.List(context.Background(), alerts.ListOptions{}); return len(l) == 2 })
+	wait.Until(t, 15*time.Second, "both alerts", func() bool { l, _ := h.store.List(context.Background(), alerts.ListOptions{}); return len(l) == 2 })
 	h.grouped(t)
 	h.clock.Add(2 * time.Second)
-	eventually(t, "first notifications", func() bool { return team.count() == 2 })
+	wait.Until(t, 15*time.Second, "first notifications", func() bool { return team.count() == 2 })
 	list, _ := h.store.List(context.Background(), alerts.ListOptions{})
 	var acked string
 	for _, al := range list {
@@ -159,7 +161,7 @@ func TestEscalatesUnacknowledgedCriticalOnce(t *testing.T) {
 		t.Fatal("escalated before the timeout")
 	}
 	h.clock.Add(2 * time.Minute)
-	eventually(t, "the escalation", func() bool { return oncall.count() == 1 })
+	wait.Until(t, 15*time.Second, "the escalation", func() bool { return oncall.count() == 1 })
 	h.clock.Add(2 * time.Hour)
 	settle(t, h)
 	got := oncall.list()

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/internal/wait"
+
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/notify/template"
 	"github.com/presswatch/presswatch/alerts/route"
@@ -45,10 +47,10 @@ func TestSilenceMutesUntilExpired(t *testing.T) {
 	publish(t, b, storyArticle("m1", "s-health", "vnexpress", article.SeverityHigh, "so-y-te"))
 	publish(t, b, storyArticle("m2", "s-land", "vnexpress", article.SeverityHigh, "so-tnmt"))
 	publish(t, b, storyArticle("m3", "s-critical", "vnexpress", article.SeverityCritical, "so-y-te"))
-	eventually(t, "three alerts", func() bool { l, _ := h.store.List(ctx, alerts.ListOptions{}); return len(l) == 3 })
+	wait.Until(t, 15*time.Second, "three alerts", func() bool { l, _ := h.store.List(ctx, alerts.ListOptions{}); return len(l) == 3 })
 	h.grouped(t)
 	h.clock.Add(2 * time.Second)
-	eventually(t, "the unsilenced alerts", func() bool { return rc.count() == 2 })
+	wait.Until(t, 15*time.Second, "the unsilenced alerts", func() bool { return rc.count() == 2 })
 	settle(t, h)
 	if got := storiesOf(rc.list()); !slices.Equal(got, []string{"s-critical", "s-land"}) {
 		t.Fatalf("sent %v while silenced", got)
@@ -57,7 +59,7 @@ func TestSilenceMutesUntilExpired(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.clock.Add(2 * time.Minute)
-	eventually(t, "the alert once the silence expired", func() bool { return rc.count() == 3 })
+	wait.Until(t, 15*time.Second, "the alert once the silence expired", func() bool { return rc.count() == 3 })
 	list, _ := h.svc.Silences().List(ctx)
 	if len(list) != 1 || list[0].ExpiredBy != "officer" || list[0].Active(h.clock.Now()) {
 		t.Errorf("silences = %+v", list)
@@ -75,17 +77,17 @@ func TestQuietHoursDeferAllButCritical(t *testing.T) {
 	h.clock.Add(14 * time.Hour) // 23:00
 	publish(t, b, storyArticle("q1", "s-night", "vnexpress", article.SeverityHigh, "so-y-te"))
 	publish(t, b, storyArticle("q2", "s-urgent", "vnexpress", article.SeverityCritical, "so-y-te"))
-	eventually(t, "two alerts", func() bool { l, _ := h.store.List(context.Background(), alerts.ListOptions{}); return len(l) == 2 })
+	wait.Until(t, 15*time.Second, "two alerts", func() bool { l, _ := h.store.List(context.Background(), alerts.ListOptions{}); return len(l) == 2 })
 	h.grouped(t)
 	h.clock.Add(2 * time.Second)
-	eventually(t, "the critical alert at night", func() bool { return rc.count() == 1 })
+	wait.Until(t, 15*time.Second, "the critical alert at night", func() bool { return rc.count() == 1 })
 	h.clock.Add(7 * time.Hour) // 06:00, still quiet
 	settle(t, h)
 	if got := storiesOf(rc.list()); !slices.Equal(got, []string{"s-urgent"}) {
 		t.Fatalf("sent %v during quiet hours", got)
 	}
 	h.clock.Add(31 * time.Minute) // 06:31
-	eventually(t, "the deferred alert after quiet hours", func() bool { return rc.count() == 2 })
+	wait.Until(t, 15*time.Second, "the deferred alert after quiet hours", func() bool { return rc.count() == 2 })
 }
 
 func TestDigestBatchesLowerSeverity(t *testing.T) {
@@ -99,17 +101,17 @@ func TestDigestBatchesLowerSeverity(t *testing.T) {
 	publish(t, b, storyArticle("d2", "s-b", "vnexpress", article.SeverityMedium, "so-y-te"))
 	publish(t, b, storyArticle("d3", "s-c", "vnexpress", article.SeverityMedium, "so-tnmt"))
 	publish(t, b, storyArticle("d4", "s-d", "vnexpress", article.SeverityHigh, "so-tnmt"))
-	eventually(t, "four alerts", func() bool { l, _ := h.store.List(context.Background(), alerts.ListOptions{}); return len(l) == 4 })
+	wait.Until(t, 15*time.Second, "four alerts", func() bool { l, _ := h.store.List(context.Background(), alerts.ListOptions{}); return len(l) == 4 })
 	h.grouped(t)
 	h.clock.Add(2 * time.Second)
-	eventually(t, "the high alert on its own", func() bool { return rc.count() == 1 })
+	wait.Until(t, 15*time.Second, "the high alert on its own", func() bool { return rc.count() == 1 })
 	h.clock.Add(30 * time.Minute)
 	settle(t, h)
 	if rc.count() != 1 {
 		t.Fatalf("lower-severity alerts sent one by one: %d", rc.count())
 	}
 	h.clock.Add(30 * time.Minute) // 10:00, the hour is over
-	eventually(t, "the digest", func() bool { return rc.count() == 2 })
+	wait.Until(t, 15*time.Second, "the digest", func() bool { return rc.count() == 2 })
 	h.clock.Add(2 * time.Hour)
 	settle(t, h)
 	got := rc.list()
@@ -136,16 +138,16 @@ func TestRouteAddressesDepartmentContactsByDutyHours(t *testing.T) {
 	waitArticles(t, h.store, 1)
 	h.grouped(t)
 	h.clock.Add(2 * time.Second)
-	eventually(t, "mail and the department's chat", func() bool { return mail.count() == 1 && chat.count() == 1 })
+	wait.Until(t, 15*time.Second, "mail and the department's chat", func() bool { return mail.count() == 1 && chat.count() == 1 })
 	if to := mail.list()[0].To; !slices.Equal(to, []string{"vp@syt.example.gov.vn"}) {
 		t.Errorf("during duty hours To = %v", to)
 	}
 	h.clock.Add(10 * time.Hour) // 19:00
 	publish(t, b, storyArticle("t2", "s-night", "vnexpress", article.SeverityCritical, "so-y-te"))
-	eventually(t, "two alerts", func() bool { l, _ := h.store.List(context.Background(), alerts.ListOptions{}); return len(l) == 2 })
+	wait.Until(t, 15*time.Second, "two alerts", func() bool { l, _ := h.store.List(context.Background(), alerts.ListOptions{}); return len(l) == 2 })
 	h.grouped(t)
 	h.clock.Add(2 * time.Second)
-	eventually(t, "the night alert", func() bool { return mail.count() == 2 })
+	wait.Until(t, 15*time.Second, "the night alert", func() bool { return mail.count() == 2 })
 	if to := mail.list()[1].To; !slices.Equal(to, []string{"truc@syt.example.gov.vn"}) {
 		t.Errorf("outside duty hours To = %v, want the on-call contact", to)
 	}
@@ -181,13 +183,13 @@ func TestSpikeAndSourceHealthAlertsAreRouted(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	eventually(t, "spike and source alerts", func() bool {
+	wait.Until(t, 15*time.Second, "spike and source alerts", func() bool {
 		l, _ := h.store.List(ctx, alerts.ListOptions{})
 		return len(l) == 2
 	})
 	h.grouped(t)
 	h.clock.Add(2 * time.Second)
-	eventually(t, "both at ops", func() bool { return ops.count() == 2 })
+	wait.Until(t, 15*time.Second, "both at ops", func() bool { return ops.count() == 2 })
 	settle(t, h)
 	types := []string{ops.list()[0].Alerts[0].Type, ops.list()[1].Alerts[0].Type}
 	slices.Sort(types)

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/internal/wait"
+
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/notify/template"
 	"github.com/presswatch/presswatch/article"
@@ -30,7 +32,7 @@ func TestRebuttalTravelsFromTheMatchToTheMessage(t *testing.T) {
 	publish(t, b, first)
 	evil := claim("e1", "mxh2", "claim.evil", "javascript:alert(document.cookie)")
 	publish(t, b, evil)
-	eventually(t, "both alerts", func() bool {
+	wait.Until(t, 15*time.Second, "both alerts", func() bool {
 		l, _ := h.store.List(ctx, alerts.ListOptions{})
 		return len(l) == 2
 	})
@@ -55,7 +57,7 @@ func TestRebuttalTravelsFromTheMatchToTheMessage(t *testing.T) {
 
 	h.grouped(t)
 	h.clock.Add(2 * time.Second)
-	eventually(t, "two notifications", func() bool { return rc.count() == 2 })
+	wait.Until(t, 15*time.Second, "two notifications", func() bool { return rc.count() == 2 })
 	set, err := template.Load(nil, "")
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +84,7 @@ func TestRebuttalTravelsFromTheMatchToTheMessage(t *testing.T) {
 	second := claim("f2", "mxh3", "claim.fee", newer)
 	second.StoryID = "story-fee"
 	publish(t, b, second)
-	eventually(t, "the newer rebuttal", func() bool {
+	wait.Until(t, 15*time.Second, "the newer rebuttal", func() bool {
 		al := byRule()["claim.fee"]
 		return al.ArticleCount == 2 && al.Rules[0].Rebuttal == newer
 	})
@@ -94,7 +96,7 @@ func TestRebuttalTravelsFromTheMatchToTheMessage(t *testing.T) {
 	third := claim("f3", "mxh4", "claim.fee", "")
 	third.StoryID = "story-fee"
 	publish(t, b, third)
-	eventually(t, "the third article", func() bool { return byRule()["claim.fee"].ArticleCount == 3 })
+	wait.Until(t, 15*time.Second, "the third article", func() bool { return byRule()["claim.fee"].ArticleCount == 3 })
 	if r := byRule()["claim.fee"].Rules[0].Rebuttal; r != newer {
 		t.Errorf("rebuttal %q after a match without one, want %q", r, newer)
 	}

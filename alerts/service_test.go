@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/internal/wait"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/presswatch/presswatch/alerts"
@@ -103,7 +105,7 @@ func TestStoryGroupsIntoOneAlertAndTenMoreArticlesOneFollowUp(t *testing.T) {
 		t.Fatalf("sent before group_wait: %d", rc.count())
 	}
 	h.clock.Add(31 * time.Second)
-	eventually(t, "the first notification", func() bool { return rc.count() == 1 })
+	wait.Until(t, 15*time.Second, "the first notification", func() bool { return rc.count() == 1 })
 
 	for i := 1; i <= 10; i++ {
 		publish(t, b, storyArticle("a"+string(rune('0'+i%10))+"x", "s1", "outlet"+string(rune('a'+i)), article.SeverityHigh, "so-tnmt"))
@@ -116,7 +118,7 @@ func TestStoryGroupsIntoOneAlertAndTenMoreArticlesOneFollowUp(t *testing.T) {
 		t.Fatalf("follow-up before group_interval: %d notifications", rc.count())
 	}
 	h.clock.Add(5 * time.Minute)
-	eventually(t, "one follow-up", func() bool { return rc.count() == 2 })
+	wait.Until(t, 15*time.Second, "one follow-up", func() bool { return rc.count() == 2 })
 	h.clock.Add(10 * time.Minute)
 	settle(t, h)
 	got := rc.list()
@@ -146,7 +148,7 @@ func TestStoryGroupsIntoOneAlertAndTenMoreArticlesOneFollowUp(t *testing.T) {
 	waitArticles(t, h.store, 13)
 	h.grouped(t)
 	h.clock.Add(10 * time.Minute)
-	eventually(t, "a follow-up for the severity rise", func() bool { return rc.count() == 3 })
+	wait.Until(t, 15*time.Second, "a follow-up for the severity rise", func() bool { return rc.count() == 3 })
 }
 
 func TestRepeatsWhileUnacknowledged(t *testing.T) {
@@ -161,9 +163,9 @@ func TestRepeatsWhileUnacknowledged(t *testing.T) {
 	al := waitArticles(t, h.store, 1)
 	h.grouped(t)
 	h.clock.Add(2 * time.Second)
-	eventually(t, "the first notification", func() bool { return rc.count() == 1 })
+	wait.Until(t, 15*time.Second, "the first notification", func() bool { return rc.count() == 1 })
 	h.clock.Add(61 * time.Minute)
-	eventually(t, "a repeat", func() bool { return rc.count() == 2 })
+	wait.Until(t, 15*time.Second, "a repeat", func() bool { return rc.count() == 2 })
 	if k := rc.list()[1].Kind; k != alerts.KindRepeat {
 		t.Errorf("second notification is %s, want repeat", k)
 	}

@@ -319,7 +319,7 @@ type sourceBoard struct {
 	kv  jetstream.KeyValue
 }
 
-func (s sourceBoard) Sources(ctx context.Context) (any, error) {
+func (s sourceBoard) Sources(ctx context.Context) ([]sourcehealth.Status, error) {
 	srcs, err := config.Sources(s.cfg)
 	if err != nil {
 		return nil, err
@@ -328,7 +328,7 @@ func (s sourceBoard) Sources(ctx context.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]crawler.Status, 0, len(srcs))
+	out := make([]sourcehealth.Status, 0, len(srcs))
 	for _, src := range srcs {
 		out = append(out, crawler.StatusOf(src, health[src.ID]))
 	}
@@ -376,13 +376,13 @@ type caseMarker struct {
 	index   *indexer.Index
 }
 
-func (m caseMarker) MarkMisleading(ctx context.Context, id, rebuttalURL, by string) (any, error) {
+func (m caseMarker) MarkMisleading(ctx context.Context, id, rebuttalURL, by string) (story.Case, error) {
 	v, err := m.index.Get(ctx, id)
 	if errors.Is(err, indexer.ErrNotFound) {
-		return nil, web.ErrNotFound
+		return story.Case{}, web.ErrNotFound
 	}
 	if err != nil {
-		return nil, err
+		return story.Case{}, err
 	}
 	return m.stories.MarkMisleading(ctx, story.Doc{ID: v.ID, URL: v.URL, Title: v.Title, Text: v.Text, Source: v.Source, Site: v.Site, Published: v.Published}, rebuttalURL, by)
 }

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/internal/wait"
+
 	"github.com/chromedp/chromedp"
 
 	"github.com/presswatch/presswatch/app"
@@ -369,20 +371,16 @@ func (b *browser) run(actions ...chromedp.Action) {
 // reach a URL containing want.
 func (b *browser) waitURL(want string) {
 	b.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	wait.For(b.t, 20*time.Second, func() error {
 		var loc string
 		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
 		err := chromedp.Run(ctx, chromedp.Location(&loc))
 		cancel()
 		if err == nil && strings.Contains(loc, want) {
-			return
+			return nil
 		}
-		if time.Now().After(deadline) {
-			b.t.Fatalf("browser stayed at %s (%v), want a URL with %s", loc, err, want)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return fmt.Errorf("browser stayed at %s (%v), want a URL with %s", loc, err, want)
+	})
 }
 
 func (b *browser) login(name, password string) {
@@ -410,8 +408,7 @@ func (b *browser) shot(name string) {
 // searchable and the sensitive articles have alerts.
 func waitIndexed(t *testing.T, base string) {
 	t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
-	for {
+	wait.For(t, 90*time.Second, func() error {
 		var s, h struct {
 			Total int `json:"total"`
 		}
@@ -422,11 +419,8 @@ func waitIndexed(t *testing.T, base string) {
 		okH := getJSON(t, base+"/api/v1/search?q=xyzhostile", &h) == http.StatusOK && h.Total > 0
 		okA := getJSON(t, base+"/api/v1/alerts", &al) == http.StatusOK && al.Total >= 2
 		if okS && okH && okA {
-			return
+			return nil
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("pipeline incomplete after 90s: flood %v, hostile %v, alerts %d", okS, okH, al.Total)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return fmt.Errorf("pipeline incomplete: flood %v, hostile %v, alerts %d", okS, okH, al.Total)
+	})
 }

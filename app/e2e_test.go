@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/internal/wait"
+
 	"github.com/presswatch/presswatch/app"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/config"
@@ -267,21 +269,16 @@ func (f *fixture) waitComplete(t *testing.T, base string, limit int) {
 	t.Helper()
 	// A liveness bound, not a timing: on a loaded 2-core machine a restart
 	// waits out consumers' ack timeouts (30 s) before redelivery.
-	const patience = 180 * time.Second
-	deadline := time.Now().Add(patience)
-	for {
+	wait.For(t, 180*time.Second, func() error {
 		all, flagged := f.expected(t)
 		ids, alerts, ok := state(t, base)
 		hooks := f.sink.Keys()
 		if ok && len(all) == limit && sameKeys(ids, all) && sameKeys(alerts, flagged) && sameKeys(f.sink.AlertIDs(), alertIDs(t, base)) {
-			return
+			return nil
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("pipeline incomplete after %s:\n published %d, indexed %d (%v)\n sensitive %v\n alerts %v\n webhook keys %v",
-				patience, len(all), len(ids), ids, keys(flagged), alerts, hooks)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return fmt.Errorf("pipeline incomplete:\n published %d, indexed %d (%v)\n sensitive %v\n alerts %v\n webhook keys %v",
+			len(all), len(ids), ids, keys(flagged), alerts, hooks)
+	})
 }
 
 func TestPipelineEndToEndInProcess(t *testing.T) {
@@ -498,17 +495,14 @@ func TestCrashMidStreamLosesAndDuplicatesNothing(t *testing.T) {
 	c1 := startChild(t, f.cfgPath)
 	go f.site.Run(ctx)
 	// Let part of the stream through, then kill -9 mid-stream.
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		ids, _, ok := state(t, c1.base)
-		if ok && len(ids) >= 6 {
-			break
+	if err := wait.Poll(60*time.Second, func() error {
+		if ids, _, ok := state(t, c1.base); !ok || len(ids) < 6 {
+			return fmt.Errorf("first run indexed %d articles, want 6 before the kill", len(ids))
 		}
-		if time.Now().After(deadline) {
-			_ = c1.cmd.Process.Kill()
-			t.Fatal("first run indexed too little")
-		}
-		time.Sleep(50 * time.Millisecond)
+		return nil
+	}); err != nil {
+		_ = c1.cmd.Process.Kill()
+		t.Fatal(err)
 	}
 	if err := c1.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)

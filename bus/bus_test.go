@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/internal/wait"
+
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -64,17 +66,6 @@ func runConsumer(t *testing.T, b *bus.Bus, spec bus.ConsumerSpec, h bus.Handler)
 	}
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func TestConsumeAcksEachMessageOnce(t *testing.T) {
 	b := bustest.Start(t)
 	ctx := context.Background()
@@ -92,7 +83,7 @@ func TestConsumeAcksEachMessageOnce(t *testing.T) {
 		mu.Unlock()
 		return nil
 	})
-	waitFor(t, "all messages", func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) == n })
+	wait.Until(t, 20*time.Second, "all messages", func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) == n })
 	stop()
 	// A second consumer run on the same durable sees nothing new.
 	stop = runConsumer(t, b, bus.ClassifierConsumer(), func(_ context.Context, m jetstream.Msg) error {
@@ -134,7 +125,7 @@ func TestFailingMessageGoesToDeadLetterAfterMaxDeliver(t *testing.T) {
 		}
 		return nil
 	})
-	waitFor(t, "dead letter", func() bool { n, _ := b.DeadLetterCount(ctx); return n == 1 })
+	wait.Until(t, 20*time.Second, "dead letter", func() bool { n, _ := b.DeadLetterCount(ctx); return n == 1 })
 	stop()
 	mu.Lock()
 	defer mu.Unlock()
@@ -210,7 +201,7 @@ func TestPermanentErrorAndPanicDeadLetterAtOnce(t *testing.T) {
 		}
 		return nil
 	})
-	waitFor(t, "two dead letters", func() bool { n, _ := b.DeadLetterCount(ctx); return n == 2 })
+	wait.Until(t, 20*time.Second, "two dead letters", func() bool { n, _ := b.DeadLetterCount(ctx); return n == 2 })
 	stop()
 	mu.Lock()
 	defer mu.Unlock()
@@ -252,7 +243,7 @@ func TestBatchAckOnlyAfterHandlerReturns(t *testing.T) {
 				return errs
 			})
 	}()
-	waitFor(t, "all handled", func() bool { mu.Lock(); defer mu.Unlock(); return len(handled) == 10 })
+	wait.Until(t, 20*time.Second, "all handled", func() bool { mu.Lock(); defer mu.Unlock(); return len(handled) == 10 })
 	cancel()
 	<-done
 	for k, c := range handled {
@@ -328,7 +319,7 @@ func TestTransientFailureIsRetriedPastMaxDeliver(t *testing.T) {
 		}
 		return nil
 	})
-	waitFor(t, "success after transient failures", func() bool { mu.Lock(); defer mu.Unlock(); return attempts == 3 })
+	wait.Until(t, 20*time.Second, "success after transient failures", func() bool { mu.Lock(); defer mu.Unlock(); return attempts == 3 })
 	stop()
 	if n, _ := b.DeadLetterCount(ctx); n != 0 {
 		t.Errorf("%d dead letters, want 0: transient failures must not exhaust max_deliver", n)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/bus/bustest"
+	"github.com/presswatch/presswatch/internal/wait"
 )
 
 // logCounter is a slog handler counting warnings by message.
@@ -69,12 +70,12 @@ func TestConsumerBacksOffWhileTheClusterCannotServeIt(t *testing.T) {
 	if err := b.Publish(ctx, bus.SubjectFetched, "before", []byte(`{}`)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the first message", func() bool { return handled.Load() == 1 })
+	wait.Until(t, 20*time.Second, "the first message", func() bool { return handled.Load() == 1 })
 
 	if err := b.JetStream().DeleteStream(ctx, bus.StreamFetched); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the consumer to notice", func() bool { return logs.count("fetch") > 0 })
+	wait.Until(t, 20*time.Second, "the consumer to notice", func() bool { return logs.count("fetch") > 0 })
 	// Another process declaring the topology brings the stream back.
 	o2 := bustest.Options(t)
 	o2.StoreDir, o2.Listen, o2.URL, o2.Name = "", "", b.ClientURL(), "second"
@@ -82,7 +83,7 @@ func TestConsumerBacksOffWhileTheClusterCannotServeIt(t *testing.T) {
 	if err := b2.Publish(ctx, bus.SubjectFetched, "after", []byte(`{}`)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the message published after the stream came back", func() bool { return handled.Load() == 2 })
+	wait.Until(t, 20*time.Second, "the message published after the stream came back", func() bool { return handled.Load() == 2 })
 	if n := logs.count("fetch"); n != 1 {
 		t.Errorf("the outage logged %d fetch warnings, want 1 per interval (1 here): %v", n, logs.msgs)
 	}
@@ -101,6 +102,8 @@ func TestOpenWaitsForAClusterThatStartsLater(t *testing.T) {
 	o := bustest.Options(t)
 	o.StoreDir, o.Listen, o.URL, o.Name = "", "", "nats://127.0.0.1:"+strconv.Itoa(port), "early"
 	o.SetupTimeout = time.Minute
+	logs := &logCounter{msgs: map[string]int{}}
+	o.Logger = slog.New(logs)
 	opened := make(chan error, 1)
 	var early *bus.Bus
 	go func() {
@@ -108,14 +111,17 @@ func TestOpenWaitsForAClusterThatStartsLater(t *testing.T) {
 		early, err = bus.Open(context.Background(), o)
 		opened <- err
 	}()
-	// The server comes up only once the client is already trying.
+	// The server comes up only once the client has tried and failed.
+	wait.Until(t, 20*time.Second, "a failed attempt at the topology", func() bool {
+		select {
+		case err := <-opened:
+			t.Fatalf("Open returned before any server existed: %v", err)
+		default:
+		}
+		return logs.count("declaring the topology failed") > 0
+	})
 	server := bustest.Options(t)
 	server.Listen = "127.0.0.1:" + strconv.Itoa(port)
-	select {
-	case err := <-opened:
-		t.Fatalf("Open returned before any server existed: %v", err)
-	case <-time.After(300 * time.Millisecond):
-	}
 	bustest.Open(t, server)
 	if err := <-opened; err != nil {
 		t.Fatalf("Open did not wait for the cluster: %v", err)

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/internal/wait"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/presswatch/presswatch/article"
@@ -23,17 +25,6 @@ import (
 	"github.com/presswatch/presswatch/classifier/story"
 	"github.com/presswatch/presswatch/textnorm"
 )
-
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out: %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 func TestWatchDirReloadsAndRefusesBrokenRules(t *testing.T) {
 	dir := t.TempDir()
@@ -56,7 +47,7 @@ func TestWatchDirReloadsAndRefusesBrokenRules(t *testing.T) {
 	go svc.WatchDir(ctx, dir, 10*time.Millisecond)
 
 	write("rules:\n  - id: a\n    keywords: [lũ]\n  - id: b\n    keywords: [bão]\n")
-	waitUntil(t, "reload", func() bool { return svc.Rules().Len() == 2 })
+	wait.Until(t, 10*time.Second, "reload", func() bool { return svc.Rules().Len() == 2 })
 	good := svc.Rules().Version
 
 	write("rules:\n  - id: a\n    keywords: [lũ]\n    severity: apocalyptic\n")
@@ -97,8 +88,8 @@ func TestServiceClassifiesFromBus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "two classified", func() bool { info, _ := s.Info(ctx); return info.State.Msgs == 2 })
-	waitUntil(t, "junk dead-lettered", func() bool { n, _ := b.DeadLetterCount(ctx); return n == 1 })
+	wait.Until(t, 10*time.Second, "two classified", func() bool { info, _ := s.Info(ctx); return info.State.Msgs == 2 })
+	wait.Until(t, 10*time.Second, "junk dead-lettered", func() bool { n, _ := b.DeadLetterCount(ctx); return n == 1 })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -224,8 +215,8 @@ func TestSpikesArePublished(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "all classified", func() bool { info, _ := s.Info(ctx); return info.State.Msgs == 20 })
-	waitUntil(t, "all followed", func() bool { return follower.Seq() == 20 })
+	wait.Until(t, 10*time.Second, "all classified", func() bool { info, _ := s.Info(ctx); return info.State.Msgs == 20 })
+	wait.Until(t, 10*time.Second, "all followed", func() bool { return follower.Seq() == 20 })
 	cancel()
 	<-done
 	<-done

@@ -81,15 +81,6 @@ type Crawler struct {
 	inflight map[string]bool
 }
 
-type crawlerMetrics struct {
-	polls     *prometheus.CounterVec
-	pages     *prometheus.CounterVec
-	published *prometheus.CounterVec
-	fetchDur  *prometheus.HistogramVec
-	revisions *prometheus.CounterVec
-	paused    prometheus.Gauge
-}
-
 type job struct {
 	src  config.Source
 	cand candidate
@@ -123,45 +114,15 @@ func New(b Bus, o Options) (*Crawler, error) {
 		opts: o, fetch: o.Fetcher, extract: o.Extractor,
 		log: o.Logger.With("component", "crawler"), now: time.Now,
 		jobs: make(chan job), polling: map[string]bool{}, valid: map[string]validators{}, inflight: map[string]bool{}, stopping: make(chan struct{}),
-		m: crawlerMetrics{
-			polls: prometheus.NewCounterVec(prometheus.CounterOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "polls_total",
-				Help: "Source polls, by source and result (ok, not_modified, error).",
-			}, []string{"source", "result"}),
-			pages: prometheus.NewCounterVec(prometheus.CounterOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "pages_total",
-				Help: "Article pages processed, by result (ok, partial, complete, error).",
-			}, []string{"result"}),
-			published: prometheus.NewCounterVec(prometheus.CounterOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "articles_published_total",
-				Help: "Articles published to article.fetched, by source.",
-			}, []string{"source"}),
-			fetchDur: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "fetch_duration_seconds",
-				Help:    "Time to list a source or to fetch and extract one page.",
-				Buckets: prometheus.ExponentialBuckets(0.005, 2.5, 10),
-			}, []string{"kind"}),
-			revisions: prometheus.NewCounterVec(prometheus.CounterOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "revisions_total",
-				Help: "Edits and removals found when re-checking flagged articles.",
-			}, []string{"kind"}),
-			paused: prometheus.NewGauge(prometheus.GaugeOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "sources_paused",
-				Help: "Sources paused after repeated failures.",
-			}),
-		},
 	}
 	c.lister = &lister{fetch: o.Fetcher, now: c.now, maxItemAge: o.MaxItemAge, isSeen: c.isSeenURL}
-	for _, col := range []prometheus.Collector{c.m.polls, c.m.pages, c.m.published, c.m.fetchDur, c.m.revisions, c.m.paused} {
-		if err := o.Registerer.Register(col); err != nil {
-			return nil, fmt.Errorf("register crawler metrics: %w", err)
-		}
+	var err error
+	if c.m, err = newCrawlerMetrics(o.Registerer); err != nil {
+		return nil, err
 	}
-	srcs, err := o.Sources()
-	if err != nil {
+	if c.sources, err = o.Sources(); err != nil {
 		return nil, fmt.Errorf("sources: %w", err)
 	}
-	c.sources = srcs
 	return c, nil
 }
 
@@ -505,35 +466,10 @@ func ResumeSource(ctx context.Context, kv jetstream.KeyValue, id string) error {
 // ErrUnknownSource is returned for a source ID with no record.
 var ErrUnknownSource = errors.New("no such source")
 
-// Status is a source with its health, as the API shows it.
-type Status struct {
-	ID                  string    `json:"id"`
-	Name                string    `json:"name"`
-	Kind                string    `json:"kind"`
-	URL                 string    `json:"url"`
-	Tier                string    `json:"tier,omitempty"`
-	Lang                string    `json:"lang,omitempty"`
-	Enabled             bool      `json:"enabled"`
-	Paused              bool      `json:"paused"`
-	PausedReason        string    `json:"paused_reason,omitempty"`
-	LastPoll            time.Time `json:"last_poll,omitzero"`
-	LastSuccess         time.Time `json:"last_success,omitzero"`
-	LastError           string    `json:"last_error,omitempty"`
-	LastErrorAt         time.Time `json:"last_error_at,omitzero"`
-	ConsecutiveFailures int       `json:"consecutive_failures"`
-	NewPerDay           float64   `json:"new_per_day"`
-	AvgTextLen          float64   `json:"avg_text_len"`
-	RecentTextLen       float64   `json:"recent_text_len"`
-	LayoutSuspect       bool      `json:"layout_suspect"`
-	IntervalSeconds     float64   `json:"interval_seconds"`
-	NextPoll            time.Time `json:"next_poll,omitzero"`
-	Discovered          string    `json:"discovered_feed,omitempty"`
-}
-
 // StatusOf combines a source's configuration and health (h may be nil for
 // a source never polled).
-func StatusOf(src config.Source, h *sourcehealth.Health) Status {
-	st := Status{ID: src.ID, Name: src.Name, Kind: src.Kind, URL: src.URL, Tier: src.Tier, Lang: src.Lang, Enabled: src.IsEnabled()}
+func StatusOf(src config.Source, h *sourcehealth.Health) sourcehealth.Status {
+	st := sourcehealth.Status{ID: src.ID, Name: src.Name, Kind: src.Kind, URL: src.URL, Tier: src.Tier, Lang: src.Lang, Enabled: src.IsEnabled()}
 	if h == nil {
 		return st
 	}

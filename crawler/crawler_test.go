@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/internal/wait"
+
 	"github.com/presswatch/presswatch/sourcehealth"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -106,13 +108,7 @@ func (h *harness) published() (map[string]*article.Article, map[string]int) {
 
 func (h *harness) waitFor(what string, d time.Duration, cond func() bool) {
 	h.t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			h.t.Fatalf("timed out after %v waiting for %s", d, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	wait.Until(h.t, d, what, cond)
 }
 
 func siteServer(t *testing.T, n int) (*demosite.Site, *httptest.Server) {

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/internal/wait"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -183,18 +185,14 @@ func TestWriterIndexesFromBusAndDeadLettersGarbage(t *testing.T) {
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan error)
 	go func() { done <- w.Run(rctx) }()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	wait.For(t, 20*time.Second, func() error {
 		n, _ := idx.Count()
 		dl, _ := b.DeadLetterCount(ctx)
 		if n == 4 && dl == 1 {
-			break
+			return nil
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("indexed %d, dead-lettered %d", n, dl)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return fmt.Errorf("indexed %d, dead-lettered %d; want 4 and 1", n, dl)
+	})
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/internal/wait"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/presswatch/presswatch/bus"
@@ -50,17 +52,11 @@ func TestRebuildAnswersLikeTheOriginal(t *testing.T) {
 	wctx, cancel := context.WithCancel(ctx)
 	done := make(chan error)
 	go func() { done <- w.Run(wctx) }()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	wait.Until(t, 20*time.Second, "the writer to index the stream", func() bool {
 		res, _ := orig.Search(ctx, SearchRequest{Q: "label:misleading"})
-		if n, _ := orig.Count(); n == 4 && res != nil && res.Total == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("writer did not index the stream")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		n, _ := orig.Count()
+		return n == 4 && res != nil && res.Total == 1
+	})
 	cancel()
 	<-done
 

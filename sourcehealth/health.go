@@ -171,3 +171,28 @@ func (s Store) List(ctx context.Context) (map[string]*Health, error) {
 	}
 	return out, nil
 }
+
+// Status is a source with its health, as the API shows it.
+type Status struct {
+	ID                  string    `json:"id"`
+	Name                string    `json:"name"`
+	Kind                string    `json:"kind"`
+	URL                 string    `json:"url"`
+	Tier                string    `json:"tier,omitempty"`
+	Lang                string    `json:"lang,omitempty"`
+	Enabled             bool      `json:"enabled"`
+	Paused              bool      `json:"paused"`
+	PausedReason        string    `json:"paused_reason,omitempty"`
+	LastPoll            time.Time `json:"last_poll,omitzero"`
+	LastSuccess         time.Time `json:"last_success,omitzero"`
+	LastError           string    `json:"last_error,omitempty"`
+	LastErrorAt         time.Time `json:"last_error_at,omitzero"`
+	ConsecutiveFailures int       `json:"consecutive_failures"`
+	NewPerDay           float64   `json:"new_per_day"`
+	AvgTextLen          float64   `json:"avg_text_len"`
+	RecentTextLen       float64   `json:"recent_text_len"`
+	LayoutSuspect       bool      `json:"layout_suspect"`
+	IntervalSeconds     float64   `json:"interval_seconds"`
+	NextPoll            time.Time `json:"next_poll,omitzero"`
+	Discovered          string    `json:"discovered_feed,omitempty"`
+}

@@ -12,7 +12,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/classifier/story"
 	"github.com/presswatch/presswatch/indexer"
+	"github.com/presswatch/presswatch/sourcehealth"
 )
 
 type fakeSearch struct{}
@@ -105,8 +107,8 @@ func TestAuthAndStatusCodes(t *testing.T) {
 
 type fakeBoard struct{ resumed []string }
 
-func (f *fakeBoard) Sources(context.Context) (any, error) {
-	return []map[string]string{{"id": "a", "last_error": "HTTP 500"}}, nil
+func (f *fakeBoard) Sources(context.Context) ([]sourcehealth.Status, error) {
+	return []sourcehealth.Status{{ID: "a", LastError: "HTTP 500"}}, nil
 }
 
 func (f *fakeBoard) Resume(_ context.Context, id string) error {
@@ -207,12 +209,12 @@ func TestRulePreview(t *testing.T) {
 
 type fakeMarker struct{ by []string }
 
-func (f *fakeMarker) MarkMisleading(_ context.Context, id, rebuttal, by string) (any, error) {
+func (f *fakeMarker) MarkMisleading(_ context.Context, id, rebuttal, by string) (story.Case, error) {
 	if id != "a1" {
-		return nil, ErrNotFound
+		return story.Case{}, ErrNotFound
 	}
 	f.by = append(f.by, by+" "+rebuttal)
-	return map[string]string{"id": id}, nil
+	return story.Case{ArticleID: id}, nil
 }
 
 func TestMarkMisleading(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/internal/wait"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
@@ -82,13 +84,12 @@ func (r *running) stop() {
 
 func (r *running) waitFor(t *testing.T, seq uint64) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for r.f.Seq() < seq {
-		if time.Now().After(deadline) {
-			t.Fatalf("follower read up to %d, want %d", r.f.Seq(), seq)
+	wait.For(t, 10*time.Second, func() error {
+		if got := r.f.Seq(); got < seq {
+			return fmt.Errorf("follower read up to %d, want %d", got, seq)
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 func (r *running) published(window string) int {

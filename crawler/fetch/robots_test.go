@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/presswatch/presswatch/internal/wait"
 )
 
 const agent = "presswatch-test"
@@ -377,14 +379,14 @@ func TestRobotsExpiry(t *testing.T) {
 	_, err := f.Get(ctx, Request{URL: srv.URL + "/a"})
 	asError(t, err, KindRobots)
 	// Poll: the expiry is a lower bound, the test only needs "eventually".
-	eventually(t, func() bool {
+	wait.Until(t, 20*time.Second, "the condition", func() bool {
 		_, err := f.Get(ctx, Request{URL: srv.URL + "/a"})
 		return err == nil
 	})
 	if _, err := f.Get(ctx, Request{URL: srv.URL + "/old"}); err == nil {
 		t.Error("/old allowed by the second robots.txt")
 	}
-	eventually(t, func() bool {
+	wait.Until(t, 20*time.Second, "the condition", func() bool {
 		_, err := f.Get(ctx, Request{URL: srv.URL + "/old"})
 		return err == nil
 	})
@@ -415,7 +417,7 @@ func TestRobotsKeepsOldRulesOnError(t *testing.T) {
 	if _, err := f.Get(ctx, Request{URL: srv.URL + "/a"}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, func() bool {
+	wait.Until(t, 20*time.Second, "the condition", func() bool {
 		_, _ = f.Get(ctx, Request{URL: srv.URL + "/a"})
 		return calls.Load() >= 2
 	})
@@ -476,16 +478,5 @@ func TestCrawlDelay(t *testing.T) {
 	wg.Wait()
 	if gap, n := a.minGap(); n != 4 || gap < 150*time.Millisecond {
 		t.Errorf("%d requests, smallest gap %s; want 4 at least ~300ms apart", n, gap)
-	}
-}
-
-func eventually(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 20s")
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }

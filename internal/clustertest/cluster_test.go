@@ -23,6 +23,7 @@ import (
 	"github.com/presswatch/presswatch/demosite"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/internal/hooksink"
+	"github.com/presswatch/presswatch/internal/wait"
 )
 
 const (
@@ -154,8 +155,7 @@ api:
 // at once if one exits: a cold start must wait for the cluster, not quit.
 func (c *cluster) waitReady(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(patience)
-	for {
+	wait.For(t, patience, func() error {
 		ready := 0
 		for _, p := range c.roles {
 			if !p.running() {
@@ -165,14 +165,11 @@ func (c *cluster) waitReady(t *testing.T) {
 				ready++
 			}
 		}
-		if ready == len(c.roles) {
-			return
+		if ready < len(c.roles) {
+			return fmt.Errorf("only %d of %d processes ready", ready, len(c.roles))
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("only %d of %d processes ready after %s", ready, len(c.roles), patience)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 func status(addr, path string) int {
@@ -337,38 +334,33 @@ func diffCounts(what string, got map[string]int, want map[string]bool) []string 
 // waitComplete waits until problems reports none, logging progress.
 func (c *cluster) waitComplete(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(patience)
 	lastLog := time.Now()
-	for {
+	wait.For(t, patience, func() error {
 		p := c.problems(t)
 		if len(p) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("pipeline incomplete after %s:\n  %s", patience, strings.Join(p, "\n  "))
+			return nil
 		}
 		if time.Since(lastLog) > 20*time.Second {
 			t.Logf("waiting: %s", strings.Join(p, "; "))
 			lastLog = time.Now()
 		}
-		time.Sleep(time.Second)
-	}
+		return fmt.Errorf("pipeline incomplete:\n  %s", strings.Join(p, "\n  "))
+	})
 }
 
 // waitIndexedAtLeast waits until the search API counts n articles.
 func (c *cluster) waitIndexedAtLeast(t *testing.T, n int) {
 	t.Helper()
-	deadline := time.Now().Add(patience)
-	for {
+	wait.For(t, patience, func() error {
 		var res struct{ Total int }
-		if c.api("/api/v1/search?limit=1&exact_total=true", &res) == nil && res.Total >= n {
-			return
+		if err := c.api("/api/v1/search?limit=1&exact_total=true", &res); err != nil {
+			return err
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("fewer than %d articles indexed after %s", n, patience)
+		if res.Total < n {
+			return fmt.Errorf("%d of the %d articles wanted indexed", res.Total, n)
 		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 func (c *cluster) js(t *testing.T) (jetstream.JetStream, func()) {
@@ -561,4 +553,3 @@ func TestClusterSurvivesSIGKILLAndLosesOrRepeatsNothing(t *testing.T) {
 	c.checkIndexes(t, all)
 	t.Logf("cluster test took %s (%s without the build)", time.Since(began).Round(time.Second), time.Since(started).Round(time.Second))
 }
-

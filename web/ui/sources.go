@@ -2,37 +2,15 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
-	"time"
 
+	"github.com/presswatch/presswatch/sourcehealth"
 	"github.com/presswatch/presswatch/web"
 )
 
-// sourceRow is the part of a source's status the table shows; it is
-// read from the source board's JSON so the page does not depend on the
-// crawler's types.
-type sourceRow struct {
-	ID                  string    `json:"id"`
-	Name                string    `json:"name"`
-	Kind                string    `json:"kind"`
-	URL                 string    `json:"url"`
-	Tier                string    `json:"tier"`
-	Lang                string    `json:"lang"`
-	Enabled             bool      `json:"enabled"`
-	Paused              bool      `json:"paused"`
-	PausedReason        string    `json:"paused_reason"`
-	LastSuccess         time.Time `json:"last_success"`
-	LastError           string    `json:"last_error"`
-	LastErrorAt         time.Time `json:"last_error_at"`
-	ConsecutiveFailures int       `json:"consecutive_failures"`
-	NewPerDay           float64   `json:"new_per_day"`
-	LayoutSuspect       bool      `json:"layout_suspect"`
-}
-
 type sourcesData struct {
-	Rows     []sourceRow
+	Rows     []sourcehealth.Status
 	CanPause bool
 }
 
@@ -52,18 +30,13 @@ func (u *UI) sources(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list, err := u.d.Sources.Sources(r.Context())
-	if err == nil {
-		var data []byte
-		if data, err = json.Marshal(list); err == nil {
-			err = json.Unmarshal(data, &d.Rows)
-		}
-	}
 	if err != nil {
 		u.log.Error("sources page", "err", err)
 		p.Error = p.T("error.unavailable")
 		u.render(w, http.StatusServiceUnavailable, "sources", p)
 		return
 	}
+	d.Rows = list
 	u.render(w, http.StatusOK, "sources", p)
 }
 
