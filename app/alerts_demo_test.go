@@ -1,10 +1,8 @@
 package app_test
 
 import (
-	"context"
 	"fmt"
 	"html"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -13,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/presswatch/presswatch/app"
+	"github.com/presswatch/presswatch/app/apptest"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/demosite/sink"
 )
@@ -115,15 +113,7 @@ func TestDemoStoryOneEmailOneChatThenOneFollowUp(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	a := app.New(cfg, slog.New(slog.DiscardHandler))
-	if err := a.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = a.Stop(ctx)
-	})
+	a := apptest.Start(t, cfg)
 	base := "http://" + a.Addr()
 
 	waitFor := func(what string, d time.Duration, cond func() bool) {

@@ -3,8 +3,6 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,7 +16,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/presswatch/presswatch/app"
+	"github.com/presswatch/presswatch/app/apptest"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/demosite"
 	"github.com/presswatch/presswatch/web/auth"
@@ -109,15 +107,7 @@ func TestBrowserJourneys(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	a := app.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err := a.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = a.Stop(ctx)
-	})
+	a := apptest.Start(t, cfg)
 	base := "http://" + a.Addr()
 	ctx := context.Background()
 	if _, err := a.Accounts().Users.Add(ctx, "admin", auth.RoleAdmin, "mat-khau-quan-tri"); err != nil {

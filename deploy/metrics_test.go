@@ -1,12 +1,9 @@
 package deploy_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,12 +12,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"gopkg.in/yaml.v3"
 
-	"github.com/presswatch/presswatch/app"
+	"github.com/presswatch/presswatch/app/apptest"
 	"github.com/presswatch/presswatch/config"
 )
 
@@ -193,16 +189,7 @@ func startApp(t *testing.T) *prometheus.Registry {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := app.New(c, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err := a.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = a.Stop(ctx)
-	})
-	return a.Registry()
+	return apptest.Start(t, c).Registry()
 }
 
 // registered reports whether reg has a metric called name, even one with

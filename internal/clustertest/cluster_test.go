@@ -390,6 +390,22 @@ func (c *cluster) js(t *testing.T) (jetstream.JetStream, func()) {
 	return js, nc.Close
 }
 
+// bucketKeys lists a KV bucket's keys (none for an empty bucket).
+func bucketKeys(t *testing.T, js jetstream.JetStream, bucket string) []string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	kv, err := js.KeyValue(ctx, bucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := kv.Keys(ctx)
+	if err != nil && !errors.Is(err, jetstream.ErrNoKeysFound) {
+		t.Fatal(err)
+	}
+	return keys
+}
+
 // checkDeadLetters fails if any message or notification failed for good.
 func (c *cluster) checkDeadLetters(t *testing.T) {
 	t.Helper()
@@ -408,15 +424,7 @@ func (c *cluster) checkDeadLetters(t *testing.T) {
 	if info.State.Msgs != 0 {
 		t.Errorf("%d messages in the dead-letter stream", info.State.Msgs)
 	}
-	kv, err := js.KeyValue(ctx, bus.BucketAlertDeadLetters)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := kv.Keys(ctx)
-	if err != nil && !errors.Is(err, jetstream.ErrNoKeysFound) {
-		t.Fatal(err)
-	}
-	if len(keys) != 0 {
+	if keys := bucketKeys(t, js, bus.BucketAlertDeadLetters); len(keys) != 0 {
 		t.Errorf("%d notifications dead-lettered: %v", len(keys), keys)
 	}
 }
@@ -430,18 +438,8 @@ func (c *cluster) checkNotifications(t *testing.T, alertsKilled int) {
 	t.Helper()
 	js, done := c.js(t)
 	defer done()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	kv, err := js.KeyValue(ctx, bus.BucketNotified)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := kv.Keys(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	recorded := map[string]bool{}
-	for _, k := range keys {
+	for _, k := range bucketKeys(t, js, bus.BucketNotified) {
 		if key, ok := strings.CutPrefix(k, "hook."); ok {
 			recorded[key] = true
 		}
