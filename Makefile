@@ -6,7 +6,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 FUZZTIME ?= 15s
 PKGS     := ./...
 
-.PHONY: build test eval demo bench bench-search bench-alerts lint fuzz clean
+.PHONY: build test test-cluster test-rules eval demo bench bench-search bench-alerts lint fuzz clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/presswatch
@@ -21,6 +21,20 @@ EVAL_CORPUS ?= ../shared/testdata/corpus/vi-dantri
 eval:
 	$(GO) run ./cmd/presswatch rules eval -min-precision 0.95 -min-recall 0.95 \
 	  $$(test -d $(EVAL_CORPUS) && echo -corpus $(EVAL_CORPUS))
+
+# The scale-out test: a real 3-node NATS JetStream cluster (nats-server built
+# from its Go module) and the roles as separate processes, losing a
+# classifier, an alerts process, an indexer and a NATS node to SIGKILL
+# mid-stream (internal/clustertest). About 5-10 minutes on 2 cores.
+test-cluster:
+	PRESSWATCH_CLUSTER_TEST=1 $(GO) test -count=1 -timeout 25m -v -run '^TestCluster' ./internal/clustertest/
+
+# The shipped Prometheus rules, checked and unit-tested with promtool
+# (Debian package "prometheus").
+PROMTOOL ?= promtool
+test-rules:
+	$(PROMTOOL) check rules deploy/prometheus/presswatch-rules.yaml
+	cd deploy/prometheus && $(PROMTOOL) test rules presswatch-rules.test.yaml
 
 demo: build
 	./$(BIN) demo

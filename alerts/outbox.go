@@ -11,10 +11,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/presswatch/presswatch/alerts/notify"
 	"github.com/presswatch/presswatch/bus"
+	"github.com/presswatch/presswatch/internal/retry"
 )
 
 // DeadLetter is a notification that failed for good: refused by the
@@ -31,50 +33,60 @@ type DeadLetter struct {
 func consumerName(receiver string) string { return "alerts-outbox-" + receiver }
 
 // sendLoop sends one receiver's notifications with its own workers, so a
-// slow or dead receiver holds up nobody else.
+// slow or dead receiver holds up nobody else. While the cluster cannot
+// serve the outbox (a node lost, leaders being elected) it backs off with
+// jitter and warns once per interval rather than asking in a tight loop.
 func (s *Service) sendLoop(ctx context.Context, name string) error {
 	rc := s.recv[name]
-	cons, err := s.js.CreateOrUpdateConsumer(ctx, bus.StreamOutbox, jetstream.ConsumerConfig{
-		Durable:       consumerName(name),
-		FilterSubject: bus.SubjectOutboxPrefix + name,
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		// Longer than one attempt, so a message is redelivered only when
-		// the process holding it died.
-		AckWait:       2*s.o.Retry.Timeout + 2*time.Second,
-		MaxDeliver:    -1,
-		MaxAckPending: 4 * rc.Workers,
-	})
-	if err != nil {
-		return fmt.Errorf("outbox consumer for %s: %w", name, err)
+	log := s.log.With("receiver", name)
+	pace := retry.NewPacer(100*time.Millisecond, 10*time.Second, 10*time.Second)
+	var cons jetstream.Consumer
+	for cons == nil {
+		var err error
+		cons, err = s.js.CreateOrUpdateConsumer(ctx, bus.StreamOutbox, jetstream.ConsumerConfig{
+			Durable:       consumerName(name),
+			FilterSubject: bus.SubjectOutboxPrefix + name,
+			AckPolicy:     jetstream.AckExplicitPolicy,
+			// Longer than one attempt, so a message is redelivered only
+			// when the process holding it died.
+			AckWait:       2*s.o.Retry.Timeout + 2*time.Second,
+			MaxDeliver:    -1,
+			MaxAckPending: 4 * rc.Workers,
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("outbox consumer for %s: %w", name, err)
+			}
+			pace.Failed(ctx, log, "outbox consumer could not be declared; retrying", err)
+		}
 	}
 	for ctx.Err() == nil {
 		batch, err := cons.Fetch(rc.Workers, jetstream.FetchMaxWait(time.Second))
 		if err != nil {
-			if ctx.Err() != nil {
-				break
+			if ctx.Err() == nil {
+				pace.Failed(ctx, log, "outbox fetch failed", err)
 			}
-			s.log.Warn("outbox fetch failed", "receiver", name, "err", err)
-			sleepCtx(ctx, time.Second)
 			continue
 		}
 		var wg sync.WaitGroup
+		n := 0
 		for m := range batch.Messages() {
+			n++
 			// A send in hand finishes even when shutting down, within the
 			// attempt timeout.
 			wg.Go(func() { s.send(context.WithoutCancel(ctx), rc, m) })
 		}
 		wg.Wait()
+		if berr := batch.Error(); berr != nil && n == 0 && !errors.Is(berr, nats.ErrTimeout) && !errors.Is(berr, context.DeadlineExceeded) {
+			// "no responders" comes back at once: wait before asking again.
+			if ctx.Err() == nil {
+				pace.Failed(ctx, log, "outbox fetch ended with error", berr)
+			}
+			continue
+		}
+		pace.OK()
 	}
 	return nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }
 
 func (s *Service) send(ctx context.Context, rc *Receiver, m jetstream.Msg) {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/presswatch/presswatch/internal/retry"
 )
 
 // view holds the alerts bucket in memory, kept current by a watch
@@ -132,19 +134,18 @@ func copies(list []*Alert) []*Alert {
 // ends, restarting the watch (after a pause) when it fails. Until it has
 // read the bucket once, and while it restarts, List reads the bucket.
 func (s *Store) Follow(ctx context.Context, log *slog.Logger) {
+	pace := retry.NewPacer(500*time.Millisecond, 15*time.Second, 30*time.Second)
 	for ctx.Err() == nil {
+		start := time.Now()
 		err := s.follow(ctx)
 		s.view.reset()
 		if ctx.Err() != nil {
 			return
 		}
-		log.Warn("alert view: watch failed; lists read the bucket until it restarts", "err", err)
-		t := time.NewTimer(time.Second)
-		select {
-		case <-ctx.Done():
-		case <-t.C:
+		if time.Since(start) > time.Minute {
+			pace.OK() // it ran for a while: a new outage starts short
 		}
-		t.Stop()
+		pace.Failed(ctx, log, "alert view: watch failed; lists read the bucket until it restarts", err)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/presswatch/presswatch/app"
+	"github.com/presswatch/presswatch/app/apptest"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/demosite/sink"
 )
@@ -120,7 +121,8 @@ func TestDemoStoryOneIncidentPerDepartmentOneEmailOneChatThenOneFollowUp(t *test
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	a, base := runApp(t, cfg)
+	a := apptest.Start(t, cfg)
+	base := "http://" + a.Addr()
 
 	waitFor := func(what string, d time.Duration, cond func() bool) {
 		t.Helper()

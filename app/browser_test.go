@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,11 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/app"
 	"github.com/presswatch/presswatch/internal/wait"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/presswatch/presswatch/app"
+	"github.com/presswatch/presswatch/app/apptest"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/demosite"
 	"github.com/presswatch/presswatch/demosite/sink"
@@ -125,7 +125,8 @@ func TestBrowserJourneys(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	a, base := runApp(t, cfg)
+	a := apptest.Start(t, cfg)
+	base := "http://" + a.Addr()
 	ctx := context.Background()
 	if _, err := a.Accounts().Users.Add(ctx, "admin", auth.RoleAdmin, "mat-khau-quan-tri"); err != nil {
 		t.Fatal(err)
@@ -368,22 +369,6 @@ type browser struct {
 	ctx  context.Context
 	base string
 	dir  string
-}
-
-// runApp starts a process with cfg, stopped when the test ends, and
-// returns it with its base URL.
-func runApp(t *testing.T, cfg config.Config) (*app.App, string) {
-	t.Helper()
-	a := app.New(cfg, slog.New(slog.DiscardHandler))
-	if err := a.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = a.Stop(ctx)
-	})
-	return a, "http://" + a.Addr()
 }
 
 // newBrowser starts headless Chromium at 1280 px, Vietnamese first, for

@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -26,6 +25,7 @@ import (
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/demosite"
+	"github.com/presswatch/presswatch/internal/hooksink"
 )
 
 const testToken = "e2e-test-token-0123456789"
@@ -64,55 +64,10 @@ func runChild(cfgPath string) int {
 	return 0
 }
 
-// hookSink is a webhook receiver that counts deliveries per idempotency key
-// and notes which alerts they told of.
-type hookSink struct {
-	mu     sync.Mutex
-	keys   map[string]int
-	alerts map[string]int
-}
-
-func (h *hookSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var p struct {
-		Notification struct {
-			Alerts []struct {
-				ID string `json:"id"`
-			} `json:"alerts"`
-		} `json:"notification"`
-	}
-	_ = json.NewDecoder(r.Body).Decode(&p)
-	h.mu.Lock()
-	h.keys[r.Header.Get("Idempotency-Key")]++
-	for _, al := range p.Notification.Alerts {
-		h.alerts[al.ID] = 1
-	}
-	h.mu.Unlock()
-}
-
-func (h *hookSink) alertIDs() map[string]int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	out := make(map[string]int, len(h.alerts))
-	for k, v := range h.alerts {
-		out[k] = v
-	}
-	return out
-}
-
-func (h *hookSink) snapshot() map[string]int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	out := make(map[string]int, len(h.keys))
-	for k, v := range h.keys {
-		out[k] = v
-	}
-	return out
-}
-
 type fixture struct {
 	site     *demosite.Site
 	siteURL  string
-	sink     *hookSink
+	sink     *hooksink.Sink
 	dataDir  string
 	cfgPath  string
 	rulesDir string
@@ -123,7 +78,7 @@ func newFixture(t *testing.T, limit int) *fixture {
 	site := demosite.New(demosite.Options{Interval: 100 * time.Millisecond, Initial: 2, Limit: limit, FeedSize: limit})
 	siteSrv := httptest.NewServer(site.Handler())
 	t.Cleanup(siteSrv.Close)
-	sink := &hookSink{keys: map[string]int{}, alerts: map[string]int{}}
+	sink := hooksink.New()
 	sinkSrv := httptest.NewServer(sink)
 	t.Cleanup(sinkSrv.Close)
 	dir := t.TempDir()
@@ -319,8 +274,8 @@ func (f *fixture) waitComplete(t *testing.T, base string, limit int) {
 	wait.For(t, 180*time.Second, func() error {
 		all, flagged := f.expected(t)
 		ids, alerts, ok := state(t, base)
-		hooks := f.sink.snapshot()
-		if ok && len(all) == limit && sameKeys(ids, all) && sameKeys(alerts, flagged) && sameKeys(f.sink.alertIDs(), alertIDs(t, base)) {
+		hooks := f.sink.Keys()
+		if ok && len(all) == limit && sameKeys(ids, all) && sameKeys(alerts, flagged) && sameKeys(f.sink.AlertIDs(), alertIDs(t, base)) {
 			return nil
 		}
 		return fmt.Errorf("pipeline incomplete:\n published %d, indexed %d (%v)\n sensitive %v\n alerts %v\n webhook keys %v",
@@ -586,7 +541,7 @@ func TestCrashMidStreamLosesAndDuplicatesNothing(t *testing.T) {
 	if !sameKeys(ids, all) || !sameKeys(alerts, flagged) {
 		t.Errorf("after settling: %d indexed of %d, alerts %v", len(ids), len(all), alerts)
 	}
-	for k, n := range f.sink.snapshot() {
+	for k, n := range f.sink.Keys() {
 		if n > 1 {
 			// Possible only when the kill fell between the webhook's answer
 			// and the delivery record; the idempotency key lets the receiver

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/presswatch/presswatch/app/apptest"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/demosite"
 	"github.com/presswatch/presswatch/internal/wait"
@@ -61,7 +62,8 @@ func TestSourcesPageShowsAHostCoolingDown(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	a, base := runApp(t, cfg)
+	a := apptest.Start(t, cfg)
+	base := "http://" + a.Addr()
 	if _, err := a.Accounts().Users.Add(context.Background(), "admin", auth.RoleAdmin, "mat-khau-quan-tri"); err != nil {
 		t.Fatal(err)
 	}

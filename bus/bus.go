@@ -21,6 +21,8 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/presswatch/presswatch/internal/retry"
 )
 
 // Options configure Open.
@@ -48,6 +50,19 @@ type Options struct {
 	// them.
 	ReportRetention time.Duration
 
+	// SetupTimeout bounds how long Open waits for the cluster to accept
+	// the topology (default 5 minutes): processes started together with
+	// a fresh cluster wait for it instead of exiting.
+	SetupTimeout time.Duration
+	// SetupAttemptTimeout bounds one attempt at it (default 15 s).
+	SetupAttemptTimeout time.Duration
+	// RetryMin and RetryMax bound the jittered back-off between attempts
+	// at a cluster that does not answer (defaults 100 ms and 10 s);
+	// RetryLogEvery is how often a loop that keeps failing warns
+	// (default 10 s).
+	RetryMin, RetryMax time.Duration
+	RetryLogEvery      time.Duration
+
 	Logger     *slog.Logger
 	Registerer prometheus.Registerer
 }
@@ -73,6 +88,21 @@ func (o *Options) setDefaults() {
 	}
 	if o.EvidenceRetention <= 0 {
 		o.EvidenceRetention = 365 * 24 * time.Hour
+	}
+	if o.SetupTimeout <= 0 {
+		o.SetupTimeout = 5 * time.Minute
+	}
+	if o.SetupAttemptTimeout <= 0 {
+		o.SetupAttemptTimeout = 15 * time.Second
+	}
+	if o.RetryMin <= 0 {
+		o.RetryMin = 100 * time.Millisecond
+	}
+	if o.RetryMax <= 0 {
+		o.RetryMax = 10 * time.Second
+	}
+	if o.RetryLogEvery <= 0 {
+		o.RetryLogEvery = 10 * time.Second
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -143,8 +173,13 @@ func (b *Bus) connect() error {
 		}
 		b.srv = srv
 		copts = append(copts, nats.InProcessServer(srv))
-	} else if b.opts.CredentialsFile != "" {
-		copts = append(copts, nats.UserCredentials(b.opts.CredentialsFile))
+	} else {
+		// Processes started together with the cluster find no server
+		// yet: keep trying in the background, and let declare wait.
+		copts = append(copts, nats.RetryOnFailedConnect(true))
+		if b.opts.CredentialsFile != "" {
+			copts = append(copts, nats.UserCredentials(b.opts.CredentialsFile))
+		}
 	}
 	nc, err := nats.Connect(url, copts...)
 	if err != nil {
@@ -212,19 +247,33 @@ func clientURL(srv *server.Server, o *server.Options) string {
 	return srv.ClientURL()
 }
 
-// declare creates or updates the topology. A cluster that is still
-// electing leaders answers with timeouts for a while after start, so each
-// step is retried until ctx ends or 30 seconds pass.
+// declare creates or updates the topology. A cluster that is starting or
+// still electing leaders answers with timeouts or "no responders" for a
+// while, so the whole declaration is retried with jittered back-off until
+// SetupTimeout, warning once per interval.
 func (b *Bus) declare(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, b.opts.SetupTimeout)
 	defer cancel()
+	p := retry.NewPacer(b.opts.RetryMin, b.opts.RetryMax, b.opts.RetryLogEvery)
+	start := time.Now()
 	for {
-		err := b.declareOnce(ctx)
-		if err == nil || ctx.Err() != nil {
-			return err
+		// Each attempt has its own deadline: a request sent while the
+		// cluster has no meta leader is never answered, and waiting on it
+		// for the whole SetupTimeout is the failure this loop exists for.
+		actx, acancel := context.WithTimeout(ctx, b.opts.SetupAttemptTimeout)
+		err := b.declareOnce(actx)
+		acancel()
+		if err == nil {
+			if p.Backoff.Failures() > 0 {
+				b.log.Info("topology declared", "attempts", p.Backoff.Failures()+1, "took", time.Since(start).Round(time.Millisecond))
+			}
+			return nil
 		}
-		b.log.Warn("declaring the topology failed; retrying", "err", err)
-		sleep(ctx, time.Second)
+		if ctx.Err() != nil {
+			return fmt.Errorf("nats %s did not accept the topology within %s (%d attempts): %w",
+				redactURL(b.opts.URL), b.opts.SetupTimeout, p.Backoff.Failures()+1, err)
+		}
+		p.Failed(ctx, b.log, "declaring the topology failed; retrying", err)
 	}
 }
 

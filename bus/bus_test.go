@@ -288,7 +288,7 @@ func TestStateSurvivesRestartOnSameStore(t *testing.T) {
 }
 
 func TestOpenExternalURLFailsClearly(t *testing.T) {
-	_, err := bus.Open(context.Background(), bus.Options{URL: "nats://user:hunter2@127.0.0.1:1"})
+	_, err := bus.Open(context.Background(), bus.Options{URL: "nats://user:hunter2@127.0.0.1:1", SetupTimeout: time.Second})
 	if err == nil {
 		t.Fatal("expected error")
 	}

@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime/debug"
 	"strconv"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/presswatch/presswatch/internal/retry"
 )
 
 // Headers set on dead-lettered messages.
@@ -96,7 +99,10 @@ func (b *Bus) Consume(ctx context.Context, spec ConsumerSpec, h Handler) error {
 }
 
 // ConsumeBatches runs h on batches from the durable consumer spec until ctx
-// is cancelled; see BatchHandler for the ack contract.
+// is cancelled; see BatchHandler for the ack contract. While the cluster
+// cannot serve the consumer (starting, electing leaders, a node lost) the
+// loop backs off with jitter and warns once per interval instead of
+// spinning.
 func (b *Bus) ConsumeBatches(ctx context.Context, spec ConsumerSpec, o ConsumeOptions, h BatchHandler) error {
 	if o.Batch <= 0 {
 		o.Batch = 1
@@ -104,23 +110,21 @@ func (b *Bus) ConsumeBatches(ctx context.Context, spec ConsumerSpec, o ConsumeOp
 	if o.MaxWait <= 0 {
 		o.MaxWait = time.Second
 	}
-	cons, err := b.js.CreateOrUpdateConsumer(ctx, spec.Stream, consumerConfig(spec, b.opts))
-	if err != nil {
-		return fmt.Errorf("declare consumer %s on %s: %w", spec.Name, spec.Stream, err)
-	}
 	log := b.log.With("consumer", spec.Name)
-	// Work in hand is finished under a context that outlives ctx, bounded
-	// by the ack wait so a stuck handler cannot hold shutdown forever.
+	cons, err := b.declareConsumer(ctx, spec, log)
+	if err != nil {
+		return err
+	}
+	p := retry.NewPacer(b.opts.RetryMin, b.opts.RetryMax, b.opts.RetryLogEvery)
 	for ctx.Err() == nil {
 		fctx, cancel := context.WithTimeout(ctx, o.MaxWait)
 		batch, err := cons.Fetch(o.Batch, jetstream.FetchContext(fctx))
 		if err != nil {
 			cancel()
-			if ctx.Err() != nil {
-				break
+			if ctx.Err() == nil {
+				p.Failed(ctx, log, "fetch failed", err)
+				cons = b.redeclare(ctx, spec, cons, p.Backoff.Failures())
 			}
-			log.Warn("fetch failed", "err", err)
-			sleep(ctx, time.Second)
 			continue
 		}
 		var msgs []jetstream.Msg
@@ -128,9 +132,16 @@ func (b *Bus) ConsumeBatches(ctx context.Context, spec ConsumerSpec, o ConsumeOp
 			msgs = append(msgs, m)
 		}
 		cancel()
-		if berr := batch.Error(); berr != nil && !errors.Is(berr, context.DeadlineExceeded) && !errors.Is(berr, context.Canceled) && !errors.Is(berr, nats.ErrTimeout) {
-			log.Warn("fetch ended with error", "err", berr)
+		if berr := batch.Error(); berr != nil && !isFetchTimeout(berr) && len(msgs) == 0 {
+			// "no responders" and the like come back at once: without
+			// a wait this loop would ask thousands of times a second.
+			if ctx.Err() == nil {
+				p.Failed(ctx, log, "fetch ended with error", berr)
+				cons = b.redeclare(ctx, spec, cons, p.Backoff.Failures())
+			}
+			continue
 		}
+		p.OK()
 		if len(msgs) == 0 {
 			continue
 		}
@@ -142,6 +153,43 @@ func (b *Bus) ConsumeBatches(ctx context.Context, spec ConsumerSpec, o ConsumeOp
 		wcancel()
 	}
 	return nil
+}
+
+func isFetchTimeout(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || errors.Is(err, nats.ErrTimeout)
+}
+
+// redeclare declares the consumer again after every few failed fetches in
+// a row: a fetch for a consumer that is gone (its stream deleted and
+// recreated, removed by an operator) only ever answers "no responders".
+// It returns the consumer to use from now on.
+func (b *Bus) redeclare(ctx context.Context, spec ConsumerSpec, cons jetstream.Consumer, failures int) jetstream.Consumer {
+	if failures%4 != 0 {
+		return cons
+	}
+	c, err := b.js.CreateOrUpdateConsumer(ctx, spec.Stream, consumerConfig(spec, b.opts))
+	if err != nil {
+		return cons
+	}
+	return c
+}
+
+// declareConsumer creates or updates spec's durable consumer, retrying
+// while the cluster cannot (a cold start of every process at once) until
+// ctx ends.
+func (b *Bus) declareConsumer(ctx context.Context, spec ConsumerSpec, log *slog.Logger) (jetstream.Consumer, error) {
+	p := retry.NewPacer(b.opts.RetryMin, b.opts.RetryMax, b.opts.RetryLogEvery)
+	for {
+		cons, err := b.js.CreateOrUpdateConsumer(ctx, spec.Stream, consumerConfig(spec, b.opts))
+		if err == nil {
+			return cons, nil
+		}
+		err = fmt.Errorf("declare consumer %s on %s: %w", spec.Name, spec.Stream, err)
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		p.Failed(ctx, log, "declaring the consumer failed; retrying", err)
+	}
 }
 
 // runBatch calls h and turns a panic into a permanent error for the whole
@@ -230,10 +278,11 @@ func (b *Bus) deadLetter(ctx context.Context, spec ConsumerSpec, m jetstream.Msg
 }
 
 // backoff grows with each delivery, capped so a recovered dependency is
-// retried within a minute.
+// retried within a minute, and jittered so the messages of one outage do
+// not all come back in the same instant.
 func backoff(delivered uint64) time.Duration {
 	d := time.Second << min(delivered, 6)
-	return min(d, time.Minute)
+	return retry.Jitter(min(d, time.Minute))
 }
 
 func truncate(s string, n int) string {
@@ -241,15 +290,6 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }
 
 // DeadLetterCount reports how many messages wait in the dead-letter stream.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
+	"github.com/presswatch/presswatch/internal/retry"
 )
 
 // Bus is what Follow needs from the message bus.
@@ -93,16 +94,18 @@ func (f *Follower) Seq() uint64 { return f.seq.Load() }
 // are not counted again, and events already published are not published
 // again.
 func (f *Follower) Run(ctx context.Context) error {
+	pace := retry.NewPacer(time.Second, 30*time.Second, 30*time.Second)
 	for {
+		start := time.Now()
 		err := f.follow(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
-		f.o.Log.Error("spike detector stopped reading; starting over", "err", err)
-		select {
-		case <-ctx.Done():
+		if time.Since(start) > time.Minute {
+			pace.OK() // it ran for a while: a new outage starts short
+		}
+		if !pace.Failed(ctx, f.o.Log, "spike detector stopped reading; starting over", err) {
 			return nil
-		case <-time.After(5 * time.Second):
 		}
 	}
 }
