@@ -62,12 +62,7 @@ func TestMarksCarryMeaning(t *testing.T) {
 		return nil, false
 	}
 	for _, tc := range tests {
-		n, err := Parse(tc.q, Options{Lists: lists})
-		if err != nil {
-			t.Fatalf("Parse(%q): %v", tc.q, err)
-		}
-		d := &Document{Text: map[string]string{FieldText: tc.text}, Keywords: map[string][]string{FieldLang: {"vi"}}}
-		if got := Eval(n, d); got != tc.want {
+		if got := evalText(t, tc.q, Options{Lists: lists}, tc.text, "vi"); got != tc.want {
 			t.Errorf("%s on %q = %v, want %v", tc.q, tc.text, got, tc.want)
 		}
 	}
@@ -101,12 +96,7 @@ func TestPhrasesStopAtSentences(t *testing.T) {
 		{`"lũ quét"`, "Trận lũ quét. Lũ quét lần hai.", true},
 	}
 	for _, tc := range tests {
-		n, err := Parse(tc.q, Options{})
-		if err != nil {
-			t.Fatalf("Parse(%q): %v", tc.q, err)
-		}
-		d := &Document{Text: map[string]string{FieldText: tc.text}}
-		if got := Eval(n, d); got != tc.want {
+		if got := evalText(t, tc.q, Options{}, tc.text, ""); got != tc.want {
 			t.Errorf("%s on %q = %v, want %v", tc.q, tc.text, got, tc.want)
 		}
 	}
@@ -139,15 +129,20 @@ func TestStemming(t *testing.T) {
 		{`"Điện Biên"`, "fr", "Des crues à Diên Biên.", true}, // marks fold in English and French
 	}
 	for _, tc := range tests {
-		n, err := Parse(tc.q, Options{})
-		if err != nil {
-			t.Fatalf("Parse(%q): %v", tc.q, err)
-		}
-		d := &Document{Text: map[string]string{FieldText: tc.text}, Keywords: map[string][]string{FieldLang: {tc.lang}}}
-		if got := Eval(n, d); got != tc.want {
+		if got := evalText(t, tc.q, Options{}, tc.text, tc.lang); got != tc.want {
 			t.Errorf("%s on %s %q = %v, want %v", tc.q, tc.lang, tc.text, got, tc.want)
 		}
 	}
+}
+
+// evalText evaluates q on a document whose text is text, in language lang.
+func evalText(t *testing.T, q string, o Options, text, lang string) bool {
+	t.Helper()
+	n, err := Parse(q, o)
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", q, err)
+	}
+	return Eval(n, &Document{Text: map[string]string{FieldText: text}, Keywords: map[string][]string{FieldLang: {lang}}})
 }
 
 func TestMarkPrefixErrors(t *testing.T) {

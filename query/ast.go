@@ -92,7 +92,7 @@ type Term struct {
 	// mark (textnorm.Marked). fold holds, for exact and marked text
 	// leaves, the folded tokens of Raw. stems holds, for text leaves
 	// that are neither exact nor prefixes, the stems of the folded
-	// tokens in each of textnorm.StemLangs.
+	// tokens in each of textnorm.StemLangs, nil where they equal them.
 	forms  bool // the fields below are set
 	marked bool
 	fold   []string
@@ -126,8 +126,11 @@ func (t *Term) Folded() []string {
 func (t *Term) Stems(l textnorm.StemLang) []string {
 	for i, sl := range textnorm.StemLangs {
 		if sl == l {
-			if t.forms && t.stems[i] != nil {
+			switch {
+			case t.forms && t.stems[i] != nil:
 				return t.stems[i]
+			case t.forms && !t.Exact && !t.Prefix:
+				return t.Folded() // Parse keeps only stems that differ
 			}
 			return stemAll(l, t.Folded())
 		}

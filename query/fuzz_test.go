@@ -24,6 +24,8 @@ func FuzzParse(f *testing.F) {
 		`source:"Báo Điện Biên Phủ"`, `lũ NOT label:sensitive`, `((a))`, `“Mường Chà”`, `COVID-19`,
 		`title:="Hòa"`, `label:(a:b OR title:x)`, `@disaster @province`, `x NEAR y`, `"unterminated`,
 		`)(`, `a AND`, `NOT NOT NOT a`, `-x`, `a && b`, `=@x`, `title:(text:x)`, "ho\u0300a", "\xff\xfe",
+		`~lũ`, `~"lở đất"`, `title:~khiếu*`, `~`, `=`, `~=x`, `=~x`, `~~x`, `~@province`, `label:~x`, `~title:x`,
+		`source:==x`, `"nước thải" NEAR/2 ~lu`, `~ "x"`, `=~"x"`,
 	} {
 		f.Add(q)
 	}

@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -697,7 +698,12 @@ func setTextForms(t *Term, toks []textnorm.Token) {
 	}
 	if !t.Exact && !t.Prefix {
 		for i, l := range textnorm.StemLangs {
-			t.stems[i] = stemAll(l, folded)
+			// Kept only where stemming changes a token: most rule words
+			// are Vietnamese, and 10,000 rules would otherwise hold two
+			// more copies of every token.
+			if st := stemAll(l, folded); !slices.Equal(st, folded) {
+				t.stems[i] = st
+			}
 		}
 	}
 }
