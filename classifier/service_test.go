@@ -237,3 +237,59 @@ func TestSpikesArePublished(t *testing.T) {
 		t.Errorf("spike event %s: %v", m.Data, err)
 	}
 }
+
+// A pack whose rule names an unknown list (a typo in a folded query of the
+// shipped pack) never replaces the live one, and the refusal says where.
+func TestWatchDirRefusesAPackWithAnUnknownList(t *testing.T) {
+	dir := t.TempDir()
+	entries, err := os.ReadDir("../examples/rules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join("../examples/rules", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = data
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rs, err := LoadDir(os.DirFS(dir), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := NewService(nil, rs, Signals{}, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := svc.Rules().Version
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go svc.WatchDir(ctx, dir, 10*time.Millisecond)
+
+	broken := strings.Replace(string(files["10-disasters.yaml"]), "AND @province", "AND @provinces", 1)
+	if broken == string(files["10-disasters.yaml"]) {
+		t.Fatal("the pack's flood rule no longer requires @province")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "10-disasters.yaml"), []byte(broken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	wait.Until(t, 10*time.Second, "the refusal", func() bool { return svc.lastErr.Load() != nil })
+	msg := *svc.lastErr.Load()
+	line := 1 + strings.Count(broken[:strings.Index(broken, "@provinces")], "\n")
+	if want := fmt.Sprintf("10-disasters.yaml:%d:", line); !strings.Contains(msg, want) || !strings.Contains(msg, "unknown list @provinces") {
+		t.Errorf("refusal %q, want %s…: unknown list @provinces", msg, want)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if svc.Rules().Version != live {
+		t.Fatal("the broken pack replaced the live one")
+	}
+	// The fix is taken.
+	if err := os.WriteFile(filepath.Join(dir, "10-disasters.yaml"), append(files["10-disasters.yaml"], "\n# fixed\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	wait.Until(t, 10*time.Second, "the fixed pack", func() bool { return svc.Rules().Version != live })
+}
