@@ -61,7 +61,7 @@ func TestAlertShowsTheOfficialResponsesOfItsStory(t *testing.T) {
 	if code != http.StatusOK || i < 0 {
 		t.Fatalf("alert page %d without a responses section", code)
 	}
-	section := page[i:strings.Index(page[i:], "</section>")+i]
+	section := page[i : strings.Index(page[i:], "</section>")+i]
 	if !strings.Contains(section, denial.Title) || !strings.Contains(section, "/articles/"+denial.ID) || strings.Contains(section, other.Title) {
 		t.Errorf("responses section: %s", section)
 	}
