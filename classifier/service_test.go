@@ -34,17 +34,7 @@ func TestWatchDirReloadsAndRefusesBrokenRules(t *testing.T) {
 		}
 	}
 	write("rules:\n  - id: a\n    keywords: [lũ]\n")
-	rs, err := LoadDir(os.DirFS(dir), ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := NewService(nil, rs, Signals{}, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go svc.WatchDir(ctx, dir, 10*time.Millisecond)
+	svc := watching(t, dir)
 
 	write("rules:\n  - id: a\n    keywords: [lũ]\n  - id: b\n    keywords: [bão]\n")
 	wait.Until(t, 10*time.Second, "reload", func() bool { return svc.Rules().Len() == 2 })
@@ -58,6 +48,25 @@ func TestWatchDirReloadsAndRefusesBrokenRules(t *testing.T) {
 	if got := svc.lastErr.Load(); got == nil {
 		t.Error("refusal not recorded")
 	}
+}
+
+// watching returns a service with the rules of dir, reloading them every
+// 10 ms until the test ends.
+func watching(t *testing.T, dir string) *Service {
+	t.Helper()
+	rs, err := LoadDir(os.DirFS(dir), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := NewService(nil, rs, Signals{}, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { svc.WatchDir(ctx, dir, 10*time.Millisecond); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return svc
 }
 
 func TestServiceClassifiesFromBus(t *testing.T) {
@@ -257,18 +266,8 @@ func TestWatchDirRefusesAPackWithAnUnknownList(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rs, err := LoadDir(os.DirFS(dir), ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := NewService(nil, rs, Signals{}, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := watching(t, dir)
 	live := svc.Rules().Version
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go svc.WatchDir(ctx, dir, 10*time.Millisecond)
 
 	broken := strings.Replace(string(files["10-disasters.yaml"]), "AND @province", "AND @provinces", 1)
 	if broken == string(files["10-disasters.yaml"]) {
