@@ -121,16 +121,22 @@ func requiredKeys(n query.Node) (keys []presearchKey, ok bool) {
 				}
 			}
 		}
-		keys := []presearchKey{{text: strings.Join(words[from:to], " ")}}
+		key := strings.Join(words[from:to], " ")
+		keys := []presearchKey{{text: key}}
 		if !n.Exact {
-			// In an English or French article the term matches by stem:
-			// the document holds the stem key instead.
+			// In an English or French article the term matches by stem.
+			// Such an article is looked up by its stems untagged too
+			// (candidates), so a tagged key is needed only where
+			// stemming changes the term's: most rule words are
+			// Vietnamese, which it leaves alone.
 			for _, l := range textnorm.StemLangs {
 				stems := make([]string, to-from)
 				for i, w := range words[from:to] {
 					stems[i] = textnorm.Stem(l, w)
 				}
-				keys = append(keys, presearchKey{text: l.Tag() + strings.Join(stems, " ")})
+				if st := strings.Join(stems, " "); st != key {
+					keys = append(keys, presearchKey{text: l.Tag() + st})
+				}
 			}
 		}
 		return keys, true
@@ -241,8 +247,10 @@ func (rs *Ruleset) candidates(tokens []textnorm.Token, lang textnorm.StemLang) [
 		tag := lang.Tag()
 		for i, tk := range tokens {
 			stems[i] = textnorm.Stem(lang, tk.Text)
+			add(rs.byToken[stems[i]])
 			add(rs.byToken[tag+stems[i]])
 		}
+		lookPairs(func(i int) string { return stems[i] }, "")
 		lookPairs(func(i int) string { return stems[i] }, tag)
 	}
 	slices.Sort(out)

@@ -29,6 +29,13 @@ type streams struct{ folded, accent string }
 func textStreams(s string, lang textnorm.StemLang) streams {
 	toks := textnorm.Tokenize(s)
 	toneless := lang == textnorm.StemNone && textnorm.Toneless(s, toks)
+	// s is normalised already (toDocument), so a token's exact form is
+	// its run lower-cased: cut from the lower-cased text when lower-casing
+	// kept every byte offset, as it does for Vietnamese.
+	lower := strings.ToLower(s)
+	if len(lower) != len(s) {
+		lower = ""
+	}
 	var f, a strings.Builder
 	f.Grow(len(s))
 	a.Grow(len(s) + len(s)/4)
@@ -49,6 +56,8 @@ func textStreams(s string, lang textnorm.StemLang) streams {
 		case toneless:
 			a.WriteString(tonelessTag)
 			a.WriteString(t.Text)
+		case lower != "":
+			a.WriteString(lower[t.Start:t.End])
 		default:
 			a.WriteString(exactKey(s[t.Start:t.End], t.Text))
 		}

@@ -96,7 +96,7 @@ type Term struct {
 	forms  bool // the fields below are set
 	marked bool
 	fold   []string
-	stems  [len(textnorm.StemLangs)][]string
+	stems  *[len(textnorm.StemLangs)][]string // nil when no stem differs
 }
 
 // Marked reports whether the text leaf t is compared by its marks: it was
@@ -127,7 +127,7 @@ func (t *Term) Stems(l textnorm.StemLang) []string {
 	for i, sl := range textnorm.StemLangs {
 		if sl == l {
 			switch {
-			case t.forms && t.stems[i] != nil:
+			case t.forms && t.stems != nil && t.stems[i] != nil:
 				return t.stems[i]
 			case t.forms && !t.Exact && !t.Prefix:
 				return t.Folded() // Parse keeps only stems that differ

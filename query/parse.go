@@ -702,6 +702,9 @@ func setTextForms(t *Term, toks []textnorm.Token) {
 			// are Vietnamese, and 10,000 rules would otherwise hold two
 			// more copies of every token.
 			if st := stemAll(l, folded); !slices.Equal(st, folded) {
+				if t.stems == nil {
+					t.stems = new([len(textnorm.StemLangs)][]string)
+				}
 				t.stems[i] = st
 			}
 		}

@@ -1,7 +1,6 @@
 package textnorm
 
 import (
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -28,10 +27,14 @@ func Marked(run string) bool {
 		}
 		r, size := utf8.DecodeRuneInString(run[i:])
 		i += size
-		if isMark(r) {
-			return true
-		}
-		if foldRune(r) != unicode.ToLower(r) {
+		switch {
+		case r < latinEnd, latinAddStart <= r && r < latinAddEnd:
+			// A precomposed Latin letter carries a mark exactly when
+			// folding leaves a bare ASCII letter (ấ, Ấ, đ; not ß, æ).
+			if foldRune(r) < utf8.RuneSelf {
+				return true
+			}
+		case isMark(r):
 			return true
 		}
 	}
