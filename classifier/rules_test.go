@@ -143,6 +143,12 @@ func FuzzCompile(f *testing.F) {
 	f.Add([]byte("rules:\n  - id: a\n    keywords: ['@p']\n"))
 	f.Add([]byte(signalsYAML + "rules:\n  - {id: a, query: 'label:misleading AND @province', labels: [x]}\n"))
 	f.Add([]byte("rules:\n  - {id: a, query: 'label:x', labels: [x]}\n"))
+	// Multi-line queries, whose error positions are mapped back to the file.
+	f.Add([]byte("rules:\n  - id: a\n    query: >-\n      (lũ OR\n        bão) AND @x\n"))
+	f.Add([]byte("rules:\n  - id: a\n    query: |\n      lũ\n\n      AND (\n"))
+	f.Add([]byte("rules:\n  - id: a\n    query: lũ OR\n      \"mưa đá\" AND @x\n"))
+	f.Add([]byte("rules:\n  - id: a\n    query: \"lũ\\t OR\n  @x\"\n"))
+	f.Add([]byte(responseYAML))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rs, err := Compile(map[string][]byte{"f.yaml": data})
 		if err != nil {

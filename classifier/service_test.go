@@ -34,17 +34,7 @@ func TestWatchDirReloadsAndRefusesBrokenRules(t *testing.T) {
 		}
 	}
 	write("rules:\n  - id: a\n    keywords: [lũ]\n")
-	rs, err := LoadDir(os.DirFS(dir), ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := NewService(nil, rs, Signals{}, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go svc.WatchDir(ctx, dir, 10*time.Millisecond)
+	svc := watching(t, dir)
 
 	write("rules:\n  - id: a\n    keywords: [lũ]\n  - id: b\n    keywords: [bão]\n")
 	wait.Until(t, 10*time.Second, "reload", func() bool { return svc.Rules().Len() == 2 })
@@ -58,6 +48,25 @@ func TestWatchDirReloadsAndRefusesBrokenRules(t *testing.T) {
 	if got := svc.lastErr.Load(); got == nil {
 		t.Error("refusal not recorded")
 	}
+}
+
+// watching returns a service with the rules of dir, reloading them every
+// 10 ms until the test ends.
+func watching(t *testing.T, dir string) *Service {
+	t.Helper()
+	rs, err := LoadDir(os.DirFS(dir), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := NewService(nil, rs, Signals{}, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { svc.WatchDir(ctx, dir, 10*time.Millisecond); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return svc
 }
 
 func TestServiceClassifiesFromBus(t *testing.T) {
@@ -236,4 +245,50 @@ func TestSpikesArePublished(t *testing.T) {
 	if err := json.Unmarshal(m.Data, &ev); err != nil || ev.Window != "hour" || ev.Count < 5 || len(ev.Terms) == 0 {
 		t.Errorf("spike event %s: %v", m.Data, err)
 	}
+}
+
+// A pack whose rule names an unknown list (a typo in a folded query of the
+// shipped pack) never replaces the live one, and the refusal says where.
+func TestWatchDirRefusesAPackWithAnUnknownList(t *testing.T) {
+	dir := t.TempDir()
+	entries, err := os.ReadDir("../examples/rules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join("../examples/rules", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = data
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc := watching(t, dir)
+	live := svc.Rules().Version
+
+	broken := strings.Replace(string(files["10-disasters.yaml"]), "AND @province", "AND @provinces", 1)
+	if broken == string(files["10-disasters.yaml"]) {
+		t.Fatal("the pack's flood rule no longer requires @province")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "10-disasters.yaml"), []byte(broken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	wait.Until(t, 10*time.Second, "the refusal", func() bool { return svc.lastErr.Load() != nil })
+	msg := *svc.lastErr.Load()
+	line := 1 + strings.Count(broken[:strings.Index(broken, "@provinces")], "\n")
+	if want := fmt.Sprintf("10-disasters.yaml:%d:", line); !strings.Contains(msg, want) || !strings.Contains(msg, "unknown list @provinces") {
+		t.Errorf("refusal %q, want %s…: unknown list @provinces", msg, want)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if svc.Rules().Version != live {
+		t.Fatal("the broken pack replaced the live one")
+	}
+	// The fix is taken.
+	if err := os.WriteFile(filepath.Join(dir, "10-disasters.yaml"), append(files["10-disasters.yaml"], "\n# fixed\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	wait.Until(t, 10*time.Second, "the fixed pack", func() bool { return svc.Rules().Version != live })
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/presswatch/presswatch/classifier"
 	"github.com/presswatch/presswatch/classifier/eval"
@@ -125,4 +126,31 @@ func TestDefaultPackOnNationalNews(t *testing.T) {
 	if rep.DienBienFalse > 0 || rep.ProvinceMatches == 0 {
 		t.Errorf("\"Điện Biên\" matched %d articles, %d without it in the text", rep.ProvinceMatches, rep.DienBienFalse)
 	}
+}
+
+// The set is a file anyone may edit: whatever it holds, Load either
+// returns items or an error naming the file, and Run scores them.
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte("items:\n  - {id: a, text: \"Lũ quét ở Mường Chà\", must: [disaster.flood]}\n"))
+	f.Add([]byte("items:\n  - {id: a, text: x}\n  - {id: a, text: y}\n"))
+	f.Add([]byte("items: [{id: a, title: '', text: ''}]"))
+	f.Add([]byte("items:\n  - id: a\n    text: x\n    must: [a]\n    must_not: [a]\n"))
+	f.Add([]byte("- 1\n"))
+	rs, err := classifier.LoadDir(examples.Rules, "rules")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		set, err := eval.Load(fstest.MapFS{"s.yaml": {Data: data}}, ".")
+		if err != nil {
+			if !strings.Contains(err.Error(), "s.yaml") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		rep, err := eval.Run(rs, set)
+		if err == nil && rep.Items != len(set.Items) {
+			t.Fatalf("%d items scored of %d", rep.Items, len(set.Items))
+		}
+	})
 }
