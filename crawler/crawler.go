@@ -81,15 +81,6 @@ type Crawler struct {
 	inflight map[string]bool
 }
 
-type crawlerMetrics struct {
-	polls     *prometheus.CounterVec
-	pages     *prometheus.CounterVec
-	published *prometheus.CounterVec
-	fetchDur  *prometheus.HistogramVec
-	revisions *prometheus.CounterVec
-	paused    prometheus.Gauge
-}
-
 type job struct {
 	src  config.Source
 	cand candidate
@@ -123,45 +114,15 @@ func New(b Bus, o Options) (*Crawler, error) {
 		opts: o, fetch: o.Fetcher, extract: o.Extractor,
 		log: o.Logger.With("component", "crawler"), now: time.Now,
 		jobs: make(chan job), polling: map[string]bool{}, valid: map[string]validators{}, inflight: map[string]bool{}, stopping: make(chan struct{}),
-		m: crawlerMetrics{
-			polls: prometheus.NewCounterVec(prometheus.CounterOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "polls_total",
-				Help: "Source polls, by source and result (ok, not_modified, error).",
-			}, []string{"source", "result"}),
-			pages: prometheus.NewCounterVec(prometheus.CounterOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "pages_total",
-				Help: "Article pages processed, by result (ok, partial, complete, error).",
-			}, []string{"result"}),
-			published: prometheus.NewCounterVec(prometheus.CounterOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "articles_published_total",
-				Help: "Articles published to article.fetched, by source.",
-			}, []string{"source"}),
-			fetchDur: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "fetch_duration_seconds",
-				Help:    "Time to list a source or to fetch and extract one page.",
-				Buckets: prometheus.ExponentialBuckets(0.005, 2.5, 10),
-			}, []string{"kind"}),
-			revisions: prometheus.NewCounterVec(prometheus.CounterOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "revisions_total",
-				Help: "Edits and removals found when re-checking flagged articles.",
-			}, []string{"kind"}),
-			paused: prometheus.NewGauge(prometheus.GaugeOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "sources_paused",
-				Help: "Sources paused after repeated failures.",
-			}),
-		},
 	}
 	c.lister = &lister{fetch: o.Fetcher, now: c.now, maxItemAge: o.MaxItemAge, isSeen: c.isSeenURL}
-	for _, col := range []prometheus.Collector{c.m.polls, c.m.pages, c.m.published, c.m.fetchDur, c.m.revisions, c.m.paused} {
-		if err := o.Registerer.Register(col); err != nil {
-			return nil, fmt.Errorf("register crawler metrics: %w", err)
-		}
+	var err error
+	if c.m, err = newCrawlerMetrics(o.Registerer); err != nil {
+		return nil, err
 	}
-	srcs, err := o.Sources()
-	if err != nil {
+	if c.sources, err = o.Sources(); err != nil {
 		return nil, fmt.Errorf("sources: %w", err)
 	}
-	c.sources = srcs
 	return c, nil
 }
 
