@@ -393,20 +393,7 @@ func (s *Service) flushGroup(ctx context.Context, g *record, now time.Time, sil 
 		return nil
 	}
 	sev, sources, reasons := summarize(live)
-	upd := &Update{SeverityFrom: g.Severity}
-	if sev.Rank() <= g.Severity.Rank() {
-		upd.SeverityFrom = ""
-	}
-	for _, src := range sources {
-		if !slices.Contains(g.Sources, src) {
-			upd.NewSources = append(upd.NewSources, src)
-		}
-	}
-	for _, r := range reasons {
-		if !slices.Contains(g.Reasons, r) {
-			upd.NewReasons = append(upd.NewReasons, r)
-		}
-	}
+	upd := g.whatChanged(sev, sources, reasons)
 	var kind Kind
 	switch {
 	case g.Seq == 0 && g.LastSent.IsZero():
@@ -454,6 +441,26 @@ func (s *Service) flushGroup(ctx context.Context, g *record, now time.Time, sil 
 	g.After = s.repeatDue(rt, g, live)
 	g.Due = now // publish now; After applies once published
 	return nil
+}
+
+// whatChanged is what the group's incidents have that its last
+// notification did not tell: outlets, reasons, a higher severity.
+func (g *record) whatChanged(sev article.Severity, sources, reasons []string) *Update {
+	upd := &Update{}
+	if sev.Rank() > g.Severity.Rank() {
+		upd.SeverityFrom = g.Severity
+	}
+	for _, src := range sources {
+		if !slices.Contains(g.Sources, src) {
+			upd.NewSources = append(upd.NewSources, src)
+		}
+	}
+	for _, r := range reasons {
+		if !slices.Contains(g.Reasons, r) {
+			upd.NewReasons = append(upd.NewReasons, r)
+		}
+	}
+	return upd
 }
 
 func (s *Service) repeatDue(rt *route.Route, g *record, live []*Alert) time.Time {

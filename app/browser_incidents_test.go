@@ -125,6 +125,11 @@ func incidentJourneys(t *testing.T, b *browser, base string, sinks *sink.Sinks) 
 		})
 		b.shot("26-incident-responded-1280")
 	})
+	phoneJourney(t, b, base, id, sinks)
+}
+
+// phoneJourney: the inbox, the incident and a one-tap link at 390 px.
+func phoneJourney(t *testing.T, b *browser, base, id string, sinks *sink.Sinks) {
 	t.Run("inbox at 390 px", func(t *testing.T) {
 		b.t = t
 		b.run(chromedp.Navigate(base+"/alerts?show=all&department=*"), chromedp.WaitVisible(`table.inbox`, chromedp.ByQuery))

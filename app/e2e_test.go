@@ -115,6 +115,7 @@ indexer:
   batch_size: 8
   batch_interval: 200ms
 alerts:
+  base_url: https://presswatch.e2e.example
   receivers:
     - name: log
       log: {}

@@ -150,21 +150,7 @@ func (a Alerts) validateEngine(ch *checker) {
 	if a.BaseURL != "" && !article.IsWebURL(a.BaseURL) {
 		ch.fail("alerts.base_url", "must be an absolute http(s) URL")
 	}
-	if a.BaseURL == "" {
-		for i, r := range a.Receivers {
-			if r.Log == nil && (r.Webhook != nil || r.Email != nil || r.Telegram != nil || r.Zalo != nil || r.Slack != nil) {
-				ch.fail(indexKey("alerts.receivers", i), "alerts.base_url is required with receiver %q: messages link to the incident and carry one-tap actions (set it to the address officers open presswatch at)", r.Name)
-				break
-			}
-		}
-	}
-	if l := a.ActionLinks; l.Secret != "" && len(l.Secret) < 32 {
-		ch.fail("alerts.action_links.secret", "must be at least 32 bytes (e.g. openssl rand -hex 32)")
-	}
-	if l := a.ActionLinks; l.TTL < 0 || time.Duration(l.TTL) > 14*24*time.Hour {
-		ch.fail("alerts.action_links.ttl", "must be between 0 (default 72h) and 336h, got %s", l.TTL)
-	}
-	ch.intRange("alerts.action_links.mute_hours", a.ActionLinks.MuteHours, 0, 24*30)
+	a.validateLinks(ch)
 	depts := map[string]bool{}
 	for i, d := range a.Departments {
 		key := indexKey("alerts.departments", i)
@@ -344,4 +330,24 @@ func (a Alerts) validateRoute(ch *checker, key string, r AlertRoute, root bool, 
 	for i, c := range r.Routes {
 		a.validateRoute(ch, indexKey(key+".routes", i), c, false, knownReceiver, depts)
 	}
+}
+
+// validateLinks checks what messages need to link to presswatch: the base
+// URL whenever a receiver reaches people, and the action link settings.
+func (a Alerts) validateLinks(ch *checker) {
+	if a.BaseURL == "" {
+		for i, r := range a.Receivers {
+			if r.Log == nil && (r.Webhook != nil || r.Email != nil || r.Telegram != nil || r.Zalo != nil || r.Slack != nil) {
+				ch.fail(indexKey("alerts.receivers", i), "alerts.base_url is required with receiver %q: messages link to the incident and carry one-tap actions (set it to the address officers open presswatch at)", r.Name)
+				break
+			}
+		}
+	}
+	if l := a.ActionLinks; l.Secret != "" && len(l.Secret) < 32 {
+		ch.fail("alerts.action_links.secret", "must be at least 32 bytes (e.g. openssl rand -hex 32)")
+	}
+	if l := a.ActionLinks; l.TTL < 0 || time.Duration(l.TTL) > 14*24*time.Hour {
+		ch.fail("alerts.action_links.ttl", "must be between 0 (default 72h) and 336h, got %s", l.TTL)
+	}
+	ch.intRange("alerts.action_links.mute_hours", a.ActionLinks.MuteHours, 0, 24*30)
 }
