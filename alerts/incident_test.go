@@ -72,10 +72,10 @@ func TestOneIncidentPerStoryAndDepartment(t *testing.T) {
 	})
 	h.grouped(t)
 	nn, yt := incidentOf(t, h.store, "so-nnmt"), incidentOf(t, h.store, "so-y-te")
-	if got := ruleIDs(nn); !slices.Equal(got, []string{"disaster.flood", "disaster.landslide", "signal.rumour"}) {
+	if got := ruleIDs(nn); !slices.Equal(got, []string{"disaster.flood", "disaster.landslide"}) {
 		t.Errorf("agriculture incident reasons %v", got)
 	}
-	if got := ruleIDs(yt); !slices.Equal(got, []string{"health.epidemic", "signal.rumour"}) {
+	if got := ruleIDs(yt); !slices.Equal(got, []string{"health.epidemic"}) {
 		t.Errorf("health incident reasons %v", got)
 	}
 	if nn.Severity != article.SeverityHigh || yt.Severity != article.SeverityLow {
@@ -111,7 +111,7 @@ func TestOneIncidentPerStoryAndDepartment(t *testing.T) {
 	b2 := storyArticle("a1", "s1", "baodienbien", article.SeverityHigh, "")
 	b2.Matches = []article.Match{{RuleID: "disaster.evacuation", Title: "Sơ tán dân", Severity: article.SeverityCritical, Department: "so-nnmt", Terms: []string{"sơ tán"}}}
 	publish(t, b, b2)
-	wait.Until(t, 15*time.Second, "the new reason", func() bool { return len(incidentOf(t, h.store, "so-nnmt").Rules) == 4 })
+	wait.Until(t, 15*time.Second, "the new reason", func() bool { return len(incidentOf(t, h.store, "so-nnmt").Rules) == 3 })
 	h.grouped(t)
 	h.clock.Add(61 * time.Second)
 	wait.Until(t, 15*time.Second, "a follow-up", func() bool { return rc.count() == 3 })

@@ -257,6 +257,9 @@ func (s *Service) Silences() *silence.Store { return s.silences }
 // source health and sends the outbox until ctx is cancelled.
 func (s *Service) Run(ctx context.Context) error {
 	if n, err := MigrateIncidents(ctx, s.alerts); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting: nothing was half done
+		}
 		return err
 	} else if n > 0 {
 		s.log.Info("alerts of one story and rule folded into incidents of one story and department", "alerts", n)

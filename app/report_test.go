@@ -50,6 +50,7 @@ indexer:
   batch_size: 50
   batch_interval: 100ms
 alerts:
+  base_url: https://presswatch.report.example
   receivers:
     - name: log
       log: {}

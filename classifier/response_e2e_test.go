@@ -3,6 +3,7 @@ package classifier_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"slices"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/presswatch/presswatch/classifier"
 	"github.com/presswatch/presswatch/classifier/story"
 	"github.com/presswatch/presswatch/examples"
+	"github.com/presswatch/presswatch/internal/wait"
 )
 
 type nopNotifier struct{}
@@ -106,19 +108,31 @@ func TestOfficialDenialJoinsTheRumourAndRaisesNoAlert(t *testing.T) {
 		Text:  "Nghe nói trưa nay hàng chục học sinh bán trú ở Tuần Giáo bị ngộ độc thực phẩm sau bữa ăn, 3 em đã tử vong. Tin đồn lan khắp huyện, mọi người chia sẻ ngay!!!"}
 	publish(rumour)
 	ra := waitClassified(rumour.ID)
-	var raised []*alerts.Alert
-	deadline := time.Now().Add(15 * time.Second)
-	for len(raised) < 3 && time.Now().Before(deadline) {
-		raised = listAlerts()
-		time.Sleep(20 * time.Millisecond)
-	}
-	var rules []string
-	for _, al := range raised {
-		rules = append(rules, al.Rules[0].ID)
-		if al.StoryID != ra.StoryID {
-			t.Errorf("alert %s on story %q, want the rumour's %q", al.Rules[0].ID, al.StoryID, ra.StoryID)
+	// One incident per department the rumour's rules name; every rule
+	// that is not a signal is a reason of one of them.
+	reasons := func(list []*alerts.Alert) []string {
+		var ids []string
+		for _, al := range list {
+			for _, r := range al.Rules {
+				if !slices.Contains(ids, r.ID) {
+					ids = append(ids, r.ID)
+				}
+			}
+			if al.StoryID != ra.StoryID {
+				t.Errorf("incident %s on story %q, want the rumour's %q", al.ID, al.StoryID, ra.StoryID)
+			}
 		}
+		return ids
 	}
+	var raised []*alerts.Alert
+	var rules []string
+	wait.Poll(15*time.Second, func() error {
+		raised = listAlerts()
+		if rules = reasons(raised); len(rules) < 3 {
+			return errors.New("fewer than three reasons")
+		}
+		return nil
+	})
 	slices.Sort(rules)
 	if want := []string{"health.food-poisoning", "misinfo.policy-rumour", "misinfo.weak-source"}; !slices.Equal(rules, want) {
 		t.Fatalf("the rumour raised %v, want %v (no alert for a signal)", rules, want)
@@ -141,14 +155,21 @@ func TestOfficialDenialJoinsTheRumourAndRaisesNoAlert(t *testing.T) {
 	marker := article.Article{ID: "marker1", URL: "https://baodienbien.example/1", SourceID: "bdb", Tier: "local", Lang: "vi", Published: t0.Add(2 * time.Hour), Fetched: t0, ContentHash: "m1",
 		Title: "Lũ quét ở Mường Chà cuốn trôi 5 nhà", Text: "Lũ quét đêm qua ở Mường Chà cuốn trôi 5 nhà dân."}
 	publish(marker)
-	deadline = time.Now().Add(15 * time.Second)
 	var after []*alerts.Alert
-	for len(after) < 4 && time.Now().Before(deadline) {
-		after = listAlerts()
-		time.Sleep(20 * time.Millisecond)
+	hasMarker := func(list []*alerts.Alert) bool {
+		return slices.ContainsFunc(list, func(al *alerts.Alert) bool {
+			return slices.ContainsFunc(al.Articles, func(ref alerts.ArticleRef) bool { return ref.ID == marker.ID })
+		})
 	}
-	if len(after) != 4 {
-		t.Fatalf("%d alerts after the denial and a flood report, want the rumour's 3 and the flood's", len(after))
+	wait.Until(t, 15*time.Second, "the flood report's incident", func() bool { after = listAlerts(); return hasMarker(after) })
+	onRumour := 0
+	for _, al := range after {
+		if al.StoryID == ra.StoryID {
+			onRumour++
+		}
+	}
+	if onRumour != len(raised) {
+		t.Errorf("%d incidents on the rumour's story after the denial, want the %d it raised", onRumour, len(raised))
 	}
 	for _, al := range after {
 		for _, ref := range al.Articles {
