@@ -458,6 +458,7 @@ func (a *App) startWeb() error {
 		if _, err := ui.Mount(ui.Deps{
 			Server: srv, Search: o.Search, Alerts: o.Alerts, AlertStore: a.alertStore, Silences: silence.NewStore(a.bus.KV(bus.BucketSilences)),
 			Misleading: o.Misleading, Submit: o.Submit, Sources: o.Sources, Rules: ruleBook{a: a}, Reports: o.Reports, Logger: a.log,
+			Tally: tallier(o.Search), Departments: departmentNames(a.cfg),
 		}); err != nil {
 			return err
 		}

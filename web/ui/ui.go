@@ -73,7 +73,11 @@ type Deps struct {
 	Sources    web.SourceBoard
 	Rules      RuleBook
 	Reports    web.ReportDesk
-	Logger     *slog.Logger
+	// Tally counts the dashboard's trends (nil: no trend charts).
+	Tally Tallier
+	// Departments names departments by ID.
+	Departments map[string]string
+	Logger      *slog.Logger
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 }
