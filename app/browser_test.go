@@ -178,6 +178,10 @@ func TestBrowserJourneys(t *testing.T) {
 		}
 		b.shot("02-dashboard")
 	})
+	t.Run("dashboard trends and the report page", func(t *testing.T) {
+		b.t = t
+		reportJourney(b, base)
+	})
 	var articleHref string
 	t.Run("search without tone marks", func(t *testing.T) {
 		b.t = t

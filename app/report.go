@@ -19,6 +19,7 @@ import (
 	"github.com/presswatch/presswatch/report/schedule"
 	"github.com/presswatch/presswatch/textnorm"
 	"github.com/presswatch/presswatch/web"
+	"github.com/presswatch/presswatch/web/ui"
 )
 
 // reportZone is report.timezone, else alerts.timezone, else the default.
@@ -215,4 +216,12 @@ func (a *App) reportDesk() web.ReportDesk {
 		return nil
 	}
 	return reportDesk{pub: *a.reports, lang: a.cfg.Report.Lang}
+}
+
+// tallier is the search backend's tally, when it has one.
+func tallier(s web.Searcher) ui.Tallier {
+	if t, ok := s.(ui.Tallier); ok {
+		return t
+	}
+	return nil
 }

@@ -46,30 +46,10 @@ const facetSize = 20
 // after a crash.
 func (x *Index) facetCounts(ctx context.Context, q bq.Query, req SearchRequest, now time.Time) (total uint64, facets map[string][]FacetCount, perDay []FacetCount, err error) {
 	days := histogramDays(req, now)
-	x.mu.RLock()
-	defer x.mu.RUnlock()
-	var names []string
-	for name := range x.parts {
-		if monthOverlaps(name, req.From, req.To) {
-			names = append(names, name)
-		}
-	}
-	parts := make([]*partCounts, len(names))
-	errs := make([]error, len(names))
-	var wg sync.WaitGroup
-	for i, name := range names {
-		wg.Go(func() {
-			errs[i] = x.guard(name, func() (err error) {
-				parts[i], err = facetsIn(ctx, x.parts[name], q, days)
-				return err
-			})
-			if errs[i] != nil {
-				errs[i] = fmt.Errorf("partition %s: facets: %w", name, errs[i])
-			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	parts, err := inPartitions(x, req.From, req.To, "facets", func(p bleve.Index) (*partCounts, error) {
+		return facetsIn(ctx, p, q, days)
+	})
+	if err != nil {
 		return 0, nil, nil, err
 	}
 	sum := newPartCounts()
@@ -85,6 +65,36 @@ func (x *Index) facetCounts(ctx context.Context, q bq.Query, req SearchRequest, 
 		perDay[i] = FacetCount{Value: d, Count: int(sum.terms[fieldDay][d])}
 	}
 	return sum.total, facets, perDay, nil
+}
+
+// inPartitions runs fn on every partition overlapping [from, to) at once,
+// under the read lock (a concurrent Prune cannot close one under it), and
+// returns the results; what names the work in errors.
+func inPartitions[T any](x *Index, from, to time.Time, what string, fn func(p bleve.Index) (T, error)) ([]T, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	var names []string
+	for name := range x.parts {
+		if monthOverlaps(name, from, to) {
+			names = append(names, name)
+		}
+	}
+	out := make([]T, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() {
+			errs[i] = x.guard(name, func() (err error) {
+				out[i], err = fn(x.parts[name])
+				return err
+			})
+			if errs[i] != nil {
+				errs[i] = fmt.Errorf("partition %s: %s: %w", name, what, errs[i])
+			}
+		})
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // topValues orders counts as Bleve orders a term facet (count descending,
@@ -273,63 +283,9 @@ func hitBitmaps(ctx context.Context, p bleve.Index, r index.IndexReader, segs []
 // countTerms adds, for each term of field in seg (those in [lo, hi) when
 // given), how many of hits hold it to counts.
 func countTerms(ctx context.Context, seg segment.Segment, field string, lo, hi []byte, hits *roaring.Bitmap, counts map[string]uint64) error {
-	dict, err := seg.Dictionary(field)
-	if err != nil {
-		return fmt.Errorf("field %s: %w", field, err)
-	}
-	it := dict.AutomatonIterator(nil, lo, hi)
-	var pl segment.PostingsList
-	var pi segment.PostingsIterator
-	for i := 0; ; i++ {
-		if i%checkEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+	return eachTerm(ctx, seg, field, lo, hi, hits, func(term string, bm *roaring.Bitmap) {
+		if n := bm.AndCardinality(hits); n > 0 {
+			counts[term] += n
 		}
-		e, err := it.Next()
-		if err != nil {
-			return fmt.Errorf("field %s: terms: %w", field, err)
-		}
-		if e == nil {
-			return nil
-		}
-		if pl, err = dict.PostingsList([]byte(e.Term), nil, pl); err != nil {
-			return fmt.Errorf("field %s: postings of %q: %w", field, e.Term, err)
-		}
-		pi = pl.Iterator(false, false, false, pi)
-		n, err := intersection(pi, hits)
-		if err != nil {
-			return fmt.Errorf("field %s: postings of %q: %w", field, e.Term, err)
-		}
-		if n > 0 {
-			counts[e.Term] += n
-		}
-	}
-}
-
-// intersection counts the documents of a postings list that are in hits:
-// a bitmap intersection for zap's postings (a term in one document has
-// its number instead of a bitmap), a walk for any other kind.
-func intersection(pi segment.PostingsIterator, hits *roaring.Bitmap) (uint64, error) {
-	if o, ok := pi.(segment.OptimizablePostingsIterator); ok {
-		if bm := o.ActualBitmap(); bm != nil {
-			return bm.AndCardinality(hits), nil
-		}
-		if d, ok := o.DocNum1Hit(); ok {
-			if hits.Contains(uint32(d)) {
-				return 1, nil
-			}
-			return 0, nil
-		}
-	}
-	var n uint64
-	for {
-		p, err := pi.Next()
-		if err != nil || p == nil {
-			return n, err
-		}
-		if hits.Contains(uint32(p.Number())) {
-			n++
-		}
-	}
+	})
 }

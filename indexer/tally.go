@@ -2,11 +2,9 @@ package indexer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -165,26 +163,10 @@ func (x *Index) Tally(ctx context.Context, req TallyRequest) (*Tally, error) {
 		r.SetField(fieldPublished)
 		ranges[i] = r
 	}
-	x.mu.RLock()
-	defer x.mu.RUnlock()
-	var names []string
-	for name := range x.parts {
-		if monthOverlaps(name, req.From, req.To) {
-			names = append(names, name)
-		}
-	}
-	parts := make([]*Tally, len(names))
-	errs := make([]error, len(names))
-	var wg sync.WaitGroup
-	for i, name := range names {
-		wg.Go(func() {
-			if parts[i], errs[i] = tallyIn(ctx, x.parts[name], q, ranges, req); errs[i] != nil {
-				errs[i] = fmt.Errorf("partition %s: tally: %w", name, errs[i])
-			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	parts, err := inPartitions(x, req.From, req.To, "tally", func(p bleve.Index) (*Tally, error) {
+		return tallyIn(ctx, p, q, ranges, req)
+	})
+	if err != nil {
 		return nil, err
 	}
 	sum := newTally(req)
@@ -234,7 +216,7 @@ func tallyIn(ctx context.Context, p bleve.Index, q bq.Query, ranges []bq.Query, 
 		var toneHits map[string]*roaring.Bitmap
 		if len(req.PerTone) > 0 {
 			toneHits = map[string]*roaring.Bitmap{}
-			err := eachTerm(ctx, seg.Segment(), fieldTone, hits, func(tone string, bm *roaring.Bitmap) {
+			err := eachTerm(ctx, seg.Segment(), fieldTone, nil, nil, hits, func(tone string, bm *roaring.Bitmap) {
 				toneHits[tone] = roaring.And(bm, hits)
 			})
 			if err != nil {
@@ -243,7 +225,7 @@ func tallyIn(ctx context.Context, p bleve.Index, q bq.Query, ranges []bq.Query, 
 		}
 		for _, f := range req.Fields {
 			perBucket, perTone := slices.Contains(req.PerBucket, f), slices.Contains(req.PerTone, f)
-			err := eachTerm(ctx, seg.Segment(), tallyFields[f], hits, func(term string, bm *roaring.Bitmap) {
+			err := eachTerm(ctx, seg.Segment(), tallyFields[f], nil, nil, hits, func(term string, bm *roaring.Bitmap) {
 				n := bm.AndCardinality(hits)
 				if n == 0 {
 					return
@@ -279,15 +261,16 @@ func orEmpty(b *roaring.Bitmap) *roaring.Bitmap {
 	return b
 }
 
-// eachTerm calls fn with each term of field in seg and the bitmap of the
-// documents holding it. Terms of no hit's document are still visited: a
-// dictionary knows no better.
-func eachTerm(ctx context.Context, seg segment.Segment, field string, hits *roaring.Bitmap, fn func(term string, bm *roaring.Bitmap)) error {
+// eachTerm calls fn with each term of field in seg (those in [lo, hi)
+// when given) and the bitmap of the documents holding it (a term in one
+// document that is not a hit is skipped). A term's count is then one
+// bitmap intersection with the hits, whatever their number.
+func eachTerm(ctx context.Context, seg segment.Segment, field string, lo, hi []byte, hits *roaring.Bitmap, fn func(term string, bm *roaring.Bitmap)) error {
 	dict, err := seg.Dictionary(field)
 	if err != nil {
 		return fmt.Errorf("field %s: %w", field, err)
 	}
-	it := dict.AutomatonIterator(nil, nil, nil)
+	it := dict.AutomatonIterator(nil, lo, hi)
 	var pl segment.PostingsList
 	var pi segment.PostingsIterator
 	one := roaring.New()

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -116,15 +117,20 @@ func (s *Server) exportCSV(w http.ResponseWriter, r *http.Request, req indexer.S
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="presswatch-search.csv"`)
+	// A byte-order mark, or Excel reads the UTF-8 as the ANSI code page
+	// and Vietnamese turns to mojibake; times in the province's zone, as
+	// officers read them.
+	_, _ = io.WriteString(w, "\ufeff")
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"id", "published", "source", "site", "tier", "lang", "severity", "labels", "title", "url"})
+	cw.UseCRLF = true
+	_ = cw.Write([]string{"id", "published (UTC+7)", "source", "site", "tier", "lang", "severity", "labels", "title", "url"})
 	rows := 0
 	for res := first; ; {
 		for _, h := range res.Hits {
 			if rows == s.opts.ExportLimit {
 				break
 			}
-			_ = cw.Write([]string{h.ID, h.Published.Format(time.RFC3339), h.Source, h.Site, h.Tier, h.Lang, h.Severity,
+			_ = cw.Write([]string{h.ID, h.Published.In(exportZone).Format("2006-01-02 15:04:05"), h.Source, h.Site, h.Tier, h.Lang, h.Severity,
 				strings.Join(h.Labels, " "), csvSafe(h.Title), h.URL})
 			rows++
 		}
@@ -140,6 +146,10 @@ func (s *Server) exportCSV(w http.ResponseWriter, r *http.Request, req indexer.S
 	}
 	cw.Flush()
 }
+
+// exportZone is the province's time zone (Asia/Ho_Chi_Minh, UTC+7 all
+// year), fixed so that a host without zoneinfo exports the same times.
+var exportZone = time.FixedZone("UTC+7", 7*3600)
 
 // csvSafe stops a spreadsheet from running a cell as a formula: article
 // titles come from the web.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"io"
+	"strings"
 
 	"github.com/presswatch/presswatch/report"
 )
@@ -31,6 +32,9 @@ func writeCSV(w io.Writer, r *report.Report, n report.Names) error {
 			cells := make([]string, len(row))
 			for i, v := range row {
 				cells[i] = cellText(v, n)
+				if _, text := v.(string); text {
+					cells[i] = formulaSafe(cells[i])
+				}
 			}
 			rows = append(rows, cells)
 		}
@@ -43,4 +47,13 @@ func writeCSV(w io.Writer, r *report.Report, n report.Names) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// formulaSafe stops a spreadsheet from running a cell as a formula: titles
+// come from the web.
+func formulaSafe(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +33,10 @@ type dashboardData struct {
 	NAck, NRsp int
 	// Stories are the week's alerted stories that spread furthest.
 	Stories []storyRow
+	// Trends are the charts; Periods the choices of days.
+	Trends  *trends
+	Periods []int
+	Days    int
 }
 
 type storyRow struct {
@@ -50,14 +55,19 @@ func median(ds []time.Duration) time.Duration {
 
 func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
 	now := u.d.Now()
-	from := now.AddDate(0, 0, -30)
-	d := &dashboardData{From: from.In(vietnam).Format(time.DateOnly), To: now.In(vietnam).Format(time.DateOnly)}
+	days := 30
+	if n, err := strconv.Atoi(r.URL.Query().Get("days")); err == nil && slices.Contains(dashboardPeriods(), n) {
+		days = n
+	}
+	per := lastDays(now, days)
+	from := per.From
+	d := &dashboardData{From: from.Format(time.DateOnly), To: per.Last().Format(time.DateOnly), Periods: dashboardPeriods(), Days: days}
 	p := u.page(r, "dashboard", d)
 	p.Title = p.T("dashboard.title")
 	if u.d.Search != nil {
 		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 		defer cancel()
-		res, err := u.d.Search.Search(ctx, indexer.SearchRequest{From: from, Facets: true, Limit: 1, Sort: "newest"})
+		res, err := u.d.Search.Search(ctx, indexer.SearchRequest{From: from, To: per.To, Facets: true, Limit: 1, Sort: "newest"})
 		if err != nil {
 			u.log.Error("dashboard search", "err", err)
 			d.SearchFailed = true
@@ -122,5 +132,10 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 		return strings.Compare(a.Key, b.Key)
 	})
+	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	defer cancel()
+	if d.Trends, err = u.trendCharts(ctx, p, per, list, open); err != nil {
+		u.log.Error("dashboard trends", "err", err)
+	}
 	u.render(w, http.StatusOK, "dashboard", p)
 }

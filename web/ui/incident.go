@@ -21,6 +21,15 @@ type Department struct {
 	ID, Name string
 }
 
+// deptMap names departments by ID, as reports take them.
+func (u *UI) deptMap() map[string]string {
+	m := make(map[string]string, len(u.d.Departments))
+	for _, d := range u.d.Departments {
+		m[d.ID] = d.Name
+	}
+	return m
+}
+
 func (u *UI) deptName(id string) string {
 	for _, d := range u.d.Departments {
 		if d.ID == id {

@@ -81,6 +81,8 @@ type Deps struct {
 	Sources    web.SourceBoard
 	Rules      RuleBook
 	Reports    web.ReportDesk
+	// Tally counts the dashboard's trends (nil: no trend charts).
+	Tally Tallier
 	// Departments of alerts.departments, to show and pick by name.
 	Departments []Department
 	// Links checks one-tap action links; LinkLedger records their use.

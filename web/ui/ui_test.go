@@ -387,6 +387,10 @@ func TestSearchPageShowsResultsFacetsAndLinks(t *testing.T) {
 	if code != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") || !strings.Contains(csv, e.flagged) {
 		t.Errorf("csv: %d %s", code, hdr.Get("Content-Type"))
 	}
+	// A byte-order mark for Excel, and local times.
+	if !strings.HasPrefix(csv, "\ufeffid,published (UTC+7),") || strings.Contains(csv, "Z,") {
+		t.Errorf("csv starts %.60q", csv)
+	}
 }
 
 func TestOfficerSubmitsALink(t *testing.T) {

@@ -8,7 +8,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
-	"net/mail"
 	"net/textproto"
 	"strings"
 )
@@ -47,18 +46,9 @@ func (n *Notifier) buildMixed(m Message) ([]byte, []string, error) {
 	if len(m.To) == 0 {
 		return nil, nil, fmt.Errorf("%s: no recipient", n.what)
 	}
-	var rcpts, toHeader []string
-	for _, t := range m.To {
-		a, err := mail.ParseAddress(t)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: recipient %q: %w", n.what, t, err)
-		}
-		rcpts = append(rcpts, a.Address)
-		toHeader = append(toHeader, a.String())
-	}
-	from, err := mail.ParseAddress(n.cfg.From)
+	rcpts, toHeader, from, err := n.envelope(m.To)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: from: %w", n.what, err)
+		return nil, nil, err
 	}
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)

@@ -22,18 +22,9 @@ const maxSubject = 200
 // returns it with the envelope addresses. An address that does not parse
 // is an error: retrying cannot fix it.
 func (n *Notifier) Build(nt *alerts.Notification, to []string) (msg []byte, rcpts []string, err error) {
-	var toHeader []string
-	for _, t := range to {
-		a, err := mail.ParseAddress(t)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: recipient %q: %w", n.what, t, err)
-		}
-		rcpts = append(rcpts, a.Address)
-		toHeader = append(toHeader, a.String())
-	}
-	from, err := mail.ParseAddress(n.cfg.From)
+	rcpts, toHeader, from, err := n.envelope(to)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: from: %w", n.what, err)
+		return nil, nil, err
 	}
 	set := n.cfg.Templates
 	subject, err := set.Render(nt, template.Subject)
@@ -88,6 +79,24 @@ func (n *Notifier) Build(nt *alerts.Notification, to []string) (msg []byte, rcpt
 	m.WriteString("\r\n")
 	m.Write(body.Bytes())
 	return m.Bytes(), rcpts, nil
+}
+
+// envelope parses the recipients (for RCPT TO and the To header) and the
+// sender. An address that does not parse is an error: retrying cannot fix
+// it.
+func (n *Notifier) envelope(to []string) (rcpts, toHeader []string, from *mail.Address, err error) {
+	for _, t := range to {
+		a, err := mail.ParseAddress(t)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("%s: recipient %q: %w", n.what, t, err)
+		}
+		rcpts = append(rcpts, a.Address)
+		toHeader = append(toHeader, a.String())
+	}
+	if from, err = mail.ParseAddress(n.cfg.From); err != nil {
+		return nil, nil, nil, fmt.Errorf("%s: from: %w", n.what, err)
+	}
+	return rcpts, toHeader, from, nil
 }
 
 // fold breaks a header line before blanks so that lines stay within the
