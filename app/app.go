@@ -412,7 +412,7 @@ func (a *App) startWeb() error {
 	if o.API {
 		if _, err := ui.Mount(ui.Deps{
 			Server: srv, Search: o.Search, Alerts: o.Alerts, AlertStore: a.alertStore, Silences: silence.NewStore(a.bus.KV(bus.BucketSilences)),
-			Misleading: o.Misleading, Submit: o.Submit, Sources: o.Sources, Rules: ruleBook{a: a}, Logger: a.log,
+			Misleading: o.Misleading, Cases: caseReader{kv: a.bus.KV(bus.BucketCases)}, Submit: o.Submit, Sources: o.Sources, Rules: ruleBook{a: a}, Logger: a.log,
 		}); err != nil {
 			return err
 		}

@@ -73,10 +73,12 @@ type Deps struct {
 	AlertStore AlertStore
 	Silences   SilenceStore
 	Misleading web.MisleadingMarker
-	Submit     web.LinkSubmitter
-	Sources    web.SourceBoard
-	Rules      RuleBook
-	Logger     *slog.Logger
+	// Cases reads misleading marks for the article page.
+	Cases   CaseReader
+	Submit  web.LinkSubmitter
+	Sources web.SourceBoard
+	Rules   RuleBook
+	Logger  *slog.Logger
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 }
