@@ -229,7 +229,11 @@ func TestBrowserJourneys(t *testing.T) {
 		b.run(chromedp.SendKeys(`#rebuttal`, "https://dienbien.gov.vn/bac-bo", chromedp.ByID),
 			chromedp.Click(`form[action$="/misleading"] button`, chromedp.ByQuery))
 		b.waitURL("flash=flash.marked")
-		b.run(chromedp.WaitVisible(`p.flash`, chromedp.ByQuery))
+		b.run(chromedp.WaitVisible(`p.flash`, chromedp.ByQuery), chromedp.WaitVisible(`#misleading-case`, chromedp.ByID))
+		if got := b.text(`#misleading-case`); !strings.Contains(got, "admin") || !strings.Contains(got, "sai sự thật") {
+			t.Errorf("the mark shows as %q", got)
+		}
+		b.shotBoth("04b-article-marked")
 	})
 	t.Run("alert inbox", func(t *testing.T) {
 		b.t = t

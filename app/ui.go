@@ -3,6 +3,10 @@ package app
 import (
 	"context"
 
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/presswatch/presswatch/classifier/story"
+
 	"github.com/presswatch/presswatch/web/ui"
 )
 
@@ -32,4 +36,12 @@ func (b ruleBook) Rules(ctx context.Context) ([]ui.RuleInfo, error) {
 		})
 	}
 	return out, nil
+}
+
+// caseReader reads misleading marks from the shared cases bucket, in any
+// process.
+type caseReader struct{ kv jetstream.KeyValue }
+
+func (c caseReader) CaseOf(ctx context.Context, id string) (*story.Case, error) {
+	return story.CaseOf(ctx, c.kv, id)
 }

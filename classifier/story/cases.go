@@ -237,3 +237,22 @@ func copyOf(doc, cs *Signature, threshold float64) (j, cont float64, ok bool) {
 	}
 	return j, cont, j >= threshold || cont >= threshold
 }
+
+// CaseOf reads the case of the article with ID id from the cases bucket
+// (nil when it is not marked), for processes that do not cluster (the
+// web UI's article page).
+func CaseOf(ctx context.Context, kv jetstream.KeyValue, id string) (*Case, error) {
+	e, err := kv.Get(ctx, caseKey(id))
+	if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrInvalidKey) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("case %s: %w", id, err)
+	}
+	var rec caseRec
+	if err := json.Unmarshal(e.Value(), &rec); err != nil {
+		return nil, fmt.Errorf("decode case %s: %w", id, err)
+	}
+	c := rec.public()
+	return &c, nil
+}

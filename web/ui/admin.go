@@ -150,27 +150,33 @@ func (u *UI) revokeToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) expireSilence(w http.ResponseWriter, r *http.Request) {
-	p := u.page(r, "admin", nil)
+	back := "/admin"
+	if b := r.PostFormValue("back"); b != "" {
+		back = localPath(b) // the incident page that offered "turn on again"
+	} else if !u.page(r, "admin", nil).Can("admin") {
+		back = "/alerts"
+	}
+	u.expireSilenceThen(w, r, back, "flash.done")
+}
+
+// expireSilenceThen ends the silence of the path now and goes back.
+func (u *UI) expireSilenceThen(w http.ResponseWriter, r *http.Request, back, flash string) {
+	p := u.page(r, "silences", nil)
 	if u.d.Silences == nil {
 		u.errorPage(w, r, http.StatusServiceUnavailable, p.T("error.unavailable"))
 		return
 	}
 	id := r.PathValue("id")
-	if _, err := u.d.Silences.Expire(r.Context(), id, principal(r).Name, u.d.Now()); err != nil {
-		if errors.Is(err, silence.ErrNotFound) {
-			u.errorPage(w, r, http.StatusNotFound, err.Error())
-			return
-		}
+	_, err := u.d.Silences.Expire(r.Context(), id, principal(r).Name, u.d.Now())
+	if errors.Is(err, silence.ErrNotFound) {
+		u.errorPage(w, r, http.StatusNotFound, p.T("error.not_found_item"))
+		return
+	}
+	if err != nil {
 		u.log.Error("expire silence", "err", err)
 		u.errorPage(w, r, http.StatusServiceUnavailable, p.T("error.unavailable"))
 		return
 	}
 	u.audit(r, "", "silence.expire", id, "")
-	back := "/admin"
-	if b := r.PostFormValue("back"); b != "" {
-		back = localPath(b)
-	} else if !p.Can("admin") {
-		back = "/alerts"
-	}
-	redirect(w, r, back, "flash.done")
+	redirect(w, r, back, flash)
 }

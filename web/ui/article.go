@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/classifier/story"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/web"
 )
@@ -24,6 +25,16 @@ type articleData struct {
 	Sentiment string
 	// CanMark is set when this process can mark articles misleading.
 	CanMark bool
+	// Case is set when the article is marked misleading; Copies are the
+	// articles of its story flagged as its copies.
+	Case   *story.Case
+	Copies []indexer.Hit
+}
+
+// CaseReader reads an article's misleading mark; Deps.Misleading or
+// Deps.Cases may implement it.
+type CaseReader interface {
+	CaseOf(ctx context.Context, articleID string) (*story.Case, error)
 }
 
 func (u *UI) article(w http.ResponseWriter, r *http.Request) {
@@ -63,9 +74,36 @@ func (u *UI) article(w http.ResponseWriter, r *http.Request) {
 			slices.SortStableFunc(d.Story, func(x, y indexer.Hit) int { return x.Published.Compare(y.Published) })
 		}
 	}
+	u.misleadingOf(ctx, d)
 	p.Data = d
 	p.Title = a.Title
 	u.render(w, http.StatusOK, "article", p)
+}
+
+// misleadingOf fills the article's misleading mark and, when it has one,
+// the copies found in its story.
+func (u *UI) misleadingOf(ctx context.Context, d *articleData) {
+	if u.d.Cases == nil {
+		return
+	}
+	c, err := u.d.Cases.CaseOf(ctx, d.A.ID)
+	if err != nil {
+		u.log.Warn("article page: misleading case", "err", err)
+		return
+	}
+	d.Case = c
+	if c == nil || d.A.StoryID == "" {
+		return
+	}
+	res, err := u.d.Search.Search(ctx, indexer.SearchRequest{Q: "label:misleading", Stories: []string{d.A.StoryID}, Sort: "newest", Limit: 50})
+	if err != nil {
+		return
+	}
+	for _, h := range res.Hits {
+		if h.ID != d.A.ID {
+			d.Copies = append(d.Copies, h)
+		}
+	}
 }
 
 // markMisleading records that an article is false or distorted, with the

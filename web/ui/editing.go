@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"time"
 
@@ -110,6 +111,28 @@ type SourceEditor interface {
 	SaveSource(ctx context.Context, s SourceSave) error
 	DeleteSource(ctx context.Context, id, by string, base uint64) error
 	TestFetch(ctx context.Context, src config.Source) (*SourcePreview, error)
+}
+
+// formPage is an editing form as rendered: a new item or an edit of id,
+// failed when it comes back with problems.
+type formPage struct {
+	tmpl, nav           string
+	data                any
+	isNew, failed       bool
+	newTitle, editTitle string
+	id                  string
+}
+
+func (u *UI) renderForm(w http.ResponseWriter, r *http.Request, code int, f formPage) {
+	p := u.page(r, f.nav, f.data)
+	p.Title = p.T(f.newTitle)
+	if !f.isNew {
+		p.Title = p.T(f.editTitle, f.id)
+	}
+	if f.failed {
+		p.Error = p.T("form.has_problems")
+	}
+	u.render(w, code, f.tmpl, p)
 }
 
 // shownProblem is a problem as a page shows it: the sentence in the

@@ -58,15 +58,8 @@ func (u *UI) ruleEditor(w http.ResponseWriter, r *http.Request) (RuleEditor, boo
 }
 
 func (u *UI) renderRuleForm(w http.ResponseWriter, r *http.Request, code int, f *ruleForm) {
-	p := u.page(r, "rules", f)
-	p.Title = p.T("rules.new_rule")
-	if !f.New {
-		p.Title = p.T("rules.edit", f.ID)
-	}
-	if len(f.Problems) > 0 || f.Conflict {
-		p.Error = p.T("form.has_problems")
-	}
-	u.render(w, code, "rule_form", p)
+	u.renderForm(w, r, code, formPage{tmpl: "rule_form", nav: "rules", data: f, isNew: f.New, newTitle: "rules.new_rule",
+		editTitle: "rules.edit", id: f.ID, failed: len(f.Problems) > 0 || f.Conflict})
 }
 
 func (u *UI) newRule(w http.ResponseWriter, r *http.Request) {

@@ -113,21 +113,5 @@ func (u *UI) createSilence(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) expireSilenceFromPage(w http.ResponseWriter, r *http.Request) {
-	p := u.page(r, "silences", nil)
-	if u.d.Silences == nil {
-		u.errorPage(w, r, http.StatusServiceUnavailable, p.T("error.unavailable"))
-		return
-	}
-	id := r.PathValue("id")
-	_, err := u.d.Silences.Expire(r.Context(), id, principal(r).Name, u.d.Now())
-	if errors.Is(err, silence.ErrNotFound) {
-		u.errorPage(w, r, http.StatusNotFound, p.T("error.not_found_item"))
-		return
-	}
-	if err != nil {
-		u.editFailed(w, r, "silences", err)
-		return
-	}
-	u.audit(r, "", "silence.expire", id, "")
-	redirect(w, r, "/silences", "flash.silence_expired")
+	u.expireSilenceThen(w, r, "/silences", "flash.silence_expired")
 }

@@ -118,15 +118,8 @@ func (u *UI) sourceEditor(w http.ResponseWriter, r *http.Request) (SourceEditor,
 }
 
 func (u *UI) renderSourceForm(w http.ResponseWriter, r *http.Request, code int, f *sourceForm) {
-	p := u.page(r, "sources", f)
-	p.Title = p.T("sources.add")
-	if !f.New {
-		p.Title = p.T("sources.edit", f.S.ID)
-	}
-	if len(f.Problems) > 0 || f.Conflict {
-		p.Error = p.T("form.has_problems")
-	}
-	u.render(w, code, "source_form", p)
+	u.renderForm(w, r, code, formPage{tmpl: "source_form", nav: "sources", data: f, isNew: f.New, newTitle: "sources.add",
+		editTitle: "sources.edit", id: f.S.ID, failed: len(f.Problems) > 0 || f.Conflict})
 }
 
 func (u *UI) newSource(w http.ResponseWriter, r *http.Request) {

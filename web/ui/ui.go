@@ -77,10 +77,12 @@ type Deps struct {
 	AlertStore AlertStore
 	Silences   SilenceStore
 	Misleading web.MisleadingMarker
-	Submit     web.LinkSubmitter
-	Sources    web.SourceBoard
-	Rules      RuleBook
-	Reports    web.ReportDesk
+	// Cases reads misleading marks for the article page.
+	Cases   CaseReader
+	Submit  web.LinkSubmitter
+	Sources web.SourceBoard
+	Rules   RuleBook
+	Reports web.ReportDesk
 	// Tally counts the dashboard's trends (nil: no trend charts).
 	Tally Tallier
 	// Departments of alerts.departments, to show and pick by name.
