@@ -125,16 +125,6 @@ type Service struct {
 	m       serviceMetrics
 }
 
-type serviceMetrics struct {
-	raised        *prometheus.CounterVec
-	notifications *prometheus.CounterVec
-	notifyLatency *prometheus.HistogramVec
-	endToEnd      prometheus.Histogram
-	suppressed    *prometheus.CounterVec
-	escalations   prometheus.Counter
-	outbox        *prometheus.GaugeVec
-}
-
 // NewService checks that every receiver the routes name exists and
 // registers metrics.
 func NewService(b Bus, o Options) (*Service, error) {
@@ -191,42 +181,9 @@ func NewService(b Bus, o Options) (*Service, error) {
 	if err := s.Reroute(o.Route, o.Directory, o.Escalation); err != nil {
 		return nil, err
 	}
-	s.m = serviceMetrics{
-		raised: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: "presswatch", Subsystem: "alerts", Name: "raised_total",
-			Help: "Alerts raised, by type and severity.",
-		}, []string{"type", "severity"}),
-		notifications: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: "presswatch", Subsystem: "alerts", Name: "notifications_total",
-			Help: "Notification attempts, by receiver, kind and result (sent, retry, failed, dead, duplicate).",
-		}, []string{"receiver", "kind", "result"}),
-		notifyLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: "presswatch", Subsystem: "alerts", Name: "notify_duration_seconds",
-			Help:    "Time one receiver took to accept or refuse a notification.",
-			Buckets: prometheus.ExponentialBuckets(0.001, 3, 10),
-		}, []string{"receiver"}),
-		endToEnd: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Namespace: "presswatch", Subsystem: "alerts", Name: "fetch_to_notified_seconds",
-			Help:    "Time from the article that changed a group being fetched to its notification being accepted by the receiver.",
-			Buckets: prometheus.ExponentialBuckets(0.05, 2, 16),
-		}),
-		suppressed: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: "presswatch", Subsystem: "alerts", Name: "suppressed_total",
-			Help: "Notifications held back, by reason (silenced, quiet_hours, digest).",
-		}, []string{"reason"}),
-		escalations: prometheus.NewCounter(prometheus.CounterOpts{
-			Namespace: "presswatch", Subsystem: "alerts", Name: "escalations_total",
-			Help: "Critical alerts escalated to on-call contacts for want of acknowledgement.",
-		}),
-		outbox: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Namespace: "presswatch", Subsystem: "alerts", Name: "outbox_pending",
-			Help: "Notifications decided and not yet sent or dead-lettered, by receiver (read every 15 s).",
-		}, []string{"receiver"}),
-	}
-	for _, c := range []prometheus.Collector{s.m.raised, s.m.notifications, s.m.notifyLatency, s.m.endToEnd, s.m.suppressed, s.m.escalations, s.m.outbox} {
-		if err := o.Registerer.Register(c); err != nil {
-			return nil, fmt.Errorf("register alerts metrics: %w", err)
-		}
+	var err error
+	if s.m, err = newServiceMetrics(o.Registerer); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

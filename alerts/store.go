@@ -52,7 +52,7 @@ type Store struct {
 	deadLetter jetstream.KeyValue
 	js         jetstream.JetStream
 	now        func() time.Time
-	tta, ttr   *prometheus.HistogramVec
+	storeMetrics
 	// view holds the alerts in memory while Follow runs.
 	view *view
 }
@@ -62,23 +62,13 @@ func NewStore(b KVs, reg prometheus.Registerer, now func() time.Time) (*Store, e
 	if now == nil {
 		now = time.Now
 	}
-	buckets := []float64{60, 300, 600, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 24 * 3600, 3 * 24 * 3600}
 	s := &Store{
 		alerts: b.KV(bus.BucketAlerts), dismissals: b.KV(bus.BucketDismissals), deadLetter: b.KV(bus.BucketAlertDeadLetters),
 		js: b.JetStream(), now: now, view: newView(),
-		tta: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: "presswatch", Subsystem: "alerts", Name: "time_to_ack_seconds",
-			Help: "Time from an alert being raised to its acknowledgement, by department and severity.", Buckets: buckets,
-		}, []string{"department", "severity"}),
-		ttr: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: "presswatch", Subsystem: "alerts", Name: "time_to_respond_seconds",
-			Help: "Time from an alert being raised to the official response, by department and severity.", Buckets: buckets,
-		}, []string{"department", "severity"}),
 	}
-	for _, c := range []prometheus.Collector{s.tta, s.ttr} {
-		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("register alert lifecycle metrics: %w", err)
-		}
+	var err error
+	if s.storeMetrics, err = newStoreMetrics(reg); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

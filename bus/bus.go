@@ -94,40 +94,6 @@ type Bus struct {
 	metrics *metrics
 }
 
-type metrics struct {
-	published    *prometheus.CounterVec
-	deadLettered *prometheus.CounterVec
-	acked        *prometheus.CounterVec
-	retried      *prometheus.CounterVec
-}
-
-func newMetrics(reg prometheus.Registerer) (*metrics, error) {
-	m := &metrics{
-		published: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: "presswatch", Subsystem: "bus", Name: "published_total",
-			Help: "Messages published, by subject.",
-		}, []string{"subject"}),
-		deadLettered: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: "presswatch", Subsystem: "bus", Name: "dead_lettered_total",
-			Help: "Messages moved to the dead-letter stream, by consumer.",
-		}, []string{"consumer"}),
-		acked: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: "presswatch", Subsystem: "bus", Name: "acked_total",
-			Help: "Messages processed and acknowledged, by consumer.",
-		}, []string{"consumer"}),
-		retried: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: "presswatch", Subsystem: "bus", Name: "retried_total",
-			Help: "Messages handed back for a later retry, by consumer.",
-		}, []string{"consumer"}),
-	}
-	for _, c := range []prometheus.Collector{m.published, m.deadLettered, m.acked, m.retried} {
-		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("register bus metrics: %w", err)
-		}
-	}
-	return m, nil
-}
-
 // Open connects (starting the embedded server when no URL is given) and
 // declares every stream and KV bucket.
 func Open(ctx context.Context, opts Options) (*Bus, error) {
@@ -146,22 +112,10 @@ func Open(ctx context.Context, opts Options) (*Bus, error) {
 		b.shutdownServer()
 		return nil, err
 	}
-	depth := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Namespace: "presswatch", Subsystem: "bus", Name: "dead_letter_messages",
-		Help: "Messages waiting in the dead-letter stream for an operator.",
-	}, func() float64 {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		n, err := b.DeadLetterCount(ctx)
-		if err != nil {
-			return -1
-		}
-		return float64(n)
-	})
-	if err := opts.Registerer.Register(depth); err != nil {
+	if err := b.registerDepth(opts.Registerer); err != nil {
 		b.nc.Close()
 		b.shutdownServer()
-		return nil, fmt.Errorf("register bus metrics: %w", err)
+		return nil, err
 	}
 	return b, nil
 }

@@ -48,39 +48,12 @@ type Service struct {
 	lastErr atomic.Pointer[string]
 }
 
-type serviceMetrics struct {
-	classified *prometheus.CounterVec
-	duration   prometheus.Histogram
-	reloads    *prometheus.CounterVec
-	rules      prometheus.Gauge
-}
-
 // NewService returns a classifier using rs until SetRules replaces it.
 func NewService(b Bus, rs *Ruleset, sig Signals, log *slog.Logger, reg prometheus.Registerer) (*Service, error) {
 	s := &Service{bus: b, signals: sig, log: log.With("component", "classifier"), now: time.Now}
-	s.metrics = serviceMetrics{
-		classified: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: "presswatch", Subsystem: "classifier", Name: "articles_total",
-			Help: "Articles classified, by whether any rule flagged them.",
-		}, []string{"flagged"}),
-		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Namespace: "presswatch", Subsystem: "classifier", Name: "duration_seconds",
-			Help:    "Time to classify one article and publish it.",
-			Buckets: prometheus.ExponentialBuckets(0.0001, 4, 10),
-		}),
-		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: "presswatch", Subsystem: "classifier", Name: "rule_reloads_total",
-			Help: "Rule reloads, by result.",
-		}, []string{"result"}),
-		rules: prometheus.NewGauge(prometheus.GaugeOpts{
-			Namespace: "presswatch", Subsystem: "classifier", Name: "rules",
-			Help: "Enabled rules in the active rule set.",
-		}),
-	}
-	for _, c := range []prometheus.Collector{s.metrics.classified, s.metrics.duration, s.metrics.reloads, s.metrics.rules} {
-		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("register classifier metrics: %w", err)
-		}
+	var err error
+	if s.metrics, err = newServiceMetrics(reg); err != nil {
+		return nil, err
 	}
 	s.SetRules(rs)
 	return s, nil

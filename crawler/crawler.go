@@ -90,17 +90,6 @@ type Crawler struct {
 	waiting map[string]waitNote
 }
 
-type crawlerMetrics struct {
-	polls     *prometheus.CounterVec
-	pages     *prometheus.CounterVec
-	published *prometheus.CounterVec
-	fetchDur  *prometheus.HistogramVec
-	revisions *prometheus.CounterVec
-	paused    prometheus.Gauge
-	deferred  prometheus.Gauge
-	waiting   prometheus.Gauge
-}
-
 type job struct {
 	src  config.Source
 	cand candidate
@@ -135,53 +124,15 @@ func New(b Bus, o Options) (*Crawler, error) {
 		log: o.Logger.With("component", "crawler"), now: time.Now,
 		jobs: make(chan job), polling: map[string]bool{}, valid: map[string]validators{}, inflight: map[string]bool{}, stopping: make(chan struct{}),
 		deferred: map[string]bool{}, waiting: map[string]waitNote{},
-		m: crawlerMetrics{
-			polls: prometheus.NewCounterVec(prometheus.CounterOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "polls_total",
-				Help: "Source polls, by source and result (ok, not_modified, waiting, error).",
-			}, []string{"source", "result"}),
-			pages: prometheus.NewCounterVec(prometheus.CounterOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "pages_total",
-				Help: "Article pages processed, by result (ok, partial, complete, deferred, error).",
-			}, []string{"result"}),
-			published: prometheus.NewCounterVec(prometheus.CounterOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "articles_published_total",
-				Help: "Articles published to article.fetched, by source.",
-			}, []string{"source"}),
-			fetchDur: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "fetch_duration_seconds",
-				Help:    "Time to list a source or to fetch and extract one page.",
-				Buckets: prometheus.ExponentialBuckets(0.005, 2.5, 10),
-			}, []string{"kind"}),
-			revisions: prometheus.NewCounterVec(prometheus.CounterOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "revisions_total",
-				Help: "Edits and removals found when re-checking flagged articles.",
-			}, []string{"kind"}),
-			paused: prometheus.NewGauge(prometheus.GaugeOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "sources_paused",
-				Help: "Sources paused after repeated failures.",
-			}),
-			deferred: prometheus.NewGauge(prometheus.GaugeOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "jobs_deferred",
-				Help: "Article fetches deferred until their host is back (Retry-After cool-down, busy or slow host).",
-			}),
-			waiting: prometheus.NewGauge(prometheus.GaugeOpts{
-				Namespace: "presswatch", Subsystem: "crawler", Name: "sources_waiting_for_host",
-				Help: "Sources whose articles or polls wait for their host.",
-			}),
-		},
 	}
 	c.lister = &lister{fetch: o.Fetcher, now: c.now, maxItemAge: o.MaxItemAge, isSeen: c.isSeenURL}
-	for _, col := range []prometheus.Collector{c.m.polls, c.m.pages, c.m.published, c.m.fetchDur, c.m.revisions, c.m.paused, c.m.deferred, c.m.waiting} {
-		if err := o.Registerer.Register(col); err != nil {
-			return nil, fmt.Errorf("register crawler metrics: %w", err)
-		}
+	var err error
+	if c.m, err = newCrawlerMetrics(o.Registerer); err != nil {
+		return nil, err
 	}
-	srcs, err := o.Sources()
-	if err != nil {
+	if c.sources, err = o.Sources(); err != nil {
 		return nil, fmt.Errorf("sources: %w", err)
 	}
-	c.sources = srcs
 	return c, nil
 }
 

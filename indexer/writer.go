@@ -39,14 +39,11 @@ type batchIndexer interface {
 // Writer consumes article.classified into the index, acking each message
 // only after the batch holding it is committed.
 type Writer struct {
-	idx      batchIndexer
-	bus      Bus
-	opts     WriterOptions
-	log      *slog.Logger
-	indexed  prometheus.Counter
-	batches  prometheus.Histogram
-	batchLen prometheus.Histogram
-	lag      prometheus.Histogram
+	idx  batchIndexer
+	bus  Bus
+	opts WriterOptions
+	log  *slog.Logger
+	writerMetrics
 }
 
 // NewWriter registers the writer's metrics with reg.
@@ -56,30 +53,10 @@ func NewWriter(idx *Index, b Bus, o WriterOptions, log *slog.Logger, reg prometh
 	}
 	w := &Writer{
 		idx: idx, bus: b, opts: o, log: log.With("component", "indexer", "replica", o.Replica),
-		indexed: prometheus.NewCounter(prometheus.CounterOpts{
-			Namespace: "presswatch", Subsystem: "indexer", Name: "articles_total",
-			Help: "Articles written to the index (upserts, including re-writes).",
-		}),
-		batches: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Namespace: "presswatch", Subsystem: "indexer", Name: "batch_duration_seconds",
-			Help:    "Time to commit one batch to the index.",
-			Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 12),
-		}),
-		batchLen: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Namespace: "presswatch", Subsystem: "indexer", Name: "batch_size",
-			Help:    "Articles per committed batch.",
-			Buckets: prometheus.ExponentialBuckets(1, 2, 11),
-		}),
-		lag: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Namespace: "presswatch", Subsystem: "indexer", Name: "fetch_to_searchable_seconds",
-			Help:    "Time from an article being fetched to it being searchable.",
-			Buckets: prometheus.ExponentialBuckets(0.05, 2, 14),
-		}),
 	}
-	for _, c := range []prometheus.Collector{w.indexed, w.batches, w.batchLen, w.lag} {
-		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("register indexer metrics: %w", err)
-		}
+	var err error
+	if w.writerMetrics, err = newWriterMetrics(reg); err != nil {
+		return nil, err
 	}
 	return w, nil
 }

@@ -77,14 +77,11 @@ type Follower struct {
 // NewFollower returns a follower for d.
 func NewFollower(b Bus, d *Detector, o FollowOptions) (*Follower, error) {
 	o.setDefaults()
-	f := &Follower{b: b, d: d, o: o, events: prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "presswatch", Subsystem: "spike", Name: "events_total",
-		Help: "Spike events this process published, by window.",
-	}, []string{"window"})}
-	if err := o.Registerer.Register(f.events); err != nil {
-		return nil, fmt.Errorf("register spike metrics: %w", err)
+	events, err := newEventsMetric(o.Registerer)
+	if err != nil {
+		return nil, err
 	}
-	return f, nil
+	return &Follower{b: b, d: d, o: o, events: events}, nil
 }
 
 // Seq is the stream sequence of the last message observed, so that a

@@ -15,6 +15,7 @@ import (
 
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/notify"
+	"github.com/presswatch/presswatch/alerts/notify/template"
 )
 
 // Evil is a title written to break out of every message format: HTML and
@@ -142,4 +143,14 @@ func Down(t testing.TB) string {
 	u := srv.URL
 	srv.Close()
 	return u
+}
+
+// Templates returns the built-in Vietnamese message templates.
+func Templates(t testing.TB) *template.Set {
+	t.Helper()
+	set, err := template.Load(nil, "vi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
 }

@@ -5,11 +5,9 @@ package slack
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -55,9 +53,8 @@ type Payload struct {
 
 // Notifier posts to one webhook.
 type Notifier struct {
-	cfg    Config
-	client *http.Client
-	what   string
+	cfg Config
+	api *notify.ChatAPI
 }
 
 // New validates cfg; a nil client means http.DefaultClient and a zero
@@ -66,38 +63,40 @@ func New(cfg Config, client *http.Client) (*Notifier, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	u, _ := url.Parse(cfg.URL)
-	return &Notifier{cfg: cfg, client: client, what: "slack webhook " + u.Host}, nil
+	api, err := notify.NewChatAPI(notify.ChatOptions{Kind: "slack webhook", BaseURL: cfg.URL, Secrets: []string{cfg.URL}, Client: client, Timeout: cfg.Timeout})
+	if err != nil {
+		return nil, err
+	}
+	return &Notifier{cfg: cfg, api: api}, nil
 }
 
 // Render builds the request body.
-func (n *Notifier) Render(nt *alerts.Notification) ([]byte, error) {
+func (n *Notifier) Render(nt *alerts.Notification) (*Payload, error) {
 	text, err := n.cfg.Templates.RenderChat(nt, template.Slack, MaxText)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", n.what, err)
+		return nil, fmt.Errorf("%s: %w", n.api.What, err)
 	}
-	return json.Marshal(Payload{Text: text, Channel: n.cfg.Channel})
+	return &Payload{Text: text, Channel: n.cfg.Channel}, nil
 }
 
 // Notify makes one attempt. Slack answers 200 "ok"; 4xx such as
 // invalid_payload or channel_not_found cannot be cured by retrying, 429 and
 // 5xx can.
 func (n *Notifier) Notify(ctx context.Context, nt *alerts.Notification) error {
-	body, err := n.Render(nt)
+	p, err := n.Render(nt)
 	if err != nil {
 		return err
 	}
-	a, err := notify.Post(ctx, n.client, n.cfg.Timeout, n.what, n.cfg.URL,
-		http.Header{"Content-Type": {"application/json"}}, body)
+	a, err := n.api.PostJSON(ctx, p)
 	if err != nil {
 		return err
 	}
-	if err := a.Check(n.what); err != nil {
-		return notify.Scrub(err, n.cfg.URL)
+	if err := a.Check(n.api.What); err != nil {
+		return n.api.Scrub(err)
 	}
 	// Some proxies answer 200 with an error text; Slack's own 200 says "ok".
 	if b := strings.TrimSpace(string(a.Body)); a.Status == http.StatusOK && b != "" && b != "ok" && !strings.HasPrefix(b, "{") {
-		return fmt.Errorf("%s answered 200 with %q", n.what, truncate(b, 200))
+		return fmt.Errorf("%s answered 200 with %q", n.api.What, truncate(b, 200))
 	}
 	return nil
 }

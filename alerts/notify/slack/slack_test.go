@@ -15,10 +15,7 @@ const hookPath = "/services/T000/B000/XXXXSECRETXXXX"
 
 func newNotifier(t testing.TB, url string) *Notifier {
 	t.Helper()
-	set, err := template.Load(nil, "vi")
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := notifytest.Templates(t)
 	n, err := New(Config{URL: url, Channel: "#bao-chi", Templates: set, Timeout: 2 * time.Second}, nil)
 	if err != nil {
 		t.Fatal(err)

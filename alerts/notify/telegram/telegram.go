@@ -8,14 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/notify"
 	"github.com/presswatch/presswatch/alerts/notify/template"
-	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/internal/retryafter"
 )
 
@@ -46,9 +44,6 @@ func (c Config) Validate() error {
 	if c.BotToken == "" || strings.ContainsAny(c.BotToken, "/?#% \t\r\n") {
 		return errors.New("telegram: bot_token must be set and be one word")
 	}
-	if c.APIURL != "" && !article.IsWebURL(c.APIURL) {
-		return fmt.Errorf("telegram: api_url must be an absolute http(s) URL, got %q", c.APIURL)
-	}
 	if c.Templates == nil {
 		return errors.New("telegram: no templates")
 	}
@@ -76,10 +71,8 @@ type response struct {
 
 // Notifier sends to one bot.
 type Notifier struct {
-	cfg      Config
-	client   *http.Client
-	endpoint string
-	what     string
+	cfg Config
+	api *notify.ChatAPI
 }
 
 // New validates cfg; a nil client means http.DefaultClient and a zero
@@ -88,21 +81,19 @@ func New(cfg Config, client *http.Client) (*Notifier, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.APIURL == "" {
-		cfg.APIURL = DefaultAPIURL
+	api, err := notify.NewChatAPI(notify.ChatOptions{Kind: "telegram", BaseURL: cfg.APIURL, DefaultURL: DefaultAPIURL,
+		Path: "/bot" + cfg.BotToken + "/sendMessage", Secrets: []string{cfg.BotToken}, Client: client, Timeout: cfg.Timeout})
+	if err != nil {
+		return nil, err
 	}
-	u, _ := url.Parse(cfg.APIURL)
-	return &Notifier{
-		cfg: cfg, client: client, what: "telegram " + u.Host,
-		endpoint: strings.TrimRight(cfg.APIURL, "/") + "/bot" + cfg.BotToken + "/sendMessage",
-	}, nil
+	return &Notifier{cfg: cfg, api: api}, nil
 }
 
 // Render builds the message for one chat.
 func (n *Notifier) Render(nt *alerts.Notification, chatID string) (*Message, error) {
 	text, plain, err := n.cfg.Templates.RenderChatFit(nt, template.Telegram, MaxText)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", n.what, err)
+		return nil, fmt.Errorf("%s: %w", n.api.What, err)
 	}
 	m := &Message{ChatID: chatID, Text: text, ParseMode: "HTML", DisableWebPagePreview: true}
 	if plain {
@@ -115,7 +106,7 @@ func (n *Notifier) Render(nt *alerts.Notification, chatID string) (*Message, err
 // the first failure: the engine retries the notification, and Telegram
 // chats drop nothing but the one message per chat it may send twice.
 func (n *Notifier) Notify(ctx context.Context, nt *alerts.Notification) error {
-	missing := fmt.Errorf("%s: no chat_id (set chat_id or route to a contact with a Telegram chat)", n.what)
+	missing := fmt.Errorf("%s: no chat_id (set chat_id or route to a contact with a Telegram chat)", n.api.What)
 	return notify.EachRecipient(nt.To, n.cfg.ChatID, missing, func(chat string) error { return n.send(ctx, nt, chat) })
 }
 
@@ -124,12 +115,7 @@ func (n *Notifier) send(ctx context.Context, nt *alerts.Notification, chat strin
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(m)
-	if err != nil {
-		return fmt.Errorf("%s: encode: %w", n.what, err)
-	}
-	a, err := notify.Post(ctx, n.client, n.cfg.Timeout, n.what, n.endpoint,
-		http.Header{"Content-Type": {"application/json"}}, body, n.cfg.BotToken)
+	a, err := n.api.PostJSON(ctx, m)
 	if err != nil {
 		return err
 	}
@@ -143,10 +129,10 @@ func (n *Notifier) judge(a *notify.Answer, chat string) error {
 	var r response
 	if err := json.Unmarshal(a.Body, &r); err != nil {
 		// Not the Bot API talking (a proxy page): judge by status alone.
-		if err := a.Check(n.what); err != nil {
-			return notify.Scrub(err, n.cfg.BotToken)
+		if err := a.Check(n.api.What); err != nil {
+			return n.api.Scrub(err)
 		}
-		return fmt.Errorf("%s: answer is not Bot API JSON (status %d)", n.what, a.Status)
+		return n.api.Errorf("answer is not Bot API JSON (status %d)", a.Status)
 	}
 	if r.OK && a.Status/100 == 2 {
 		return nil
@@ -155,7 +141,7 @@ func (n *Notifier) judge(a *notify.Answer, chat string) error {
 	if code == 0 {
 		code = a.Status
 	}
-	err := notify.Scrub(fmt.Errorf("%s: chat %s: error %d: %s", n.what, chat, code, r.Description), n.cfg.BotToken)
+	err := n.api.Errorf("chat %s: error %d: %s", chat, code, r.Description)
 	switch {
 	case code == http.StatusTooManyRequests:
 		after := time.Duration(min(max(r.Parameters.RetryAfter, 0), int(notify.MaxRetryAfter/time.Second))) * time.Second

@@ -16,10 +16,7 @@ const token = "123456:AAH-SeCrEtToKeN_xyz"
 
 func newNotifier(t testing.TB, api string) *Notifier {
 	t.Helper()
-	set, err := template.Load(nil, "vi")
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := notifytest.Templates(t)
 	n, err := New(Config{BotToken: token, ChatID: "-1001234567890", APIURL: api, Templates: set, Timeout: 2 * time.Second}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -8,14 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/notify"
 	"github.com/presswatch/presswatch/alerts/notify/template"
-	"github.com/presswatch/presswatch/article"
 )
 
 // DefaultAPIURL is the OA Open API server.
@@ -44,9 +42,6 @@ func (c Config) Validate() error {
 	if c.AccessToken == "" || strings.ContainsAny(c.AccessToken, " \t\r\n") {
 		return errors.New("zalo: access_token must be set and be one line without blanks")
 	}
-	if c.APIURL != "" && !article.IsWebURL(c.APIURL) {
-		return fmt.Errorf("zalo: api_url must be an absolute http(s) URL, got %q", c.APIURL)
-	}
 	if c.Templates == nil {
 		return errors.New("zalo: no templates")
 	}
@@ -72,10 +67,8 @@ type response struct {
 
 // Notifier sends through one OA.
 type Notifier struct {
-	cfg      Config
-	client   *http.Client
-	endpoint string
-	what     string
+	cfg Config
+	api *notify.ChatAPI
 }
 
 // New validates cfg; a nil client means http.DefaultClient and a zero
@@ -84,18 +77,19 @@ func New(cfg Config, client *http.Client) (*Notifier, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.APIURL == "" {
-		cfg.APIURL = DefaultAPIURL
+	api, err := notify.NewChatAPI(notify.ChatOptions{Kind: "zalo", BaseURL: cfg.APIURL, DefaultURL: DefaultAPIURL, Path: Path,
+		Header: http.Header{"access_token": {cfg.AccessToken}}, Secrets: []string{cfg.AccessToken}, Client: client, Timeout: cfg.Timeout})
+	if err != nil {
+		return nil, err
 	}
-	u, _ := url.Parse(cfg.APIURL)
-	return &Notifier{cfg: cfg, client: client, what: "zalo " + u.Host, endpoint: strings.TrimRight(cfg.APIURL, "/") + Path}, nil
+	return &Notifier{cfg: cfg, api: api}, nil
 }
 
 // Render builds the message for one user. Zalo text has no markup.
 func (n *Notifier) Render(nt *alerts.Notification, userID string) (*Message, error) {
 	text, err := n.cfg.Templates.RenderChat(nt, template.Plain, MaxText)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", n.what, err)
+		return nil, fmt.Errorf("%s: %w", n.api.What, err)
 	}
 	var m Message
 	m.Recipient.UserID, m.Message.Text = userID, text
@@ -105,7 +99,7 @@ func (n *Notifier) Render(nt *alerts.Notification, userID string) (*Message, err
 // Notify sends to each user of nt.To, or the configured user, stopping at
 // the first failure.
 func (n *Notifier) Notify(ctx context.Context, nt *alerts.Notification) error {
-	missing := fmt.Errorf("%s: no user_id (set user_id or route to a contact with a Zalo user)", n.what)
+	missing := fmt.Errorf("%s: no user_id (set user_id or route to a contact with a Zalo user)", n.api.What)
 	return notify.EachRecipient(nt.To, n.cfg.UserID, missing, func(user string) error { return n.send(ctx, nt, user) })
 }
 
@@ -114,26 +108,21 @@ func (n *Notifier) send(ctx context.Context, nt *alerts.Notification, user strin
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(m)
-	if err != nil {
-		return fmt.Errorf("%s: encode: %w", n.what, err)
-	}
-	a, err := notify.Post(ctx, n.client, n.cfg.Timeout, n.what, n.endpoint,
-		http.Header{"Content-Type": {"application/json"}, "access_token": {n.cfg.AccessToken}}, body, n.cfg.AccessToken)
+	a, err := n.api.PostJSON(ctx, m)
 	if err != nil {
 		return err
 	}
-	if err := a.Check(n.what); err != nil {
-		return notify.Scrub(err, n.cfg.AccessToken)
+	if err := a.Check(n.api.What); err != nil {
+		return n.api.Scrub(err)
 	}
 	var r response
 	if err := json.Unmarshal(a.Body, &r); err != nil || r.Error == nil {
-		return fmt.Errorf("%s: answer is not OA API JSON (status %d)", n.what, a.Status)
+		return n.api.Errorf("answer is not OA API JSON (status %d)", a.Status)
 	}
 	if *r.Error == 0 {
 		return nil
 	}
-	err = notify.Scrub(fmt.Errorf("%s: user %s: error %d: %s%s", n.what, user, *r.Error, r.Message, hint(*r.Error)), n.cfg.AccessToken)
+	err = n.api.Errorf("user %s: error %d: %s%s", user, *r.Error, r.Message, hint(*r.Error))
 	if temporary(*r.Error) {
 		return notify.Temporary(err, 0)
 	}

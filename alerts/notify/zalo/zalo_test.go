@@ -15,10 +15,7 @@ const token = "zalo-SeCrEtAcCeSsToKeN-0123"
 
 func newNotifier(t testing.TB, api string) *Notifier {
 	t.Helper()
-	set, err := template.Load(nil, "vi")
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := notifytest.Templates(t)
 	n, err := New(Config{AccessToken: token, UserID: "2468013579", APIURL: api, Templates: set, Timeout: 2 * time.Second}, nil)
 	if err != nil {
 		t.Fatal(err)
