@@ -163,34 +163,11 @@ func (a *App) Start(ctx context.Context) (err error) {
 	var starters []func(context.Context) error
 
 	if a.cfg.HasRole(RoleIndexer) {
-		if a.lease, err = indexer.ClaimReplica(ctx, b.KV(bus.BucketIndexerReplicas), a.cfg.Indexer.Replica, bus.ReplicaLeaseTTL); err != nil {
-			return err
-		}
-		idx, err := indexer.OpenWith(filepath.Join(a.cfg.DataDir, "index"), indexer.Options{
-			Retention: a.cfg.Indexer.Retention.D(), Lists: a.lists,
-		})
+		run, err := a.startIndexer(ctx, b)
 		if err != nil {
 			return err
 		}
-		a.index = idx
-		if idx.HasCaughtUp() {
-			if err := a.serveSearch(idx); err != nil {
-				return err
-			}
-		} else {
-			starters = append(starters, func(ctx context.Context) error { return a.serveWhenCaughtUp(ctx, idx) })
-		}
-		w, err := indexer.NewWriter(idx, b, indexer.WriterOptions{
-			Replica: a.cfg.Indexer.Replica, BatchSize: a.cfg.Indexer.BatchSize, BatchInterval: a.cfg.Indexer.BatchInterval.D(),
-			Storage: a.storage,
-		}, a.log, a.reg)
-		if err != nil {
-			return err
-		}
-		starters = append(starters, w.Run, func(ctx context.Context) error {
-			a.pruneLoop(ctx, idx)
-			return nil
-		})
+		starters = append(starters, run...)
 	}
 	if a.cfg.HasRole(RoleClassifier) {
 		layers := a.ruleLayers()
@@ -474,6 +451,40 @@ func (a *App) startWeb() error {
 		}
 	})
 	return nil
+}
+
+// startIndexer claims the replica name, opens the index and returns the
+// indexer's goroutines: the writer, retention, and (for an index that has
+// not caught up yet) joining the search service once it has.
+func (a *App) startIndexer(ctx context.Context, b *bus.Bus) (starters []func(context.Context) error, err error) {
+	if a.lease, err = indexer.ClaimReplica(ctx, b.KV(bus.BucketIndexerReplicas), a.cfg.Indexer.Replica, bus.ReplicaLeaseTTL); err != nil {
+		return nil, err
+	}
+	idx, err := indexer.OpenWith(filepath.Join(a.cfg.DataDir, "index"), indexer.Options{
+		Retention: a.cfg.Indexer.Retention.D(), Lists: a.lists,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.index = idx
+	if idx.HasCaughtUp() {
+		if err := a.serveSearch(idx); err != nil {
+			return nil, err
+		}
+	} else {
+		starters = append(starters, func(ctx context.Context) error { return a.serveWhenCaughtUp(ctx, idx) })
+	}
+	w, err := indexer.NewWriter(idx, b, indexer.WriterOptions{
+		Replica: a.cfg.Indexer.Replica, BatchSize: a.cfg.Indexer.BatchSize, BatchInterval: a.cfg.Indexer.BatchInterval.D(),
+		Storage: a.storage,
+	}, a.log, a.reg)
+	if err != nil {
+		return nil, err
+	}
+	return append(starters, w.Run, func(ctx context.Context) error {
+		a.pruneLoop(ctx, idx)
+		return nil
+	}), nil
 }
 
 // serveSearch registers the index as the NATS search service.

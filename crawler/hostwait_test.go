@@ -87,6 +87,14 @@ func TestCoolingHostDoesNotHoldOtherHosts(t *testing.T) {
 	if n := refused.Load(); n > 2 {
 		t.Errorf("the cooling host got %d page requests, want at most its 2 slots", n)
 	}
+	checkWaiting(t, h, store, sources[0])
+}
+
+// checkWaiting asserts that the cooling source's record, its status for
+// the API and the metrics say it waits for its host for about an hour.
+func checkWaiting(t *testing.T, h *harness, store sourcehealth.Store, src config.Source) {
+	t.Helper()
+	ctx := context.Background()
 	hs, _, err := store.Get(ctx, "cooling")
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +105,7 @@ func TestCoolingHostDoesNotHoldOtherHosts(t *testing.T) {
 	if hs.ConsecutiveFailures != 0 || hs.Paused {
 		t.Errorf("a waiting source counted as failing: %+v", hs)
 	}
-	st := StatusOf(sources[0], hs)
+	st := StatusOf(src, hs)
 	if st.Waiting == "" || st.WaitingUntil.IsZero() {
 		t.Errorf("status does not show the wait: %+v", st)
 	}

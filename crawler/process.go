@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -67,50 +68,9 @@ func (c *Crawler) process(ctx context.Context, j job) error {
 	}
 	a := c.fromCandidate(j.src, j.cand, id, canonical)
 	result := "complete"
-	start := time.Now()
 	if !j.cand.complete {
-		result = "ok"
-		page := j.cand.page
-		if page == nil {
-			// Fetch the link as listed: canonicalisation drops parameters
-			// some sites need.
-			page, err = c.fetch.Get(fetch.NoWait(ctx, hostWaitMax), fetch.Request{URL: j.cand.url, Accept: []string{"text/html", "application/xhtml+xml"}})
-			if d := asDeferred(err, c.now()); d != nil {
-				c.m.pages.WithLabelValues("deferred").Inc()
-				if j.done == nil {
-					c.deferJob(ctx, j, id, d)
-				}
-				return d
-			}
-		}
-		if err == nil {
-			err = c.fromPage(ctx, a, page)
-		}
-		c.m.fetchDur.WithLabelValues("page").Observe(time.Since(start).Seconds())
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if errors.Is(err, errWrite) {
-				// Our disk, not the page: keep the article unseen so the
-				// next poll fetches it again, never a permanent partial.
-				c.m.pages.WithLabelValues("error").Inc()
-				c.opts.Storage.Report("crawler", err)
-				c.forgetValidators(j.src.ID)
-				log.Error("page could not be saved; will retry", "err", err)
-				return err
-			}
-			if a.Text == "" {
-				c.m.pages.WithLabelValues("error").Inc()
-				c.forgetValidators(j.src.ID)
-				log.Warn("page unusable and the listing has no text; will retry", "err", err)
-				return err
-			}
-			// The listing's own text stands in; the article is marked
-			// partial so that readers know.
-			a.Partial = true
-			result = "partial"
-			log.Warn("page unusable; using the listing's text", "err", err)
+		if result, err = c.fillFromPage(ctx, j, id, a, log); err != nil {
+			return err
 		}
 	}
 	if a.ID != id && c.isSeenID(ctx, a.ID) {
@@ -149,6 +109,57 @@ func (c *Crawler) forgetValidators(srcID string) {
 	c.mu.Lock()
 	c.valid[srcID] = validators{}
 	c.mu.Unlock()
+}
+
+// fillFromPage fetches the article's page (unless the listing brought
+// it) and fills a from it; result is the pages metric's label. A host
+// that would hold the worker defers the job; a page that cannot be saved
+// is an error (retried), never a partial article.
+func (c *Crawler) fillFromPage(ctx context.Context, j job, id string, a *article.Article, log *slog.Logger) (result string, err error) {
+	start := time.Now()
+	page := j.cand.page
+	if page == nil {
+		// Fetch the link as listed: canonicalisation drops parameters
+		// some sites need.
+		page, err = c.fetch.Get(fetch.NoWait(ctx, hostWaitMax), fetch.Request{URL: j.cand.url, Accept: []string{"text/html", "application/xhtml+xml"}})
+		if d := asDeferred(err, c.now()); d != nil {
+			c.m.pages.WithLabelValues("deferred").Inc()
+			if j.done == nil {
+				c.deferJob(ctx, j, id, d)
+			}
+			return "", d
+		}
+	}
+	if err == nil {
+		err = c.fromPage(ctx, a, page)
+	}
+	c.m.fetchDur.WithLabelValues("page").Observe(time.Since(start).Seconds())
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		if errors.Is(err, errWrite) {
+			// Our disk, not the page: keep the article unseen so the
+			// next poll fetches it again, never a permanent partial.
+			c.m.pages.WithLabelValues("error").Inc()
+			c.opts.Storage.Report("crawler", err)
+			c.forgetValidators(j.src.ID)
+			log.Error("page could not be saved; will retry", "err", err)
+			return "", err
+		}
+		if a.Text == "" {
+			c.m.pages.WithLabelValues("error").Inc()
+			c.forgetValidators(j.src.ID)
+			log.Warn("page unusable and the listing has no text; will retry", "err", err)
+			return "", err
+		}
+		// The listing's own text stands in; the article is marked
+		// partial so that readers know.
+		a.Partial = true
+		log.Warn("page unusable; using the listing's text", "err", err)
+		return "partial", nil
+	}
+	return "ok", nil
 }
 
 // begin marks id in flight; false means another worker has it.

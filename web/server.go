@@ -254,7 +254,9 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, code int, msg st
 // unauthenticated sends browsers to the login page and tells machines
 // how to authenticate.
 func (s *Server) unauthenticated(w http.ResponseWriter, r *http.Request) {
-	if s.pageError != nil && !strings.HasPrefix(r.URL.Path, "/api/") && r.Method == http.MethodGet {
+	// Machines (the API, Prometheus on /metrics) get a 401; browsers on
+	// a page are sent to sign in.
+	if s.pageError != nil && !strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/metrics" && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
