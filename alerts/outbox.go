@@ -61,6 +61,7 @@ func (s *Service) sendLoop(ctx context.Context, name string) error {
 		}
 	}
 	for ctx.Err() == nil {
+		asked := time.Now()
 		batch, err := cons.Fetch(rc.Workers, jetstream.FetchMaxWait(time.Second))
 		if err != nil {
 			if ctx.Err() == nil {
@@ -77,8 +78,9 @@ func (s *Service) sendLoop(ctx context.Context, name string) error {
 			wg.Go(func() { s.send(context.WithoutCancel(ctx), rc, m) })
 		}
 		wg.Wait()
-		if berr := batch.Error(); berr != nil && n == 0 && !errors.Is(berr, nats.ErrTimeout) && !errors.Is(berr, context.DeadlineExceeded) {
-			// "no responders" comes back at once: wait before asking again.
+		if berr := batch.Error(); berr != nil && n == 0 && time.Since(asked) < 500*time.Millisecond && !errors.Is(berr, nats.ErrTimeout) && !errors.Is(berr, context.DeadlineExceeded) {
+			// "no responders" comes back at once: wait before asking
+			// again. A fetch that waited its second is no spin.
 			if ctx.Err() == nil {
 				pace.Failed(ctx, log, "outbox fetch ended with error", berr)
 			}

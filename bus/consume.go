@@ -118,6 +118,7 @@ func (b *Bus) ConsumeBatches(ctx context.Context, spec ConsumerSpec, o ConsumeOp
 	p := retry.NewPacer(b.opts.RetryMin, b.opts.RetryMax, b.opts.RetryLogEvery)
 	for ctx.Err() == nil {
 		fctx, cancel := context.WithTimeout(ctx, o.MaxWait)
+		asked := time.Now()
 		batch, err := cons.Fetch(o.Batch, jetstream.FetchContext(fctx))
 		if err != nil {
 			cancel()
@@ -132,9 +133,10 @@ func (b *Bus) ConsumeBatches(ctx context.Context, spec ConsumerSpec, o ConsumeOp
 			msgs = append(msgs, m)
 		}
 		cancel()
-		if berr := batch.Error(); berr != nil && !isFetchTimeout(berr) && len(msgs) == 0 {
+		if berr := batch.Error(); berr != nil && !isFetchTimeout(berr) && len(msgs) == 0 && time.Since(asked) < o.MaxWait/2 {
 			// "no responders" and the like come back at once: without
-			// a wait this loop would ask thousands of times a second.
+			// a wait this loop would ask thousands of times a second. A
+			// fetch that ended with an error after waiting is no spin.
 			if ctx.Err() == nil {
 				p.Failed(ctx, log, "fetch ended with error", berr)
 				cons = b.redeclare(ctx, spec, cons, p.Backoff.Failures())
