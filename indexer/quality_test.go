@@ -538,10 +538,6 @@ func setOf(xs []string) map[string]bool {
 	return m
 }
 
-func sameSet(a, b []string) bool {
-	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
-}
-
 // loadDantri reads every article file: "# key = value" headers, then the
 // title line, then paragraphs.
 func loadDantri(t *testing.T, dir string) []corpusDoc {

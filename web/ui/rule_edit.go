@@ -30,9 +30,7 @@ type ruleForm struct {
 }
 
 func (f *ruleForm) add(probs ...Problem) {
-	for _, p := range probs {
-		f.Problems["yaml"] = append(f.Problems["yaml"], p)
-	}
+	f.Problems["yaml"] = append(f.Problems["yaml"], probs...)
 }
 
 // Has reports problems with the YAML.
