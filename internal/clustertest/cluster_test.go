@@ -136,6 +136,7 @@ indexer:
   batch_size: 100
   batch_interval: 300ms
 alerts:
+  base_url: https://presswatch.cluster.example
   receivers:
     - name: hook
       webhook: {url: %s/hook, secret: not-a-real-secret}
