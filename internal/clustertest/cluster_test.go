@@ -249,7 +249,9 @@ func (c *cluster) expected(t *testing.T) (all, flagged map[string]bool) {
 				t.Fatal(err)
 			}
 			all[id] = true
-			if it.Sensitive {
+			// The demo's misinformation article is the province's denial
+			// of a rumour: an official response, which raises no alert.
+			if it.Sensitive && it.Topic != "misinformation" {
 				flagged[id] = true
 			}
 		}
