@@ -164,22 +164,33 @@ func (c *partCounts) add(o *partCounts) {
 // checkEvery is how many hits pass between looks at the context.
 const checkEvery = 4096
 
+// openSnapshot opens a reader of p and its scorch snapshot, whose
+// segments facets and tallies walk; the caller closes the reader.
+func openSnapshot(p bleve.Index) (index.IndexReader, *scorch.IndexSnapshot, error) {
+	adv, err := p.Advanced()
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, nil, err
+	}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		_ = r.Close()
+		return nil, nil, fmt.Errorf("index reader is a %T, not a scorch snapshot", r)
+	}
+	return r, snap, nil
+}
+
 // facetsIn counts the matches of q in p and their facet terms; only the
 // days in days are counted.
 func facetsIn(ctx context.Context, p bleve.Index, q bq.Query, days []string) (*partCounts, error) {
-	adv, err := p.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
+	r, snap, err := openSnapshot(p)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, fmt.Errorf("index reader is a %T, not a scorch snapshot", r)
-	}
 	hits, err := hitBitmaps(ctx, p, r, snap.Segments(), q)
 	if err != nil {
 		return nil, err

@@ -9,7 +9,6 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 
@@ -179,19 +178,11 @@ func (x *Index) Tally(ctx context.Context, req TallyRequest) (*Tally, error) {
 // tallyIn counts in one partition: a bitmap of each bucket's matches per
 // segment, then each term's postings intersected with them.
 func tallyIn(ctx context.Context, p bleve.Index, q bq.Query, ranges []bq.Query, req TallyRequest) (*Tally, error) {
-	adv, err := p.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
+	r, snap, err := openSnapshot(p)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, fmt.Errorf("index reader is a %T, not a scorch snapshot", r)
-	}
 	segs := snap.Segments()
 	// buckets[b][s]: matches of bucket b in segment s.
 	buckets := make([][]*roaring.Bitmap, len(ranges))
