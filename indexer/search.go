@@ -111,86 +111,19 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (res *SearchResul
 
 func (x *Index) search(ctx context.Context, req SearchRequest) (*SearchResult, error) {
 	start := time.Now()
-	if req.Limit <= 0 {
-		req.Limit = 20
-	}
-	req.Limit = min(req.Limit, MaxLimit)
-	req.Offset = max(req.Offset, 0)
-	var node query.Node
-	q := bq.Query(bleve.NewMatchAllQuery())
-	verify := false
-	if strings.TrimSpace(req.Q) != "" {
-		var err error
-		node, err = query.Parse(req.Q, query.Options{Lists: x.opts.Lists})
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrBadQuery, err)
-		}
-		q, verify, err = compile(node)
-		if err != nil {
-			return nil, err
-		}
-	}
-	filters, err := filterQueries(req)
+	p, err := x.planSearch(req)
 	if err != nil {
 		return nil, err
 	}
-	if len(filters) > 0 {
-		q = bleve.NewConjunctionQuery(append([]bq.Query{q}, filters...)...)
-	}
-	if req.Sort != "" && req.Sort != "newest" && req.Sort != "relevance" {
-		return nil, fmt.Errorf("%w: sort must be relevance or newest, got %q", ErrBadQuery, req.Sort)
-	}
-	byScore := node != nil && req.Sort != "newest"
-	// Sorting by score alone lets Bleve's collector skip reading every
-	// hit's date and ID, which dominated the cost of broad queries; ties
-	// keep index order. Relevance pages therefore page by offset (deep
-	// relevance pages are rare, and bounded), newest-first pages by
-	// search-after at constant cost.
-	sortBy := []string{"-_score"}
-	if !byScore {
-		sortBy = []string{"-" + fieldPublished, "_id"}
-	}
-	var cur cursor
-	if req.Cursor != "" {
-		if cur, err = decodeCursor(req.Cursor, byScore, len(sortBy)); err != nil {
-			return nil, err
-		}
-		req.Offset = cur.Offset
-	}
-	if byScore && req.Offset+req.Limit > maxRelevanceDepth {
-		return nil, fmt.Errorf("%w: relevance results go %d deep; page further with sort=newest", ErrBadQuery, maxRelevanceDepth)
-	}
-
-	var res found
-	switch {
-	case verify:
-		// Proximity and exact forms are checked on stored text: take
-		// candidates in bulk and page over the verified ones.
-		res, err = x.find(ctx, x.request(q, node, sortBy, maxVerify, 0, nil), req.From, req.To)
-	case byScore:
-		limit := countCap(node)
-		switch {
-		case req.Facets:
-			limit = 0 // the facet pass counts
-		case req.ExactTotal:
-			limit = math.MaxUint64
-		}
-		// (limit 0 leaves a lower bound, which the facet pass replaces.)
-		res, err = x.rankedSearch(ctx, q, node, filters, req.Offset, req.Limit, req.From, req.To, limit)
-	default:
-		sr := x.request(q, nil, sortBy, req.Limit, req.Offset, cur.After)
-		// Newest first needs no score: skipping it saves reading the term
-		// frequencies of every hit.
-		sr.Score = "none"
-		res, err = x.find(ctx, sr, req.From, req.To)
-	}
+	req = p.req
+	res, err := x.gather(ctx, p)
 	var facets map[string][]FacetCount
 	var perDay []FacetCount
 	if err == nil && req.Facets {
 		// Facets count every hit (every candidate, for verified
 		// queries), which gives the exact total as well.
 		var total uint64
-		if total, facets, perDay, err = x.facetCounts(ctx, q, req, time.Now()); err == nil && !verify {
+		if total, facets, perDay, err = x.facetCounts(ctx, p.q, req, time.Now()); err == nil && !p.verify {
 			res.total, res.lowerBound = total, false
 		}
 	}
@@ -205,46 +138,159 @@ func (x *Index) search(ctx context.Context, req SearchRequest) (*SearchResult, e
 		return nil, fmt.Errorf("search %q: %w", req.Q, err)
 	}
 	out := &SearchResult{Total: res.total, TotalIsLowerBound: res.lowerBound, Hits: []Hit{}}
-	if verify {
-		kept := hits[:0]
-		for _, h := range hits {
-			if ctx.Err() != nil {
-				return nil, fmt.Errorf("search %q: timed out: %w", req.Q, ctx.Err())
-			}
-			if query.Eval(node, storedDocument(h)) {
-				kept = append(kept, h)
-			}
+	if p.verify {
+		if hits, out.Total, err = p.verifiedPage(ctx, hits); err != nil {
+			return nil, fmt.Errorf("search %q: timed out: %w", req.Q, err)
 		}
-		out.Total = uint64(len(kept))
-		out.TotalIsLowerBound = res.total > uint64(len(hits))
-		if req.Offset < len(kept) {
-			kept = kept[req.Offset:]
-		} else {
-			kept = nil
-		}
-		if len(kept) > req.Limit {
-			kept = kept[:req.Limit]
-		}
-		hits = kept
+		out.TotalIsLowerBound = res.total > uint64(len(res.hits))
 	}
-	want := highlightTokens(node)
+	want := highlightTokens(p.node)
 	for _, h := range hits {
 		out.Hits = append(out.Hits, toHit(h, want))
 	}
-	if len(hits) == req.Limit && len(hits) > 0 {
-		if byScore {
-			if next := req.Offset + len(hits); next < maxRelevanceDepth {
-				out.NextCursor = encodeCursor(cursor{Offset: next})
-			}
-		} else {
-			out.NextCursor = encodeCursor(cursor{After: hits[len(hits)-1].Sort})
-		}
-	}
+	out.NextCursor = p.nextCursor(hits)
 	if req.Facets {
 		out.Facets, out.PerDay = facets, perDay
 	}
 	out.TookMS = time.Since(start).Milliseconds()
 	return out, nil
+}
+
+// searchPlan is a search request checked and compiled: the query with its
+// filters, its order, and where its page starts.
+type searchPlan struct {
+	// req has its limit and offset settled (the cursor's offset included).
+	req     SearchRequest
+	node    query.Node // nil when the request has no query text
+	q       bq.Query   // node compiled, and the filters
+	filters []bq.Query
+	// verify: proximity and exact forms are checked on stored text.
+	verify  bool
+	byScore bool
+	sortBy  []string
+	after   []string // the cursor's sort key, for newest-first pages
+}
+
+// planSearch checks req and compiles it. Errors in the request itself
+// wrap ErrBadQuery.
+func (x *Index) planSearch(req SearchRequest) (*searchPlan, error) {
+	if req.Limit <= 0 {
+		req.Limit = 20
+	}
+	req.Limit = min(req.Limit, MaxLimit)
+	req.Offset = max(req.Offset, 0)
+	p := &searchPlan{q: bleve.NewMatchAllQuery()}
+	if strings.TrimSpace(req.Q) != "" {
+		node, err := query.Parse(req.Q, query.Options{Lists: x.opts.Lists})
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrBadQuery, err)
+		}
+		if p.q, p.verify, err = compile(node); err != nil {
+			return nil, err
+		}
+		p.node = node
+	}
+	var err error
+	if p.filters, err = filterQueries(req); err != nil {
+		return nil, err
+	}
+	if len(p.filters) > 0 {
+		p.q = bleve.NewConjunctionQuery(append([]bq.Query{p.q}, p.filters...)...)
+	}
+	if req.Sort != "" && req.Sort != "newest" && req.Sort != "relevance" {
+		return nil, fmt.Errorf("%w: sort must be relevance or newest, got %q", ErrBadQuery, req.Sort)
+	}
+	p.byScore = p.node != nil && req.Sort != "newest"
+	// Sorting by score alone lets Bleve's collector skip reading every
+	// hit's date and ID, which dominated the cost of broad queries; ties
+	// keep index order. Relevance pages therefore page by offset (deep
+	// relevance pages are rare, and bounded), newest-first pages by
+	// search-after at constant cost.
+	p.sortBy = []string{"-_score"}
+	if !p.byScore {
+		p.sortBy = []string{"-" + fieldPublished, "_id"}
+	}
+	if req.Cursor != "" {
+		cur, err := decodeCursor(req.Cursor, p.byScore, len(p.sortBy))
+		if err != nil {
+			return nil, err
+		}
+		req.Offset, p.after = cur.Offset, cur.After
+	}
+	if p.byScore && req.Offset+req.Limit > maxRelevanceDepth {
+		return nil, fmt.Errorf("%w: relevance results go %d deep; page further with sort=newest", ErrBadQuery, maxRelevanceDepth)
+	}
+	p.req = req
+	return p, nil
+}
+
+// gather finds the page's hits (for a verified query, its candidates),
+// their stored fields not yet read.
+func (x *Index) gather(ctx context.Context, p *searchPlan) (found, error) {
+	req := p.req
+	switch {
+	case p.verify:
+		// Proximity and exact forms are checked on stored text: take
+		// candidates in bulk and page over the verified ones.
+		return x.find(ctx, x.request(p.q, p.node, p.sortBy, maxVerify, 0, nil), req.From, req.To)
+	case p.byScore:
+		limit := countCap(p.node)
+		switch {
+		case req.Facets:
+			limit = 0 // the facet pass counts
+		case req.ExactTotal:
+			limit = math.MaxUint64
+		}
+		// (limit 0 leaves a lower bound, which the facet pass replaces.)
+		return x.rankedSearch(ctx, p.q, p.node, p.filters, req.Offset, req.Limit, req.From, req.To, limit)
+	default:
+		sr := x.request(p.q, nil, p.sortBy, req.Limit, req.Offset, p.after)
+		// Newest first needs no score: skipping it saves reading the term
+		// frequencies of every hit.
+		sr.Score = "none"
+		return x.find(ctx, sr, req.From, req.To)
+	}
+}
+
+// verifiedPage keeps the candidates whose stored fields match the query
+// and cuts the page from them; total counts those kept. The error is the
+// context's, when it ends first.
+func (p *searchPlan) verifiedPage(ctx context.Context, candidates []*search.DocumentMatch) (page []*search.DocumentMatch, total uint64, err error) {
+	kept := candidates[:0]
+	for _, h := range candidates {
+		if ctx.Err() != nil {
+			return nil, 0, ctx.Err()
+		}
+		if query.Eval(p.node, storedDocument(h)) {
+			kept = append(kept, h)
+		}
+	}
+	total = uint64(len(kept))
+	if p.req.Offset < len(kept) {
+		kept = kept[p.req.Offset:]
+	} else {
+		kept = nil
+	}
+	if len(kept) > p.req.Limit {
+		kept = kept[:p.req.Limit]
+	}
+	return kept, total, nil
+}
+
+// nextCursor is where the page after hits starts, if hits fill theirs:
+// an offset for relevance (up to maxRelevanceDepth), the last hit's sort
+// key for newest first.
+func (p *searchPlan) nextCursor(hits []*search.DocumentMatch) string {
+	if len(hits) != p.req.Limit || len(hits) == 0 {
+		return ""
+	}
+	if !p.byScore {
+		return encodeCursor(cursor{After: hits[len(hits)-1].Sort})
+	}
+	if next := p.req.Offset + len(hits); next < maxRelevanceDepth {
+		return encodeCursor(cursor{Offset: next})
+	}
+	return ""
 }
 
 // found is what a search found before stored fields are read.
