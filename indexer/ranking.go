@@ -101,45 +101,7 @@ func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, f
 	}
 	need := offset + limit
 	sortBy := []string{"-_score"}
-	type tier struct {
-		q        bq.Query
-		from, to time.Time
-		level    int // which of rankTiers' selections
-	}
-	var months []time.Time // newest first
-	names := x.Partitions()
-	slices.Reverse(names)
-	for _, m := range names {
-		start, err := time.Parse("2006-01", m)
-		if err == nil && monthOverlaps(m, from, to) {
-			months = append(months, start)
-		}
-	}
-	var tiers []tier
-	selections := rankTiers(q, node, filters)
-	for i, sel := range selections {
-		if i > 0 {
-			// Each tier holds the one before it: leave that out.
-			sel = bq.NewBooleanQuery([]bq.Query{sel}, nil, []bq.Query{selections[i-1]})
-		}
-		for _, start := range months {
-			end := start.AddDate(0, 1, 0)
-			if i < len(selections)-1 || !positional(node) {
-				// The partition's month alone; q holds the date filter itself.
-				tiers = append(tiers, tier{sel, start, end, i})
-				continue
-			}
-			// A phrase or NEAR past the title tiers checks the positions
-			// of every text holding its words, which for common syllables
-			// is most of a month: the month goes week by week, newest
-			// first, and a page of a phrase in a few hundred articles a
-			// month is then found in its last week.
-			for w := weekStarts(start, end); len(w) > 1; w = w[:len(w)-1] {
-				wfrom, wto := w[len(w)-2], w[len(w)-1]
-				tiers = append(tiers, tier{bq.NewBooleanQuery([]bq.Query{sel, unscored{dayRange(wfrom, wto)}}, nil, nil), wfrom, wto, i})
-			}
-		}
-	}
+	tiers := x.rankCells(q, node, filters, from, to)
 	var out found
 	var seen uint64 // matches in the tiers searched so far
 	shown := map[string]bool{}
@@ -182,6 +144,61 @@ func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, f
 	}
 	out.total = seen
 	return out, nil
+}
+
+// rankCell is one (tier, month) cell of rankedSearch, or a week of the
+// month.
+type rankCell struct {
+	q        bq.Query
+	from, to time.Time
+	level    int // which of rankTiers' selections
+}
+
+// rankCells lists rankedSearch's cells in the order it searches them:
+// tier by tier, newest month first.
+func (x *Index) rankCells(q bq.Query, node query.Node, filters []bq.Query, from, to time.Time) []rankCell {
+	months := x.monthsNewestFirst(from, to)
+	var cells []rankCell
+	selections := rankTiers(q, node, filters)
+	for i, sel := range selections {
+		if i > 0 {
+			// Each tier holds the one before it: leave that out.
+			sel = bq.NewBooleanQuery([]bq.Query{sel}, nil, []bq.Query{selections[i-1]})
+		}
+		for _, start := range months {
+			end := start.AddDate(0, 1, 0)
+			if i < len(selections)-1 || !positional(node) {
+				// The partition's month alone; q holds the date filter itself.
+				cells = append(cells, rankCell{sel, start, end, i})
+				continue
+			}
+			// A phrase or NEAR past the title tiers checks the positions
+			// of every text holding its words, which for common syllables
+			// is most of a month: the month goes week by week, newest
+			// first, and a page of a phrase in a few hundred articles a
+			// month is then found in its last week.
+			for w := weekStarts(start, end); len(w) > 1; w = w[:len(w)-1] {
+				wfrom, wto := w[len(w)-2], w[len(w)-1]
+				cells = append(cells, rankCell{bq.NewBooleanQuery([]bq.Query{sel, unscored{dayRange(wfrom, wto)}}, nil, nil), wfrom, wto, i})
+			}
+		}
+	}
+	return cells
+}
+
+// monthsNewestFirst are the first days of the partitions' months that
+// overlap [from, to), newest first.
+func (x *Index) monthsNewestFirst(from, to time.Time) []time.Time {
+	var months []time.Time
+	names := x.Partitions()
+	slices.Reverse(names)
+	for _, m := range names {
+		start, err := time.Parse("2006-01", m)
+		if err == nil && monthOverlaps(m, from, to) {
+			months = append(months, start)
+		}
+	}
+	return months
 }
 
 // weekStarts splits the month [start, end) into weeks from its first day:
