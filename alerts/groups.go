@@ -160,28 +160,9 @@ func (s *Service) flushGroup(ctx context.Context, g *record, now time.Time, sil 
 		g.Due, g.Dirty = time.Time{}, false
 		return nil
 	}
-	var live []*Alert
-	var silencedUntil time.Time
-	for _, id := range slices.Sorted(maps.Keys(g.Members)) {
-		al, err := getAlert(ctx, s.alerts, id)
-		if errors.Is(err, ErrNotFound) {
-			delete(g.Members, id)
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if !al.Status.Open() {
-			delete(g.Members, id)
-			continue
-		}
-		if sl := silence.Muted(sil, al.Attrs(), now); sl != nil {
-			if silencedUntil.IsZero() || sl.Ends.Before(silencedUntil) {
-				silencedUntil = sl.Ends
-			}
-			continue
-		}
-		live = append(live, al)
+	live, silencedUntil, err := s.liveMembers(ctx, g, now, sil)
+	if err != nil {
+		return err
 	}
 	if len(live) == 0 {
 		if !silencedUntil.IsZero() {
@@ -196,15 +177,7 @@ func (s *Service) flushGroup(ctx context.Context, g *record, now time.Time, sil 
 	}
 	sev, sources, reasons := summarize(live)
 	upd := g.whatChanged(sev, sources, reasons)
-	var kind Kind
-	switch {
-	case g.Seq == 0 && g.LastSent.IsZero():
-		kind = KindNew
-	case g.Dirty && !upd.empty():
-		kind = KindFollowUp
-	case !g.Dirty && rt.RepeatInterval > 0 && !now.Before(g.LastSent.Add(rt.RepeatInterval)) && anyNew(live):
-		kind = KindRepeat
-	}
+	kind := g.dueKind(rt, upd, live, now)
 	if kind == "" {
 		// New articles from outlets already named: the alert record
 		// lists them; nobody needs another message.
@@ -227,6 +200,57 @@ func (s *Service) flushGroup(ctx context.Context, g *record, now time.Time, sil 
 		g.Due = time.Time{}
 		return s.addToDigest(ctx, rc, ids, now)
 	}
+	s.queueNotification(g, rt, rc, kind, upd, live, ids, now)
+	return nil
+}
+
+// liveMembers loads the group's alerts that a notification would name:
+// open and not silenced. Closed and deleted alerts leave the group;
+// silencedUntil is when the first silence muting a member ends.
+func (s *Service) liveMembers(ctx context.Context, g *record, now time.Time, sil []*silence.Silence) (live []*Alert, silencedUntil time.Time, err error) {
+	for _, id := range slices.Sorted(maps.Keys(g.Members)) {
+		al, err := getAlert(ctx, s.alerts, id)
+		if errors.Is(err, ErrNotFound) {
+			delete(g.Members, id)
+			continue
+		}
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		if !al.Status.Open() {
+			delete(g.Members, id)
+			continue
+		}
+		if sl := silence.Muted(sil, al.Attrs(), now); sl != nil {
+			if silencedUntil.IsZero() || sl.Ends.Before(silencedUntil) {
+				silencedUntil = sl.Ends
+			}
+			continue
+		}
+		live = append(live, al)
+	}
+	return live, silencedUntil, nil
+}
+
+// dueKind is the notification the group owes, or "" for none: the
+// first, a follow-up telling upd, or a repeat of alerts still
+// unacknowledged after repeat_interval.
+func (g *record) dueKind(rt *route.Route, upd *Update, live []*Alert, now time.Time) Kind {
+	switch {
+	case g.Seq == 0 && g.LastSent.IsZero():
+		return KindNew
+	case g.Dirty && !upd.empty():
+		return KindFollowUp
+	case !g.Dirty && rt.RepeatInterval > 0 && !now.Before(g.LastSent.Add(rt.RepeatInterval)) && anyNew(live):
+		return KindRepeat
+	}
+	return ""
+}
+
+// queueNotification puts the group's next notification of live (their
+// ids) in its outbox, addressed to the departments' contacts when the
+// route says so, and sets when the group is due again.
+func (s *Service) queueNotification(g *record, rt *route.Route, rc *Receiver, kind Kind, upd *Update, live []*Alert, ids []string, now time.Time) {
 	if g.Seq == 0 {
 		kind = KindNew // the first message of its own, after digests
 	}
@@ -236,13 +260,12 @@ func (s *Service) flushGroup(ctx context.Context, g *record, now time.Time, sil 
 		p.Update = upd
 	}
 	if g.ToDepartment && rc.Channel != "" {
-		p.To = s.routing.Load().dir.Recipients(departments(live), rc.Channel, sev, now)
+		p.To = s.routing.Load().dir.Recipients(departments(live), rc.Channel, g.Severity, now)
 	}
 	g.To = p.To
 	g.Outbox = []pending{p}
 	g.After = s.repeatDue(rt, g, live)
 	g.Due = now // publish now; After applies once published
-	return nil
 }
 
 // whatChanged is what the group's incidents have that its last
