@@ -25,6 +25,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/presswatch/presswatch/query"
 	"github.com/presswatch/presswatch/textnorm"
 )
 
@@ -97,6 +98,8 @@ func FiltersOf(v url.Values) string {
 // own error where there is one.
 type FieldError struct {
 	Field, Code, Detail string
+	// Col is the query error's column (1-based), 0 when it has none.
+	Col int
 }
 
 func (e *FieldError) Error() string {
@@ -158,7 +161,11 @@ func (st *Store) check(ctx context.Context, s *Search) error {
 	}
 	if st.validQuery != nil {
 		if err := st.validQuery(s.Query); err != nil {
-			return &FieldError{Field: "query", Code: CodeQueryInvalid, Detail: err.Error()}
+			fe := &FieldError{Field: "query", Code: CodeQueryInvalid, Detail: err.Error()}
+			if qe := (*query.Error)(nil); errors.As(err, &qe) {
+				fe.Detail, fe.Col = qe.Msg, qe.Col
+			}
+			return fe
 		}
 	}
 	mine, err := st.List(ctx, s.Owner)

@@ -48,6 +48,8 @@ type searchData struct {
 	SelLabel           string
 	Langs              []string
 	CanSubmit          bool
+	// Saved is the saved searches' panel (nil: not in this process).
+	Saved *savedPanel
 }
 
 // facetOrder is how facets are listed.
@@ -62,8 +64,15 @@ var filterKeys = map[string]string{"label": "label", "source": "source", "tier":
 // reads only the months a date range touches.
 const defaultSearchDays = 30
 
-func (u *UI) search(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+func (u *UI) search(w http.ResponseWriter, r *http.Request) { u.searchPage(w, r, r.URL.Query(), nil) }
+
+// searchPage shows the search of q; form is a saved-search form sent
+// back with a problem (the page then answers 400).
+func (u *UI) searchPage(w http.ResponseWriter, r *http.Request, q url.Values, form *savedForm) {
+	okCode := http.StatusOK
+	if form != nil {
+		okCode = http.StatusBadRequest
+	}
 	if !q.Has("from") && !q.Has("to") {
 		q.Set("from", time.Now().AddDate(0, 0, -defaultSearchDays).Format(time.DateOnly))
 	}
@@ -75,6 +84,7 @@ func (u *UI) search(w http.ResponseWriter, r *http.Request) {
 	p := u.page(r, "search", d)
 	p.Title = p.T("search.title")
 	d.CanSubmit = u.d.Submit != nil && p.Can("officer")
+	d.Saved = u.savedPanel(r.Context(), p, q, form)
 	if u.d.Search == nil {
 		p.Error = p.T("error.no_search")
 		u.render(w, http.StatusServiceUnavailable, "search", p)
@@ -151,7 +161,7 @@ func (u *UI) search(w http.ResponseWriter, r *http.Request) {
 		nq.Set("start", strconv.Itoa(d.Start+len(res.Hits)))
 		d.Next = "/search?" + nq.Encode()
 	}
-	u.render(w, http.StatusOK, "search", p)
+	u.render(w, okCode, "search", p)
 }
 
 func cloneValues(v url.Values) url.Values {
