@@ -17,15 +17,13 @@ import (
 	"github.com/presswatch/presswatch/web"
 )
 
-// savedDesk is the web role's saved searches: the store, the digest, and
-// the receivers a subscription may choose. It is web.SavedSearches.
+// savedDesk is the web role's saved searches (savedsearch.Desk, which
+// the API and pages use) and the daily task that sends their digests.
 type savedDesk struct {
-	store     *savedsearch.Store
-	digest    *savedsearch.Digester
-	receivers []web.DigestReceiver
-	spec      schedule.Task
-	loc       *time.Location
-	a         *App
+	*savedsearch.Desk
+	spec schedule.Task
+	loc  *time.Location
+	a    *App
 }
 
 // textSender is a chat receiver that can send a digest's plain text.
@@ -60,7 +58,7 @@ func (a *App) newSavedDesk() (*savedDesk, error) {
 		_, err := query.Parse(q, query.Options{Lists: a.lists})
 		return err
 	}
-	d := &savedDesk{store: savedsearch.New(a.bus.KV(bus.BucketSavedSearches), valid, nil), loc: loc, a: a}
+	d := &savedDesk{Desk: &savedsearch.Desk{Store: savedsearch.New(a.bus.KV(bus.BucketSavedSearches), valid, nil)}, loc: loc, a: a}
 	senders := map[string]any{}
 	for _, r := range sc.DigestReceivers(a.cfg.Alerts) {
 		n, err := notifier(r, a.log)
@@ -68,15 +66,15 @@ func (a *App) newSavedDesk() (*savedDesk, error) {
 			return nil, fmt.Errorf("saved_searches receiver %s: %w", r.Name, err)
 		}
 		senders[r.Name] = n
-		d.receivers = append(d.receivers, web.DigestReceiver{Name: r.Name, Email: r.Email != nil})
+		d.Offered = append(d.Offered, savedsearch.Receiver{Name: r.Name, Email: r.Email != nil})
 	}
 	// This process's index, or any indexer's over NATS.
 	var search savedsearch.Searcher = indexer.Remote{NC: a.bus.Conn()}
 	if a.index != nil {
 		search = a.index
 	}
-	d.digest, err = savedsearch.NewDigester(savedsearch.DigestOptions{
-		Store:    d.store,
+	d.Digest, err = savedsearch.NewDigester(savedsearch.DigestOptions{
+		Store:    d.Store,
 		Request:  func(s savedsearch.Search) (indexer.SearchRequest, error) { return web.ParseSearchRequest(s.Params()) },
 		Search:   search,
 		Deliver:  func(ctx context.Context, dg savedsearch.Digest) error { return d.deliver(ctx, senders, dg) },
@@ -87,7 +85,7 @@ func (a *App) newSavedDesk() (*savedDesk, error) {
 		return nil, err
 	}
 	d.spec = schedule.Task{Name: "saved-search-digest", Spec: spec, Do: func(ctx context.Context, at time.Time) error {
-		_, err := d.digest.Run(ctx, at)
+		_, err := d.Digest.Run(ctx, at)
 		return err
 	}}
 	return d, nil
@@ -112,39 +110,6 @@ func (d *savedDesk) deliver(ctx context.Context, senders map[string]any, dg save
 func (d *savedDesk) run(ctx context.Context) error {
 	schedule.Loop(ctx, []schedule.Task{d.spec}, schedule.LoopOptions{Location: d.loc, Log: d.a.log.With("component", "saved-search-digest")})
 	return nil
-}
-
-func (d *savedDesk) List(ctx context.Context, owner string) ([]savedsearch.Search, error) {
-	return d.store.List(ctx, owner)
-}
-
-func (d *savedDesk) Create(ctx context.Context, s savedsearch.Search) (savedsearch.Search, error) {
-	return d.store.Create(ctx, s)
-}
-
-func (d *savedDesk) Rename(ctx context.Context, owner, id, name string) (savedsearch.Search, error) {
-	return d.store.Update(ctx, owner, id, func(s *savedsearch.Search) error { s.Name = name; return nil })
-}
-
-func (d *savedDesk) Subscribe(ctx context.Context, owner, id string, sub *savedsearch.Subscription) (savedsearch.Search, error) {
-	return d.store.Subscribe(ctx, owner, id, sub, func(name string) (bool, bool) {
-		for _, r := range d.receivers {
-			if r.Name == name {
-				return r.Email, true
-			}
-		}
-		return false, false
-	})
-}
-
-func (d *savedDesk) Delete(ctx context.Context, owner, id string) error {
-	return d.store.Delete(ctx, owner, id)
-}
-
-func (d *savedDesk) Receivers() []web.DigestReceiver { return d.receivers }
-
-func (d *savedDesk) SendDigests(ctx context.Context) (int, error) {
-	return d.digest.Run(ctx, time.Now())
 }
 
 // savedSearches is the saved-search desk for the API and pages, nil

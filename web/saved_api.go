@@ -20,17 +20,10 @@ type SavedSearches interface {
 	Subscribe(ctx context.Context, owner, id string, sub *savedsearch.Subscription) (savedsearch.Search, error)
 	Delete(ctx context.Context, owner, id string) error
 	// Receivers are what a subscription may choose.
-	Receivers() []DigestReceiver
+	Receivers() []savedsearch.Receiver
 	// SendDigests sends every subscribed search's digest now (what the
 	// daily schedule does) and returns how many went out.
 	SendDigests(ctx context.Context) (int, error)
-}
-
-// DigestReceiver is a receiver a subscription may choose: an email one
-// needs an address, a chat one sends to its own chat.
-type DigestReceiver struct {
-	Name  string `json:"name"`
-	Email bool   `json:"email"`
 }
 
 // savedSearchBody is what creating or renaming a saved search sends.
@@ -91,7 +84,7 @@ func (s *Server) listSaved(w http.ResponseWriter, r *http.Request) {
 		s.savedFailed(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"searches": append([]savedsearch.Search{}, list...), "receivers": append([]DigestReceiver{}, st.Receivers()...)})
+	writeJSON(w, http.StatusOK, map[string]any{"searches": append([]savedsearch.Search{}, list...), "receivers": append([]savedsearch.Receiver{}, st.Receivers()...)})
 }
 
 func (s *Server) createSaved(w http.ResponseWriter, r *http.Request) {

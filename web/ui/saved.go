@@ -16,7 +16,7 @@ import (
 type savedPanel struct {
 	// List is the signed-in user's searches, by name.
 	List      []savedItem
-	Receivers []web.DigestReceiver
+	Receivers []savedsearch.Receiver
 	// Query and Filters are the search on screen, which the save form
 	// saves; Back is the page's parameters, to return to.
 	Query, Filters, Back string
