@@ -94,7 +94,14 @@ func (a *App) newSavedDesk() (*savedDesk, error) {
 // deliver sends one digest through its subscription's receiver.
 func (d *savedDesk) deliver(ctx context.Context, senders map[string]any, dg savedsearch.Digest) error {
 	sub := dg.Search.Subscription
-	subject, text := savedsearch.Render(dg, dg.Search.Lang, d.a.cfg.Alerts.BaseURL, d.loc)
+	// In the owner's language now, else as when the search was saved.
+	lang := dg.Search.Lang
+	if acc := d.a.accounts; acc != nil {
+		if u, err := acc.Users.Get(ctx, dg.Search.Owner); err == nil && u.Lang != "" {
+			lang = u.Lang
+		}
+	}
+	subject, text := savedsearch.Render(dg, lang, d.a.cfg.Alerts.BaseURL, d.loc)
 	switch n := senders[sub.Receiver].(type) {
 	case *email.Notifier:
 		return n.Send(ctx, email.Message{
