@@ -265,8 +265,7 @@ func (d *Digester) put(ctx context.Context, id string, st State, rev uint64) (ui
 	} else {
 		next, err = d.o.Store.kv.Update(ctx, digestKey(id), mustJSON(st), rev)
 	}
-	var apiErr *jetstream.APIError
-	if errors.Is(err, jetstream.ErrKeyExists) || (errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence || apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant)) {
+	if isConflict(err) {
 		return 0, ErrConflict
 	}
 	if err != nil {

@@ -242,11 +242,10 @@ func (st *Store) Update(ctx context.Context, owner, id string, change func(*Sear
 	}
 	s.Updated = st.now().UTC()
 	rev, err := st.kv.Update(ctx, searchKey(id), mustJSON(s), s.Revision)
+	if isConflict(err) {
+		return Search{}, ErrConflict
+	}
 	if err != nil {
-		var apiErr *jetstream.APIError
-		if errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence || apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant) {
-			return Search{}, ErrConflict
-		}
 		return Search{}, fmt.Errorf("update search %s: %w", id, err)
 	}
 	s.Revision = rev
@@ -313,6 +312,15 @@ func (st *Store) List(ctx context.Context, owner string) ([]Search, error) {
 	}
 	slices.SortFunc(out, func(a, b Search) int { return strings.Compare(textnorm.Fold(a.Name), textnorm.Fold(b.Name)) })
 	return out, nil
+}
+
+// isConflict recognises a compare-and-set that lost: the key exists
+// already (Create), or is no longer at the expected revision (Update;
+// 10071, or 10164 from a replicated bucket).
+func isConflict(err error) bool {
+	var apiErr *jetstream.APIError
+	return errors.Is(err, jetstream.ErrKeyExists) || errors.As(err, &apiErr) &&
+		(apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence || apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant)
 }
 
 func newID() string {

@@ -119,29 +119,7 @@ func (u *UI) searchPage(w http.ResponseWriter, r *http.Request, q url.Values, fo
 	}
 	d.Result = res
 	d.Chart = barChart(res.PerDay, 600, 80)
-	for _, key := range facetOrder {
-		g := FacetGroup{Key: key}
-		for _, fc := range res.Facets[key] {
-			v := FacetValue{Value: fc.Value, Name: fc.Value, Count: fc.Count}
-			if key == "tier" || key == "severity" {
-				v.Name = p.T(key + "." + fc.Value)
-			}
-			nq := cloneValues(q)
-			nq.Del("start")
-			nq.Del("cursor")
-			if contains(q[filterKeys[key]], fc.Value) {
-				v.Active = true
-				nq.Del(filterKeys[key])
-			} else {
-				nq.Add(filterKeys[key], fc.Value)
-			}
-			v.Href = "/search?" + nq.Encode()
-			g.Values = append(g.Values, v)
-		}
-		if len(g.Values) > 0 {
-			d.Facets = append(d.Facets, g)
-		}
-	}
+	d.Facets = facetGroups(p, q, res)
 	csv := cloneValues(q)
 	csv.Set("format", "csv")
 	csv.Del("cursor")
@@ -163,6 +141,36 @@ func (u *UI) searchPage(w http.ResponseWriter, r *http.Request, q url.Values, fo
 		d.Next = "/search?" + nq.Encode()
 	}
 	u.render(w, okCode, "search", p)
+}
+
+// facetGroups are the result's facets as links that add or remove their
+// filter, in facetOrder.
+func facetGroups(p *Page, q url.Values, res *indexer.SearchResult) []FacetGroup {
+	var out []FacetGroup
+	for _, key := range facetOrder {
+		g := FacetGroup{Key: key}
+		for _, fc := range res.Facets[key] {
+			v := FacetValue{Value: fc.Value, Name: fc.Value, Count: fc.Count}
+			if key == "tier" || key == "severity" {
+				v.Name = p.T(key + "." + fc.Value)
+			}
+			nq := cloneValues(q)
+			nq.Del("start")
+			nq.Del("cursor")
+			if contains(q[filterKeys[key]], fc.Value) {
+				v.Active = true
+				nq.Del(filterKeys[key])
+			} else {
+				nq.Add(filterKeys[key], fc.Value)
+			}
+			v.Href = "/search?" + nq.Encode()
+			g.Values = append(g.Values, v)
+		}
+		if len(g.Values) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 func cloneValues(v url.Values) url.Values {
