@@ -69,9 +69,6 @@ func (s SavedSearches) validate(ch *checker, a Alerts) {
 			ch.fail("saved_searches.timezone", "unknown time zone %q", s.Timezone)
 		}
 	}
-	if s.Lookback < 0 {
-		ch.fail("saved_searches.lookback", "must not be negative, got %s", s.Lookback)
-	}
 	for i, name := range s.Receivers {
 		found := false
 		for _, r := range a.Receivers {
@@ -82,5 +79,8 @@ func (s SavedSearches) validate(ch *checker, a Alerts) {
 		if !found {
 			ch.fail(indexKey("saved_searches.receivers", i), "must name an email or telegram receiver of alerts.receivers, got %q", name)
 		}
+	}
+	if s.Lookback < 0 {
+		ch.fail("saved_searches.lookback", "must not be negative, got %s", s.Lookback)
 	}
 }
