@@ -208,20 +208,26 @@ func (d *Digester) newHits(ctx context.Context, s Search, st State, at time.Time
 	req.From = later(s.Subscription.Since, st.Through.Add(-d.o.Lookback))
 	req.To = at
 	req.Sort = "newest"
-	req.Limit = d.o.Max + len(st.Sent)
+	req.Limit = 200
 	req.Facets, req.Cursor, req.Offset = false, "", 0
-	res, err := d.o.Search.Search(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", s.Query, err)
-	}
+	// Page on, newest first, past the articles already sent, until the
+	// digest is full or the window ends.
 	var out []indexer.Hit
-	for _, h := range res.Hits {
-		if _, done := st.Sent[h.ID]; done || len(out) == d.o.Max {
-			continue
+	for {
+		res, err := d.o.Search.Search(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("search %q: %w", s.Query, err)
 		}
-		out = append(out, h)
+		for _, h := range res.Hits {
+			if _, done := st.Sent[h.ID]; !done && len(out) < d.o.Max {
+				out = append(out, h)
+			}
+		}
+		if len(out) == d.o.Max || res.NextCursor == "" || len(res.Hits) == 0 {
+			return out, nil
+		}
+		req.Cursor = res.NextCursor
 	}
-	return out, nil
 }
 
 // prune forgets sent articles published before any later search looks.

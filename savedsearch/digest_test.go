@@ -66,8 +66,11 @@ func (f *digestFixture) clock() time.Time {
 	return f.now
 }
 
-func (f *digestFixture) digester(t *testing.T) *savedsearch.Digester {
+func (f *digestFixture) digester(t *testing.T) *savedsearch.Digester { return f.digesterMax(t, 0) }
+
+func (f *digestFixture) digesterMax(t *testing.T, max int) *savedsearch.Digester {
 	d, err := savedsearch.NewDigester(savedsearch.DigestOptions{
+		Max:     max,
 		Store:   f.store,
 		Request: func(s savedsearch.Search) (indexer.SearchRequest, error) { return web.ParseSearchRequest(s.Params()) },
 		Search:  f.idx,
@@ -161,6 +164,23 @@ func TestDigestSendsEachNewMatchOnce(t *testing.T) {
 	}
 	if n := run(t, d, day3.Add(24*time.Hour)); n != 0 {
 		t.Fatalf("fourth digest repeated %d", n)
+	}
+}
+
+func TestDigestKeepsWhatDoesNotFitForTheNext(t *testing.T) {
+	f := newDigestFixture(t)
+	d := f.digesterMax(t, 3)
+	for i := range 5 {
+		f.add(fmt.Sprintf("Sạt lở số %d", i), t0.Add(time.Duration(i+1)*time.Hour))
+	}
+	day1 := t0.Add(24 * time.Hour)
+	run(t, d, day1)
+	if got := f.titles(); len(got) != 1 || !slices.Equal(got[0], []string{"Sạt lở số 2", "Sạt lở số 3", "Sạt lở số 4"}) {
+		t.Fatalf("first digest %q: want the three newest", got)
+	}
+	run(t, d, day1.Add(24*time.Hour))
+	if got := f.titles(); len(got) != 1 || !slices.Equal(got[0], []string{"Sạt lở số 0", "Sạt lở số 1"}) {
+		t.Fatalf("second digest %q: want the two left over", got)
 	}
 }
 
