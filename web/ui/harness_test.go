@@ -25,6 +25,8 @@ import (
 	"github.com/presswatch/presswatch/bus/bustest"
 	"github.com/presswatch/presswatch/crawler"
 	"github.com/presswatch/presswatch/indexer"
+	"github.com/presswatch/presswatch/query"
+	"github.com/presswatch/presswatch/savedsearch"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
 	"github.com/presswatch/presswatch/web/ui"
@@ -133,7 +135,11 @@ func newEnv(t testing.TB, o envOpts) *env {
 	if err := svc.Ingest(context.Background(), flagged); err != nil {
 		t.Fatal(err)
 	}
-	ws, err := web.New(web.Options{API: true, Search: idx, Alerts: st, Gatherer: reg, Registerer: reg,
+	saved := &savedsearch.Desk{Store: savedsearch.New(b.KV(bus.BucketSavedSearches), func(q string) error {
+		_, err := query.Parse(q, query.Options{})
+		return err
+	}, c.now), Offered: []savedsearch.Receiver{{Name: "email", Email: true}}}
+	ws, err := web.New(web.Options{API: true, Search: idx, Alerts: st, Gatherer: reg, Registerer: reg, Saved: saved,
 		Accounts: acc, ProxyHeader: o.proxyHeader, TrustedProxies: o.trusted, MetricsPublic: true,
 		Tokens: []web.Token{{Name: "cfg", Role: web.RoleViewer, Value: "config-token-0123456789"}}, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -145,7 +151,7 @@ func newEnv(t testing.TB, o envOpts) *env {
 	}
 	if _, err := ui.Mount(ui.Deps{Server: ws, Search: idx, Alerts: st, AlertStore: st, Submit: linkSubmitter{b}, Silences: silence.NewStore(b.KV(bus.BucketSilences)),
 		Departments: []ui.Department{{ID: "so-tai-nguyen", Name: "Sở Tài nguyên và Môi trường"}, {ID: "so-y-te", Name: "Sở Y tế"}},
-		Links:       links, LinkLedger: actionlink.NewLedger(b.KV(bus.BucketActionLinks)), Now: c.now,
+		Links:       links, LinkLedger: actionlink.NewLedger(b.KV(bus.BucketActionLinks)), Now: c.now, Saved: saved,
 		Logger: slog.New(slog.DiscardHandler)}); err != nil {
 		t.Fatal(err)
 	}

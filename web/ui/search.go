@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/web"
 )
@@ -48,6 +49,8 @@ type searchData struct {
 	SelLabel           string
 	Langs              []string
 	CanSubmit          bool
+	// Saved is the saved searches' panel (nil: not in this process).
+	Saved *savedPanel
 }
 
 // facetOrder is how facets are listed.
@@ -62,8 +65,15 @@ var filterKeys = map[string]string{"label": "label", "source": "source", "tier":
 // reads only the months a date range touches.
 const defaultSearchDays = 30
 
-func (u *UI) search(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+func (u *UI) search(w http.ResponseWriter, r *http.Request) { u.searchPage(w, r, r.URL.Query(), nil) }
+
+// searchPage shows the search of q; form is a saved-search form sent
+// back with a problem (the page then answers 400).
+func (u *UI) searchPage(w http.ResponseWriter, r *http.Request, q url.Values, form *savedForm) {
+	okCode := http.StatusOK
+	if form != nil {
+		okCode = http.StatusBadRequest
+	}
 	if !q.Has("from") && !q.Has("to") {
 		q.Set("from", time.Now().AddDate(0, 0, -defaultSearchDays).Format(time.DateOnly))
 	}
@@ -71,6 +81,7 @@ func (u *UI) search(w http.ResponseWriter, r *http.Request) {
 	p := u.page(r, "search", d)
 	p.Title = p.T("search.title")
 	d.CanSubmit = u.d.Submit != nil && p.Can("officer")
+	d.Saved = u.savedPanel(r.Context(), p, q, form)
 	if u.d.Search == nil {
 		p.Error = p.T("error.no_search")
 		u.render(w, http.StatusServiceUnavailable, "search", p)
@@ -94,14 +105,14 @@ func (u *UI) search(w http.ResponseWriter, r *http.Request) {
 	d.Chart = barChart(res.PerDay, 600, 80)
 	d.Facets = facetGroups(p, q, res)
 	d.setLinks(q, res)
-	u.render(w, http.StatusOK, "search", p)
+	u.render(w, okCode, "search", p)
 }
 
 // newSearchData is the search form as the query string q fills it.
 func newSearchData(q url.Values) *searchData {
 	return &searchData{Q: q.Get("q"), Params: q, From: q.Get("from"), To: q.Get("to"), Sort: q.Get("sort"),
 		Examples:   []string{`lu quet`, `"sat lo" AND label:disaster`, `(ngo doc OR "thuc pham ban") NEAR/5 truong`, `title:=hòa NOT source:bao-hoa-ban`, `flood* AND lang:en`},
-		Severities: []string{"critical", "high", "medium", "low"}, Tiers: []string{"national", "local", "social", "foreign"},
+		Severities: []string{"critical", "high", "medium", "low"}, Tiers: article.Tiers(),
 		SelSev: set(q["severity"]), SelTier: set(q["tier"]), SelLang: q.Get("lang"), SelSource: q.Get("source"),
 		SelLabel: strings.Join(q["label"], ","), Langs: []string{"vi", "en", "fr", "lo", "th", "zh", "km"}}
 }
