@@ -214,7 +214,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
-		o.Store, o.Logger, o.Registerer, o.Links = a.alertStore, a.log, a.reg, a.links
+		o.Store, o.Logger, o.Registerer, o.Links, o.SourceNames = a.alertStore, a.log, a.reg, a.links, a.sourceNames
 		o.WatchedSources = func() ([]string, error) {
 			srcs, err := a.sourceLayers().sources()
 			var ids []string
@@ -434,7 +434,7 @@ func (a *App) startWeb() error {
 		if _, err := ui.Mount(ui.Deps{
 			Server: srv, Search: o.Search, Alerts: o.Alerts, AlertStore: a.alertStore, Silences: silence.NewStore(a.bus.KV(bus.BucketSilences)),
 			Misleading: o.Misleading, Cases: caseReader{kv: a.bus.KV(bus.BucketCases)}, Submit: o.Submit, Sources: o.Sources, Rules: ruleBook{a: a}, Reports: o.Reports, Logger: a.log,
-			Tally: tallier(o.Search), Departments: uiDepartments(a.cfg.Alerts), Links: a.links, LinkLedger: actionlink.NewLedger(a.bus.KV(bus.BucketActionLinks)),
+			Tally: tallier(o.Search), Departments: departmentNames(a.cfg.Alerts), Links: a.links, LinkLedger: actionlink.NewLedger(a.bus.KV(bus.BucketActionLinks)),
 		}); err != nil {
 			return err
 		}

@@ -68,7 +68,7 @@ func (u *UI) checkLink(r *http.Request, tok string) (*Page, *actionLinkData, int
 		d.Failed = p.T("alerts.not_found")
 		return p, d, http.StatusNotFound
 	}
-	d.A, d.Depts = a, u.deptNames(a.Departments)
+	d.A, d.Depts = a, u.deptNames(p.Lang, a.Departments)
 	if me := principal(r); me.Role < web.RoleOfficer {
 		d.Failed = p.T("alerts.viewer")
 		return p, d, http.StatusForbidden

@@ -25,6 +25,7 @@ import (
 	"github.com/presswatch/presswatch/bus/bustest"
 	"github.com/presswatch/presswatch/crawler"
 	"github.com/presswatch/presswatch/indexer"
+	"github.com/presswatch/presswatch/names"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
 	"github.com/presswatch/presswatch/web/ui"
@@ -144,7 +145,7 @@ func newEnv(t testing.TB, o envOpts) *env {
 		t.Fatal(err)
 	}
 	if _, err := ui.Mount(ui.Deps{Server: ws, Search: idx, Alerts: st, AlertStore: st, Submit: linkSubmitter{b}, Silences: silence.NewStore(b.KV(bus.BucketSilences)),
-		Departments: []ui.Department{{ID: "so-tai-nguyen", Name: "Sở Tài nguyên và Môi trường"}, {ID: "so-y-te", Name: "Sở Y tế"}},
+		Departments: names.Departments{{ID: "so-tai-nguyen", Vi: "Sở Tài nguyên và Môi trường", En: "Department of Natural Resources and Environment"}, {ID: "so-y-te", Vi: "Sở Y tế", En: "Department of Health"}},
 		Links:       links, LinkLedger: actionlink.NewLedger(b.KV(bus.BucketActionLinks)), Now: c.now,
 		Logger: slog.New(slog.DiscardHandler)}); err != nil {
 		t.Fatal(err)

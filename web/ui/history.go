@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/presswatch/presswatch/alerts"
+)
+
+// historyRow is one change of an incident as its page words it.
+type historyRow struct {
+	alerts.Change
+	// What a snooze muted and until when ("Sự việc này, đến 15:04
+	// 08/12/2026"), in the page's language.
+	What string
+}
+
+// history words a's changes; a snooze names what it muted instead of
+// showing its matchers.
+func (u *UI) history(p *Page, a *alerts.Alert) []historyRow {
+	out := make([]historyRow, len(a.History))
+	for i, c := range a.History {
+		row := historyRow{Change: c}
+		if c.Action == "snoozed" && len(c.Matchers) == 0 {
+			c.Matchers, c.Until, row.Note = legacySnoozeNote(c.Note)
+		}
+		if c.Action == "snoozed" && len(c.Matchers) > 0 {
+			row.What = u.matchersWhat(p, c.Matchers, a)
+			if !c.Until.IsZero() {
+				row.What = p.T("snooze.what_until", row.What, fmtTime(c.Until, "15:04 02/01/2006"))
+			}
+		}
+		out[i] = row
+	}
+	return out
+}
+
+// legacySnoozeNote reads the note older versions wrote for a snooze,
+// `story="…" → 15:04 02/01/2006: reason` (province time), as matchers,
+// end and reason; a note of another form is kept whole.
+func legacySnoozeNote(note string) ([]string, time.Time, string) {
+	ms, rest, ok := strings.Cut(note, " → ")
+	if !ok || !strings.Contains(ms, "=") {
+		return nil, time.Time{}, note
+	}
+	at, reason, _ := strings.Cut(rest, ": ")
+	until, err := time.ParseInLocation("15:04 02/01/2006", at, vietnam)
+	if err != nil {
+		return nil, time.Time{}, note
+	}
+	return strings.Split(ms, ", "), until, reason
+}
