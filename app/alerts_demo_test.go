@@ -91,33 +91,7 @@ func TestDemoStoryOneIncidentPerDepartmentOneEmailOneChatThenOneFollowUp(t *test
 	chatSrv := httptest.NewServer(sinks.Handler())
 	t.Cleanup(chatSrv.Close)
 
-	cfg := config.Default()
-	cfg.DataDir = filepath.Join(t.TempDir(), "data")
-	cfg.Listen = freeAddr(t)
-	cfg.Alerts.BaseURL = "http://" + cfg.Listen
-	cfg.Alerts.Departments = app.DemoDepartments()
-	rules, _ := filepath.Abs("../examples/rules")
-	cfg.Classifier.RulesDir = rules
-	cfg.Crawler.AllowPrivateHosts = []string{"127.0.0.1"}
-	cfg.Crawler.MinHostDelay = 0
-	cfg.Crawler.PerHostConcurrency = 8
-	for i := range outlets {
-		cfg.Crawler.Sources = append(cfg.Crawler.Sources, config.Source{ID: fmt.Sprintf("tin-%d", i), Name: fmt.Sprintf("Tin %d", i), Kind: "feed",
-			URL: fmt.Sprintf("%s/o%d/rss.xml", newsSrv.URL, i), Tier: "local", Lang: "vi", Interval: config.Duration(200 * time.Millisecond),
-			MinInterval: config.Duration(100 * time.Millisecond), MaxInterval: config.Duration(300 * time.Millisecond)})
-	}
-	cfg.Indexer.BatchInterval = config.Duration(200 * time.Millisecond)
-	smtpHost, smtpPort, _ := strings.Cut(sinks.SMTPAddr(), ":")
-	var port int
-	fmt.Sscan(smtpPort, &port)
-	cfg.Alerts.Receivers = []config.Receiver{
-		{Name: "demo-email", Lang: "vi", Email: &config.EmailReceiver{Host: smtpHost, Port: port, TLS: "none",
-			From: "Presswatch <canhbao@presswatch.demo>", To: []string{"Phòng Báo chí <baochi@presswatch.demo>"}}},
-		{Name: "demo-chat", Slack: &config.SlackReceiver{URL: config.Secret(chatSrv.URL + sinks.ChatPath()), Channel: "#bao-chi"}},
-	}
-	cfg.Alerts.Route = &config.AlertRoute{Receivers: []string{"demo-email", "demo-chat"},
-		GroupWait: config.Duration(300 * time.Millisecond), GroupInterval: config.Duration(10 * time.Second), RepeatInterval: config.Duration(24 * time.Hour)}
-	cfg.API.Tokens = []config.Token{{Name: "e2e", Role: "viewer", Token: testToken}}
+	cfg := storyConfig(t, newsSrv.URL, sinks, chatSrv.URL+sinks.ChatPath(), outlets)
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -184,6 +158,42 @@ func TestDemoStoryOneIncidentPerDepartmentOneEmailOneChatThenOneFollowUp(t *test
 		}
 	}
 	ackFromMail(t, a, base, mail[len(mail)-1].Text)
+}
+
+// storyConfig runs the demo's departments and the example rules over
+// the first n outlets of an outletsServer at newsURL, notifying the
+// demo's e-mail receiver (Vietnamese) on the sinks' SMTP server and a
+// chat webhook at chatURL.
+func storyConfig(t *testing.T, newsURL string, sinks *sink.Sinks, chatURL string, n int) config.Config {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DataDir = filepath.Join(t.TempDir(), "data")
+	cfg.Listen = freeAddr(t)
+	cfg.Alerts.BaseURL = "http://" + cfg.Listen
+	cfg.Alerts.Departments = app.DemoDepartments()
+	rules, _ := filepath.Abs("../examples/rules")
+	cfg.Classifier.RulesDir = rules
+	cfg.Crawler.AllowPrivateHosts = []string{"127.0.0.1"}
+	cfg.Crawler.MinHostDelay = 0
+	cfg.Crawler.PerHostConcurrency = 8
+	for i := range n {
+		cfg.Crawler.Sources = append(cfg.Crawler.Sources, config.Source{ID: fmt.Sprintf("tin-%d", i), Name: fmt.Sprintf("Tin %d", i), Kind: "feed",
+			URL: fmt.Sprintf("%s/o%d/rss.xml", newsURL, i), Tier: "local", Lang: "vi", Interval: config.Duration(200 * time.Millisecond),
+			MinInterval: config.Duration(100 * time.Millisecond), MaxInterval: config.Duration(300 * time.Millisecond)})
+	}
+	cfg.Indexer.BatchInterval = config.Duration(200 * time.Millisecond)
+	smtpHost, smtpPort, _ := strings.Cut(sinks.SMTPAddr(), ":")
+	var port int
+	fmt.Sscan(smtpPort, &port)
+	cfg.Alerts.Receivers = []config.Receiver{
+		{Name: "demo-email", Lang: "vi", Email: &config.EmailReceiver{Host: smtpHost, Port: port, TLS: "none",
+			From: "Presswatch <canhbao@presswatch.demo>", To: []string{"Phòng Báo chí <baochi@presswatch.demo>"}}},
+		{Name: "demo-chat", Slack: &config.SlackReceiver{URL: config.Secret(chatURL), Channel: "#bao-chi"}},
+	}
+	cfg.Alerts.Route = &config.AlertRoute{Receivers: []string{"demo-email", "demo-chat"},
+		GroupWait: config.Duration(300 * time.Millisecond), GroupInterval: config.Duration(10 * time.Second), RepeatInterval: config.Duration(24 * time.Hour)}
+	cfg.API.Tokens = []config.Token{{Name: "e2e", Role: "viewer", Token: testToken}}
+	return cfg
 }
 
 // checkIncidentMail checks the two e-mails of an incident: first and
