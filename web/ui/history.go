@@ -21,6 +21,9 @@ func (u *UI) history(p *Page, a *alerts.Alert) []historyRow {
 	out := make([]historyRow, len(a.History))
 	for i, c := range a.History {
 		row := historyRow{Change: c}
+		if c.By == "presswatch" || c.Note == oneTapNote {
+			row.Note = systemNote(p, c.Note)
+		}
 		if c.Action == "snoozed" && len(c.Matchers) == 0 {
 			c.Matchers, c.Until, row.Note = legacySnoozeNote(c.Note)
 		}
@@ -33,6 +36,23 @@ func (u *UI) history(p *Page, a *alerts.Alert) []historyRow {
 		out[i] = row
 	}
 	return out
+}
+
+// oneTapNote is the note of an action done through a message's one-tap
+// link; presswatch's own notes below are stored in English (the API's
+// language) and worded here in the page's.
+const oneTapNote = "one-tap link"
+
+func systemNote(p *Page, note string) string {
+	switch {
+	case note == oneTapNote:
+		return p.T("history.note_one_tap")
+	case note == "not acknowledged in time; on-call contacts notified":
+		return p.T("history.note_escalated")
+	case strings.HasPrefix(note, "from alert "):
+		return p.T("history.note_migrated", strings.TrimPrefix(note, "from alert "))
+	}
+	return note
 }
 
 // legacySnoozeNote reads the note older versions wrote for a snooze,

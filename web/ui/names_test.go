@@ -160,19 +160,25 @@ func TestUnknownPageIsALocalisedPage(t *testing.T) {
 	}
 }
 
-// TestOldSnoozeNotesAreWorded: a snooze recorded by an older version, its
-// matchers in the note, is worded like a new one.
-func TestOldSnoozeNotesAreWorded(t *testing.T) {
+// TestHistoryNotesAreWorded: a snooze recorded by an older version, its
+// matchers in the note, is worded like a new one, and presswatch's own
+// notes are in the page's language.
+func TestHistoryNotesAreWorded(t *testing.T) {
 	e := newEnv(t, envOpts{})
 	inc := e.incident(t)
 	note := `story="` + inc.StoryID + `" → 15:04 07/12/2026: Tin cũ, đã có thông cáo`
-	if err := e.store.Record(context.Background(), inc.ID, alerts.Change{By: "canbo", Action: "snoozed", Note: note}); err != nil {
-		t.Fatal(err)
+	for _, ch := range []alerts.Change{{By: "canbo", Action: "snoozed", Note: note}, {By: "presswatch", Action: "escalated", Note: "not acknowledged in time; on-call contacts notified"}} {
+		if err := e.store.Record(context.Background(), inc.ID, ch); err != nil {
+			t.Fatal(err)
+		}
 	}
 	c := e.client(t)
 	c.login("xem", "mat-khau-xem")
 	_, body := c.get("/alerts/" + inc.ID)
 	if !strings.Contains(body, "Sự việc này, đến 15:04 07/12/2026 · Tin cũ, đã có thông cáo") || strings.Contains(body, "story=") {
 		t.Errorf("the old snooze note is not worded:\n%s", body[strings.Index(body, `class="history"`):])
+	}
+	if !strings.Contains(body, "chưa được xác nhận kịp thời; đã báo người trực") {
+		t.Error("the escalation's note is not in Vietnamese")
 	}
 }
