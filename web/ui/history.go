@@ -10,8 +10,8 @@ import (
 // historyRow is one change of an incident as its page words it.
 type historyRow struct {
 	alerts.Change
-	// What a snooze muted and until when ("Sự việc này, đến 15:04
-	// 08/12/2026"), in the page's language.
+	// What a snooze muted and until when ("Sự việc này, đến 2026-12-08
+	// 03:11"), in the page's language.
 	What string
 }
 
@@ -30,7 +30,7 @@ func (u *UI) history(p *Page, a *alerts.Alert) []historyRow {
 		if c.Action == "snoozed" && len(c.Matchers) > 0 {
 			row.What = u.matchersWhat(p, c.Matchers, a)
 			if !c.Until.IsZero() {
-				row.What = p.T("snooze.what_until", row.What, fmtTime(c.Until, "15:04 02/01/2006"))
+				row.What = p.T("snooze.what_until", row.What, fmtTime(c.Until, "2006-01-02 15:04"))
 			}
 		}
 		out[i] = row

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/web"
 )
@@ -69,7 +70,7 @@ func (u *UI) search(w http.ResponseWriter, r *http.Request) {
 	}
 	d := &searchData{Q: q.Get("q"), Params: q, From: q.Get("from"), To: q.Get("to"), Sort: q.Get("sort"),
 		Examples:   []string{`lu quet`, `"sat lo" AND label:disaster`, `(ngo doc OR "thuc pham ban") NEAR/5 truong`, `title:=hòa NOT source:bao-hoa-ban`, `flood* AND lang:en`},
-		Severities: []string{"critical", "high", "medium", "low"}, Tiers: []string{"national", "local", "social", "foreign"},
+		Severities: []string{"critical", "high", "medium", "low"}, Tiers: article.Tiers(),
 		SelSev: set(q["severity"]), SelTier: set(q["tier"]), SelLang: q.Get("lang"), SelSource: q.Get("source"),
 		SelLabel: strings.Join(q["label"], ","), Langs: []string{"vi", "en", "fr", "lo", "th", "zh", "km"}}
 	p := u.page(r, "search", d)
