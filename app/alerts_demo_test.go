@@ -80,18 +80,7 @@ func (o *outletsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // articles of the story from ten more outlets send one follow-up per
 // incident, not ten.
 func TestDemoStoryOneIncidentPerDepartmentOneEmailOneChatThenOneFollowUp(t *testing.T) {
-	news := &outletsServer{start: time.Now().Add(-time.Hour)}
-	newsSrv := httptest.NewServer(news)
-	t.Cleanup(newsSrv.Close)
-	sinks, err := sink.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sinks.Close() })
-	chatSrv := httptest.NewServer(sinks.Handler())
-	t.Cleanup(chatSrv.Close)
-
-	cfg := storyConfig(t, newsSrv.URL, sinks, chatSrv.URL+sinks.ChatPath(), outlets)
+	news, sinks, cfg := startStory(t, outlets)
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -158,6 +147,23 @@ func TestDemoStoryOneIncidentPerDepartmentOneEmailOneChatThenOneFollowUp(t *test
 		}
 	}
 	ackFromMail(t, a, base, mail[len(mail)-1].Text)
+}
+
+// startStory serves the outlets and the notification sinks for the
+// story's test and configures the first n outlets (see storyConfig).
+func startStory(t *testing.T, n int) (*outletsServer, *sink.Sinks, config.Config) {
+	t.Helper()
+	news := &outletsServer{start: time.Now().Add(-time.Hour)}
+	newsSrv := httptest.NewServer(news)
+	t.Cleanup(newsSrv.Close)
+	sinks, err := sink.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sinks.Close() })
+	chatSrv := httptest.NewServer(sinks.Handler())
+	t.Cleanup(chatSrv.Close)
+	return news, sinks, storyConfig(t, newsSrv.URL, sinks, chatSrv.URL+sinks.ChatPath(), n)
 }
 
 // storyConfig runs the demo's departments and the example rules over

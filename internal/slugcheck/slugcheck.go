@@ -6,9 +6,11 @@ package slugcheck
 
 import (
 	"html"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
+	"testing"
 )
 
 // hidden are the parts of a page that are not prose: code (rule IDs and
@@ -54,4 +56,19 @@ func InText(text string, slugs []string) []string {
 func firstWord(p string) string {
 	w, _, _ := strings.Cut(p, " ")
 	return w
+}
+
+// Page fails t when a page fetched for what (a language and a path)
+// did not answer 200 or shows one of slugs; it reports whether the page
+// answered.
+func Page(t testing.TB, what string, code int, body string, slugs []string) bool {
+	t.Helper()
+	if code != http.StatusOK {
+		t.Errorf("%s: HTTP %d", what, code)
+		return false
+	}
+	if found := InHTML(body, slugs); len(found) > 0 {
+		t.Errorf("%s shows %v where names exist", what, found)
+	}
+	return true
 }
