@@ -30,22 +30,17 @@ var labels = map[string][2]string{ // slug -> {vi, en}
 
 // Label is the name of label in lang ("vi" or "en"); a label without a
 // name (a rule's own) shows as written.
-func Label(label, lang string) string {
-	n, ok := labels[label]
-	if !ok {
-		return label
-	}
-	if lang == "en" {
+func Label(label, lang string) string { return pick(labels, label, lang) }
+
+func pick(m map[string][2]string, key, lang string) string {
+	n, ok := m[key]
+	switch {
+	case !ok:
+		return key
+	case lang == "en":
 		return n[1]
 	}
 	return n[0]
-}
-
-// HasLabelName reports whether label has a name (tests use it to tell a
-// slug shown where a name exists).
-func HasLabelName(label string) bool {
-	_, ok := labels[label]
-	return ok
 }
 
 // LabelSlugs are the labels that have names.
@@ -56,3 +51,18 @@ func LabelSlugs() []string {
 	}
 	return out
 }
+
+// languages are the names of the languages articles are detected in.
+var languages = map[string][2]string{ // code -> {vi, en}
+	"vi": {"Tiếng Việt", "Vietnamese"},
+	"en": {"Tiếng Anh", "English"},
+	"fr": {"Tiếng Pháp", "French"},
+	"lo": {"Tiếng Lào", "Lao"},
+	"th": {"Tiếng Thái", "Thai"},
+	"zh": {"Tiếng Trung", "Chinese"},
+	"km": {"Tiếng Khmer", "Khmer"},
+}
+
+// Language is the name of the language code in lang; an unknown code
+// shows as written.
+func Language(code, lang string) string { return pick(languages, code, lang) }

@@ -72,6 +72,9 @@ func (u *UI) sourceNames(ctx context.Context) func() map[string]string {
 // as written).
 func (p *Page) Label(slug string) string { return names.Label(slug, p.Lang) }
 
+// Language names a language code ("vi": "Tiếng Việt").
+func (p *Page) Language(code string) string { return names.Language(code, p.Lang) }
+
 // Labels names several labels, comma-separated.
 func (p *Page) Labels(slugs []string) string {
 	out := make([]string, len(slugs))

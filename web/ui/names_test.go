@@ -77,7 +77,7 @@ func TestDepartmentsLabelsAndSourcesShowByName(t *testing.T) {
 	if code, _ := c.post("/alerts/"+inc.ID+"/snooze", url.Values{"scope": {"source"}, "value_source": {"bao-dien-bien"}, "hours": {"4"}, "reason": {"Tin cũ"}}); code != http.StatusSeeOther {
 		t.Fatalf("snooze: HTTP %d", code)
 	}
-	slugs := append([]string{"so-tai-nguyen", "so-y-te", "bao-dien-bien"}, names.LabelSlugs()...)
+	slugs := append([]string{"so-tai-nguyen", "so-y-te", "bao-dien-bien", "vi"}, names.LabelSlugs()...)
 	// What each page must name: [department, outlet, label] in each
 	// language ("" where the page does not show that thing here).
 	named := map[string][3]string{

@@ -118,6 +118,8 @@ func (u *UI) search(w http.ResponseWriter, r *http.Request) {
 				v.Name = p.T(key + "." + fc.Value)
 			case "label":
 				v.Name = p.Label(fc.Value)
+			case "lang":
+				v.Name = p.Language(fc.Value)
 			case "source":
 				v.Name = p.Source(fc.Value)
 			}
