@@ -83,6 +83,8 @@ type App struct {
 	alertStore *alerts.Store
 	// reports builds and archives reports (web role).
 	reports *archive.Publisher
+	// saved keeps saved searches and sends their digests (web role).
+	saved *savedDesk
 	// links signs and checks the one-tap action links of messages.
 	links *actionlink.Signer
 	// rulesDir is the rules directory, "" for the built-in pack;
@@ -257,6 +259,10 @@ func (a *App) Start(ctx context.Context) (err error) {
 			return err
 		}
 		starters = append(starters, sched.Run)
+		if a.saved, err = a.newSavedDesk(); err != nil {
+			return err
+		}
+		starters = append(starters, a.saved.run)
 	}
 	// Every process serves health and metrics; only the web role adds the
 	// API.
@@ -412,6 +418,7 @@ func (a *App) startWeb() error {
 		Submit:         linkSubmitter{b: a.bus},
 		Misleading:     a.misleadingMarker(),
 		Reports:        a.reportDesk(),
+		Saved:          a.savedSearches(),
 		Ready:          a.ready,
 		Gatherer:       a.reg,
 		Registerer:     a.reg,
@@ -433,7 +440,7 @@ func (a *App) startWeb() error {
 	if o.API {
 		if _, err := ui.Mount(ui.Deps{
 			Server: srv, Search: o.Search, Alerts: o.Alerts, AlertStore: a.alertStore, Silences: silence.NewStore(a.bus.KV(bus.BucketSilences)),
-			Misleading: o.Misleading, Cases: caseReader{kv: a.bus.KV(bus.BucketCases)}, Submit: o.Submit, Sources: o.Sources, Rules: ruleBook{a: a}, Reports: o.Reports, Logger: a.log,
+			Misleading: o.Misleading, Cases: caseReader{kv: a.bus.KV(bus.BucketCases)}, Submit: o.Submit, Sources: o.Sources, Rules: ruleBook{a: a}, Reports: o.Reports, Saved: o.Saved, Logger: a.log,
 			Tally: tallier(o.Search), Departments: departmentNames(a.cfg.Alerts), Links: a.links, LinkLedger: actionlink.NewLedger(a.bus.KV(bus.BucketActionLinks)),
 		}); err != nil {
 			return err

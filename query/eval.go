@@ -119,10 +119,16 @@ type fieldIndex struct {
 	folded []string
 	// stems are the stems of folded in lang (nil for StemNone).
 	stems []string
-	// sent numbers the sentence of each token (textnorm.Sentences).
-	sent []int32
+	// sent numbers the sentence of each token (textnorm.Sentences). It
+	// and toneless are computed on first use: most rules never reach a
+	// phrase candidate or a marked leaf in a given article, and a pass
+	// over every token of every field is what matching many rules on one
+	// article can least afford.
+	sentOnce sync.Once
+	sent     []int32
 	// toneless: the field is written without marks (textnorm.Toneless),
 	// so marked leaves fold here.
+	toneOnce sync.Once
 	toneless bool
 
 	lookups  atomic.Int64
@@ -146,9 +152,22 @@ func (fi *fieldIndex) load() {
 				fi.stems[i] = textnorm.Stem(fi.lang, f)
 			}
 		}
-		fi.sent = textnorm.Sentences(make([]int32, 0, len(fi.toks)), fi.text, fi.toks)
-		fi.toneless = textnorm.Toneless(fi.text, fi.toks)
 	})
+}
+
+// sentences returns the sentence number of each token; call load first.
+func (fi *fieldIndex) sentences() []int32 {
+	fi.sentOnce.Do(func() {
+		fi.sent = textnorm.Sentences(make([]int32, 0, len(fi.toks)), fi.text, fi.toks)
+	})
+	return fi.sent
+}
+
+// isToneless reports whether the field is written without marks; call
+// load first.
+func (fi *fieldIndex) isToneless() bool {
+	fi.toneOnce.Do(func() { fi.toneless = textnorm.Toneless(fi.text, fi.toks) })
+	return fi.toneless
 }
 
 // primary is what the sorted index orders: the stems in a stemmed
@@ -235,7 +254,7 @@ func (fi *fieldIndex) plan(t *Term) leafPlan {
 			p.forms, p.keys, p.primary = fi.stems, t.Stems(fi.lang), true
 		}
 	case t.Marked():
-		p.byMarks = !fi.toneless
+		p.byMarks = !fi.isToneless()
 	}
 	return p
 }
@@ -250,8 +269,10 @@ func (fi *fieldIndex) matchAt(p int, t *Term, lp *leafPlan) bool {
 			return false
 		}
 	}
-	if last > 0 && fi.sent[p] != fi.sent[p+last] {
-		return false
+	if last > 0 {
+		if sent := fi.sentences(); sent[p] != sent[p+last] {
+			return false
+		}
 	}
 	if lp.byMarks {
 		for j, tok := range t.Tokens {
@@ -429,7 +450,7 @@ func (ix *docIndex) near(n *Near, emit func(f int, a, b occ)) bool {
 			continue
 		}
 		slices.SortFunc(bs, func(x, y occ) int { return cmp.Compare(x.start, y.start) })
-		sent := ix.fields[f].sent
+		sent := ix.fields[f].sentences()
 		maxLen := int32(0)
 		for _, b := range bs {
 			maxLen = max(maxLen, b.end-b.start+1)

@@ -586,9 +586,19 @@ func r0(s string) rune {
 
 // isUnspaced reports scripts written without spaces between words.
 func isUnspaced(r rune) bool {
-	return unicode.In(r, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar,
-		unicode.Han, unicode.Hiragana, unicode.Katakana)
+	// None of these scripts lies below Thai, nor between Latin Extended
+	// Additional (Vietnamese) and the first CJK block: nearly every word
+	// of the texts presswatch reads answers here, without seven range
+	// table searches (a third of tokenizing Vietnamese otherwise).
+	if r < 0x0E00 || 0x1E00 <= r && r < 0x2E80 {
+		return false
+	}
+	return unicode.In(r, unspacedScripts...)
 }
+
+// unspacedScripts are the scripts isUnspaced reports.
+var unspacedScripts = []*unicode.RangeTable{unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar,
+	unicode.Han, unicode.Hiragana, unicode.Katakana}
 
 // bigrams returns the byte ranges of overlapping pairs of characters (a
 // character being a base rune with its combining marks) in run; a run of

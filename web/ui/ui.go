@@ -84,6 +84,8 @@ type Deps struct {
 	Sources web.SourceBoard
 	Rules   RuleBook
 	Reports web.ReportDesk
+	// Saved keeps each user's saved searches (nil: none here).
+	Saved web.SavedSearches
 	// Tally counts the dashboard's trends (nil: no trend charts).
 	Tally Tallier
 	// Departments of alerts.departments, to show and pick by name.
@@ -151,6 +153,11 @@ func Mount(d Deps) (*UI, error) {
 	s.Route("POST /account/password", web.RoleViewer, u.changePassword)
 	s.Route("POST /account/lang", web.RoleViewer, u.changeLang)
 	s.Route("GET /search", web.RoleViewer, u.search)
+	// Anyone signed in may save searches of their own.
+	s.Route("POST /saved-searches", web.RoleViewer, u.createSaved)
+	s.Route("POST /saved-searches/{id}/rename", web.RoleViewer, u.renameSaved)
+	s.Route("POST /saved-searches/{id}/delete", web.RoleViewer, u.deleteSaved)
+	s.Route("POST /saved-searches/{id}/subscription", web.RoleViewer, u.subscribeSaved)
 	s.Route("GET /articles/{id}", web.RoleViewer, u.article)
 	s.Route("POST /articles/{id}/misleading", web.RoleOfficer, u.markMisleading)
 	s.Route("POST /articles", web.RoleOfficer, u.submitLink)
