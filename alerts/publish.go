@@ -70,6 +70,7 @@ func (s *Service) build(ctx context.Context, p pending) (*Notification, error) {
 		lang = rc.Lang
 	}
 	n := &Notification{Key: p.Key, Kind: p.Kind, Receiver: p.Receiver, Lang: lang, To: p.To, BaseURL: s.o.BaseURL, Created: p.Created, Update: p.Update}
+	srcNames := s.sourceNames(ctx)
 	for _, id := range p.Alerts {
 		al, err := getAlert(ctx, s.alerts, id)
 		if errors.Is(err, ErrNotFound) {
@@ -83,6 +84,7 @@ func (s *Service) build(ctx context.Context, p pending) (*Notification, error) {
 		}
 		n.Alerts = append(n.Alerts, al)
 		s.decorate(n, al)
+		nameSources(n, al, srcNames)
 	}
 	return n, nil
 }
@@ -93,11 +95,11 @@ func (s *Service) build(ctx context.Context, p pending) (*Notification, error) {
 func (s *Service) decorate(n *Notification, al *Alert) {
 	dir := s.routing.Load().dir
 	for _, d := range al.Departments {
-		if dep := dir.Department(d); dep != nil && dep.Name != "" {
+		if name := dir.Department(d).NameIn(n.Lang); name != "" {
 			if n.DepartmentNames == nil {
 				n.DepartmentNames = map[string]string{}
 			}
-			n.DepartmentNames[d] = dep.Name
+			n.DepartmentNames[d] = name
 		}
 	}
 	if s.o.Links == nil || n.BaseURL == "" || !al.Status.Open() || n.Kind == KindResponse {

@@ -213,8 +213,12 @@ func TestBrowserSavedSearchDigest(t *testing.T) {
 	// A new matching article arrives (published a second on, so after
 	// the subscription even at the feed's one-second precision).
 	const newTitle = "Mường Pồn: sạt lở mới chặn Quốc lộ 12"
-	feed.add("moi", newTitle, time.Now().Add(time.Second))
+	published := time.Now().Add(time.Second)
+	feed.add("moi", newTitle, published)
 	waitSearchable(t, base, q, newTitle)
+	// A digest covers what was published up to when it runs: one run
+	// before that second has passed would rightly find nothing.
+	wait.Until(t, 5*time.Second, "the new article's publication time", func() bool { return time.Now().After(published) })
 	if code := apiCall(t, http.MethodPost, base+"/api/v1/saved-searches/digest", &sent); code != http.StatusOK || sent.Sent != 1 {
 		t.Fatalf("digest: %d, sent %d", code, sent.Sent)
 	}

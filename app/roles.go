@@ -100,7 +100,7 @@ func (a *App) startAlerts(context.Context) ([]starter, error) {
 	if err != nil {
 		return nil, err
 	}
-	o.Store, o.Logger, o.Registerer, o.Links = a.alertStore, a.log, a.reg, a.links
+	o.Store, o.Logger, o.Registerer, o.Links, o.SourceNames = a.alertStore, a.log, a.reg, a.links, a.sourceNames
 	o.WatchedSources = func() ([]string, error) {
 		srcs, err := a.sourceLayers().sources()
 		var ids []string

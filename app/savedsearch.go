@@ -101,6 +101,9 @@ func (d *savedDesk) deliver(ctx context.Context, senders map[string]any, dg save
 			lang = u.Lang
 		}
 	}
+	if names, err := d.a.sourceNames(ctx); err == nil {
+		dg.SourceNames = names
+	}
 	subject, text := savedsearch.Render(dg, lang, d.a.cfg.Alerts.BaseURL, d.loc)
 	switch n := senders[sub.Receiver].(type) {
 	case *email.Notifier:

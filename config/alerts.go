@@ -26,6 +26,9 @@ type Department struct {
 	// ID is what rules name in their department field.
 	ID   string `yaml:"id"`
 	Name string `yaml:"name"`
+	// NameEn is the English name for English pages and messages (the
+	// Vietnamese name when empty).
+	NameEn string `yaml:"name_en"`
 	// FocalPoints hear about the department's alerts during duty hours.
 	FocalPoints []Contact `yaml:"focal_points"`
 	// OnCall hears about critical alerts outside duty hours and about

@@ -26,6 +26,9 @@ type Digest struct {
 	// At is the digest's time: matches published up to it.
 	At   time.Time
 	Hits []indexer.Hit
+	// SourceNames names the hits' sources by ID, so the message shows
+	// "Báo Điện Biên Phủ", not its ID (set by whoever delivers it).
+	SourceNames map[string]string
 }
 
 // Deliver sends a digest to its subscription's receiver. An error means

@@ -17,6 +17,7 @@ import (
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/bus/bustest"
 	"github.com/presswatch/presswatch/indexer"
+	"github.com/presswatch/presswatch/internal/slugcheck"
 	"github.com/presswatch/presswatch/savedsearch"
 	"github.com/presswatch/presswatch/web"
 )
@@ -269,7 +270,7 @@ func TestRenderLinksEveryArticle(t *testing.T) {
 	dg := savedsearch.Digest{Search: s, Hits: []indexer.Hit{
 		{ID: "a1", Title: "Sạt lở  đất", Source: "bao-dien-bien", Published: t0, URL: "https://x.vn/1"},
 		{ID: "a2", Title: "Sạt lở mới", Source: "vnexpress", Published: t0.Add(time.Hour)},
-	}}
+	}, SourceNames: map[string]string{"bao-dien-bien": "Báo Điện Biên Phủ"}}
 	subj, text := savedsearch.Render(dg, "vi", "https://pw.example/", nil)
 	if !strings.Contains(subj, "Sạt lở") || !strings.Contains(subj, "2 bài mới") {
 		t.Errorf("subject %q", subj)
@@ -278,6 +279,9 @@ func TestRenderLinksEveryArticle(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("digest lacks %q:\n%s", want, text)
 		}
+	}
+	if found := slugcheck.InText(text, []string{"bao-dien-bien"}); len(found) > 0 || !strings.Contains(text, "Báo Điện Biên Phủ · ") || !strings.Contains(text, "vnexpress · ") {
+		t.Errorf("the digest names a source by ID where it has a name, or drops one without a name:\n%s", text)
 	}
 	if strings.Index(text, "Sạt lở mới") > strings.Index(text, "Sạt lở đất") {
 		t.Error("newest first")

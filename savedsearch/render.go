@@ -39,7 +39,11 @@ func Render(d Digest, lang, baseURL string, loc *time.Location) (subject, text s
 	var b strings.Builder
 	fmt.Fprintf(&b, w["intro"]+"\n\n", name, d.Search.Query, len(hits))
 	for i, h := range hits {
-		fmt.Fprintf(&b, "%d. %s\n   %s · %s\n   %s/articles/%s\n", i+1, Title(h), h.Source, h.Published.In(loc).Format("02/01/2006 15:04"), base, url.PathEscape(h.ID))
+		src := h.Source
+		if n := d.SourceNames[src]; n != "" {
+			src = n
+		}
+		fmt.Fprintf(&b, "%d. %s\n   %s · %s\n   %s/articles/%s\n", i+1, Title(h), src, h.Published.In(loc).Format("02/01/2006 15:04"), base, url.PathEscape(h.ID))
 		if h.URL != "" {
 			fmt.Fprintf(&b, "   %s\n", h.URL)
 		}

@@ -25,6 +25,7 @@ import (
 	"github.com/presswatch/presswatch/bus/bustest"
 	"github.com/presswatch/presswatch/crawler"
 	"github.com/presswatch/presswatch/indexer"
+	"github.com/presswatch/presswatch/names"
 	"github.com/presswatch/presswatch/query"
 	"github.com/presswatch/presswatch/savedsearch"
 	"github.com/presswatch/presswatch/web"
@@ -71,6 +72,9 @@ type envOpts struct {
 	// index, when set, is searched as it is (benchmarks); otherwise a
 	// fresh index holds the flagged and the hostile article.
 	index *indexer.Index
+	// sources and rules, when set, back the sources and rules pages.
+	sources web.SourceBoard
+	rules   ui.RuleBook
 }
 
 // linkSubmitter queues links on the bus as the app does.
@@ -150,7 +154,8 @@ func newEnv(t testing.TB, o envOpts) *env {
 		t.Fatal(err)
 	}
 	if _, err := ui.Mount(ui.Deps{Server: ws, Search: idx, Alerts: st, AlertStore: st, Submit: linkSubmitter{b}, Silences: silence.NewStore(b.KV(bus.BucketSilences)),
-		Departments: []ui.Department{{ID: "so-tai-nguyen", Name: "Sở Tài nguyên và Môi trường"}, {ID: "so-y-te", Name: "Sở Y tế"}},
+		Sources: o.sources, Rules: o.rules,
+		Departments: names.Departments{{ID: "so-tai-nguyen", Vi: "Sở Tài nguyên và Môi trường", En: "Department of Natural Resources and Environment"}, {ID: "so-y-te", Vi: "Sở Y tế", En: "Department of Health"}},
 		Links:       links, LinkLedger: actionlink.NewLedger(b.KV(bus.BucketActionLinks)), Now: c.now, Saved: saved,
 		Logger: slog.New(slog.DiscardHandler)}); err != nil {
 		t.Fatal(err)

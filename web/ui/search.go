@@ -143,8 +143,15 @@ func facetGroups(p *Page, q url.Values, res *indexer.SearchResult) []FacetGroup 
 		g := FacetGroup{Key: key}
 		for _, fc := range res.Facets[key] {
 			v := FacetValue{Value: fc.Value, Name: fc.Value, Count: fc.Count}
-			if key == "tier" || key == "severity" {
+			switch key {
+			case "tier", "severity":
 				v.Name = p.T(key + "." + fc.Value)
+			case "label":
+				v.Name = p.Label(fc.Value)
+			case "lang":
+				v.Name = p.Language(fc.Value)
+			case "source":
+				v.Name = p.Source(fc.Value)
 			}
 			nq := cloneValues(q)
 			nq.Del("start")

@@ -24,6 +24,7 @@ import (
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/actionlink"
 	"github.com/presswatch/presswatch/alerts/silence"
+	"github.com/presswatch/presswatch/names"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
 )
@@ -88,7 +89,7 @@ type Deps struct {
 	// Tally counts the dashboard's trends (nil: no trend charts).
 	Tally Tallier
 	// Departments of alerts.departments, to show and pick by name.
-	Departments []Department
+	Departments names.Departments
 	// Links checks one-tap action links; LinkLedger records their use.
 	Links      *actionlink.Signer
 	LinkLedger *actionlink.Ledger
@@ -309,6 +310,9 @@ type Page struct {
 	Flash, Error string
 	Data         any
 	cat          catalog
+	// depts and srcNames name departments and sources (see names.go).
+	depts    names.Departments
+	srcNames func() map[string]string
 }
 
 // T translates key into the page's language.
@@ -324,7 +328,7 @@ func (p *Page) Can(role string) bool {
 }
 
 func (u *UI) page(r *http.Request, nav string, data any) *Page {
-	p := &Page{Nav: nav, Data: data, cat: u.cat, User: web.PrincipalOf(r)}
+	p := &Page{Nav: nav, Data: data, cat: u.cat, User: web.PrincipalOf(r), depts: u.d.Departments, srcNames: u.sourceNames(r.Context())}
 	userLang := ""
 	if p.User != nil {
 		userLang = p.User.Lang
