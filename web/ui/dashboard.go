@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/indexer"
 )
 
@@ -144,15 +145,34 @@ func (d *dashboardData) fillOpenByDept(open []*alerts.Alert) {
 	})
 }
 
-// fillStories lists the ten article alerts created since week that
-// spread furthest: most sites, then most articles.
+// fillStories lists the ten alerted stories of the week that spread
+// furthest: most sites, then most articles. A story that concerns several
+// departments has an incident for each; it is listed once, by its most
+// severe incident, so the list counts stories rather than departments.
 func (d *dashboardData) fillStories(list []*alerts.Alert, week time.Time) {
+	byStory := map[string]int{} // story -> index in d.Stories
 	for _, a := range list {
 		if a.Created.Before(week) || a.Type != alerts.TypeArticle {
 			continue
 		}
 		n := max(a.ArticleCount, len(a.Articles))
-		d.Stories = append(d.Stories, storyRow{ID: a.ID, Title: a.Title, Articles: n, Sites: len(a.Sources), Severity: string(a.Severity)})
+		row := storyRow{ID: a.ID, Title: a.Title, Articles: n, Sites: len(a.Sources), Severity: string(a.Severity)}
+		key := a.StoryID
+		if key == "" {
+			key = "alert:" + a.ID
+		}
+		i, seen := byStory[key]
+		if !seen {
+			byStory[key] = len(d.Stories)
+			d.Stories = append(d.Stories, row)
+			continue
+		}
+		if prev := d.Stories[i]; a.Severity.Rank() > article.Severity(prev.Severity).Rank() {
+			row.Articles, row.Sites = max(row.Articles, prev.Articles), max(row.Sites, prev.Sites)
+			d.Stories[i] = row
+		} else {
+			d.Stories[i].Articles, d.Stories[i].Sites = max(row.Articles, prev.Articles), max(row.Sites, prev.Sites)
+		}
 	}
 	slices.SortStableFunc(d.Stories, func(x, y storyRow) int {
 		if x.Sites != y.Sites {
