@@ -35,6 +35,10 @@ type Options struct {
 	// ResponseContainment is the share of an article's title word pairs
 	// an official response must contain to join its story (0.6).
 	ResponseContainment float64
+	// VersionThreshold is the text Jaccard similarity from which an
+	// article of the same outlet as one already in its story is a version
+	// of it (an update or reprint), not a new item of the story (0.75).
+	VersionThreshold float64
 	// MaxRecent bounds the articles kept in the in-memory index; the
 	// oldest go first (50,000, about 110 MB).
 	MaxRecent int
@@ -63,6 +67,9 @@ func (o *Options) setDefaults() error {
 	if o.ResponseContainment == 0 {
 		o.ResponseContainment = 0.6
 	}
+	if o.VersionThreshold == 0 {
+		o.VersionThreshold = 0.75
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -78,7 +85,7 @@ func (o *Options) setDefaults() error {
 	for _, t := range []struct {
 		name string
 		v    float64
-	}{{"threshold", o.Threshold}, {"copy threshold", o.CopyThreshold}, {"title threshold", o.TitleThreshold}, {"response containment", o.ResponseContainment}} {
+	}{{"threshold", o.Threshold}, {"copy threshold", o.CopyThreshold}, {"title threshold", o.TitleThreshold}, {"response containment", o.ResponseContainment}, {"version threshold", o.VersionThreshold}} {
 		if !(t.v > 0 && t.v <= 1) {
 			return fmt.Errorf("story options: %s %v is not in (0, 1]", t.name, t.v)
 		}
@@ -88,6 +95,9 @@ func (o *Options) setDefaults() error {
 
 // Doc is an article to cluster.
 type Doc struct {
+	// Source and Site name the outlet (Site, the host, when known; see
+	// outletOf): an article of the same outlet as one of its story, with
+	// near-identical text, is a version of it.
 	ID, URL, Title, Text, Source, Site string
 	// Published is when the article appeared; zero means now.
 	Published time.Time
@@ -113,6 +123,11 @@ type Assignment struct {
 	// Answers is, for a response that joined a story by restating a
 	// title, the article whose title it restates.
 	Answers *Answer
+	// VersionOf is set when the article is a version (an update or a
+	// reprint) of an item of its story: the same outlet's article, with
+	// near-identical text. It names the item's first article. A version
+	// does not count as an article of the story.
+	VersionOf string
 }
 
 // Answer is the article an official response was matched to.
@@ -148,10 +163,11 @@ type Story struct {
 	ID    string
 	First time.Time
 	Last  time.Time
-	// Articles counts the story's articles.
+	// Articles counts the story's items: articles, not counting versions
+	// (updates and reprints by the same outlet).
 	Articles int
-	// Outlets lists the story's articles in publication order, the
-	// earliest 200 of them.
+	// Outlets lists the story's items in publication order, from the
+	// earliest 200 articles, each with its versions.
 	Outlets []Outlet
 	// Merged lists the IDs of stories merged into this one.
 	Merged []string
@@ -164,6 +180,12 @@ type Outlet struct {
 	ArticleID string    `json:"article_id"`
 	URL       string    `json:"url,omitempty"`
 	At        time.Time `json:"at"`
+	// VersionOf, in the story record, marks a version of the item that
+	// article started (see Assignment.VersionOf); Story nests versions
+	// under their item instead.
+	VersionOf string `json:"version_of,omitempty"`
+	// Versions are the item's later versions, in time order (Story only).
+	Versions []Outlet `json:"versions,omitempty"`
 }
 
 // Stats are counters for metrics.
@@ -531,7 +553,7 @@ func (c *Clusterer) Assign(ctx context.Context, d Doc) (Assignment, error) {
 	if pub.IsZero() {
 		pub = now
 	}
-	q := &entry{id: d.ID, pub: pub.UnixNano(), sig: Sign(d.Text), title: titleSet(d.Title)}
+	q := &entry{id: d.ID, pub: pub.UnixNano(), sig: Sign(d.Text), title: titleSet(d.Title), outlet: outletOf(d.Source, d.Site)}
 	out := Outlet{Source: d.Source, Site: d.Site, ArticleID: d.ID, URL: d.URL, At: pub.UTC()}
 
 	rec, found, err := c.getArticle(ctx, d.ID)
@@ -554,7 +576,7 @@ func (c *Clusterer) Assign(ctx context.Context, d Doc) (Assignment, error) {
 	if old := c.idx.get(d.ID); old != nil {
 		// The same article is being assigned by another goroutine: take
 		// its choice; one of the two creations below will fail.
-		q.story = old.story
+		q.story, q.item = old.story, old.item
 	} else {
 		ms = c.lookupLocked(q)
 		roots = c.rootsLocked("", ms)
@@ -568,6 +590,7 @@ func (c *Clusterer) Assign(ctx context.Context, d Doc) (Assignment, error) {
 		if len(roots) > 0 {
 			q.story = roots[0]
 		}
+		q.item = c.versionOfLocked(q, ms)
 		if q.pub >= cutoff {
 			// Indexed before the KV writes, so that a concurrent Assign
 			// of a near-duplicate in this process joins this story
@@ -580,7 +603,8 @@ func (c *Clusterer) Assign(ctx context.Context, d Doc) (Assignment, error) {
 	c.mu.Unlock()
 
 	day := dayOf(now)
-	arec := articleRec{Story: q.story, Day: day, At: now.UTC()}
+	arec := articleRec{Story: q.story, Day: day, At: now.UTC(), VersionOf: q.item}
+	out.VersionOf = q.item
 	if _, err := c.stories.Create(ctx, articleKey(d.ID), mustJSON(arec)); err != nil {
 		if errors.Is(err, jetstream.ErrKeyExists) {
 			// Someone assigned it first; their choice stands.
@@ -612,7 +636,7 @@ func (c *Clusterer) Assign(ctx context.Context, d Doc) (Assignment, error) {
 			return Assignment{}, err
 		}
 	}
-	return Assignment{StoryID: root, New: q.story == d.ID, Similar: similar(ms), Copies: copies, Answers: answers}, nil
+	return Assignment{StoryID: root, New: q.story == d.ID, Similar: similar(ms), Copies: copies, Answers: answers, VersionOf: q.item}, nil
 }
 
 // replay completes and reports the assignment of an article that already
@@ -621,7 +645,8 @@ func (c *Clusterer) replay(ctx context.Context, q *entry, rec articleRec, out Ou
 	c.mu.Lock()
 	// q may be in the index already (Assign lost the creation race), so
 	// it changes under the lock.
-	q.story = rec.Story
+	q.story, q.item = rec.Story, rec.VersionOf
+	out.VersionOf = rec.VersionOf
 	cutoff := c.cutoff()
 	// The matches' stories are merged with the recorded one even when q
 	// is indexed already: when this process lost the race to create the
@@ -650,7 +675,7 @@ func (c *Clusterer) replay(ctx context.Context, q *entry, rec articleRec, out Ou
 			return Assignment{}, err
 		}
 	}
-	return Assignment{StoryID: root, New: rec.Story == q.id, Similar: similar(ms), Copies: copies}, nil
+	return Assignment{StoryID: root, New: rec.Story == q.id, Similar: similar(ms), Copies: copies, VersionOf: rec.VersionOf}, nil
 }
 
 func (c *Clusterer) getArticle(ctx context.Context, id string) (articleRec, bool, error) {

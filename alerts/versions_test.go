@@ -1,0 +1,60 @@
+package alerts_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/internal/wait"
+)
+
+// An update of an article by its own outlet (here through the outlet's
+// mobile feed, another source) is a version: the incident keeps it as
+// evidence under the article and sends no follow-up; the same text from
+// another outlet is spread and does.
+func TestVersionSendsNoFollowUp(t *testing.T) {
+	h, rc := startChat(t)
+	a := storyArticle("a0", "s1", "baodienbien", article.SeverityHigh, "so-nnmt")
+	publish(t, h.b, a)
+	al := waitArticles(t, h.store, 1)
+	h.grouped(t)
+	h.clock.Add(2 * time.Second)
+	wait.Until(t, 15*time.Second, "the first message", func() bool { return rc.count() == 1 })
+
+	for i, id := range []string{"a0-v1", "a0-v2"} {
+		v := storyArticle(id, "s1", "baodienbien-mobile", article.SeverityHigh, "so-nnmt")
+		v.VersionOf = a.ID
+		v.Published = time.Date(2026, 3, 2, 10+i, 0, 0, 0, time.UTC)
+		publish(t, h.b, v)
+		publish(t, h.b, v) // redelivered
+	}
+	wait.Until(t, 15*time.Second, "two versions recorded", func() bool {
+		got, err := h.store.Get(t.Context(), al.ID)
+		return err == nil && len(got.Articles) == 1 && len(got.Articles[0].Versions) == 2
+	})
+	h.grouped(t)
+	h.clock.Add(61 * time.Second)
+	settle(t, h)
+	got, err := h.store.Get(t.Context(), al.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ArticleCount != 1 || len(got.Sources) != 1 || got.Articles[0].Versions[0].ID != "a0-v1" || got.Articles[0].Versions[0].URL == "" {
+		t.Errorf("after two versions: %d articles, sources %v, versions %+v; want 1 article of 1 outlet with both versions", got.ArticleCount, got.Sources, got.Articles[0].Versions)
+	}
+	if rc.count() != 1 {
+		t.Fatalf("%d messages after two versions, want still 1: %+v", rc.count(), rc.list()[1:])
+	}
+
+	// The control: another outlet joining the story is a follow-up.
+	r := storyArticle("a1", "s1", "vnexpress", article.SeverityHigh, "so-nnmt")
+	publish(t, h.b, r)
+	waitArticles(t, h.store, 2)
+	h.grouped(t)
+	h.clock.Add(61 * time.Second)
+	wait.Until(t, 15*time.Second, "a follow-up for the new outlet", func() bool { return rc.count() == 2 })
+	if n := rc.list()[1]; n.Kind != alerts.KindFollowUp || n.Update == nil || len(n.Update.NewSources) != 1 || n.Update.NewSources[0] != "vnexpress" {
+		t.Errorf("second message %s %+v, want a follow-up naming vnexpress", n.Kind, n.Update)
+	}
+}
