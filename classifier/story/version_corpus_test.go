@@ -32,9 +32,6 @@ func TestCorpusVersionThreshold(t *testing.T) {
 		for j := range sigs {
 			if i != j {
 				m = max(m, jaccard(&sigs[i], &sigs[j]))
-				if j > i && jaccard(&sigs[i], &sigs[j]) >= 0.6 {
-					t.Logf("  close pair %.3f: %s / %s", jaccard(&sigs[i], &sigs[j]), kept[i].title, kept[j].title)
-				}
 			}
 		}
 		best = append(best, m)
@@ -53,6 +50,13 @@ func TestCorpusVersionThreshold(t *testing.T) {
 	}
 	for _, th := range []float64{0.6, 0.7, 0.75, 0.8, 0.85, 0.9} {
 		t.Logf("  >= %.2f: %d", th, over(best, th))
+	}
+	var o Options
+	if err := o.setDefaults(); err != nil {
+		t.Fatal(err)
+	}
+	if n := over(best, o.VersionThreshold); n > 0 {
+		t.Errorf("%d different articles of one outlet reach the version threshold %.2f", n, o.VersionThreshold)
 	}
 	edits := map[string]func(d corpusDoc, other corpusDoc) string{
 		"paragraph added": func(d, o corpusDoc) string { return d.text() + "\n" + o.paras[0] },
@@ -87,6 +91,10 @@ func TestCorpusVersionThreshold(t *testing.T) {
 			sims = append(sims, jaccard(&sigs[i], new(Sign(edits[name](d, o)))))
 		}
 		slices.Sort(sims)
-		t.Logf("%s: p1 %.3f p5 %.3f p50 %.3f; below 0.7: %d, 0.8: %d of %d", name, q(sims, .01), q(sims, .05), q(sims, .5), len(sims)-over(sims, 0.7), len(sims)-over(sims, 0.8), len(sims))
+		if missed := len(sims) - over(sims, o.VersionThreshold); name == "paragraph added" && missed > len(sims)/20 {
+			t.Errorf("%s: %d of %d updates below the version threshold", name, missed, len(sims))
+		}
+		t.Logf("%s: p1 %.3f p5 %.3f p50 %.3f; below 0.7: %d, 0.75: %d, 0.8: %d of %d", name, q(sims, .01), q(sims, .05), q(sims, .5),
+			len(sims)-over(sims, 0.7), len(sims)-over(sims, 0.75), len(sims)-over(sims, 0.8), len(sims))
 	}
 }
