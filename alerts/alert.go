@@ -163,8 +163,10 @@ type ArticleRef struct {
 
 // VersionRef is one version of an article: when it appeared and where.
 type VersionRef struct {
-	ID        string    `json:"id"`
-	URL       string    `json:"url"`
+	ID string `json:"id"`
+	// URL is the version's address, http(s) only: the incident page
+	// links it as evidence.
+	URL       string    `json:"url,omitempty"`
 	Title     string    `json:"title,omitempty"`
 	Published time.Time `json:"published,omitzero"`
 }
@@ -323,7 +325,7 @@ func (al *Alert) addArticle(a *article.Article) (changed, grew bool) {
 		if len(r.Versions) >= maxVersions {
 			return false, false
 		}
-		v := VersionRef{ID: a.ID, URL: a.URL, Title: a.Title, Published: a.Published}
+		v := VersionRef{ID: a.ID, URL: httpLink(a.URL), Title: a.Title, Published: a.Published}
 		i, _ := slices.BinarySearchFunc(r.Versions, v, func(x, y VersionRef) int {
 			if c := x.Published.Compare(y.Published); c != 0 {
 				return c

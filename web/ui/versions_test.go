@@ -75,7 +75,7 @@ func TestIncidentShowsVersionsOnce(t *testing.T) {
 	if n := strings.Count(list, "Sạt lở nghiêm trọng trên quốc lộ 12 qua Mường Lay"); n != 1 {
 		t.Errorf("the updated article is listed %d times, want once", n)
 	}
-	if strings.Contains(body, `href="javascript:`) {
+	if strings.Contains(body, `javascript:`) {
 		t.Error("a version's javascript: address became a link")
 	}
 	// English too.
