@@ -95,9 +95,9 @@ func (o *Options) setDefaults() error {
 
 // Doc is an article to cluster.
 type Doc struct {
-	// Source and Site name the outlet (Site, the host, when known; see
-	// outletOf): an article of the same outlet as one of its story, with
-	// near-identical text, is a version of it.
+	// Source and Site name the outlet (see outletOf): an article of the
+	// same outlet as one of its story, with near-identical text, is a
+	// version of it.
 	ID, URL, Title, Text, Source, Site string
 	// Published is when the article appeared; zero means now.
 	Published time.Time

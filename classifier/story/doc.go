@@ -44,7 +44,7 @@
 //
 // An outlet that updates an article under a new address, or publishes it
 // again, has not spread the story. An article of the same outlet (outletOf:
-// the site without "www." or "m.", else the source) as a matched article,
+// the same source and site, without "www." or "m.") as a matched article,
 // whose text reaches Options.VersionThreshold (0.75) with it, is a version
 // of that article's item (Assignment.VersionOf, the item's first article).
 // Measured by TestCorpusVersionThreshold on the 2,650 long articles of the

@@ -8,21 +8,21 @@ import "strings"
 // near-identical is Options.VersionThreshold (see doc.go for the
 // measurements behind 0.75).
 
-// outletOf names the outlet of an article for versions: its site (the
-// host, without "www." or "m.") when known, since an outlet's sections
-// and mobile pages come in through several sources, else the source.
-// Empty means the article is never a version.
+// outletOf names the outlet of an article for versions: its source, as
+// everywhere presswatch counts outlets, and its site (the host, without
+// "www." or "m."). The site keeps apart what one source name covers for
+// many publishers: links officers submit (source "manual") and pages on
+// one social network each configured as a source share a host but not a
+// source, or a source but not a host. Empty means never a version.
 func outletOf(source, site string) string {
-	if site = strings.ToLower(site); site != "" {
-		for _, p := range []string{"www.", "m."} {
-			site = strings.TrimPrefix(site, p)
-		}
-		return "site:" + site
+	site = strings.ToLower(site)
+	for _, p := range []string{"www.", "m."} {
+		site = strings.TrimPrefix(site, p)
 	}
-	if source != "" {
-		return "source:" + source
+	if source == "" && site == "" {
+		return ""
 	}
-	return ""
+	return source + "|" + site
 }
 
 // versionOfLocked returns the item q is a version of, or "": among the

@@ -13,14 +13,13 @@ import (
 )
 
 // updateOf is the n-th update of d by its own outlet: published n hours
-// later under another address (here through the outlet's mobile site and
-// another of its feeds), with the title touched and a paragraph added
-// (another one in each update).
+// later under another address (here on the outlet's mobile site), with the
+// title touched and a paragraph added (another one in each update).
 func updateOf(t testing.TB, d Doc, n int) Doc {
 	t.Helper()
 	text := d.Text + "\n\n" + slideParas[(5+n)%len(slideParas)]
 	site := "m." + d.Site
-	u := newDoc(t, "https://"+site+"/cap-nhat-"+fmt.Sprint(n)+strings.TrimPrefix(d.URL, "https://"+d.Site), "(Cập nhật) "+d.Title, text, d.Source+"-mobile", site, d.Published.Add(time.Duration(n)*time.Hour))
+	u := newDoc(t, "https://"+site+"/cap-nhat-"+fmt.Sprint(n)+strings.TrimPrefix(d.URL, "https://"+d.Site), "(Cập nhật) "+d.Title, text, d.Source, site, d.Published.Add(time.Duration(n)*time.Hour))
 	return u
 }
 
@@ -244,7 +243,8 @@ func TestNestVersions(t *testing.T) {
 	if want := []string{"a+a2+a3", "b", "x2+x3"}; !slices.Equal(got, want) {
 		t.Errorf("nested %v, want %v", got, want)
 	}
-	if outletOf("x", "WWW.Dantri.com.vn") != outletOf("y", "m.dantri.com.vn") || outletOf("x", "") == outletOf("y", "") || outletOf("", "") != "" {
-		t.Error("outletOf: one site through two sources is one outlet; two sources without a site are two; nothing is none")
+	if outletOf("dantri", "WWW.Dantri.com.vn") != outletOf("dantri", "m.dantri.com.vn") || outletOf("manual", "a.vn") == outletOf("manual", "b.vn") ||
+		outletOf("fb-trang-1", "facebook.com") == outletOf("fb-trang-2", "facebook.com") || outletOf("", "") != "" {
+		t.Error("outletOf: one source on its www. and m. hosts is one outlet; one source name over two sites, or two sources on one site, are two; nothing is none")
 	}
 }

@@ -3,13 +3,14 @@ package ui_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/presswatch/presswatch/internal/browsertest"
 )
 
 // The incident page, rendered by Chromium at 1280 and 390 px, shows the
@@ -17,27 +18,14 @@ import (
 // a phone. Screenshots go to $PRESSWATCH_ARTIFACTS/browser (else a
 // temporary directory).
 func TestBrowserIncidentVersions(t *testing.T) {
-	chrome := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			chrome = p
-			break
-		}
-	}
+	chrome := browsertest.Chromium()
 	if chrome == "" {
 		t.Skip("no Chromium found (apt-get install -y chromium); browser test skipped")
 	}
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
-	dir := os.Getenv("PRESSWATCH_ARTIFACTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	dir = filepath.Join(dir, "browser")
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		t.Fatal(err)
-	}
+	dir := browsertest.Artifacts(t)
 	e := newEnv(t, envOpts{})
 	al := reprintedIncident(t, e)
 

@@ -28,7 +28,7 @@ func reprintedIncident(t testing.TB, e *env) *alerts.Alert {
 	item := mk("b0000000000000000000000000000001", "https://baodienbienphu.example/sat-lo-quoc-lo-12.html", "bao-dien-bien-phu", "Sạt lở nghiêm trọng trên quốc lộ 12 qua Mường Lay", 0, "")
 	for _, a := range []*article.Article{
 		item,
-		mk("b0000000000000000000000000000002", "https://m.baodienbienphu.example/sat-lo-quoc-lo-12-cap-nhat.html", "bao-dien-bien-phu-mobile", "(Cập nhật) Sạt lở nghiêm trọng trên quốc lộ 12", 90*time.Minute, item.ID),
+		mk("b0000000000000000000000000000002", "https://m.baodienbienphu.example/sat-lo-quoc-lo-12-cap-nhat.html", "bao-dien-bien-phu", "(Cập nhật) Sạt lở nghiêm trọng trên quốc lộ 12", 90*time.Minute, item.ID),
 		mk("b0000000000000000000000000000003", "https://vtv.example/dat-da-vui-lap-quoc-lo-12", "vtv", "Đất đá vùi lấp quốc lộ 12", 2*time.Hour, ""),
 		mk("b0000000000000000000000000000004", "javascript:window.pwned=15", "bao-dien-bien-phu", "(Cập nhật lần 2) Sạt lở quốc lộ 12", 3*time.Hour, item.ID),
 	} {
