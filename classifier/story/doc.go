@@ -103,8 +103,9 @@
 //     index needs (w.<day>.<article>, keyed by the UTC day it was written so
 //     a start reads only the window's days); per story, its first and last
 //     appearance, article count and the first 200 outlets in time order
-//     (s.<story>), and merge links (m.<story>). Declare it with History 1
-//     (compare-and-set needs only the latest revision), a TTL at least as
+//     (s.<story>, versions among them marked), and merge links
+//     (m.<story>). Declare it with History 1 (compare-and-set needs only
+//     the latest revision), a TTL at least as
 //     long as stories are reported on (90 days: an article assigned again
 //     after its record expired is treated as new) and, optionally,
 //     LimitMarkerTTL (any value, e.g. 1 h), which lets New give index
