@@ -60,3 +60,22 @@ func TestVersionSendsNoFollowUp(t *testing.T) {
 		t.Errorf("second message %s %+v, want a follow-up naming vnexpress and counting 2 articles", n.Kind, n.Update)
 	}
 }
+
+// A version that reaches the alerts before its article (they are consumed
+// in parallel) stands for the article, which then joins it as a version:
+// the incident counts one article either way.
+func TestVersionBeforeItsArticle(t *testing.T) {
+	h, _ := startChat(t)
+	item := storyArticle("b0", "s2", "baodienbien", article.SeverityHigh, "so-nnmt")
+	v := storyArticle("b0-v1", "s2", "baodienbien", article.SeverityHigh, "so-nnmt")
+	v.VersionOf = item.ID
+	for _, a := range []*article.Article{v, item, v, item} {
+		if err := h.svc.Ingest(t.Context(), a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	al := waitArticles(t, h.store, 1)
+	if len(al.Articles) != 1 || al.Articles[0].ID != v.ID || len(al.Articles[0].Versions) != 1 || al.Articles[0].Versions[0].ID != item.ID {
+		t.Errorf("incident lists %+v; want the version standing for the article, with the article under it", al.Articles)
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/bus/bustest"
+	"github.com/presswatch/presswatch/classifier/story"
 	"github.com/presswatch/presswatch/crawler"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/web"
@@ -144,6 +145,7 @@ func newEnv(t testing.TB, o envOpts) *env {
 		t.Fatal(err)
 	}
 	if _, err := ui.Mount(ui.Deps{Server: ws, Search: idx, Alerts: st, AlertStore: st, Submit: linkSubmitter{b}, Silences: silence.NewStore(b.KV(bus.BucketSilences)),
+		Stories:     story.Reader{KV: b.KV(bus.BucketStories)},
 		Departments: []ui.Department{{ID: "so-tai-nguyen", Name: "Sở Tài nguyên và Môi trường"}, {ID: "so-y-te", Name: "Sở Y tế"}},
 		Links:       links, LinkLedger: actionlink.NewLedger(b.KV(bus.BucketActionLinks)), Now: c.now,
 		Logger: slog.New(slog.DiscardHandler)}); err != nil {

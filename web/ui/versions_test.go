@@ -9,6 +9,8 @@ import (
 
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/bus"
+	"github.com/presswatch/presswatch/classifier/story"
 )
 
 // reprintedIncident raises an incident whose first article the outlet
@@ -82,5 +84,59 @@ func TestIncidentShowsVersionsOnce(t *testing.T) {
 	_, body, _ = c.do(http.MethodGet, "/alerts/"+al.ID, nil, map[string]string{"Accept-Language": "en"})
 	if !strings.Contains(body, "3 versions") {
 		t.Error("the English page does not name the versions")
+	}
+}
+
+// The article page lists its story's articles once each: an update by the
+// same outlet, as the story clusterer decided it, shows under its article
+// with "2 phiên bản"; another outlet's reprint stays an article.
+func TestArticlePageListsVersionsUnderTheirArticle(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	ctx := context.Background()
+	cl, err := story.New(ctx, e.bus.KV(bus.BucketStories), e.bus.KV(bus.BucketCases), story.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cl.Close() })
+	paras := []string{
+		"Khoảng 23 giờ đêm 11/10, sau nhiều giờ mưa lớn, hàng nghìn mét khối đất đá từ taluy dương đổ xuống quốc lộ 12 qua bản Na Ka, xã Lay Nưa, thị xã Mường Lay.",
+		"Thời điểm xảy ra sạt lở trời đang mưa to, không có phương tiện lưu thông qua khu vực nên không có thiệt hại về người.",
+		"Sở Giao thông vận tải tỉnh Điện Biên đã huy động 4 máy xúc, 6 ô tô tải cùng hàng chục công nhân đến hiện trường để san gạt đất đá.",
+		"Trong thời gian khắc phục, các phương tiện từ thành phố Điện Biên Phủ đi Lai Châu được hướng dẫn đi theo quốc lộ 279 qua huyện Tuần Giáo.",
+	}
+	now := time.Now().UTC().Truncate(time.Minute)
+	mk := func(id, url, source, title string, ago time.Duration, text string) *article.Article {
+		return &article.Article{ID: id, URL: url, SourceID: source, Site: strings.Split(strings.TrimPrefix(url, "https://"), "/")[0], Lang: "vi",
+			Title: title, Text: text, Published: now.Add(-ago), Fetched: now}
+	}
+	orig := mk("c0000000000000000000000000000001", "https://baodienbienphu.example/sat-lo.html", "bao-dien-bien-phu", "Sạt lở nghiêm trọng trên quốc lộ 12", 5*time.Hour, strings.Join(paras, "\n\n"))
+	update := mk("c0000000000000000000000000000002", "https://m.baodienbienphu.example/sat-lo-cap-nhat.html", "bao-dien-bien-phu", "(Cập nhật) Sạt lở nghiêm trọng trên quốc lộ 12", 3*time.Hour,
+		strings.Join(paras, "\n\n")+"\n\nĐến 17 giờ chiều 12/10, lực lượng chức năng đã mở được một làn đường tạm cho xe máy và ô tô con qua lại.")
+	reprint := mk("c0000000000000000000000000000003", "https://vtv.example/sat-lo-quoc-lo-12", "vtv", "Sạt lở nghiêm trọng trên quốc lộ 12", 4*time.Hour, strings.Join(paras, "\n\n"))
+	docs := []*article.Article{orig, update, reprint}
+	for _, a := range docs {
+		asg, err := cl.Assign(ctx, story.Doc{ID: a.ID, URL: a.URL, Title: a.Title, Text: a.Text, Source: a.SourceID, Site: a.Site, Published: a.Published})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.StoryID, a.VersionOf = asg.StoryID, asg.VersionOf
+	}
+	if update.VersionOf != orig.ID || reprint.VersionOf != "" || update.StoryID != orig.StoryID || reprint.StoryID != orig.StoryID {
+		t.Fatalf("clusterer: update %s/%q, reprint %s/%q", update.StoryID, update.VersionOf, reprint.StoryID, reprint.VersionOf)
+	}
+	if err := e.idx.IndexBatch(docs); err != nil {
+		t.Fatal(err)
+	}
+	c := e.client(t)
+	c.login("xem", "mat-khau-xem")
+	for _, a := range docs {
+		code, body := c.get("/articles/" + a.ID)
+		_, list, _ := strings.Cut(body, `id="s-h"`)
+		if code != http.StatusOK || !strings.Contains(list, "Cùng sự việc: 2 bài") || !strings.Contains(list, "2 phiên bản") {
+			t.Errorf("article page of %s: %d, story list:\n%s", a.URL, code, list)
+		}
+		if n := strings.Count(list, `href="/articles/`+update.ID+`"`); n != 1 {
+			t.Errorf("article page of %s links the update %d times, want once (under its article)", a.URL, n)
+		}
 	}
 }
