@@ -81,4 +81,15 @@ func TestBrowserIncidentVersions(t *testing.T) {
 		t.Errorf("incident page with versions at 390 px is %d px wide", width)
 	}
 	shot("p15-incident-versions-390")
+
+	// The article page's list of its story, from the clusterer's records.
+	docs := clusteredStory(t, e)
+	run(chromedp.Navigate(e.srv.URL+"/articles/"+docs[0].ID), chromedp.WaitVisible(`.story .versions`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll("ol.story > li").length`, &items), chromedp.Evaluate(`document.documentElement.scrollWidth`, &width))
+	if items != 2 || width > 390 {
+		t.Errorf("article page at 390 px: %d articles in its story, %d px wide; want 2 and no sideways scroll", items, width)
+	}
+	shot("p15-article-story-390")
+	run(chromedp.EmulateViewport(1280, 900), chromedp.Reload(), chromedp.WaitVisible(`.story .versions`, chromedp.ByQuery))
+	shot("p15-article-story-1280")
 }

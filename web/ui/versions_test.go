@@ -87,11 +87,12 @@ func TestIncidentShowsVersionsOnce(t *testing.T) {
 	}
 }
 
-// The article page lists its story's articles once each: an update by the
-// same outlet, as the story clusterer decided it, shows under its article
-// with "2 phiên bản"; another outlet's reprint stays an article.
-func TestArticlePageListsVersionsUnderTheirArticle(t *testing.T) {
-	e := newEnv(t, envOpts{})
+// clusteredStory runs an article, its update by the same outlet and
+// another outlet's reprint through a real story clusterer on the env's
+// buckets and indexes them: the update is a version, the reprint an
+// article of the story. It returns the three, in that order.
+func clusteredStory(t testing.TB, e *env) []*article.Article {
+	t.Helper()
 	ctx := context.Background()
 	cl, err := story.New(ctx, e.bus.KV(bus.BucketStories), e.bus.KV(bus.BucketCases), story.Options{})
 	if err != nil {
@@ -127,6 +128,16 @@ func TestArticlePageListsVersionsUnderTheirArticle(t *testing.T) {
 	if err := e.idx.IndexBatch(docs); err != nil {
 		t.Fatal(err)
 	}
+	return docs
+}
+
+// The article page lists its story's articles once each: an update by the
+// same outlet, as the story clusterer decided it, shows under its article
+// with "2 phiên bản"; another outlet's reprint stays an article.
+func TestArticlePageListsVersionsUnderTheirArticle(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	docs := clusteredStory(t, e)
+	update := docs[1]
 	c := e.client(t)
 	c.login("xem", "mat-khau-xem")
 	for _, a := range docs {
