@@ -82,6 +82,10 @@ type Alert struct {
 	StoryID string `json:"story_id,omitempty"`
 	// Detail explains a spike or source alert in a sentence.
 	Detail string `json:"detail,omitempty"`
+	// TitleEn and DetailEn word a spike or source alert, which presswatch
+	// itself writes, for English readers (Title and Detail are Vietnamese).
+	TitleEn  string `json:"title_en,omitempty"`
+	DetailEn string `json:"detail_en,omitempty"`
 
 	Status      Status           `json:"status"`
 	Severity    article.Severity `json:"severity"`
@@ -125,6 +129,9 @@ type Change struct {
 	From   Status    `json:"from,omitempty"`
 	To     Status    `json:"to,omitempty"`
 	Note   string    `json:"note,omitempty"`
+	// Matchers and Until say what a snooze muted and until when.
+	Matchers []string  `json:"matchers,omitempty"`
+	Until    time.Time `json:"until,omitzero"`
 }
 
 // RuleRef is a reason of an incident: a rule that matched the story, the
@@ -418,4 +425,20 @@ func truncateRunes(s string, n int) string {
 		i++
 	}
 	return s
+}
+
+// TitleIn is a's title for a reader of lang ("vi" or "en").
+func (a *Alert) TitleIn(lang string) string {
+	if lang == "en" && a.TitleEn != "" {
+		return a.TitleEn
+	}
+	return a.Title
+}
+
+// DetailIn is a's detail for a reader of lang ("vi" or "en").
+func (a *Alert) DetailIn(lang string) string {
+	if lang == "en" && a.DetailEn != "" {
+		return a.DetailEn
+	}
+	return a.Detail
 }

@@ -41,6 +41,8 @@ func (c Contact) Address(channel string) string {
 type Department struct {
 	ID   string
 	Name string
+	// NameEn names it to English-speaking receivers (Name when empty).
+	NameEn string
 	// FocalPoints hear about the department's alerts during duty hours.
 	FocalPoints []Contact
 	// OnCall hears about critical alerts outside duty hours, and about
@@ -50,6 +52,18 @@ type Department struct {
 	// department, notified alongside when a route targets departments.
 	Chat string
 	Duty schedule.Window
+}
+
+// NameIn is d's name for a reader of lang ("vi" or "en"); "" when d is
+// nil or unnamed.
+func (d *Department) NameIn(lang string) string {
+	switch {
+	case d == nil:
+		return ""
+	case lang == "en" && d.NameEn != "":
+		return d.NameEn
+	}
+	return d.Name
 }
 
 // Directory finds departments by ID.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -112,4 +113,11 @@ func listJSON[T any](ctx context.Context, kv jetstream.KeyValue, keep func(key s
 			out = append(out, v)
 		}
 	}
+}
+
+// validKey keeps user-supplied keys to what NATS KV accepts.
+func validKey(k string) bool {
+	return k != "" && !strings.HasPrefix(k, ".") && !strings.HasSuffix(k, ".") && strings.IndexFunc(k, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-/_=.", r))
+	}) < 0
 }

@@ -43,6 +43,9 @@ type Notification struct {
 	// DepartmentNames gives the name of each department the alerts name
 	// (ID -> "Sở Y tế"), so that messages never show an ID.
 	DepartmentNames map[string]string `json:"department_names,omitempty"`
+	// SourceNames gives the configured name of each source the alerts
+	// name (ID -> "Báo Điện Biên Phủ").
+	SourceNames map[string]string `json:"source_names,omitempty"`
 	// Actions are the one-tap links of each alert (by alert ID): signed,
 	// expiring and good for one use.
 	Actions map[string][]ActionLink `json:"actions,omitempty"`

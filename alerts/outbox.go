@@ -215,3 +215,36 @@ func (s *Store) Replay(ctx context.Context, keys []string) ([]string, error) {
 	}
 	return done, nil
 }
+
+// OutboxPending counts, per receiver, the notifications decided and not
+// yet sent or dead-lettered (waiting, being sent, or waiting to retry).
+func (s *Service) OutboxPending(ctx context.Context) (map[string]uint64, error) {
+	out := map[string]uint64{}
+	for _, rc := range s.o.Receivers {
+		cons, err := s.js.Consumer(ctx, bus.StreamOutbox, consumerName(rc.Name))
+		if errors.Is(err, jetstream.ErrConsumerNotFound) {
+			continue // its sender has not started yet
+		}
+		if err != nil {
+			return nil, fmt.Errorf("outbox of %s: %w", rc.Name, err)
+		}
+		info, err := cons.Info(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("outbox of %s: %w", rc.Name, err)
+		}
+		out[rc.Name] = info.NumPending + uint64(info.NumAckPending)
+	}
+	return out, nil
+}
+
+// measureOutbox sets the outbox gauge.
+func (s *Service) measureOutbox(ctx context.Context) {
+	pending, err := s.OutboxPending(ctx)
+	if err != nil {
+		s.log.Warn("outbox size", "err", err)
+		return
+	}
+	for name, n := range pending {
+		s.m.outbox.WithLabelValues(name).Set(float64(n))
+	}
+}

@@ -87,6 +87,9 @@ type Options struct {
 	// WatchedSources, when set, lists the sources configured and enabled;
 	// health records of other sources raise nothing.
 	WatchedSources func() ([]string, error)
+	// SourceNames, when set, names the configured sources by ID, so that
+	// messages show "Báo Điện Biên Phủ", not its ID.
+	SourceNames func(ctx context.Context) (map[string]string, error)
 	// Silences from the configuration, stored at start.
 	Silences []silence.Silence
 	// BaseURL of the web UI, for links in messages.

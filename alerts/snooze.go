@@ -3,7 +3,6 @@ package alerts
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/presswatch/presswatch/alerts/silence"
@@ -13,9 +12,6 @@ import (
 type SilenceCreator interface {
 	Create(ctx context.Context, s silence.Silence, now time.Time) (*silence.Silence, error)
 }
-
-// ictZone is the province's clock for history notes.
-var ictZone = time.FixedZone("ICT", 7*3600)
 
 // Snooze silences what sn names of incident id (its story, one of its
 // rules or outlets) for who, and notes it in the incident's history.
@@ -34,8 +30,10 @@ func (s *Store) Snooze(ctx context.Context, silences SilenceCreator, id string, 
 	if err != nil {
 		return nil, err
 	}
-	note := fmt.Sprintf("%s → %s: %s", strings.Join(stored.Matchers, ", "), stored.Ends.In(ictZone).Format("15:04 02/01/2006"), stored.Comment)
-	if err := s.Record(ctx, id, Change{By: who, Action: "snoozed", Note: note}); err != nil {
+	// What was muted stays structured, so pages name it ("this story",
+	// "the rule …") in the reader's language instead of showing matchers.
+	ch := Change{By: who, Action: "snoozed", Note: stored.Comment, Matchers: stored.Matchers, Until: stored.Ends}
+	if err := s.Record(ctx, id, ch); err != nil {
 		return stored, fmt.Errorf("snooze %s: note in history: %w", id, err)
 	}
 	return stored, nil

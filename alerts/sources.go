@@ -12,24 +12,43 @@ import (
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/classifier/spike"
+	"github.com/presswatch/presswatch/names"
 	"github.com/presswatch/presswatch/sourcehealth"
 )
 
-// spikeAlert is the alert of a coverage spike: one per spike event.
+// spikeAlert is the alert of a coverage spike: one per spike event,
+// worded in Vietnamese and in English, naming a label by its name.
 func spikeAlert(ev spike.Event, now time.Time) *Alert {
 	key := "spike:" + ev.ID()
 	sev := article.SeverityMedium
 	if ev.Ratio >= 5 {
 		sev = article.SeverityHigh
 	}
+	kind, val, _ := strings.Cut(ev.Key, ":")
+	whatVi, whatEn := ev.Key, ev.Key
+	switch kind {
+	case "rule":
+		whatVi, whatEn = "quy tắc "+val, "rule "+val
+	case "label":
+		whatVi, whatEn = "nhãn «"+names.Label(val, "vi")+"»", "label “"+names.Label(val, "en")+"”"
+	case "story":
+		whatVi, whatEn = "một sự việc", "one story"
+	}
+	winVi, winEn := "giờ", "hour"
+	if ev.Window == "day" {
+		winVi, winEn = "ngày", "day"
+	}
+	at := ev.At.In(ictZone).Format("15:04 02/01/2006")
+	terms := strings.Join(ev.Terms, ", ")
 	al := &Alert{
 		ID: alertID(key), GroupKey: key, Type: TypeSpike, Status: StatusNew, Severity: sev,
-		Title:   fmt.Sprintf("Đột biến tin: %s — %d bài trong 1 %s (gấp %.1f lần bình thường)", ev.Key, ev.Count, windowVi(ev.Window), ev.Ratio),
-		Detail:  fmt.Sprintf("%d articles in the %s to %s, %.1f× the baseline of %.1f; terms: %s", ev.Count, ev.Window, ev.At.UTC().Format(time.RFC3339), ev.Ratio, ev.Baseline, strings.Join(ev.Terms, ", ")),
-		Sources: ev.Sources, Created: now, Updated: now,
+		Title:    fmt.Sprintf("Đột biến tin: %s — %d bài trong 1 %s (gấp %.1f lần bình thường)", whatVi, ev.Count, winVi, ev.Ratio),
+		TitleEn:  fmt.Sprintf("Coverage spike: %s — %d articles in one %s (%.1f× the usual)", whatEn, ev.Count, winEn, ev.Ratio),
+		Detail:   fmt.Sprintf("%d bài trong 1 %s tính đến %s, gấp %.1f lần mức nền %.1f; từ khoá: %s", ev.Count, winVi, at, ev.Ratio, ev.Baseline, terms),
+		DetailEn: fmt.Sprintf("%d articles in the %s to %s, %.1f× the baseline of %.1f; terms: %s", ev.Count, ev.Window, at, ev.Ratio, ev.Baseline, terms),
+		Sources:  ev.Sources, Created: now, Updated: now,
 		History: []Change{{At: now, By: "presswatch", Action: "raised", To: StatusNew}},
 	}
-	kind, val, _ := strings.Cut(ev.Key, ":")
 	switch kind {
 	case "rule":
 		al.Rules = []RuleRef{{ID: val, Title: val, Terms: ev.Terms}}
@@ -41,12 +60,8 @@ func spikeAlert(ev spike.Event, now time.Time) *Alert {
 	return al
 }
 
-func windowVi(w string) string {
-	if w == "day" {
-		return "ngày"
-	}
-	return "giờ"
-}
+// ictZone is the province's clock for the times alerts state.
+var ictZone = time.FixedZone("ICT", 7*3600)
 
 func (s *Service) handleSpike(ctx context.Context, msg jetstream.Msg) error {
 	var ev spike.Event
@@ -80,30 +95,40 @@ func (s *Service) raise(ctx context.Context, fresh *Alert) error {
 // sourceAlerts are the alerts a source's health calls for: paused after
 // repeated failures, silent for longer than silentAfter, or extraction
 // suddenly yielding far less text (the site's layout changed). Each
-// episode is its own alert: the key holds when it began.
-func sourceAlerts(h *sourcehealth.Health, silentAfter time.Duration, now time.Time) []*Alert {
+// episode is its own alert: the key holds when it began. name is the
+// source's configured name (its ID when it has none).
+func sourceAlerts(h *sourcehealth.Health, name string, silentAfter time.Duration, now time.Time) []*Alert {
 	var out []*Alert
-	mk := func(cond string, since time.Time, sev article.Severity, title, detail string) {
+	type words struct{ title, detail string }
+	mk := func(cond string, since time.Time, sev article.Severity, vi, en words) {
 		key := "source:" + h.SourceID + "|" + cond + "|" + since.UTC().Format(time.RFC3339)
 		out = append(out, &Alert{
 			ID: alertID(key), GroupKey: key, Type: TypeSource, Status: StatusNew, Severity: sev,
-			Title: title, Detail: detail, Sources: []string{h.SourceID}, Labels: []string{"source-" + cond},
+			Title: vi.title, Detail: vi.detail, TitleEn: en.title, DetailEn: en.detail,
+			Sources: []string{h.SourceID}, Labels: []string{"source-" + cond},
 			Created: now, Updated: now,
 			History: []Change{{At: now, By: "presswatch", Action: "raised", To: StatusNew}},
 		})
 	}
+	if name == "" {
+		name = h.SourceID
+	}
+	local := func(t time.Time) string { return t.In(ictZone).Format("15:04 02/01/2006") }
 	if h.Paused {
-		mk("paused", h.PausedAt, article.SeverityHigh, "Nguồn "+h.SourceID+" đã tạm dừng sau nhiều lần lỗi",
-			"paused: "+h.PausedReason+"; last error: "+h.LastError)
+		mk("paused", h.PausedAt, article.SeverityHigh,
+			words{"Nguồn " + name + " đã tạm dừng sau nhiều lần lỗi", "tạm dừng: " + h.PausedReason + "; lỗi gần nhất: " + h.LastError},
+			words{"Source " + name + " paused after repeated failures", "paused: " + h.PausedReason + "; last error: " + h.LastError})
 	} else if silentAfter > 0 && !h.LastSuccess.IsZero() && now.Sub(h.LastSuccess) >= silentAfter {
 		hours := int(now.Sub(h.LastSuccess).Hours())
-		mk("silent", h.LastSuccess, article.SeverityMedium, fmt.Sprintf("Nguồn %s im lặng %d giờ", h.SourceID, hours),
-			fmt.Sprintf("no successful poll since %s; last error: %s", h.LastSuccess.UTC().Format(time.RFC3339), h.LastError))
+		mk("silent", h.LastSuccess, article.SeverityMedium,
+			words{fmt.Sprintf("Nguồn %s im lặng %d giờ", name, hours), fmt.Sprintf("không lấy được tin mới từ %s; lỗi gần nhất: %s", local(h.LastSuccess), h.LastError)},
+			words{fmt.Sprintf("Source %s silent for %d hours", name, hours), fmt.Sprintf("no successful poll since %s; last error: %s", local(h.LastSuccess), h.LastError)})
 	}
 	if h.LayoutSuspect() {
 		day := now.UTC().Truncate(24 * time.Hour)
-		mk("extraction", day, article.SeverityMedium, "Nguồn "+h.SourceID+": trích xuất nội dung có thể đã hỏng",
-			fmt.Sprintf("recent text length %.0f against an average of %.0f: the site's layout may have changed", h.RecentTextLen, h.AvgTextLen))
+		mk("extraction", day, article.SeverityMedium,
+			words{"Nguồn " + name + ": trích xuất nội dung có thể đã hỏng", fmt.Sprintf("độ dài bài gần đây %.0f ký tự so với trung bình %.0f: bố cục trang có thể đã đổi", h.RecentTextLen, h.AvgTextLen)},
+			words{"Source " + name + ": content extraction may be broken", fmt.Sprintf("recent text length %.0f against an average of %.0f: the site's layout may have changed", h.RecentTextLen, h.AvgTextLen)})
 	}
 	return out
 }
@@ -114,6 +139,7 @@ func (s *Service) CheckSources(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	srcNames := s.sourceNames(ctx)
 	var watched map[string]bool
 	if s.o.WatchedSources != nil {
 		ids, err := s.o.WatchedSources()
@@ -130,11 +156,42 @@ func (s *Service) CheckSources(ctx context.Context) error {
 		if watched != nil && !watched[h.SourceID] {
 			continue // removed from the configuration or disabled
 		}
-		for _, al := range sourceAlerts(h, s.o.SourceSilentAfter, now) {
+		for _, al := range sourceAlerts(h, srcNames[h.SourceID], s.o.SourceSilentAfter, now) {
 			if err := s.raise(ctx, al); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// sourceNames are the configured sources' names by ID (none without
+// Options.SourceNames; a failed lookup is logged and names nothing).
+func (s *Service) sourceNames(ctx context.Context) map[string]string {
+	if s.o.SourceNames == nil {
+		return nil
+	}
+	m, err := s.o.SourceNames(ctx)
+	if err != nil {
+		s.log.Warn("source names: messages show source IDs", "err", err)
+	}
+	return m
+}
+
+// nameSources records in n the names of al's outlets that have one.
+func nameSources(n *Notification, al *Alert, names map[string]string) {
+	add := func(id string) {
+		if name := names[id]; name != "" {
+			if n.SourceNames == nil {
+				n.SourceNames = map[string]string{}
+			}
+			n.SourceNames[id] = name
+		}
+	}
+	for _, id := range al.Sources {
+		add(id)
+	}
+	for _, ar := range al.Articles {
+		add(ar.Source)
+	}
 }

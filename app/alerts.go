@@ -16,7 +16,6 @@ import (
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/config"
-	"github.com/presswatch/presswatch/web/ui"
 )
 
 // alertOptions turns the alerts configuration into the engine's options.
@@ -36,7 +35,7 @@ func alertOptions(ac config.Alerts, receivers []alerts.Receiver) (alerts.Options
 		if err != nil {
 			return o, fmt.Errorf("%s.timezone: %w", key, err)
 		}
-		dep := alerts.Department{ID: d.ID, Name: d.Name, Chat: d.Chat, FocalPoints: contacts(d.FocalPoints), OnCall: contacts(d.OnCall)}
+		dep := alerts.Department{ID: d.ID, Name: d.Name, NameEn: d.NameEn, Chat: d.Chat, FocalPoints: contacts(d.FocalPoints), OnCall: contacts(d.OnCall)}
 		if d.DutyHours.Start == "" && d.DutyHours.End == "" {
 			// No duty hours: always on duty, so the focal points hear
 			// about everything.
@@ -244,13 +243,4 @@ func actionLinks(ctx context.Context, c config.ActionLinks, b *bus.Bus) (*action
 		return nil, fmt.Errorf("alerts.action_links.secret: %w", err)
 	}
 	return s, nil
-}
-
-// uiDepartments are the departments the web pages show and offer by name.
-func uiDepartments(ac config.Alerts) []ui.Department {
-	out := make([]ui.Department, len(ac.Departments))
-	for i, d := range ac.Departments {
-		out[i] = ui.Department{ID: d.ID, Name: d.Name}
-	}
-	return out
 }

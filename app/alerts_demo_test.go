@@ -80,44 +80,7 @@ func (o *outletsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // articles of the story from ten more outlets send one follow-up per
 // incident, not ten.
 func TestDemoStoryOneIncidentPerDepartmentOneEmailOneChatThenOneFollowUp(t *testing.T) {
-	news := &outletsServer{start: time.Now().Add(-time.Hour)}
-	newsSrv := httptest.NewServer(news)
-	t.Cleanup(newsSrv.Close)
-	sinks, err := sink.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sinks.Close() })
-	chatSrv := httptest.NewServer(sinks.Handler())
-	t.Cleanup(chatSrv.Close)
-
-	cfg := config.Default()
-	cfg.DataDir = filepath.Join(t.TempDir(), "data")
-	cfg.Listen = freeAddr(t)
-	cfg.Alerts.BaseURL = "http://" + cfg.Listen
-	cfg.Alerts.Departments = app.DemoDepartments()
-	rules, _ := filepath.Abs("../examples/rules")
-	cfg.Classifier.RulesDir = rules
-	cfg.Crawler.AllowPrivateHosts = []string{"127.0.0.1"}
-	cfg.Crawler.MinHostDelay = 0
-	cfg.Crawler.PerHostConcurrency = 8
-	for i := range outlets {
-		cfg.Crawler.Sources = append(cfg.Crawler.Sources, config.Source{ID: fmt.Sprintf("tin-%d", i), Name: fmt.Sprintf("Tin %d", i), Kind: "feed",
-			URL: fmt.Sprintf("%s/o%d/rss.xml", newsSrv.URL, i), Tier: "local", Lang: "vi", Interval: config.Duration(200 * time.Millisecond),
-			MinInterval: config.Duration(100 * time.Millisecond), MaxInterval: config.Duration(300 * time.Millisecond)})
-	}
-	cfg.Indexer.BatchInterval = config.Duration(200 * time.Millisecond)
-	smtpHost, smtpPort, _ := strings.Cut(sinks.SMTPAddr(), ":")
-	var port int
-	fmt.Sscan(smtpPort, &port)
-	cfg.Alerts.Receivers = []config.Receiver{
-		{Name: "demo-email", Lang: "vi", Email: &config.EmailReceiver{Host: smtpHost, Port: port, TLS: "none",
-			From: "Presswatch <canhbao@presswatch.demo>", To: []string{"Phòng Báo chí <baochi@presswatch.demo>"}}},
-		{Name: "demo-chat", Slack: &config.SlackReceiver{URL: config.Secret(chatSrv.URL + sinks.ChatPath()), Channel: "#bao-chi"}},
-	}
-	cfg.Alerts.Route = &config.AlertRoute{Receivers: []string{"demo-email", "demo-chat"},
-		GroupWait: config.Duration(300 * time.Millisecond), GroupInterval: config.Duration(10 * time.Second), RepeatInterval: config.Duration(24 * time.Hour)}
-	cfg.API.Tokens = []config.Token{{Name: "e2e", Role: "viewer", Token: testToken}}
+	news, sinks, cfg := startStory(t, outlets)
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -184,6 +147,59 @@ func TestDemoStoryOneIncidentPerDepartmentOneEmailOneChatThenOneFollowUp(t *test
 		}
 	}
 	ackFromMail(t, a, base, mail[len(mail)-1].Text)
+}
+
+// startStory serves the outlets and the notification sinks for the
+// story's test and configures the first n outlets (see storyConfig).
+func startStory(t *testing.T, n int) (*outletsServer, *sink.Sinks, config.Config) {
+	t.Helper()
+	news := &outletsServer{start: time.Now().Add(-time.Hour)}
+	newsSrv := httptest.NewServer(news)
+	t.Cleanup(newsSrv.Close)
+	sinks, err := sink.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sinks.Close() })
+	chatSrv := httptest.NewServer(sinks.Handler())
+	t.Cleanup(chatSrv.Close)
+	return news, sinks, storyConfig(t, newsSrv.URL, sinks, chatSrv.URL+sinks.ChatPath(), n)
+}
+
+// storyConfig runs the demo's departments and the example rules over
+// the first n outlets of an outletsServer at newsURL, notifying the
+// demo's e-mail receiver (Vietnamese) on the sinks' SMTP server and a
+// chat webhook at chatURL.
+func storyConfig(t *testing.T, newsURL string, sinks *sink.Sinks, chatURL string, n int) config.Config {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DataDir = filepath.Join(t.TempDir(), "data")
+	cfg.Listen = freeAddr(t)
+	cfg.Alerts.BaseURL = "http://" + cfg.Listen
+	cfg.Alerts.Departments = app.DemoDepartments()
+	rules, _ := filepath.Abs("../examples/rules")
+	cfg.Classifier.RulesDir = rules
+	cfg.Crawler.AllowPrivateHosts = []string{"127.0.0.1"}
+	cfg.Crawler.MinHostDelay = 0
+	cfg.Crawler.PerHostConcurrency = 8
+	for i := range n {
+		cfg.Crawler.Sources = append(cfg.Crawler.Sources, config.Source{ID: fmt.Sprintf("tin-%d", i), Name: fmt.Sprintf("Tin %d", i), Kind: "feed",
+			URL: fmt.Sprintf("%s/o%d/rss.xml", newsURL, i), Tier: "local", Lang: "vi", Interval: config.Duration(200 * time.Millisecond),
+			MinInterval: config.Duration(100 * time.Millisecond), MaxInterval: config.Duration(300 * time.Millisecond)})
+	}
+	cfg.Indexer.BatchInterval = config.Duration(200 * time.Millisecond)
+	smtpHost, smtpPort, _ := strings.Cut(sinks.SMTPAddr(), ":")
+	var port int
+	fmt.Sscan(smtpPort, &port)
+	cfg.Alerts.Receivers = []config.Receiver{
+		{Name: "demo-email", Lang: "vi", Email: &config.EmailReceiver{Host: smtpHost, Port: port, TLS: "none",
+			From: "Presswatch <canhbao@presswatch.demo>", To: []string{"Phòng Báo chí <baochi@presswatch.demo>"}}},
+		{Name: "demo-chat", Slack: &config.SlackReceiver{URL: config.Secret(chatURL), Channel: "#bao-chi"}},
+	}
+	cfg.Alerts.Route = &config.AlertRoute{Receivers: []string{"demo-email", "demo-chat"},
+		GroupWait: config.Duration(300 * time.Millisecond), GroupInterval: config.Duration(10 * time.Second), RepeatInterval: config.Duration(24 * time.Hour)}
+	cfg.API.Tokens = []config.Token{{Name: "e2e", Role: "viewer", Token: testToken}}
+	return cfg
 }
 
 // checkIncidentMail checks the two e-mails of an incident: first and

@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,8 +25,6 @@ import (
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/classifier"
-	"github.com/presswatch/presswatch/classifier/sentiment"
-	"github.com/presswatch/presswatch/classifier/spike"
 	"github.com/presswatch/presswatch/classifier/story"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/confstore"
@@ -83,6 +80,8 @@ type App struct {
 	alertStore *alerts.Store
 	// reports builds and archives reports (web role).
 	reports *archive.Publisher
+	// saved keeps saved searches and sends their digests (web role).
+	saved *savedDesk
 	// links signs and checks the one-tap action links of messages.
 	links *actionlink.Signer
 	// rulesDir is the rules directory, "" for the built-in pack;
@@ -126,137 +125,14 @@ func (a *App) Start(ctx context.Context) (err error) {
 			a.closeResources()
 		}
 	}()
-	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{Namespace: "presswatch"}))
-	if err := os.MkdirAll(a.cfg.DataDir, 0o750); err != nil {
-		return fmt.Errorf("data directory: %w", err)
-	}
-	lock, err := lockDataDir(a.cfg.DataDir)
-	if err != nil {
+	if err := a.openShared(ctx); err != nil {
 		return err
 	}
-	a.lock = lock
-	bo := busOptions(a.cfg, "presswatch", a.log, a.reg)
-	bo.Listen = a.cfg.NATS.EmbeddedListen
-	b, err := bus.Open(ctx, bo)
-	if err != nil {
-		return err
-	}
-	a.bus = b
-
-	if a.storage, err = storagehealth.New(a.reg); err != nil {
-		return err
-	}
-	if a.alertStore, err = alerts.NewStore(b, a.reg, nil); err != nil {
-		return err
-	}
-	if a.links, err = actionLinks(ctx, a.cfg.Alerts.ActionLinks, b); err != nil {
-		return err
-	}
-	if a.rulesDir, err = a.cfg.RulesDir(); err != nil {
-		return err
-	}
-	a.ruleStore = confstore.New(b.KV(bus.BucketRules))
-	a.sourceStore = confstore.New(b.KV(bus.BucketSources))
-
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a.cancel = cancel
-	var starters []func(context.Context) error
-
-	if a.cfg.HasRole(RoleIndexer) {
-		run, err := a.startIndexer(ctx, b)
-		if err != nil {
-			return err
-		}
-		starters = append(starters, run...)
-	}
-	if a.cfg.HasRole(RoleClassifier) {
-		layers := a.ruleLayers()
-		rs, err := layers.load(ctx)
-		if err != nil {
-			return fmt.Errorf("rules (%s): %w", layers.from(), err)
-		}
-		lex, err := sentiment.New()
-		if err != nil {
-			return fmt.Errorf("sentiment lexicon: %w", err)
-		}
-		stories, err := story.New(ctx, b.KV(bus.BucketStories), b.KV(bus.BucketCases), story.Options{Logger: a.log})
-		if err != nil {
-			return fmt.Errorf("story clusters: %w", err)
-		}
-		a.stories = stories
-		if err := stories.Register(a.reg); err != nil {
-			return err
-		}
-		svc, err := classifier.NewService(b, rs, classifier.Signals{Sentiment: lex, Stories: stories}, a.log, a.reg)
-		if err != nil {
-			return err
-		}
-		a.rules.Store(svc)
-		a.log.Info("rules loaded", "from", layers.from(), "rules", rs.Len(), "version", rs.Version)
-		// Every classifier process follows the whole classified stream for
-		// spikes, so counts are shared and survive restarts (see
-		// classifier/spike.Follower).
-		spikes, err := spike.NewFollower(b, spike.New(spike.Options{}), spike.FollowOptions{Log: a.log, Registerer: a.reg})
-		if err != nil {
-			return err
-		}
-		starters = append(starters, svc.Run, spikes.Run, func(ctx context.Context) error {
-			svc.Watch(ctx, layers.from(), func() (*classifier.Ruleset, error) { return layers.load(ctx) }, 2*time.Second)
-			return nil
-		})
-	}
-	if a.cfg.HasRole(RoleAlerts) {
-		receivers, err := a.receivers()
-		if err != nil {
-			return err
-		}
-		o, err := alertOptions(a.cfg.Alerts, receivers)
-		if err != nil {
-			return err
-		}
-		o.Store, o.Logger, o.Registerer, o.Links = a.alertStore, a.log, a.reg, a.links
-		o.WatchedSources = func() ([]string, error) {
-			srcs, err := a.sourceLayers().sources()
-			var ids []string
-			for _, src := range srcs {
-				if src.IsEnabled() {
-					ids = append(ids, src.ID)
-				}
-			}
-			return ids, err
-		}
-		svc, err := alerts.NewService(b, o)
-		if err != nil {
-			return fmt.Errorf("alerts: %w", err)
-		}
-		starters = append(starters, svc.Run, func(ctx context.Context) error {
-			a.watchAlertsConfig(ctx, svc, 2*time.Second)
-			return nil
-		})
-	}
-	if a.cfg.HasRole(RoleCrawler) {
-		c, err := a.crawler(b)
-		if err != nil {
-			return err
-		}
-		starters = append(starters, c.Run)
-	}
-	if a.cfg.HasRole(RoleWeb) {
-		// The inbox and dashboard list alerts from memory.
-		starters = append(starters, func(ctx context.Context) error {
-			a.alertStore.Follow(ctx, a.log)
-			return nil
-		})
-		pub, err := a.reportPublisher()
-		if err != nil {
-			return err
-		}
-		a.reports = &pub
-		sched, err := a.reportScheduler(pub)
-		if err != nil {
-			return err
-		}
-		starters = append(starters, sched.Run)
+	starters, err := a.startRoles(ctx)
+	if err != nil {
+		return err
 	}
 	// Every process serves health and metrics; only the web role adds the
 	// API.
@@ -273,7 +149,44 @@ func (a *App) Start(ctx context.Context) (err error) {
 			}
 		})
 	}
-	a.log.Info("presswatch started", "roles", a.cfg.Roles, "data", a.cfg.DataDir, "listen", a.Addr(), "nats", b.ClientURL())
+	a.log.Info("presswatch started", "roles", a.cfg.Roles, "data", a.cfg.DataDir, "listen", a.Addr(), "nats", a.bus.ClientURL())
+	return nil
+}
+
+// openShared opens what every role uses: the locked data directory, the
+// bus, the disk-health probe, the alert store, the action links and the
+// durable rule and source layers.
+func (a *App) openShared(ctx context.Context) error {
+	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{Namespace: "presswatch"}))
+	if err := os.MkdirAll(a.cfg.DataDir, 0o750); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	lock, err := lockDataDir(a.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	a.lock = lock
+	bo := busOptions(a.cfg, "presswatch", a.log, a.reg)
+	bo.Listen = a.cfg.NATS.EmbeddedListen
+	b, err := bus.Open(ctx, bo)
+	if err != nil {
+		return err
+	}
+	a.bus = b
+	if a.storage, err = storagehealth.New(a.reg); err != nil {
+		return err
+	}
+	if a.alertStore, err = alerts.NewStore(b, a.reg, nil); err != nil {
+		return err
+	}
+	if a.links, err = actionLinks(ctx, a.cfg.Alerts.ActionLinks, b); err != nil {
+		return err
+	}
+	if a.rulesDir, err = a.cfg.RulesDir(); err != nil {
+		return err
+	}
+	a.ruleStore = confstore.New(b.KV(bus.BucketRules))
+	a.sourceStore = confstore.New(b.KV(bus.BucketSources))
 	return nil
 }
 
@@ -303,28 +216,6 @@ func (a *App) notifiers() ([]alerts.Receiver, error) {
 		out = append(out, alerts.Receiver{Name: r.Name, Notifier: n})
 	}
 	return out, nil
-}
-
-func (a *App) crawler(b *bus.Bus) (*crawler.Crawler, error) {
-	cc := a.cfg.Crawler
-	f, x, err := a.tools()
-	if err != nil {
-		return nil, err
-	}
-	return crawler.New(b, crawler.Options{
-		Sources:       a.sourceLayers().sources,
-		SourcesReload: cc.SourcesReload.D(),
-		Concurrency:   cc.Concurrency,
-		PauseAfter:    cc.PauseAfter,
-		MaxItemAge:    cc.MaxItemAge.D(),
-		RecheckEvery:  cc.RecheckEvery.D(),
-		RecheckFor:    cc.RecheckFor.D(),
-		Fetcher:       f,
-		Extractor:     x,
-		Logger:        a.log,
-		Registerer:    a.reg,
-		Storage:       a.storage,
-	})
 }
 
 // misleadingMarker lets officers mark an article misleading, where this
@@ -412,6 +303,7 @@ func (a *App) startWeb() error {
 		Submit:         linkSubmitter{b: a.bus},
 		Misleading:     a.misleadingMarker(),
 		Reports:        a.reportDesk(),
+		Saved:          a.savedSearches(),
 		Ready:          a.ready,
 		Gatherer:       a.reg,
 		Registerer:     a.reg,
@@ -433,8 +325,8 @@ func (a *App) startWeb() error {
 	if o.API {
 		if _, err := ui.Mount(ui.Deps{
 			Server: srv, Search: o.Search, Alerts: o.Alerts, AlertStore: a.alertStore, Silences: silence.NewStore(a.bus.KV(bus.BucketSilences)),
-			Misleading: o.Misleading, Cases: caseReader{kv: a.bus.KV(bus.BucketCases)}, Stories: story.Reader{KV: a.bus.KV(bus.BucketStories)}, Submit: o.Submit, Sources: o.Sources, Rules: ruleBook{a: a}, Reports: o.Reports, Logger: a.log,
-			Tally: tallier(o.Search), Departments: uiDepartments(a.cfg.Alerts), Links: a.links, LinkLedger: actionlink.NewLedger(a.bus.KV(bus.BucketActionLinks)),
+			Misleading: o.Misleading, Cases: caseReader{kv: a.bus.KV(bus.BucketCases)}, Stories: story.Reader{KV: a.bus.KV(bus.BucketStories)}, Submit: o.Submit, Sources: o.Sources, Rules: ruleBook{a: a}, Reports: o.Reports, Saved: o.Saved, Logger: a.log,
+			Tally: tallier(o.Search), Departments: departmentNames(a.cfg.Alerts), Links: a.links, LinkLedger: actionlink.NewLedger(a.bus.KV(bus.BucketActionLinks)),
 		}); err != nil {
 			return err
 		}
@@ -451,101 +343,6 @@ func (a *App) startWeb() error {
 		}
 	})
 	return nil
-}
-
-// startIndexer claims the replica name, opens the index and returns the
-// indexer's goroutines: the writer, retention, and (for an index that has
-// not caught up yet) joining the search service once it has.
-func (a *App) startIndexer(ctx context.Context, b *bus.Bus) (starters []func(context.Context) error, err error) {
-	if a.lease, err = indexer.ClaimReplica(ctx, b.KV(bus.BucketIndexerReplicas), a.cfg.Indexer.Replica, bus.ReplicaLeaseTTL); err != nil {
-		return nil, err
-	}
-	idx, err := indexer.OpenWith(filepath.Join(a.cfg.DataDir, "index"), indexer.Options{
-		Retention: a.cfg.Indexer.Retention.D(), Lists: a.lists,
-	})
-	if err != nil {
-		return nil, err
-	}
-	a.index = idx
-	if idx.HasCaughtUp() {
-		if err := a.serveSearch(idx); err != nil {
-			return nil, err
-		}
-	} else {
-		starters = append(starters, func(ctx context.Context) error { return a.serveWhenCaughtUp(ctx, idx) })
-	}
-	w, err := indexer.NewWriter(idx, b, indexer.WriterOptions{
-		Replica: a.cfg.Indexer.Replica, BatchSize: a.cfg.Indexer.BatchSize, BatchInterval: a.cfg.Indexer.BatchInterval.D(),
-		Storage: a.storage,
-	}, a.log, a.reg)
-	if err != nil {
-		return nil, err
-	}
-	return append(starters, w.Run, func(ctx context.Context) error {
-		a.pruneLoop(ctx, idx)
-		return nil
-	}), nil
-}
-
-// serveSearch registers the index as the NATS search service.
-func (a *App) serveSearch(idx *indexer.Index) error {
-	svc, err := idx.Serve(a.bus.Conn(), a.cfg.Indexer.SearchTimeout.D())
-	if err != nil {
-		return err
-	}
-	a.mu.Lock()
-	a.search = svc
-	a.mu.Unlock()
-	a.serving.Store(true)
-	return nil
-}
-
-// serveWhenCaughtUp joins the search service only once a new (or
-// rebuilt-from-nothing) index has read the whole stream: until then it
-// lacks what the other replicas have, and a search it answered would come
-// back short or empty.
-func (a *App) serveWhenCaughtUp(ctx context.Context, idx *indexer.Index) error {
-	spec := bus.IndexerConsumer(a.cfg.Indexer.Replica)
-	if err := indexer.WaitCaughtUp(ctx, a.bus.JetStream(), spec.Stream, spec.Name, time.Second); err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return err
-	}
-	if err := idx.MarkCaughtUp(); err != nil {
-		a.log.Warn("index caught up but the mark could not be written; it will catch up again after a restart", "err", err)
-	}
-	a.log.Info("index caught up with the article stream; answering searches", "replica", a.cfg.Indexer.Replica)
-	return a.serveSearch(idx)
-}
-
-// pruneLoop drops index partitions past the retention and compacts the
-// months that have ended, at start and then every hour.
-func (a *App) pruneLoop(ctx context.Context, idx *indexer.Index) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		dropped, err := idx.Prune(time.Now())
-		if err != nil {
-			a.log.Error("index retention", "err", err)
-		}
-		if len(dropped) > 0 {
-			a.log.Info("index partitions dropped by retention", "partitions", dropped)
-		}
-		start := time.Now()
-		compacted, err := idx.Compact(ctx, start)
-		if err != nil && ctx.Err() == nil {
-			a.log.Error("index compaction", "err", err)
-		}
-		if len(compacted) > 0 {
-			a.log.Info("index partitions compacted", "partitions", compacted, "took", time.Since(start).Round(time.Millisecond))
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // lists resolves @name in search queries from the live rule set, or,

@@ -188,7 +188,7 @@ func configJourneys(t *testing.T, b *browser, base string) {
 		b.run(chromedp.SetValue(`#s-url`, scam+"/rss.xml", chromedp.ByID), chromedp.SetValue(`#s-tier`, "local", chromedp.ByID),
 			chromedp.SetValue(`#s-interval`, "1s", chromedp.ByID))
 		b.submit(`#s-test`, `#test-result`)
-		if got := b.text(`#test-result`); !strings.Contains(got, "xyzcauvang") || !strings.Contains(got, "vi") {
+		if got := b.text(`#test-result`); !strings.Contains(got, "xyzcauvang") || !strings.Contains(got, "Tiếng Việt") {
 			t.Errorf("test fetch shows %q", got)
 		}
 		b.shotBoth("26-source-test-fetch")

@@ -34,15 +34,6 @@ func reportZone(cfg config.Config) (*time.Location, error) {
 	return time.LoadLocation(name)
 }
 
-// departmentNames names departments by ID, from alerts.departments.
-func departmentNames(cfg config.Config) map[string]string {
-	out := map[string]string{}
-	for _, d := range cfg.Alerts.Departments {
-		out[d.ID] = d.Name
-	}
-	return out
-}
-
 // reportOptions turns the report section into the builder's options.
 // Places default to the rules' "province" list, one entry per place
 // (an unaccented spelling of a listed name is the same place).
@@ -53,7 +44,7 @@ func (a *App) reportOptions() (report.Options, error) {
 		return report.Options{}, fmt.Errorf("report.timezone: %w", err)
 	}
 	o := report.Options{
-		Location: loc, Departments: departmentNames(a.cfg), Target: rc.ResponseTarget.D(),
+		Location: loc, Departments: departmentNames(a.cfg.Alerts).In("vi"), Target: rc.ResponseTarget.D(),
 		Stories: rc.TopStories, Outlets: rc.TopOutlets, Foreign: rc.ForeignLangs,
 	}
 	for _, p := range rc.Policies {
@@ -89,7 +80,7 @@ func (a *App) reportPublisher() (archive.Publisher, error) {
 	if err != nil {
 		return archive.Publisher{}, err
 	}
-	return archive.Publisher{Builder: b, Archive: archive.Archive{OBS: a.bus.Objects(bus.ObjectReports)}, Departments: o.Departments}, nil
+	return archive.Publisher{Builder: b, Archive: archive.Archive{OBS: a.bus.Objects(bus.ObjectReports)}, Departments: departmentNames(a.cfg.Alerts)}, nil
 }
 
 // reportScheduler runs report.schedules with the SMTP account of each
@@ -167,7 +158,7 @@ func (d reportDesk) Render(ctx context.Context, req web.ReportRequest) (*web.Rep
 	if err != nil {
 		return nil, userError(err)
 	}
-	n, err := report.NewNames(d.langOf(req), d.pub.Departments)
+	n, err := report.NewNames(d.langOf(req), d.pub.Departments.In(d.langOf(req)))
 	if err != nil {
 		return nil, err
 	}

@@ -103,7 +103,8 @@ const (
 	// article ID): queued, retrying, fetched or failed, and why.
 	BucketSubmissions = "submissions"
 	// BucketSavedSearches holds officers' saved searches and their
-	// subscriptions (key: search ID).
+	// subscriptions (key: "search." + search ID) and what each one's
+	// daily digest sent (key: "digest." + search ID).
 	BucketSavedSearches = "saved_searches"
 	// BucketIndexerReplicas holds one short lease per indexer replica name
 	// (key: the replica name), so that a second indexer started with the

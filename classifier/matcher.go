@@ -89,57 +89,7 @@ type presearchKey struct {
 func requiredKeys(n query.Node) (keys []presearchKey, ok bool) {
 	switch n := n.(type) {
 	case *query.Term:
-		if query.IsKeywordField(n.Field) {
-			return nil, false
-		}
-		toks := textnorm.Tokenize(n.Raw)
-		if len(toks) == 0 {
-			return nil, false
-		}
-		if n.Prefix && len(toks) == 1 {
-			return []presearchKey{{text: prefixKey(toks[0].Text), prefix: true}}, true
-		}
-		words := make([]string, len(toks))
-		for i, t := range toks {
-			words[i] = t.Text
-		}
-		// Vietnamese has few distinct syllables and an article holds
-		// hundreds of them, so one syllable says little; a pair of
-		// adjacent syllables (what a phrase requires) is selective.
-		from, to := 0, 1
-		if len(words) >= 2 {
-			to = 2
-			for i := 1; i+1 < len(words); i++ {
-				if len(words[i])+len(words[i+1]) > len(words[from])+len(words[from+1]) {
-					from, to = i, i+2
-				}
-			}
-		} else {
-			for i, w := range words {
-				if utf8.RuneCountInString(w) > utf8.RuneCountInString(words[from]) {
-					from, to = i, i+1
-				}
-			}
-		}
-		key := strings.Join(words[from:to], " ")
-		keys := []presearchKey{{text: key}}
-		if !n.Exact {
-			// In an English or French article the term matches by stem.
-			// Such an article is looked up by its stems untagged too
-			// (candidates), so a tagged key is needed only where
-			// stemming changes the term's: most rule words are
-			// Vietnamese, which it leaves alone.
-			for _, l := range textnorm.StemLangs {
-				stems := make([]string, to-from)
-				for i, w := range words[from:to] {
-					stems[i] = textnorm.Stem(l, w)
-				}
-				if st := strings.Join(stems, " "); st != key {
-					keys = append(keys, presearchKey{text: l.Tag() + st})
-				}
-			}
-		}
-		return keys, true
+		return termKeys(n)
 	case *query.ListRef:
 		var out []presearchKey
 		for _, t := range n.Terms {
@@ -166,6 +116,69 @@ func requiredKeys(n query.Node) (keys []presearchKey, ok bool) {
 		return rarest(n.Left, n.Right)
 	}
 	return nil, false
+}
+
+// termKeys is requiredKeys of a text term: its most selective span of
+// tokens, and that span's stems where stemming changes it.
+func termKeys(n *query.Term) (keys []presearchKey, ok bool) {
+	if query.IsKeywordField(n.Field) {
+		return nil, false
+	}
+	toks := textnorm.Tokenize(n.Raw)
+	if len(toks) == 0 {
+		return nil, false
+	}
+	if n.Prefix && len(toks) == 1 {
+		return []presearchKey{{text: prefixKey(toks[0].Text), prefix: true}}, true
+	}
+	words := make([]string, len(toks))
+	for i, t := range toks {
+		words[i] = t.Text
+	}
+	from, to := selectiveSpan(words)
+	key := strings.Join(words[from:to], " ")
+	keys = []presearchKey{{text: key}}
+	if !n.Exact {
+		// In an English or French article the term matches by stem.
+		// Such an article is looked up by its stems untagged too
+		// (candidates), so a tagged key is needed only where
+		// stemming changes the term's: most rule words are
+		// Vietnamese, which it leaves alone.
+		for _, l := range textnorm.StemLangs {
+			stems := make([]string, to-from)
+			for i, w := range words[from:to] {
+				stems[i] = textnorm.Stem(l, w)
+			}
+			if st := strings.Join(stems, " "); st != key {
+				keys = append(keys, presearchKey{text: l.Tag() + st})
+			}
+		}
+	}
+	return keys, true
+}
+
+// selectiveSpan picks the words [from, to) to key a term on: the longest
+// pair of adjacent words, or for one word that word. Vietnamese has few
+// distinct syllables and an article holds hundreds of them, so one
+// syllable says little; a pair of adjacent syllables (what a phrase
+// requires) is selective.
+func selectiveSpan(words []string) (from, to int) {
+	from, to = 0, 1
+	if len(words) >= 2 {
+		to = 2
+		for i := 1; i+1 < len(words); i++ {
+			if len(words[i])+len(words[i+1]) > len(words[from])+len(words[from+1]) {
+				from, to = i, i+2
+			}
+		}
+	} else {
+		for i, w := range words {
+			if utf8.RuneCountInString(w) > utf8.RuneCountInString(words[from]) {
+				from, to = i, i+1
+			}
+		}
+	}
+	return from, to
 }
 
 // rarest picks, among operands that must all match, the one whose keys

@@ -148,94 +148,114 @@ func compileSignals(sc *SignalConfig, pos Position, lists map[string][]string) (
 	if sc == nil {
 		return nil, nil
 	}
-	var errs []error
-	at := pos
-	bad := func(format string, a ...any) {
-		errs = append(errs, &Error{Pos: at, Msg: "signals: " + fmt.Sprintf(format, a...)})
-	}
-	line := func(l int) {
-		at = pos
-		if l > 0 {
-			at.Line = l
-		}
-	}
+	e := &signalErrs{pos: pos, at: pos}
 	out := &SignalConfig{Credibility: sc.Credibility, Response: sc.Response}
 	ids := map[string]bool{}
 	for i, m := range sc.Markers {
-		line(m.line)
-		name := fmt.Sprintf("markers[%d]", i)
-		switch {
-		case m.ID == "":
-			bad("%s has no id", name)
-		case !idPattern.MatchString(m.ID):
-			bad("%s: id %q: use lower-case letters, digits, '.', '_' and '-'", name, m.ID)
-		case ids[m.ID]:
-			bad("%s: duplicate id %q", name, m.ID)
-		}
-		ids[m.ID] = true
-		if !m.Severity.Valid() {
-			bad("marker %s: unknown severity %q", m.ID, m.Severity)
-		}
-		if len(m.Lists) == 0 && m.CapsTitle == nil && m.Punctuation <= 0 {
-			bad("marker %s: give lists, caps_title or punctuation", m.ID)
-		}
-		if m.Punctuation < 0 || m.Punctuation == 1 {
-			bad("marker %s: punctuation %d: give the shortest run to notice, 2 or more", m.ID, m.Punctuation)
-		}
-		if c := m.CapsTitle; c != nil {
-			if c.MinLetters == 0 {
-				c.MinLetters = 10
-			}
-			if c.MinRatio == 0 {
-				c.MinRatio = 0.8
-			}
-			if c.MinLetters < 1 || c.MinRatio <= 0 || c.MinRatio > 1 {
-				bad("marker %s: caps_title wants min_letters ≥ 1 and min_ratio in (0, 1]", m.ID)
-			}
-		}
-		if len(m.Lists) > 0 {
-			refs := make([]string, len(m.Lists))
-			for j, l := range m.Lists {
-				refs[j] = "@" + strings.TrimPrefix(l, "@")
-			}
-			node, err := query.Parse(strings.Join(refs, " OR "), query.Options{Lists: func(name string) ([]string, bool) {
-				l, ok := lists[name]
-				return l, ok
-			}})
-			if err != nil {
-				bad("marker %s: lists: %v", m.ID, err)
-			}
-			m.node = node
-		}
-		out.Markers = append(out.Markers, m)
+		e.line(m.line)
+		out.Markers = append(out.Markers, compileMarker(e, i, m, ids, lists))
 	}
 	if r := sc.Response; r != nil {
-		errs = append(errs, compileResponse(r, pos, lists)...)
+		e.errs = append(e.errs, compileResponse(r, pos, lists)...)
 	}
 	if c := sc.Credibility; c != nil {
-		line(c.line)
-		if !c.Severity.Valid() {
-			bad("credibility: unknown severity %q", c.Severity)
+		e.line(c.line)
+		checkCredibility(e, c, ids)
+	}
+	return out, e.errs
+}
+
+// signalErrs collects a signals section's errors, each at the line of
+// the entry being checked (the section's, when unknown).
+type signalErrs struct {
+	pos, at Position
+	errs    []error
+}
+
+func (e *signalErrs) line(l int) {
+	e.at = e.pos
+	if l > 0 {
+		e.at.Line = l
+	}
+}
+
+func (e *signalErrs) bad(format string, a ...any) {
+	e.errs = append(e.errs, &Error{Pos: e.at, Msg: "signals: " + fmt.Sprintf(format, a...)})
+}
+
+// compileMarker checks the i-th marker, fills its caps_title defaults,
+// parses its lists into one query, and records its ID in ids.
+func compileMarker(e *signalErrs, i int, m MarkerSignal, ids map[string]bool, lists map[string][]string) MarkerSignal {
+	name := fmt.Sprintf("markers[%d]", i)
+	switch {
+	case m.ID == "":
+		e.bad("%s has no id", name)
+	case !idPattern.MatchString(m.ID):
+		e.bad("%s: id %q: use lower-case letters, digits, '.', '_' and '-'", name, m.ID)
+	case ids[m.ID]:
+		e.bad("%s: duplicate id %q", name, m.ID)
+	}
+	ids[m.ID] = true
+	if !m.Severity.Valid() {
+		e.bad("marker %s: unknown severity %q", m.ID, m.Severity)
+	}
+	if len(m.Lists) == 0 && m.CapsTitle == nil && m.Punctuation <= 0 {
+		e.bad("marker %s: give lists, caps_title or punctuation", m.ID)
+	}
+	if m.Punctuation < 0 || m.Punctuation == 1 {
+		e.bad("marker %s: punctuation %d: give the shortest run to notice, 2 or more", m.ID, m.Punctuation)
+	}
+	if c := m.CapsTitle; c != nil {
+		if c.MinLetters == 0 {
+			c.MinLetters = 10
 		}
-		if c.Threshold <= 0 {
-			bad("credibility: threshold must be above 0")
+		if c.MinRatio == 0 {
+			c.MinRatio = 0.8
 		}
-		known := append(article.Tiers(), unknownTier)
-		for _, t := range sortedKeys(c.Tiers) {
-			if !slices.Contains(known, t) {
-				bad("credibility: unknown tier %q (known: %s)", t, strings.Join(known, ", "))
-			}
-		}
-		for _, id := range sortedKeys(c.Signals) {
-			if !ids[id] {
-				bad("credibility: signals: no marker %q", id)
-			}
-		}
-		if len(c.Signals) == 0 {
-			bad("credibility: weigh at least one marker under signals")
+		if c.MinLetters < 1 || c.MinRatio <= 0 || c.MinRatio > 1 {
+			e.bad("marker %s: caps_title wants min_letters ≥ 1 and min_ratio in (0, 1]", m.ID)
 		}
 	}
-	return out, errs
+	if len(m.Lists) > 0 {
+		refs := make([]string, len(m.Lists))
+		for j, l := range m.Lists {
+			refs[j] = "@" + strings.TrimPrefix(l, "@")
+		}
+		node, err := query.Parse(strings.Join(refs, " OR "), query.Options{Lists: func(name string) ([]string, bool) {
+			l, ok := lists[name]
+			return l, ok
+		}})
+		if err != nil {
+			e.bad("marker %s: lists: %v", m.ID, err)
+		}
+		m.node = node
+	}
+	return m
+}
+
+// checkCredibility checks the credibility signal against the known tiers
+// and the markers' ids.
+func checkCredibility(e *signalErrs, c *Credibility, ids map[string]bool) {
+	if !c.Severity.Valid() {
+		e.bad("credibility: unknown severity %q", c.Severity)
+	}
+	if c.Threshold <= 0 {
+		e.bad("credibility: threshold must be above 0")
+	}
+	known := append(article.Tiers(), unknownTier)
+	for _, t := range sortedKeys(c.Tiers) {
+		if !slices.Contains(known, t) {
+			e.bad("credibility: unknown tier %q (known: %s)", t, strings.Join(known, ", "))
+		}
+	}
+	for _, id := range sortedKeys(c.Signals) {
+		if !ids[id] {
+			e.bad("credibility: signals: no marker %q", id)
+		}
+	}
+	if len(c.Signals) == 0 {
+		e.bad("credibility: weigh at least one marker under signals")
+	}
 }
 
 // compileResponse parses the response signal's query; an error points at

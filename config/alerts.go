@@ -26,6 +26,9 @@ type Department struct {
 	// ID is what rules name in their department field.
 	ID   string `yaml:"id"`
 	Name string `yaml:"name"`
+	// NameEn is the English name for English pages and messages (the
+	// Vietnamese name when empty).
+	NameEn string `yaml:"name_en"`
 	// FocalPoints hear about the department's alerts during duty hours.
 	FocalPoints []Contact `yaml:"focal_points"`
 	// OnCall hears about critical alerts outside duty hours and about
@@ -134,6 +137,8 @@ func (a Alerts) Location(tz string) (*time.Location, error) {
 
 func severities() []string { return []string{"info", "low", "medium", "high", "critical"} }
 
+// validateEngine checks the alert engine's settings, section by section
+// in the order of the file.
 func (a Alerts) validateEngine(ch *checker) {
 	receivers := map[string]bool{}
 	for _, r := range a.Receivers {
@@ -151,6 +156,24 @@ func (a Alerts) validateEngine(ch *checker) {
 		ch.fail("alerts.base_url", "must be an absolute http(s) URL")
 	}
 	a.validateLinks(ch)
+	depts := a.validateDepartments(ch, knownReceiver)
+	if a.Route != nil {
+		a.validateRoute(ch, "alerts.route", *a.Route, true, knownReceiver, depts)
+	}
+	a.validateEscalation(ch, knownReceiver)
+	for i, s := range a.Silences {
+		validateSilence(ch, indexKey("alerts.silences", i), s)
+	}
+	validateRetry(ch, a.Retry)
+	if a.SourceSilentAfter < 0 {
+		ch.fail("alerts.source_silent_after", "must not be negative (0 means 6h), got %s", a.SourceSilentAfter)
+	}
+	a.validateDeliveryPolicies(ch)
+}
+
+// validateDepartments checks the departments directory and returns the
+// departments' IDs, which routes may name.
+func (a Alerts) validateDepartments(ch *checker, knownReceiver func(string, string)) map[string]bool {
 	depts := map[string]bool{}
 	for i, d := range a.Departments {
 		key := indexKey("alerts.departments", i)
@@ -181,9 +204,10 @@ func (a Alerts) validateEngine(ch *checker) {
 		}
 		validateWindow(ch, key+".duty_hours", d.DutyHours.Days, d.DutyHours.Start, d.DutyHours.End, true)
 	}
-	if a.Route != nil {
-		a.validateRoute(ch, "alerts.route", *a.Route, true, knownReceiver, depts)
-	}
+	return depts
+}
+
+func (a Alerts) validateEscalation(ch *checker, knownReceiver func(string, string)) {
 	if a.Escalation.After < 0 {
 		ch.fail("alerts.escalation.after", "must not be negative, got %s", a.Escalation.After)
 	}
@@ -193,39 +217,41 @@ func (a Alerts) validateEngine(ch *checker) {
 	for i, n := range a.Escalation.Receivers {
 		knownReceiver(indexKey("alerts.escalation.receivers", i), n)
 	}
-	for i, s := range a.Silences {
-		key := indexKey("alerts.silences", i)
-		if s.ID != "" && !isID(s.ID) {
-			ch.fail(key+".id", "must be lower-case letters, digits, - and _, got %q", s.ID)
-		}
-		if len(s.Matchers) == 0 {
-			ch.fail(key+".matchers", "name at least one matcher")
-		}
-		for j, m := range s.Matchers {
-			if _, err := route.ParseMatcher(m); err != nil {
-				ch.fail(indexKey(key+".matchers", j), "%v", err)
-			}
-		}
-		var starts, ends time.Time
-		var err error
-		if s.Starts != "" {
-			if starts, err = time.Parse(time.RFC3339, s.Starts); err != nil {
-				ch.fail(key+".starts", "want an RFC 3339 time such as 2026-01-31T22:00:00+07:00, got %q", s.Starts)
-			}
-		}
-		if ends, err = time.Parse(time.RFC3339, s.Ends); err != nil {
-			ch.fail(key+".ends", "want an RFC 3339 time such as 2026-02-01T06:00:00+07:00, got %q", s.Ends)
-		} else if !starts.IsZero() && !ends.After(starts) {
-			ch.fail(key+".ends", "must be after starts")
-		}
-		if strings.TrimSpace(s.CreatedBy) == "" {
-			ch.fail(key+".created_by", "must be set")
-		}
-		if strings.TrimSpace(s.Comment) == "" {
-			ch.fail(key+".comment", "must say why")
+}
+
+func validateSilence(ch *checker, key string, s StaticSilence) {
+	if s.ID != "" && !isID(s.ID) {
+		ch.fail(key+".id", "must be lower-case letters, digits, - and _, got %q", s.ID)
+	}
+	if len(s.Matchers) == 0 {
+		ch.fail(key+".matchers", "name at least one matcher")
+	}
+	for j, m := range s.Matchers {
+		if _, err := route.ParseMatcher(m); err != nil {
+			ch.fail(indexKey(key+".matchers", j), "%v", err)
 		}
 	}
-	r := a.Retry
+	var starts, ends time.Time
+	var err error
+	if s.Starts != "" {
+		if starts, err = time.Parse(time.RFC3339, s.Starts); err != nil {
+			ch.fail(key+".starts", "want an RFC 3339 time such as 2026-01-31T22:00:00+07:00, got %q", s.Starts)
+		}
+	}
+	if ends, err = time.Parse(time.RFC3339, s.Ends); err != nil {
+		ch.fail(key+".ends", "want an RFC 3339 time such as 2026-02-01T06:00:00+07:00, got %q", s.Ends)
+	} else if !starts.IsZero() && !ends.After(starts) {
+		ch.fail(key+".ends", "must be after starts")
+	}
+	if strings.TrimSpace(s.CreatedBy) == "" {
+		ch.fail(key+".created_by", "must be set")
+	}
+	if strings.TrimSpace(s.Comment) == "" {
+		ch.fail(key+".comment", "must say why")
+	}
+}
+
+func validateRetry(ch *checker, r DeliveryRetry) {
 	if r.Attempts < 0 || r.Attempts > 100 {
 		ch.fail("alerts.retry.attempts", "must be between 0 (default) and 100, got %d", r.Attempts)
 	}
@@ -234,9 +260,10 @@ func (a Alerts) validateEngine(ch *checker) {
 			ch.fail("alerts.retry."+name, "must not be negative, got %s", d)
 		}
 	}
-	if a.SourceSilentAfter < 0 {
-		ch.fail("alerts.source_silent_after", "must not be negative (0 means 6h), got %s", a.SourceSilentAfter)
-	}
+}
+
+// validateDeliveryPolicies checks the receivers' quiet hours and digests.
+func (a Alerts) validateDeliveryPolicies(ch *checker) {
 	for i, rc := range a.Receivers {
 		key := indexKey("alerts.receivers", i)
 		if q := rc.QuietHours; q != nil {

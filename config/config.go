@@ -33,6 +33,8 @@ type Config struct {
 	API        API        `yaml:"api"`
 	Web        Web        `yaml:"web"`
 	Report     Report     `yaml:"report"`
+	// SavedSearches configures the saved searches' daily digest.
+	SavedSearches SavedSearches `yaml:"saved_searches"`
 
 	// path is the file the config was read from, for resolving relative paths.
 	path string

@@ -68,7 +68,8 @@ func Default() Config {
 		Alerts: Alerts{
 			Receivers: []Receiver{{Name: "log", Log: &LogReceiver{}}},
 		},
-		Web:    Web{SessionTTL: Duration(12 * time.Hour), LoginMaxFailures: 5, LoginLockout: Duration(15 * time.Minute)},
-		Report: defaultReport(),
+		Web:           Web{SessionTTL: Duration(12 * time.Hour), LoginMaxFailures: 5, LoginLockout: Duration(15 * time.Minute)},
+		Report:        defaultReport(),
+		SavedSearches: defaultSavedSearches(),
 	}
 }

@@ -124,6 +124,7 @@ func (c Config) Validate() error {
 	c.Alerts.validate(ch)
 	c.Alerts.validateEngine(ch)
 	c.Report.validate(ch, c.Alerts)
+	c.SavedSearches.validate(ch, c.Alerts)
 	c.API.validate(ch)
 	c.Web.validate(ch)
 	return joinErrors(ch.errs)

@@ -26,82 +26,102 @@ func (c *compiler) node(n query.Node) (bq.Query, error) {
 	case *query.Term:
 		return c.termQuery(n)
 	case *query.ListRef:
-		alts := make([]bq.Query, 0, len(n.Terms))
-		for _, t := range n.Terms {
-			q, err := c.termQuery(t)
-			if err != nil {
-				return nil, err
-			}
-			alts = append(alts, q)
-		}
-		if len(alts) == 0 {
-			return bleve.NewMatchNoneQuery(), nil
-		}
-		return bleve.NewDisjunctionQuery(alts...), nil
+		return c.list(n)
 	case *query.Or:
-		alts := make([]bq.Query, 0, len(n.Children))
-		for _, ch := range n.Children {
-			q, err := c.node(ch)
-			if err != nil {
-				return nil, err
-			}
-			alts = append(alts, q)
-		}
-		return bleve.NewDisjunctionQuery(alts...), nil
+		return c.or(n)
 	case *query.And:
-		var must, mustNot []bq.Query
-		for _, ch := range n.Children {
-			if not, ok := ch.(*query.Not); ok {
-				if !exactCompile(not.Child) {
-					// The child compiles to a superset of its matches;
-					// excluding that would drop true matches. Leave the
-					// exclusion to Eval.
-					c.verify = true
-					continue
-				}
-				q, err := c.node(not.Child)
-				if err != nil {
-					return nil, err
-				}
-				mustNot = append(mustNot, q)
-				continue
-			}
-			q, err := c.node(ch)
-			if err != nil {
-				return nil, err
-			}
-			must = append(must, q)
-		}
-		if len(must) == 0 {
-			must = []bq.Query{bleve.NewMatchAllQuery()}
-		}
-		if len(mustNot) == 0 {
-			return bleve.NewConjunctionQuery(must...), nil
-		}
-		return bq.NewBooleanQuery(must, nil, mustNot), nil
+		return c.and(n)
 	case *query.Not:
-		if !exactCompile(n.Child) {
-			c.verify = true
-			return bleve.NewMatchAllQuery(), nil
-		}
-		q, err := c.node(n.Child)
-		if err != nil {
-			return nil, err
-		}
-		return bq.NewBooleanQuery([]bq.Query{bleve.NewMatchAllQuery()}, nil, []bq.Query{q}), nil
+		return c.not(n)
 	case *query.Near:
-		c.verify = true
-		l, err := c.node(n.Left)
-		if err != nil {
-			return nil, err
-		}
-		r, err := c.node(n.Right)
-		if err != nil {
-			return nil, err
-		}
-		return bleve.NewConjunctionQuery(l, r), nil
+		return c.near(n)
 	}
 	return nil, fmt.Errorf("%w: unsupported query node %T", ErrBadQuery, n)
+}
+
+func (c *compiler) list(n *query.ListRef) (bq.Query, error) {
+	alts := make([]bq.Query, 0, len(n.Terms))
+	for _, t := range n.Terms {
+		q, err := c.termQuery(t)
+		if err != nil {
+			return nil, err
+		}
+		alts = append(alts, q)
+	}
+	if len(alts) == 0 {
+		return bleve.NewMatchNoneQuery(), nil
+	}
+	return bleve.NewDisjunctionQuery(alts...), nil
+}
+
+func (c *compiler) or(n *query.Or) (bq.Query, error) {
+	alts := make([]bq.Query, 0, len(n.Children))
+	for _, ch := range n.Children {
+		q, err := c.node(ch)
+		if err != nil {
+			return nil, err
+		}
+		alts = append(alts, q)
+	}
+	return bleve.NewDisjunctionQuery(alts...), nil
+}
+
+func (c *compiler) and(n *query.And) (bq.Query, error) {
+	var must, mustNot []bq.Query
+	for _, ch := range n.Children {
+		if not, ok := ch.(*query.Not); ok {
+			if !exactCompile(not.Child) {
+				// The child compiles to a superset of its matches;
+				// excluding that would drop true matches. Leave the
+				// exclusion to Eval.
+				c.verify = true
+				continue
+			}
+			q, err := c.node(not.Child)
+			if err != nil {
+				return nil, err
+			}
+			mustNot = append(mustNot, q)
+			continue
+		}
+		q, err := c.node(ch)
+		if err != nil {
+			return nil, err
+		}
+		must = append(must, q)
+	}
+	if len(must) == 0 {
+		must = []bq.Query{bleve.NewMatchAllQuery()}
+	}
+	if len(mustNot) == 0 {
+		return bleve.NewConjunctionQuery(must...), nil
+	}
+	return bq.NewBooleanQuery(must, nil, mustNot), nil
+}
+
+func (c *compiler) not(n *query.Not) (bq.Query, error) {
+	if !exactCompile(n.Child) {
+		c.verify = true
+		return bleve.NewMatchAllQuery(), nil
+	}
+	q, err := c.node(n.Child)
+	if err != nil {
+		return nil, err
+	}
+	return bq.NewBooleanQuery([]bq.Query{bleve.NewMatchAllQuery()}, nil, []bq.Query{q}), nil
+}
+
+func (c *compiler) near(n *query.Near) (bq.Query, error) {
+	c.verify = true
+	l, err := c.node(n.Left)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.node(n.Right)
+	if err != nil {
+		return nil, err
+	}
+	return bleve.NewConjunctionQuery(l, r), nil
 }
 
 // exactCompile reports whether n compiles to exactly its matches rather

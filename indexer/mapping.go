@@ -76,73 +76,54 @@ const (
 
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	im := mapping.NewIndexMapping()
+	if err := addAnalyzers(im); err != nil {
+		return nil, err
+	}
+	im.DefaultAnalyzer = textAnalyzer
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+	im.DefaultMapping = articleMapping()
+	return im, nil
+}
+
+func addAnalyzers(im *mapping.IndexMappingImpl) error {
 	if err := im.AddCustomAnalyzer(textAnalyzer, map[string]any{
 		"type":          custom.Name,
 		"tokenizer":     unicode.Name,
 		"token_filters": []string{lowercase.Name},
 	}); err != nil {
-		return nil, fmt.Errorf("define analyzer: %w", err)
+		return fmt.Errorf("define analyzer: %w", err)
 	}
 	if err := im.AddCustomAnalyzer(foldedAnalyzer, map[string]any{
 		"type":          custom.Name,
 		"tokenizer":     whitespace.Name,
 		"token_filters": []string{},
 	}); err != nil {
-		return nil, fmt.Errorf("define analyzer: %w", err)
+		return fmt.Errorf("define analyzer: %w", err)
 	}
-	im.DefaultAnalyzer = textAnalyzer
-	im.StoreDynamic = false
-	im.IndexDynamic = false
-	im.DocValuesDynamic = false
+	return nil
+}
 
+// articleMapping maps an article document's fields: keywords matched
+// whole, folded text searched, and what is only shown stored.
+func articleMapping() *mapping.DocumentMapping {
 	doc := mapping.NewDocumentStaticMapping()
-	keywordField := func(store bool) *mapping.FieldMapping {
-		f := mapping.NewKeywordFieldMapping()
-		f.Analyzer = keyword.Name
-		f.Store = store
-		f.IncludeInAll = false
-		// Keyword values are matched whole and counted from their
-		// postings (facets.go): no positions, no doc values.
-		f.IncludeTermVectors, f.DocValues = false, false
-		return f
-	}
-	textField := func(store bool) *mapping.FieldMapping {
-		f := mapping.NewTextFieldMapping()
-		f.Analyzer = textAnalyzer
-		f.Store = store
-		f.IncludeTermVectors = true
-		f.IncludeInAll = false
-		f.DocValues = false
-		return f
-	}
 	for name, store := range map[string]bool{
 		fieldSource: true, fieldSite: true, fieldTier: true,
 		fieldLang: true, fieldLabels: true, fieldSeverity: true, fieldStory: true, fieldRegions: true, fieldDay: false, fieldStemmed: false, fieldTone: false,
 	} {
-		doc.AddFieldMappingsAt(name, keywordField(store))
-	}
-	// Stored for display, never searched: an article is found by its
-	// Bleve document ID (_id), not by an indexed copy of it. Every value
-	// of these is unique, so indexing them would add a dictionary term
-	// per article per field, which merges then copy again and again.
-	storedOnly := func(f *mapping.FieldMapping) *mapping.FieldMapping {
-		f.Index, f.Store, f.IncludeInAll, f.DocValues, f.IncludeTermVectors = false, true, false, false, false
-		return f
+		doc.AddFieldMappingsAt(name, keywordMapping(store))
 	}
 	doc.AddFieldMappingsAt(fieldURL, storedOnly(mapping.NewKeywordFieldMapping()))
 	doc.AddFieldMappingsAt(fieldFetched, storedOnly(mapping.NewDateTimeFieldMapping()))
 	doc.AddFieldMappingsAt(fieldSentiment, storedOnly(mapping.NewNumericFieldMapping()))
 	doc.AddFieldMappingsAt(fieldPartial, storedOnly(mapping.NewBooleanFieldMapping()))
 	for _, name := range []string{fieldSource, fieldSite, fieldTier, fieldLang, fieldLabels} {
-		doc.AddFieldMappingsAt(name+exactSuffix, keywordField(false))
-	}
-	folded := func() *mapping.FieldMapping {
-		f := textField(false)
-		f.Analyzer = foldedAnalyzer
-		return f
+		doc.AddFieldMappingsAt(name+exactSuffix, keywordMapping(false))
 	}
 	for _, name := range []string{fieldTitleFolded, fieldBodyFolded, fieldBylineFold, fieldTitleAccent, fieldBodyAccent, fieldBylineAccent} {
-		doc.AddFieldMappingsAt(name, folded())
+		doc.AddFieldMappingsAt(name, foldedMapping())
 	}
 	// Shown with an article and read by the reference matcher that checks
 	// exact and proximity terms, never searched: queries go to the folded
@@ -159,6 +140,37 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	pub.Store, pub.IncludeInAll = false, false
 	doc.AddFieldMappingsAt(fieldPublished, pub)
 	doc.AddFieldMappingsAt(fieldPublishedAt, storedOnly(mapping.NewKeywordFieldMapping()))
-	im.DefaultMapping = doc
-	return im, nil
+	return doc
+}
+
+func keywordMapping(store bool) *mapping.FieldMapping {
+	f := mapping.NewKeywordFieldMapping()
+	f.Analyzer = keyword.Name
+	f.Store = store
+	f.IncludeInAll = false
+	// Keyword values are matched whole and counted from their
+	// postings (facets.go): no positions, no doc values.
+	f.IncludeTermVectors, f.DocValues = false, false
+	return f
+}
+
+// foldedMapping is a searched text field of folded tokens (textnorm), with
+// the positions that phrases and NEAR need.
+func foldedMapping() *mapping.FieldMapping {
+	f := mapping.NewTextFieldMapping()
+	f.Analyzer = foldedAnalyzer
+	f.Store = false
+	f.IncludeTermVectors = true
+	f.IncludeInAll = false
+	f.DocValues = false
+	return f
+}
+
+// storedOnly makes f stored for display, never searched: an article is
+// found by its Bleve document ID (_id), not by an indexed copy of it.
+// Every value of these is unique, so indexing them would add a dictionary
+// term per article per field, which merges then copy again and again.
+func storedOnly(f *mapping.FieldMapping) *mapping.FieldMapping {
+	f.Index, f.Store, f.IncludeInAll, f.DocValues, f.IncludeTermVectors = false, true, false, false, false
+	return f
 }

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"github.com/presswatch/presswatch/names"
 	"math"
 	"strings"
 	"time"
@@ -56,8 +57,8 @@ func (n Names) known(prefix, key string) string {
 // Tone, Tier, Lang and Label name a value of the index.
 func (n Names) Tone(t string) string     { return n.known("tone.", t) }
 func (n Names) Tier(t string) string     { return n.known("tier.", t) }
-func (n Names) Language(l string) string { return n.known("lang.", l) }
-func (n Names) Label(l string) string    { return n.known("label.", l) }
+func (n Names) Language(l string) string { return names.Language(l, n.Lang) }
+func (n Names) Label(l string) string    { return names.Label(l, n.Lang) }
 
 // Dept names a department.
 func (n Names) Dept(id string) string {

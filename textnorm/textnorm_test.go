@@ -513,3 +513,13 @@ func TestUnspacedScriptsBecomeBigrams(t *testing.T) {
 		t.Error("the word's pairs do not occur in the sentence's pairs")
 	}
 }
+
+// The fast path of isUnspaced must agree with the range tables for every
+// code point.
+func TestIsUnspacedAgreesWithTheTables(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := isUnspaced(r), unicode.In(r, unspacedScripts...); got != want {
+			t.Fatalf("isUnspaced(%U) = %v, the tables say %v", r, got, want)
+		}
+	}
+}

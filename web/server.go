@@ -51,7 +51,8 @@ type Options struct {
 	Sources       SourceBoard   // nil: no source endpoints
 	Submit        LinkSubmitter // nil: no manual submission
 	Misleading    MisleadingMarker
-	Reports       ReportDesk // nil: no report endpoints
+	Reports       ReportDesk    // nil: no report endpoints
+	Saved         SavedSearches // nil: no saved searches
 	Ready         func(ctx context.Context) error
 	Gatherer      prometheus.Gatherer
 	Registerer    prometheus.Registerer
@@ -136,6 +137,7 @@ func New(o Options) (*Server, error) {
 	s.route("POST /api/v1/rules/preview", RoleViewer, s.previewRule)
 	s.route("POST /api/v1/articles/{id}/misleading", RoleOfficer, s.markMisleading)
 	s.reportRoutes()
+	s.savedRoutes()
 	s.route("/api/", RoleViewer, func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})

@@ -29,25 +29,17 @@ import (
 )
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fl := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	dataDir := fl.String("data", "", "data directory (default: a temporary one, removed on exit)")
-	listen := fl.String("listen", "127.0.0.1:8080", "HTTP address of the API (a free port is picked if this one is taken)")
-	interval := fl.Duration("interval", 3*time.Second, "how often the simulated site publishes an article")
-	verbose := fl.Bool("v", false, "log at debug level")
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage
+	f, err := parseDemoFlags(args, stderr)
+	if err != nil || f == nil {
+		return err
 	}
 	level := slog.LevelInfo
-	if *verbose {
+	if f.verbose {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	dir := *dataDir
+	dir := f.dataDir
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "presswatch-demo-")
 		if err != nil {
@@ -60,73 +52,19 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := writeRules(rulesDir); err != nil {
 		return err
 	}
-
-	site := demosite.New(demosite.Options{Interval: *interval, Logger: log})
-	siteURL, stopSite, err := serveLocal(site.Handler())
+	peers, stopPeers, err := startDemoPeers(ctx, log, f.interval)
 	if err != nil {
-		return fmt.Errorf("demo site: %w", err)
+		return err
 	}
-	defer stopSite()
-	go site.Run(ctx)
-
-	hookSecret := randomHex(16)
-	hookURL, stopHook, err := serveLocal(webhookSink(log, hookSecret))
-	if err != nil {
-		return fmt.Errorf("demo webhook receiver: %w", err)
-	}
-	defer stopHook()
-
-	sinks, err := sink.Start()
-	if err != nil {
-		return fmt.Errorf("demo mailbox: %w", err)
-	}
-	defer sinks.Close()
-	sinkURL, stopSinks, err := serveLocal(sinks.Handler())
-	if err != nil {
-		return fmt.Errorf("demo mailbox: %w", err)
-	}
-	defer stopSinks()
-	smtpHost, smtpPort, err := net.SplitHostPort(sinks.SMTPAddr())
-	if err != nil {
-		return fmt.Errorf("demo mailbox: %w", err)
-	}
-	port, _ := strconv.Atoi(smtpPort)
+	defer stopPeers()
 
 	token := os.Getenv("PRESSWATCH_DEMO_TOKEN")
 	if token == "" {
 		token = randomHex(16)
 	}
-	cfg := config.Default()
-	cfg.DataDir = dir
-	cfg.Listen = freeOr(*listen)
-	cfg.Classifier.RulesDir = rulesDir
-	cfg.Crawler.AllowPrivateHosts = []string{"127.0.0.1"}
-	cfg.Crawler.Sources = []config.Source{{
-		ID: "bao-hoa-ban", Name: demosite.SiteName, Kind: "feed", URL: siteURL + "/rss.xml",
-		Tier: "local", Lang: "vi", Regions: []string{"dien-bien"}, Interval: config.Duration(2 * time.Second),
-	}}
-	cfg.Indexer.BatchInterval = config.Duration(500 * time.Millisecond)
-	cfg.Alerts.Receivers = []config.Receiver{
-		{Name: "log", Log: &config.LogReceiver{}},
-		{Name: "demo-webhook", Webhook: &config.WebhookReceiver{URL: config.Secret(hookURL + "/hook"), Secret: config.Secret(hookSecret)}},
-		// The local mailbox takes mail in clear text without a password:
-		// it listens on loopback only. A real server uses starttls.
-		{Name: "demo-email", Lang: "vi", Email: &config.EmailReceiver{
-			Host: smtpHost, Port: port, TLS: "none",
-			From: "Presswatch demo <canhbao@presswatch.demo>", To: []string{"Phòng Báo chí <baochi@presswatch.demo>"},
-		}},
-		{Name: "demo-chat", Slack: &config.SlackReceiver{URL: config.Secret(sinkURL + sinks.ChatPath()), Channel: "#bao-chi"}},
-	}
-	// Shorter than the defaults so that the demo shows a story's first
-	// notification within seconds and its follow-ups within a minute.
-	cfg.Alerts.Route = &config.AlertRoute{Receivers: []string{"log", "demo-webhook", "demo-email", "demo-chat"},
-		GroupWait: config.Duration(5 * time.Second), GroupInterval: config.Duration(time.Minute), RepeatInterval: config.Duration(4 * time.Hour)}
-	cfg.API.Tokens = []config.Token{{Name: "demo", Role: "admin", Token: config.Secret(token)}}
-	// Messages link to the incident and carry one-tap actions.
-	cfg.Alerts.BaseURL = baseURL(cfg.Listen)
-	cfg.Alerts.Departments = app.DemoDepartments()
-	if err := cfg.Validate(); err != nil {
-		return fmt.Errorf("demo config: %w", err)
+	cfg, err := demoConfig(dir, rulesDir, f.listen, token, peers)
+	if err != nil {
+		return err
 	}
 	password := os.Getenv("PRESSWATCH_DEMO_PASSWORD")
 	if password == "" {
@@ -157,8 +95,133 @@ presswatch demo is running.
 Alerts are also written to this log and posted to a local webhook receiver.
 Press Ctrl-C to stop.
 
-`, siteURL, *interval, token, base, rulesDir, dir, sinkURL, sinks.SMTPAddr(), password)
+`, peers.siteURL, f.interval, token, base, rulesDir, dir, peers.sinkURL, peers.sinks.SMTPAddr(), password)
 	})
+}
+
+// demoFlags are the demo's command line.
+type demoFlags struct {
+	dataDir, listen string
+	interval        time.Duration
+	verbose         bool
+}
+
+// parseDemoFlags reads the demo's flags; nil flags and no error mean
+// help was asked for (and printed).
+func parseDemoFlags(args []string, stderr io.Writer) (*demoFlags, error) {
+	fl := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	dataDir := fl.String("data", "", "data directory (default: a temporary one, removed on exit)")
+	listen := fl.String("listen", "127.0.0.1:8080", "HTTP address of the API (a free port is picked if this one is taken)")
+	interval := fl.Duration("interval", 3*time.Second, "how often the simulated site publishes an article")
+	verbose := fl.Bool("v", false, "log at debug level")
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, nil
+		}
+		return nil, errUsage
+	}
+	return &demoFlags{dataDir: *dataDir, listen: *listen, interval: *interval, verbose: *verbose}, nil
+}
+
+// demoPeers are what the demo runs beside presswatch on loopback: the
+// simulated news site, a webhook receiver, and the office's mailbox and
+// chat (sinks).
+type demoPeers struct {
+	siteURL             string
+	hookURL, hookSecret string
+	sinks               *sink.Sinks
+	sinkURL             string
+	smtpHost            string
+	smtpPort            int
+}
+
+// startDemoPeers starts the demo's peers; stop ends them, newest first.
+// On an error those already started are stopped.
+func startDemoPeers(ctx context.Context, log *slog.Logger, interval time.Duration) (p *demoPeers, stop func(), err error) {
+	var stops []func()
+	stop = func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			stop()
+		}
+	}()
+	p = &demoPeers{hookSecret: randomHex(16)}
+	site := demosite.New(demosite.Options{Interval: interval, Logger: log})
+	siteURL, stopSite, err := serveLocal(site.Handler())
+	if err != nil {
+		return nil, nil, fmt.Errorf("demo site: %w", err)
+	}
+	stops = append(stops, stopSite)
+	go site.Run(ctx)
+	p.siteURL = siteURL
+
+	hookURL, stopHook, err := serveLocal(webhookSink(log, p.hookSecret))
+	if err != nil {
+		return nil, nil, fmt.Errorf("demo webhook receiver: %w", err)
+	}
+	stops = append(stops, stopHook)
+	p.hookURL = hookURL
+
+	if p.sinks, err = sink.Start(); err != nil {
+		return nil, nil, fmt.Errorf("demo mailbox: %w", err)
+	}
+	stops = append(stops, func() { p.sinks.Close() })
+	sinkURL, stopSinks, err := serveLocal(p.sinks.Handler())
+	if err != nil {
+		return nil, nil, fmt.Errorf("demo mailbox: %w", err)
+	}
+	stops = append(stops, stopSinks)
+	p.sinkURL = sinkURL
+	smtpHost, smtpPort, err := net.SplitHostPort(p.sinks.SMTPAddr())
+	if err != nil {
+		return nil, nil, fmt.Errorf("demo mailbox: %w", err)
+	}
+	p.smtpHost = smtpHost
+	p.smtpPort, _ = strconv.Atoi(smtpPort)
+	return p, stop, nil
+}
+
+// demoConfig is the demo's configuration: the simulated site as the one
+// source, a receiver on every channel, and the demo's admin token.
+func demoConfig(dir, rulesDir, listen, token string, peers *demoPeers) (config.Config, error) {
+	cfg := config.Default()
+	cfg.DataDir = dir
+	cfg.Listen = freeOr(listen)
+	cfg.Classifier.RulesDir = rulesDir
+	cfg.Crawler.AllowPrivateHosts = []string{"127.0.0.1"}
+	cfg.Crawler.Sources = []config.Source{{
+		ID: "bao-hoa-ban", Name: demosite.SiteName, Kind: "feed", URL: peers.siteURL + "/rss.xml",
+		Tier: "local", Lang: "vi", Regions: []string{"dien-bien"}, Interval: config.Duration(2 * time.Second),
+	}}
+	cfg.Indexer.BatchInterval = config.Duration(500 * time.Millisecond)
+	cfg.Alerts.Receivers = []config.Receiver{
+		{Name: "log", Log: &config.LogReceiver{}},
+		{Name: "demo-webhook", Webhook: &config.WebhookReceiver{URL: config.Secret(peers.hookURL + "/hook"), Secret: config.Secret(peers.hookSecret)}},
+		// The local mailbox takes mail in clear text without a password:
+		// it listens on loopback only. A real server uses starttls.
+		{Name: "demo-email", Lang: "vi", Email: &config.EmailReceiver{
+			Host: peers.smtpHost, Port: peers.smtpPort, TLS: "none",
+			From: "Presswatch demo <canhbao@presswatch.demo>", To: []string{"Phòng Báo chí <baochi@presswatch.demo>"},
+		}},
+		{Name: "demo-chat", Slack: &config.SlackReceiver{URL: config.Secret(peers.sinkURL + peers.sinks.ChatPath()), Channel: "#bao-chi"}},
+	}
+	// Shorter than the defaults so that the demo shows a story's first
+	// notification within seconds and its follow-ups within a minute.
+	cfg.Alerts.Route = &config.AlertRoute{Receivers: []string{"log", "demo-webhook", "demo-email", "demo-chat"},
+		GroupWait: config.Duration(5 * time.Second), GroupInterval: config.Duration(time.Minute), RepeatInterval: config.Duration(4 * time.Hour)}
+	cfg.API.Tokens = []config.Token{{Name: "demo", Role: "admin", Token: config.Secret(token)}}
+	// Messages link to the incident and carry one-tap actions.
+	cfg.Alerts.BaseURL = baseURL(cfg.Listen)
+	cfg.Alerts.Departments = app.DemoDepartments()
+	if err := cfg.Validate(); err != nil {
+		return config.Config{}, fmt.Errorf("demo config: %w", err)
+	}
+	return cfg, nil
 }
 
 // demoAdmin makes the demo's admin account, or resets its password on a

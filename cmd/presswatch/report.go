@@ -61,37 +61,11 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(*server, "/")+"/api/v1/reports/render?"+q.Encode(), nil)
+	body, disposition, err := fetchReport(ctx, *server, tok, q)
 	if err != nil {
 		return fmt.Errorf("presswatch report: %w", err)
 	}
-	if tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("presswatch report: %w", err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
-	if err != nil {
-		return fmt.Errorf("presswatch report: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Error string `json:"error"`
-		}
-		_ = json.Unmarshal(body, &e)
-		return fmt.Errorf("presswatch report: %s: %s", resp.Status, e.Error)
-	}
-	name := *out
-	if name == "" {
-		_, params, _ := mime.ParseMediaType(resp.Header.Get("Content-Disposition"))
-		name = filepath.Base(params["filename"])
-		if name == "." || name == "/" || name == "" {
-			name = "bao-cao." + string(f)
-		}
-	}
+	name := reportName(*out, disposition, f)
 	if name == "-" {
 		_, err := stdout.Write(body)
 		return err
@@ -101,4 +75,48 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", name, len(body))
 	return nil
+}
+
+// fetchReport asks server for the report q describes and returns it with
+// its Content-Disposition. A refusal is an error carrying the server's
+// reason.
+func fetchReport(ctx context.Context, server, token string, q url.Values) (body []byte, disposition string, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(server, "/")+"/api/v1/reports/render?"+q.Encode(), nil)
+	if err != nil {
+		return nil, "", err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, "", err
+	}
+	defer resp.Body.Close()
+	body, err = io.ReadAll(io.LimitReader(resp.Body, 256<<20))
+	if err != nil {
+		return nil, "", err
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Error string `json:"error"`
+		}
+		_ = json.Unmarshal(body, &e)
+		return nil, "", fmt.Errorf("%s: %s", resp.Status, e.Error)
+	}
+	return body, resp.Header.Get("Content-Disposition"), nil
+}
+
+// reportName is the file to write: out if given, else the name the
+// server suggests (its base name only), else bao-cao.<format>.
+func reportName(out, disposition string, f render.Format) string {
+	if out != "" {
+		return out
+	}
+	_, params, _ := mime.ParseMediaType(disposition)
+	name := filepath.Base(params["filename"])
+	if name == "." || name == "/" || name == "" {
+		name = "bao-cao." + string(f)
+	}
+	return name
 }

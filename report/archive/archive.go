@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/presswatch/presswatch/names"
 	"slices"
 	"strings"
 	"time"
@@ -116,8 +117,8 @@ func (a Archive) Get(ctx context.Context, name string) (Entry, []byte, error) {
 type Publisher struct {
 	Builder *report.Builder
 	Archive Archive
-	// Departments names departments in the report's words.
-	Departments map[string]string
+	// Departments names departments in the report's language.
+	Departments names.Departments
 }
 
 // Published is what Publish made: the files by format, and their entries.
@@ -134,7 +135,7 @@ func (pb Publisher) Publish(ctx context.Context, p report.Period, lang, by strin
 	if err != nil {
 		return nil, err
 	}
-	n, err := report.NewNames(lang, pb.Departments)
+	n, err := report.NewNames(lang, pb.Departments.In(lang))
 	if err != nil {
 		return nil, err
 	}

@@ -87,45 +87,91 @@ func New(o Options) (*Scheduler, error) {
 // Run makes each job's runs until ctx ends, beginning with a run missed
 // within CatchUp.
 func (s *Scheduler) Run(ctx context.Context) error {
-	if len(s.o.Jobs) == 0 {
-		return nil
-	}
-	now := s.o.Now().In(s.o.Location)
+	tasks := make([]Task, 0, len(s.o.Jobs))
 	for _, j := range s.o.Jobs {
-		if at, ok := previous(j.Spec, now, s.o.CatchUp); ok {
-			s.fire(ctx, j, at)
+		tasks = append(tasks, Task{Name: j.Name, Spec: j.Spec, Do: func(ctx context.Context, at time.Time) error { return s.Fire(ctx, j, at) }})
+	}
+	Loop(ctx, tasks, LoopOptions{Location: s.o.Location, CatchUp: s.o.CatchUp, Now: s.o.Now, Log: s.o.Log})
+	return nil
+}
+
+// Task is work done at the times of a cron schedule: a scheduled report,
+// the saved searches' daily digest. Do must be safe to call for a time
+// already done (another process, or an earlier start, may have done it):
+// the loop makes a run missed while the process was down when it starts.
+type Task struct {
+	Name string
+	Spec cron.Schedule
+	Do   func(ctx context.Context, at time.Time) error
+}
+
+// LoopOptions of Loop; zero values take Scheduler's defaults.
+type LoopOptions struct {
+	Location *time.Location
+	CatchUp  time.Duration
+	Now      func() time.Time
+	Log      *slog.Logger
+}
+
+// Loop runs each task at its times until ctx ends, beginning with a run
+// missed within CatchUp. An error is logged; the next time comes anyway.
+func Loop(ctx context.Context, tasks []Task, o LoopOptions) {
+	if len(tasks) == 0 {
+		return
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	if o.CatchUp <= 0 {
+		o.CatchUp = 24 * time.Hour
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	fire := func(t Task, at time.Time) {
+		if err := t.Do(ctx, at); err != nil && ctx.Err() == nil {
+			o.Log.Error("scheduled task", "task", t.Name, "at", at, "err", err)
+		}
+	}
+	now := o.Now().In(o.Location)
+	for _, t := range tasks {
+		if at, ok := previous(t.Spec, now, o.CatchUp); ok {
+			fire(t, at)
 		}
 	}
 	for {
-		now = s.o.Now().In(s.o.Location)
-		next, jobs := s.due(now)
-		t := time.NewTimer(next.Sub(now))
+		now = o.Now().In(o.Location)
+		next, due := nextDue(tasks, now)
+		timer := time.NewTimer(next.Sub(now))
 		select {
 		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-t.C:
+			timer.Stop()
+			return
+		case <-timer.C:
 		}
-		for _, j := range jobs {
-			s.fire(ctx, j, next)
+		for _, t := range due {
+			fire(t, next)
 		}
 	}
 }
 
-// due is the next time any job fires, and the jobs firing then.
-func (s *Scheduler) due(now time.Time) (time.Time, []Job) {
+// nextDue is the next time any task fires, and the tasks firing then.
+func nextDue(tasks []Task, now time.Time) (time.Time, []Task) {
 	var next time.Time
-	var jobs []Job
-	for _, j := range s.o.Jobs {
-		at := j.Spec.Next(now)
+	var due []Task
+	for _, t := range tasks {
+		at := t.Spec.Next(now)
 		switch {
 		case next.IsZero() || at.Before(next):
-			next, jobs = at, []Job{j}
+			next, due = at, []Task{t}
 		case at.Equal(next):
-			jobs = append(jobs, j)
+			due = append(due, t)
 		}
 	}
-	return next, jobs
+	return next, due
 }
 
 // previous is the job's last time at or before now, if within window.
@@ -135,12 +181,6 @@ func previous(spec cron.Schedule, now time.Time, window time.Duration) (time.Tim
 		last = t
 	}
 	return last, !last.IsZero()
-}
-
-func (s *Scheduler) fire(ctx context.Context, j Job, at time.Time) {
-	if err := s.Fire(ctx, j, at); err != nil && ctx.Err() == nil {
-		s.o.Log.Error("scheduled report", "schedule", j.Name, "at", at, "err", err)
-	}
 }
 
 // Run is the record of one run in the report_runs bucket.

@@ -68,7 +68,7 @@ func (u *UI) checkLink(r *http.Request, tok string) (*Page, *actionLinkData, int
 		d.Failed = p.T("alerts.not_found")
 		return p, d, http.StatusNotFound
 	}
-	d.A, d.Depts = a, u.deptNames(a.Departments)
+	d.A, d.Depts = a, u.deptNames(p.Lang, a.Departments)
 	if me := principal(r); me.Role < web.RoleOfficer {
 		d.Failed = p.T("alerts.viewer")
 		return p, d, http.StatusForbidden
@@ -110,9 +110,9 @@ func (u *UI) actionLinkDo(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch d.Claims.Action {
 	case actionlink.Ack:
-		_, err = u.d.AlertStore.Act(r.Context(), d.A.ID, alerts.ActionAck, alerts.ActionInput{Note: "one-tap link"}, me.Name)
+		_, err = u.d.AlertStore.Act(r.Context(), d.A.ID, alerts.ActionAck, alerts.ActionInput{Note: oneTapNote}, me.Name)
 	case actionlink.Take:
-		_, err = u.d.AlertStore.Act(r.Context(), d.A.ID, alerts.ActionAssign, alerts.ActionInput{Assignee: me.Name, Note: "one-tap link"}, me.Name)
+		_, err = u.d.AlertStore.Act(r.Context(), d.A.ID, alerts.ActionAssign, alerts.ActionInput{Assignee: me.Name, Note: oneTapNote}, me.Name)
 	case actionlink.Mute:
 		_, err = u.muteIncident(r, d.A, silence.Snooze{Scope: silence.ScopeStory, Hours: d.Claims.Hours, Reason: p.T("link.mute_reason")}, me.Name)
 	}

@@ -29,8 +29,9 @@ func (u *UI) admin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) showAdmin(w http.ResponseWriter, r *http.Request, code int, problem, newToken, newName string) {
-	d := &adminData{Roles: auth.Roles(), NewToken: newToken, NewName: newName, Departments: u.d.Departments}
+	d := &adminData{Roles: auth.Roles(), NewToken: newToken, NewName: newName}
 	p := u.page(r, "admin", d)
+	d.Departments = u.deptList(p.Lang)
 	p.Title = p.T("admin.title")
 	p.Error = problem
 	ctx := r.Context()
@@ -88,7 +89,7 @@ func (u *UI) changeUser(w http.ResponseWriter, r *http.Request) {
 	case "departments":
 		depts := r.PostForm["departments"]
 		for _, d := range depts {
-			if u.deptName(d) == d {
+			if _, ok := u.d.Departments.Find(d); !ok {
 				err = fmt.Errorf("unknown department %q", d)
 			}
 		}

@@ -97,7 +97,7 @@ func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 func (u *UI) showInbox(w http.ResponseWriter, r *http.Request, code int, msg string) {
 	q := r.URL.Query()
 	d := &inboxData{Show: q.Get("show"), Severity: q.Get("severity"), Department: q.Get("department"), Label: q.Get("label"),
-		Sort: q.Get("sort"), Severities: []string{"critical", "high", "medium", "low"}, Departments: u.d.Departments, Back: r.URL.RequestURI()}
+		Sort: q.Get("sort"), Severities: []string{"critical", "high", "medium", "low"}, Back: r.URL.RequestURI()}
 	if d.Show != "done" && d.Show != "all" {
 		d.Show = "open"
 	}
@@ -112,6 +112,7 @@ func (u *UI) showInbox(w http.ResponseWriter, r *http.Request, code int, msg str
 	d.Page = max(d.Page, 1)
 	p := u.page(r, "alerts", d)
 	p.Title, p.Error = p.T("alerts.title"), msg
+	d.Departments = u.deptList(p.Lang)
 	me := principal(r)
 	d.CanAct = u.d.AlertStore != nil && p.Can("officer")
 	o := alerts.ListOptions{Severity: article.Severity(d.Severity), Label: d.Label, Limit: inboxLimit}
@@ -122,7 +123,7 @@ func (u *UI) showInbox(w http.ResponseWriter, r *http.Request, code int, msg str
 	case !me.AllDepartments():
 		o.Departments = me.Departments
 		for _, id := range me.Departments {
-			d.Mine = append(d.Mine, u.deptName(id))
+			d.Mine = append(d.Mine, u.deptName(p.Lang, id))
 		}
 	}
 	switch d.Show {
@@ -146,14 +147,14 @@ func (u *UI) showInbox(w http.ResponseWriter, r *http.Request, code int, msg str
 	d.PrevURL, d.NextURL = pageURL(r.URL, d.Page-1, d.Pages), pageURL(r.URL, d.Page+1, d.Pages)
 	now := u.d.Now()
 	for _, a := range list {
-		row := inboxRow{A: a, Age: age(p, now, a.Created), Depts: u.deptNames(a.Departments), Who: u.assigneeName(a.Assignee)}
+		row := inboxRow{A: a, Age: age(p, now, a.Created), Depts: u.deptNames(p.Lang, a.Departments), Who: u.assigneeName(p.Lang, a.Assignee)}
 		if d.CanAct && u.mayAct(me, a) {
 			row.Actions = alerts.Allowed(a.Status)
 		}
 		d.Rows = append(d.Rows, row)
 	}
 	if d.CanAct {
-		d.Picker = u.picker(r.Context(), me, nil)
+		d.Picker = u.picker(r.Context(), p.Lang, me, nil)
 	}
 	if q.Get("partial") == "1" {
 		// The rows alone, for the page's live update.

@@ -65,18 +65,7 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
 	p := u.page(r, "dashboard", d)
 	p.Title = p.T("dashboard.title")
 	if u.d.Search != nil {
-		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
-		defer cancel()
-		res, err := u.d.Search.Search(ctx, indexer.SearchRequest{From: from, To: per.To, Facets: true, Limit: 1, Sort: "newest"})
-		if err != nil {
-			u.log.Error("dashboard search", "err", err)
-			d.SearchFailed = true
-		} else {
-			d.Total = res.Total
-			d.PerDay = barChart(res.PerDay, 600, 100)
-			d.Labels = barChart(res.Facets["label"], 600, 100)
-			d.Sources = res.Facets["source"]
-		}
+		u.fillArticleTiles(r.Context(), d, from, per.To)
 	}
 	// Two lists, each filtered before any limit: every open alert,
 	// however old, and every alert of the period.
@@ -88,7 +77,37 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		u.log.Error("dashboard alerts", "err", err)
 	}
-	by := map[string]int{}
+	d.fillResponseTimes(list)
+	d.fillOpenByDept(open)
+	d.fillStories(list, now.AddDate(0, 0, -7))
+	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	defer cancel()
+	if d.Trends, err = u.trendCharts(ctx, p, per, list, open); err != nil {
+		u.log.Error("dashboard trends", "err", err)
+	}
+	u.render(w, http.StatusOK, "dashboard", p)
+}
+
+// fillArticleTiles counts the period's articles, per day, label and
+// source, from one faceted search.
+func (u *UI) fillArticleTiles(ctx context.Context, d *dashboardData, from, to time.Time) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	res, err := u.d.Search.Search(ctx, indexer.SearchRequest{From: from, To: to, Facets: true, Limit: 1, Sort: "newest"})
+	if err != nil {
+		u.log.Error("dashboard search", "err", err)
+		d.SearchFailed = true
+		return
+	}
+	d.Total = res.Total
+	d.PerDay = barChart(res.PerDay, 600, 100)
+	d.Labels = barChart(res.Facets["label"], 600, 100)
+	d.Sources = res.Facets["source"]
+}
+
+// fillResponseTimes sets the median times to acknowledge and to respond
+// over the period's alerts that got there.
+func (d *dashboardData) fillResponseTimes(list []*alerts.Alert) {
 	var tta, ttr []time.Duration
 	for _, a := range list {
 		if !a.Acknowledged.IsZero() {
@@ -98,6 +117,13 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
 			ttr = append(ttr, a.Responded.Sub(a.Created))
 		}
 	}
+	d.TTA, d.TTR, d.NAck, d.NRsp = median(tta), median(ttr), len(tta), len(ttr)
+}
+
+// fillOpenByDept counts the open alerts, in all and per department
+// ("—" for none), most first.
+func (d *dashboardData) fillOpenByDept(open []*alerts.Alert) {
+	by := map[string]int{}
 	for _, a := range open {
 		d.OpenTotal++
 		if len(a.Departments) == 0 {
@@ -107,8 +133,20 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
 			by[dep]++
 		}
 	}
-	d.TTA, d.TTR, d.NAck, d.NRsp = median(tta), median(ttr), len(tta), len(ttr)
-	week := now.AddDate(0, 0, -7)
+	for k, n := range by {
+		d.OpenByDept = append(d.OpenByDept, Count{k, n})
+	}
+	slices.SortFunc(d.OpenByDept, func(a, b Count) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+}
+
+// fillStories lists the ten article alerts created since week that
+// spread furthest: most sites, then most articles.
+func (d *dashboardData) fillStories(list []*alerts.Alert, week time.Time) {
 	for _, a := range list {
 		if a.Created.Before(week) || a.Type != alerts.TypeArticle {
 			continue
@@ -123,19 +161,4 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
 		return y.Articles - x.Articles
 	})
 	d.Stories = d.Stories[:min(len(d.Stories), 10)]
-	for k, n := range by {
-		d.OpenByDept = append(d.OpenByDept, Count{k, n})
-	}
-	slices.SortFunc(d.OpenByDept, func(a, b Count) int {
-		if a.Count != b.Count {
-			return b.Count - a.Count
-		}
-		return strings.Compare(a.Key, b.Key)
-	})
-	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
-	defer cancel()
-	if d.Trends, err = u.trendCharts(ctx, p, per, list, open); err != nil {
-		u.log.Error("dashboard trends", "err", err)
-	}
-	u.render(w, http.StatusOK, "dashboard", p)
 }

@@ -26,6 +26,9 @@ import (
 	"github.com/presswatch/presswatch/classifier/story"
 	"github.com/presswatch/presswatch/crawler"
 	"github.com/presswatch/presswatch/indexer"
+	"github.com/presswatch/presswatch/names"
+	"github.com/presswatch/presswatch/query"
+	"github.com/presswatch/presswatch/savedsearch"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
 	"github.com/presswatch/presswatch/web/ui"
@@ -70,6 +73,9 @@ type envOpts struct {
 	// index, when set, is searched as it is (benchmarks); otherwise a
 	// fresh index holds the flagged and the hostile article.
 	index *indexer.Index
+	// sources and rules, when set, back the sources and rules pages.
+	sources web.SourceBoard
+	rules   ui.RuleBook
 }
 
 // linkSubmitter queues links on the bus as the app does.
@@ -134,7 +140,11 @@ func newEnv(t testing.TB, o envOpts) *env {
 	if err := svc.Ingest(context.Background(), flagged); err != nil {
 		t.Fatal(err)
 	}
-	ws, err := web.New(web.Options{API: true, Search: idx, Alerts: st, Gatherer: reg, Registerer: reg,
+	saved := &savedsearch.Desk{Store: savedsearch.New(b.KV(bus.BucketSavedSearches), func(q string) error {
+		_, err := query.Parse(q, query.Options{})
+		return err
+	}, c.now), Offered: []savedsearch.Receiver{{Name: "email", Email: true}}}
+	ws, err := web.New(web.Options{API: true, Search: idx, Alerts: st, Gatherer: reg, Registerer: reg, Saved: saved,
 		Accounts: acc, ProxyHeader: o.proxyHeader, TrustedProxies: o.trusted, MetricsPublic: true,
 		Tokens: []web.Token{{Name: "cfg", Role: web.RoleViewer, Value: "config-token-0123456789"}}, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -145,9 +155,10 @@ func newEnv(t testing.TB, o envOpts) *env {
 		t.Fatal(err)
 	}
 	if _, err := ui.Mount(ui.Deps{Server: ws, Search: idx, Alerts: st, AlertStore: st, Submit: linkSubmitter{b}, Silences: silence.NewStore(b.KV(bus.BucketSilences)),
-		Stories:     story.Reader{KV: b.KV(bus.BucketStories)},
-		Departments: []ui.Department{{ID: "so-tai-nguyen", Name: "Sở Tài nguyên và Môi trường"}, {ID: "so-y-te", Name: "Sở Y tế"}},
-		Links:       links, LinkLedger: actionlink.NewLedger(b.KV(bus.BucketActionLinks)), Now: c.now,
+		Stories: story.Reader{KV: b.KV(bus.BucketStories)},
+		Sources: o.sources, Rules: o.rules,
+		Departments: names.Departments{{ID: "so-tai-nguyen", Vi: "Sở Tài nguyên và Môi trường", En: "Department of Natural Resources and Environment"}, {ID: "so-y-te", Vi: "Sở Y tế", En: "Department of Health"}},
+		Links:       links, LinkLedger: actionlink.NewLedger(b.KV(bus.BucketActionLinks)), Now: c.now, Saved: saved,
 		Logger: slog.New(slog.DiscardHandler)}); err != nil {
 		t.Fatal(err)
 	}

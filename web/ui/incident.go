@@ -16,46 +16,6 @@ import (
 	"github.com/presswatch/presswatch/web"
 )
 
-// Department is a department as pages show it: by its name.
-type Department struct {
-	ID, Name string
-}
-
-// deptMap names departments by ID, as reports take them.
-func (u *UI) deptMap() map[string]string {
-	m := make(map[string]string, len(u.d.Departments))
-	for _, d := range u.d.Departments {
-		m[d.ID] = d.Name
-	}
-	return m
-}
-
-func (u *UI) deptName(id string) string {
-	for _, d := range u.d.Departments {
-		if d.ID == id {
-			return d.Name
-		}
-	}
-	return id
-}
-
-func (u *UI) deptNames(ids []string) string {
-	names := make([]string, len(ids))
-	for i, id := range ids {
-		names[i] = u.deptName(id)
-	}
-	return strings.Join(names, ", ")
-}
-
-// assigneeName shows an assignee: a department by name, a person by
-// account name.
-func (u *UI) assigneeName(a string) string {
-	if d, ok := strings.CutPrefix(a, alerts.DeptAssignee); ok {
-		return u.deptName(d)
-	}
-	return a
-}
-
 // picker is the choice of assignees: the officers of the incident's
 // departments (all officers when none belongs to them), then the other
 // departments.
@@ -64,7 +24,7 @@ type picker struct {
 	Depts  []Department
 }
 
-func (u *UI) picker(ctx context.Context, me *web.Principal, a *alerts.Alert) *picker {
+func (u *UI) picker(ctx context.Context, lang string, me *web.Principal, a *alerts.Alert) *picker {
 	pk := &picker{}
 	users, err := u.acc.Users.List(ctx)
 	if err != nil {
@@ -90,7 +50,7 @@ func (u *UI) picker(ctx context.Context, me *web.Principal, a *alerts.Alert) *pi
 	if len(pk.People) == 0 {
 		pk.People = all
 	}
-	for _, d := range u.d.Departments {
+	for _, d := range u.deptList(lang) {
 		if a == nil || !slices.Contains(a.Departments, d.ID) {
 			pk.Depts = append(pk.Depts, d)
 		}
@@ -112,6 +72,7 @@ type alertData struct {
 	// Responses are the official responses published on the incident's
 	// story (denials and corrections by the province's bodies).
 	Responses []indexer.Hit
+	History   []historyRow
 }
 
 // silenceView is a silence as the incident page words it.
@@ -123,8 +84,13 @@ type silenceView struct {
 // silenceWhat says what sl mutes in the page's language, naming the
 // incident's own story, rules and outlets rather than their IDs.
 func (u *UI) silenceWhat(p *Page, sl *silence.Silence, a *alerts.Alert) string {
+	return u.matchersWhat(p, sl.Matchers, a)
+}
+
+// matchersWhat words silence matchers for the incident a.
+func (u *UI) matchersWhat(p *Page, matchers []string, a *alerts.Alert) string {
 	var parts []string
-	for _, ms := range sl.Matchers {
+	for _, ms := range matchers {
 		m, err := route.ParseMatcher(ms)
 		switch {
 		case err != nil || m.Op != route.OpEq:
@@ -140,9 +106,9 @@ func (u *UI) silenceWhat(p *Page, sl *silence.Silence, a *alerts.Alert) string {
 			}
 			parts = append(parts, p.T("snooze.what_rule", name))
 		case m.Name == "source":
-			parts = append(parts, p.T("snooze.what_source", m.Value))
+			parts = append(parts, p.T("snooze.what_source", p.Source(m.Value)))
 		case m.Name == "department":
-			parts = append(parts, p.T("snooze.what_department", u.deptName(m.Value)))
+			parts = append(parts, p.T("snooze.what_department", u.deptName(p.Lang, m.Value)))
 		default:
 			parts = append(parts, ms)
 		}
@@ -185,12 +151,12 @@ func (u *UI) showAlert(w http.ResponseWriter, r *http.Request, id string, code i
 		return
 	}
 	me := principal(r)
-	d := &alertData{A: a, Age: age(p, u.d.Now(), a.Created), Depts: u.deptNames(a.Departments), Who: u.assigneeName(a.Assignee),
+	d := &alertData{A: a, Age: age(p, u.d.Now(), a.Created), Depts: u.deptNames(p.Lang, a.Departments), Who: u.assigneeName(p.Lang, a.Assignee),
 		Back: "/alerts/" + url.PathEscape(a.ID), Hours: []int{1, 4, 8, 24, 72, 168}}
 	d.CanAct = u.d.AlertStore != nil && p.Can("officer") && u.mayAct(me, a)
 	if d.CanAct {
 		d.Actions = alerts.Allowed(a.Status)
-		d.Picker = u.picker(r.Context(), me, a)
+		d.Picker = u.picker(r.Context(), p.Lang, me, a)
 	}
 	if d.Responses, err = web.OfficialResponses(r.Context(), u.d.Search, a.StoryID); err != nil {
 		u.log.Warn("official responses", "alert", a.ID, "err", err)
@@ -205,6 +171,7 @@ func (u *UI) showAlert(w http.ResponseWriter, r *http.Request, id string, code i
 			}
 		}
 	}
+	d.History = u.history(p, a)
 	p.Data, p.Title, p.Error = d, a.Title, msg
 	u.render(w, code, "alert", p)
 }
@@ -271,7 +238,7 @@ func checkAct(ids []string, action alerts.Action, in alerts.ActionInput) string 
 func (u *UI) actOne(r *http.Request, p *Page, me *web.Principal, id string, action alerts.Action, in alerts.ActionInput) string {
 	a, err := u.d.AlertStore.Get(r.Context(), id)
 	if err == nil && !u.mayAct(me, a) {
-		return p.T("alerts.not_yours", titleOr(a), u.deptNames(a.Departments))
+		return p.T("alerts.not_yours", titleOr(a), u.deptNames(p.Lang, a.Departments))
 	}
 	if err == nil {
 		_, err = u.d.AlertStore.Act(r.Context(), id, action, in, me.Name)

@@ -1,15 +1,22 @@
 package ui_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/indexer"
+	"github.com/presswatch/presswatch/internal/slugcheck"
+	"github.com/presswatch/presswatch/names"
+	"github.com/presswatch/presswatch/sourcehealth"
+	"github.com/presswatch/presswatch/web/ui"
 )
 
 // TestPagesShowNamesNotSlugs renders the pages in both languages and
@@ -20,6 +27,8 @@ func TestPagesShowNamesNotSlugs(t *testing.T) {
 	c := e.client(t)
 	c.login("quantri", "mat-khau-quantri")
 	slugs := regexp.MustCompile(`>\s*\(?(local|central|official|foreign|social|viewer|officer|admin|critical|high|medium|low|info)\)?\s*<`)
+	// A key the catalogue lacks shows as itself ("tier.national").
+	untranslated := regexp.MustCompile(`>\s*(tier|severity|status|role|kind|history|action|origin|facet|lang)\.[a-z_-]+\s*<`)
 	for _, lang := range []string{"vi", "en"} {
 		c.post("/account/lang", map[string][]string{"lang": {lang}})
 		for _, path := range []string{"/dashboard", "/search?q=lu+quet", "/alerts", "/silences", "/admin", "/account", "/deliveries"} {
@@ -31,11 +40,74 @@ func TestPagesShowNamesNotSlugs(t *testing.T) {
 			if m := slugs.FindString(body); m != "" {
 				t.Errorf("%s %s shows a slug: %s", lang, path, m)
 			}
+			if m := untranslated.FindString(body); m != "" {
+				t.Errorf("%s %s shows a key without a translation: %s", lang, path, m)
+			}
 		}
 	}
 	_, body := c.get("/search?q=lu+quet")
 	if !strings.Contains(body, "Local press") {
 		t.Error("the tier facet does not name the tier")
+	}
+}
+
+// namedSources is the sources page's list: the flagged article's outlet
+// has a name, the hostile one has none.
+type namedSources []sourcehealth.Status
+
+func (s namedSources) Sources(context.Context) ([]sourcehealth.Status, error) { return s, nil }
+func (namedSources) Resume(context.Context, string) error                     { return nil }
+
+// oneRule is the rules page's list.
+type oneRule []ui.RuleInfo
+
+func (r oneRule) Rules(context.Context) ([]ui.RuleInfo, error) { return r, nil }
+
+// TestDepartmentsLabelsAndSourcesShowByName: the department, label and
+// outlet of the flagged story show by name, in the page's language, on
+// every page that shows them; an outlet without a name shows its ID.
+func TestDepartmentsLabelsAndSourcesShowByName(t *testing.T) {
+	e := newEnv(t, envOpts{
+		sources: namedSources{{ID: "bao-dien-bien", Name: "Báo Điện Biên Phủ", Kind: "feed", Enabled: true}, {ID: "bao-la", Kind: "feed", Enabled: true}},
+		rules:   oneRule{{ID: "lu-quet", Title: "Lũ quét", Query: "lu quet", Labels: []string{"disaster", "sensitive"}, Severity: "high", Department: "so-tai-nguyen"}},
+	})
+	c := e.client(t)
+	c.login("quantri", "mat-khau-quantri")
+	inc := e.incident(t)
+	if code, _ := c.post("/alerts/"+inc.ID+"/snooze", url.Values{"scope": {"source"}, "value_source": {"bao-dien-bien"}, "hours": {"4"}, "reason": {"Tin cũ"}}); code != http.StatusSeeOther {
+		t.Fatalf("snooze: HTTP %d", code)
+	}
+	slugs := append([]string{"so-tai-nguyen", "so-y-te", "bao-dien-bien", "vi"}, names.LabelSlugs()...)
+	// What each page must name: [department, outlet, label] in each
+	// language ("" where the page does not show that thing here).
+	named := map[string][3]string{
+		"vi": {"Sở Tài nguyên và Môi trường", "Báo Điện Biên Phủ", "Thiên tai"},
+		"en": {"Department of Natural Resources and Environment", "Báo Điện Biên Phủ", "Disaster"},
+	}
+	pages := map[string][3]bool{
+		"/dashboard": {true, true, true}, "/alerts/" + inc.ID: {true, true, true}, "/articles/" + e.flagged: {false, true, true},
+		"/search?q=lu+quet": {false, true, true}, "/rules": {true, false, true}, "/sources": {false, true, false},
+	}
+	for _, lang := range []string{"vi", "en"} {
+		c.post("/account/lang", url.Values{"lang": {lang}})
+		for path, shows := range pages {
+			code, body := c.get(path)
+			if !slugcheck.Page(t, lang+" "+path, code, body, slugs) {
+				continue
+			}
+			for i, w := range named[lang] {
+				if shows[i] && !strings.Contains(body, w) {
+					t.Errorf("%s %s does not show %q", lang, path, w)
+				}
+			}
+		}
+		_, body := c.get("/alerts/" + inc.ID)
+		if w := map[string]string{"vi": "Nguồn Báo Điện Biên Phủ, đến", "en": "Source Báo Điện Biên Phủ, until"}[lang]; !strings.Contains(body, w) {
+			t.Errorf("%s: the history does not word the snooze as %q", lang, w)
+		}
+		if _, body := c.get("/sources"); !strings.Contains(body, ">bao-la<") {
+			t.Errorf("%s: a source without a name does not show its ID", lang)
+		}
 	}
 }
 
@@ -86,5 +158,28 @@ func TestUnknownPageIsALocalisedPage(t *testing.T) {
 	}
 	if code, _ := c.get("/api/v1/khong-co"); code != http.StatusNotFound {
 		t.Errorf("unknown API path: %d", code)
+	}
+}
+
+// TestHistoryNotesAreWorded: a snooze recorded by an older version, its
+// matchers in the note, is worded like a new one, and presswatch's own
+// notes are in the page's language.
+func TestHistoryNotesAreWorded(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	inc := e.incident(t)
+	note := `story="` + inc.StoryID + `" → 15:04 07/12/2026: Tin cũ, đã có thông cáo`
+	for _, ch := range []alerts.Change{{By: "canbo", Action: "snoozed", Note: note}, {By: "presswatch", Action: "escalated", Note: "not acknowledged in time; on-call contacts notified"}} {
+		if err := e.store.Record(context.Background(), inc.ID, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := e.client(t)
+	c.login("xem", "mat-khau-xem")
+	_, body := c.get("/alerts/" + inc.ID)
+	if !strings.Contains(body, "Sự việc này, đến 2026-12-07 15:04 · Tin cũ, đã có thông cáo") || strings.Contains(body, "story=") {
+		t.Errorf("the old snooze note is not worded:\n%s", body[strings.Index(body, `class="history"`):])
+	}
+	if !strings.Contains(body, "chưa được xác nhận kịp thời; đã báo người trực") {
+		t.Error("the escalation's note is not in Vietnamese")
 	}
 }

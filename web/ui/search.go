@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/web"
 )
@@ -48,6 +49,8 @@ type searchData struct {
 	SelLabel           string
 	Langs              []string
 	CanSubmit          bool
+	// Saved is the saved searches' panel (nil: not in this process).
+	Saved *savedPanel
 }
 
 // facetOrder is how facets are listed.
@@ -62,19 +65,23 @@ var filterKeys = map[string]string{"label": "label", "source": "source", "tier":
 // reads only the months a date range touches.
 const defaultSearchDays = 30
 
-func (u *UI) search(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+func (u *UI) search(w http.ResponseWriter, r *http.Request) { u.searchPage(w, r, r.URL.Query(), nil) }
+
+// searchPage shows the search of q; form is a saved-search form sent
+// back with a problem (the page then answers 400).
+func (u *UI) searchPage(w http.ResponseWriter, r *http.Request, q url.Values, form *savedForm) {
+	okCode := http.StatusOK
+	if form != nil {
+		okCode = http.StatusBadRequest
+	}
 	if !q.Has("from") && !q.Has("to") {
 		q.Set("from", time.Now().AddDate(0, 0, -defaultSearchDays).Format(time.DateOnly))
 	}
-	d := &searchData{Q: q.Get("q"), Params: q, From: q.Get("from"), To: q.Get("to"), Sort: q.Get("sort"),
-		Examples:   []string{`lu quet`, `"sat lo" AND label:disaster`, `(ngo doc OR "thuc pham ban") NEAR/5 truong`, `title:=hòa NOT source:bao-hoa-ban`, `flood* AND lang:en`},
-		Severities: []string{"critical", "high", "medium", "low"}, Tiers: []string{"national", "local", "social", "foreign"},
-		SelSev: set(q["severity"]), SelTier: set(q["tier"]), SelLang: q.Get("lang"), SelSource: q.Get("source"),
-		SelLabel: strings.Join(q["label"], ","), Langs: []string{"vi", "en", "fr", "lo", "th", "zh", "km"}}
+	d := newSearchData(q)
 	p := u.page(r, "search", d)
 	p.Title = p.T("search.title")
 	d.CanSubmit = u.d.Submit != nil && p.Can("officer")
+	d.Saved = u.savedPanel(r.Context(), p, q, form)
 	if u.d.Search == nil {
 		p.Error = p.T("error.no_search")
 		u.render(w, http.StatusServiceUnavailable, "search", p)
@@ -91,29 +98,60 @@ func (u *UI) search(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	res, err := u.d.Search.Search(ctx, req)
 	if err != nil {
-		code := http.StatusInternalServerError
-		switch {
-		case errors.Is(err, indexer.ErrBadQuery):
-			code = http.StatusBadRequest
-			p.Error = p.T("search.bad_query", err.Error())
-		case errors.Is(err, context.DeadlineExceeded):
-			code = http.StatusGatewayTimeout
-			p.Error = p.T("search.timeout")
-		default:
-			u.log.Error("search page", "err", err)
-			p.Error = p.T("error.unavailable")
-		}
-		u.render(w, code, "search", p)
+		u.renderSearchError(w, p, err)
 		return
 	}
 	d.Result = res
 	d.Chart = barChart(res.PerDay, 600, 80)
+	d.Facets = facetGroups(p, q, res)
+	d.setLinks(q, res)
+	u.render(w, okCode, "search", p)
+}
+
+// newSearchData is the search form as the query string q fills it.
+func newSearchData(q url.Values) *searchData {
+	return &searchData{Q: q.Get("q"), Params: q, From: q.Get("from"), To: q.Get("to"), Sort: q.Get("sort"),
+		Examples:   []string{`lu quet`, `"sat lo" AND label:disaster`, `(ngo doc OR "thuc pham ban") NEAR/5 truong`, `title:=hòa NOT source:bao-hoa-ban`, `flood* AND lang:en`},
+		Severities: []string{"critical", "high", "medium", "low"}, Tiers: article.Tiers(),
+		SelSev: set(q["severity"]), SelTier: set(q["tier"]), SelLang: q.Get("lang"), SelSource: q.Get("source"),
+		SelLabel: strings.Join(q["label"], ","), Langs: []string{"vi", "en", "fr", "lo", "th", "zh", "km"}}
+}
+
+// renderSearchError shows why a search failed, with the status that
+// says whose fault it was: the query, the time limit, or the server.
+func (u *UI) renderSearchError(w http.ResponseWriter, p *Page, err error) {
+	code := http.StatusInternalServerError
+	switch {
+	case errors.Is(err, indexer.ErrBadQuery):
+		code = http.StatusBadRequest
+		p.Error = p.T("search.bad_query", err.Error())
+	case errors.Is(err, context.DeadlineExceeded):
+		code = http.StatusGatewayTimeout
+		p.Error = p.T("search.timeout")
+	default:
+		u.log.Error("search page", "err", err)
+		p.Error = p.T("error.unavailable")
+	}
+	u.render(w, code, "search", p)
+}
+
+// facetGroups lists res's facets in facetOrder, each value a link that
+// adds its filter to q, or removes it when q has it already.
+func facetGroups(p *Page, q url.Values, res *indexer.SearchResult) []FacetGroup {
+	var groups []FacetGroup
 	for _, key := range facetOrder {
 		g := FacetGroup{Key: key}
 		for _, fc := range res.Facets[key] {
 			v := FacetValue{Value: fc.Value, Name: fc.Value, Count: fc.Count}
-			if key == "tier" || key == "severity" {
+			switch key {
+			case "tier", "severity":
 				v.Name = p.T(key + "." + fc.Value)
+			case "label":
+				v.Name = p.Label(fc.Value)
+			case "lang":
+				v.Name = p.Language(fc.Value)
+			case "source":
+				v.Name = p.Source(fc.Value)
 			}
 			nq := cloneValues(q)
 			nq.Del("start")
@@ -128,9 +166,15 @@ func (u *UI) search(w http.ResponseWriter, r *http.Request) {
 			g.Values = append(g.Values, v)
 		}
 		if len(g.Values) > 0 {
-			d.Facets = append(d.Facets, g)
+			groups = append(groups, g)
 		}
 	}
+	return groups
+}
+
+// setLinks sets where the page's links lead: the CSV export, saving the
+// query as a rule, and the next page.
+func (d *searchData) setLinks(q url.Values, res *indexer.SearchResult) {
 	csv := cloneValues(q)
 	csv.Set("format", "csv")
 	csv.Del("cursor")
@@ -151,7 +195,6 @@ func (u *UI) search(w http.ResponseWriter, r *http.Request) {
 		nq.Set("start", strconv.Itoa(d.Start+len(res.Hits)))
 		d.Next = "/search?" + nq.Encode()
 	}
-	u.render(w, http.StatusOK, "search", p)
 }
 
 func cloneValues(v url.Values) url.Values {

@@ -29,7 +29,7 @@ func (u *UI) snooze(w http.ResponseWriter, r *http.Request) {
 	}
 	me := principal(r)
 	if !u.mayAct(me, a) {
-		u.showAlert(w, r, id, http.StatusForbidden, p.T("alerts.not_yours", titleOr(a), u.deptNames(a.Departments)))
+		u.showAlert(w, r, id, http.StatusForbidden, p.T("alerts.not_yours", titleOr(a), u.deptNames(p.Lang, a.Departments)))
 		return
 	}
 	hours, _ := strconv.Atoi(r.PostFormValue("hours"))

@@ -39,7 +39,7 @@ func lastDays(now time.Time, n int) report.Period {
 const chartW, chartH = 560, 260
 
 func (u *UI) trendCharts(ctx context.Context, p *Page, per report.Period, list, open []*alerts.Alert) (*trends, error) {
-	names, err := report.NewNames(p.Lang, u.deptMap())
+	names, err := report.NewNames(p.Lang, u.d.Departments.In(p.Lang))
 	if err != nil {
 		return nil, err
 	}

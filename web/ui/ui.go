@@ -24,6 +24,7 @@ import (
 	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/alerts/actionlink"
 	"github.com/presswatch/presswatch/alerts/silence"
+	"github.com/presswatch/presswatch/names"
 	"github.com/presswatch/presswatch/web"
 	"github.com/presswatch/presswatch/web/auth"
 )
@@ -86,10 +87,12 @@ type Deps struct {
 	Sources web.SourceBoard
 	Rules   RuleBook
 	Reports web.ReportDesk
+	// Saved keeps each user's saved searches (nil: none here).
+	Saved web.SavedSearches
 	// Tally counts the dashboard's trends (nil: no trend charts).
 	Tally Tallier
 	// Departments of alerts.departments, to show and pick by name.
-	Departments []Department
+	Departments names.Departments
 	// Links checks one-tap action links; LinkLedger records their use.
 	Links      *actionlink.Signer
 	LinkLedger *actionlink.Ledger
@@ -129,9 +132,28 @@ func Mount(d Deps) (*UI, error) {
 	}
 	s := d.Server
 	s.SetPageError(u.errorPage)
+	if err := u.mountStatic(s); err != nil {
+		return nil, err
+	}
+	s.Route("GET /{$}", web.RoleViewer, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+	})
+	for _, rt := range u.routes() {
+		s.Route(rt.pattern, rt.role, rt.handler)
+	}
+	// Every other page path is a localised 404, not the mux's plain text.
+	s.Route("/", web.RoleViewer, func(w http.ResponseWriter, r *http.Request) {
+		u.errorPage(w, r, http.StatusNotFound, u.page(r, "", nil).T("error.not_found_page"))
+	})
+	return u, nil
+}
+
+// mountStatic serves the style sheet and scripts, without directory
+// listings.
+func (u *UI) mountStatic(s *web.Server) error {
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	files := http.StripPrefix("/static/", http.FileServerFS(static))
 	s.Route("GET /static/", web.RoleNone, func(w http.ResponseWriter, r *http.Request) {
@@ -143,58 +165,70 @@ func Mount(d Deps) (*UI, error) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		files.ServeHTTP(w, r)
 	})
-	s.Route("GET /login", web.RoleNone, u.loginForm)
-	s.Route("POST /login", web.RoleNone, u.login)
-	s.Route("POST /logout", web.RoleViewer, u.logout)
-	s.Route("GET /{$}", web.RoleViewer, func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
-	})
-	s.Route("GET /account", web.RoleViewer, u.account)
-	s.Route("POST /account/password", web.RoleViewer, u.changePassword)
-	s.Route("POST /account/lang", web.RoleViewer, u.changeLang)
-	s.Route("GET /search", web.RoleViewer, u.search)
-	s.Route("GET /articles/{id}", web.RoleViewer, u.article)
-	s.Route("POST /articles/{id}/misleading", web.RoleOfficer, u.markMisleading)
-	s.Route("POST /articles", web.RoleOfficer, u.submitLink)
-	s.Route("GET /links/{id}", web.RoleViewer, u.link)
-	s.Route("GET /alerts", web.RoleViewer, u.inbox)
-	s.Route("GET /alerts/{id}", web.RoleViewer, u.alert)
-	s.Route("POST /alerts/act", web.RoleOfficer, u.act)
-	s.Route("POST /alerts/{id}/snooze", web.RoleOfficer, u.snooze)
-	s.Route("GET /a/{token}", web.RoleViewer, u.actionLinkPage)
-	s.Route("POST /a/{token}", web.RoleOfficer, u.actionLinkDo)
-	s.Route("GET /sources", web.RoleViewer, u.sources)
-	s.Route("POST /sources/{id}/resume", web.RoleAdmin, u.resumeSource)
-	s.Route("POST /sources/{id}/pause", web.RoleAdmin, u.pauseSource)
-	s.Route("GET /sources/new", web.RoleOfficer, u.newSource)
-	s.Route("GET /sources/{id}/edit", web.RoleOfficer, u.editSource)
-	s.Route("POST /sources/save", web.RoleOfficer, u.saveSource)
-	s.Route("POST /sources/{id}/delete", web.RoleOfficer, u.deleteSource)
-	s.Route("GET /rules/new", web.RoleOfficer, u.newRule)
-	s.Route("GET /rules/{id}/edit", web.RoleOfficer, u.editRule)
-	s.Route("POST /rules/save", web.RoleOfficer, u.saveRule)
-	s.Route("POST /rules/{id}/rollback", web.RoleOfficer, u.rollbackRule)
-	s.Route("GET /deliveries", web.RoleOfficer, u.deliveries)
-	s.Route("POST /deliveries/retry", web.RoleOfficer, u.retryDeliveries)
-	s.Route("GET /silences", web.RoleViewer, u.silences)
-	s.Route("POST /silences", web.RoleOfficer, u.createSilence)
-	s.Route("POST /silences/{id}/expire", web.RoleOfficer, u.expireSilenceFromPage)
-	s.Route("GET /rules", web.RoleViewer, u.rules)
-	s.Route("GET /rules/preview", web.RoleViewer, u.rulePreview)
-	s.Route("GET /dashboard", web.RoleViewer, u.dashboard)
-	s.Route("GET /reports", web.RoleViewer, u.reports)
-	s.Route("POST /reports", web.RoleOfficer, u.buildReport)
-	s.Route("GET /admin", web.RoleAdmin, u.admin)
-	s.Route("POST /admin/users", web.RoleAdmin, u.addUser)
-	s.Route("POST /admin/users/{name}", web.RoleAdmin, u.changeUser)
-	s.Route("POST /admin/tokens", web.RoleAdmin, u.createToken)
-	s.Route("POST /admin/tokens/{id}/revoke", web.RoleAdmin, u.revokeToken)
-	s.Route("POST /admin/silences/{id}/expire", web.RoleOfficer, u.expireSilence)
-	// Every other page path is a localised 404, not the mux's plain text.
-	s.Route("/", web.RoleViewer, func(w http.ResponseWriter, r *http.Request) {
-		u.errorPage(w, r, http.StatusNotFound, u.page(r, "", nil).T("error.not_found_page"))
-	})
-	return u, nil
+	return nil
+}
+
+// pageRoute is one page or form and the least role that may use it.
+type pageRoute struct {
+	pattern string
+	role    web.Role
+	handler http.HandlerFunc
+}
+
+// routes lists the pages and forms. Forms that change something need an
+// officer at least; the admin pages an admin.
+func (u *UI) routes() []pageRoute {
+	return []pageRoute{
+		{"GET /login", web.RoleNone, u.loginForm},
+		{"POST /login", web.RoleNone, u.login},
+		{"POST /logout", web.RoleViewer, u.logout},
+		{"GET /account", web.RoleViewer, u.account},
+		{"POST /account/password", web.RoleViewer, u.changePassword},
+		{"POST /account/lang", web.RoleViewer, u.changeLang},
+		{"GET /search", web.RoleViewer, u.search},
+		// Anyone signed in may save searches of their own.
+		{"POST /saved-searches", web.RoleViewer, u.createSaved},
+		{"POST /saved-searches/{id}/rename", web.RoleViewer, u.renameSaved},
+		{"POST /saved-searches/{id}/delete", web.RoleViewer, u.deleteSaved},
+		{"POST /saved-searches/{id}/subscription", web.RoleViewer, u.subscribeSaved},
+		{"GET /articles/{id}", web.RoleViewer, u.article},
+		{"POST /articles/{id}/misleading", web.RoleOfficer, u.markMisleading},
+		{"POST /articles", web.RoleOfficer, u.submitLink},
+		{"GET /links/{id}", web.RoleViewer, u.link},
+		{"GET /alerts", web.RoleViewer, u.inbox},
+		{"GET /alerts/{id}", web.RoleViewer, u.alert},
+		{"POST /alerts/act", web.RoleOfficer, u.act},
+		{"POST /alerts/{id}/snooze", web.RoleOfficer, u.snooze},
+		{"GET /a/{token}", web.RoleViewer, u.actionLinkPage},
+		{"POST /a/{token}", web.RoleOfficer, u.actionLinkDo},
+		{"GET /sources", web.RoleViewer, u.sources},
+		{"POST /sources/{id}/resume", web.RoleAdmin, u.resumeSource},
+		{"POST /sources/{id}/pause", web.RoleAdmin, u.pauseSource},
+		{"GET /sources/new", web.RoleOfficer, u.newSource},
+		{"GET /sources/{id}/edit", web.RoleOfficer, u.editSource},
+		{"POST /sources/save", web.RoleOfficer, u.saveSource},
+		{"POST /sources/{id}/delete", web.RoleOfficer, u.deleteSource},
+		{"GET /rules/new", web.RoleOfficer, u.newRule},
+		{"GET /rules/{id}/edit", web.RoleOfficer, u.editRule},
+		{"POST /rules/save", web.RoleOfficer, u.saveRule},
+		{"POST /rules/{id}/rollback", web.RoleOfficer, u.rollbackRule},
+		{"GET /deliveries", web.RoleOfficer, u.deliveries},
+		{"POST /deliveries/retry", web.RoleOfficer, u.retryDeliveries},
+		{"GET /silences", web.RoleViewer, u.silences},
+		{"POST /silences", web.RoleOfficer, u.createSilence},
+		{"POST /silences/{id}/expire", web.RoleOfficer, u.expireSilenceFromPage},
+		{"GET /rules", web.RoleViewer, u.rules},
+		{"GET /rules/preview", web.RoleViewer, u.rulePreview},
+		{"GET /dashboard", web.RoleViewer, u.dashboard},
+		{"GET /reports", web.RoleViewer, u.reports},
+		{"POST /reports", web.RoleOfficer, u.buildReport},
+		{"GET /admin", web.RoleAdmin, u.admin},
+		{"POST /admin/users", web.RoleAdmin, u.addUser},
+		{"POST /admin/users/{name}", web.RoleAdmin, u.changeUser},
+		{"POST /admin/tokens", web.RoleAdmin, u.createToken},
+		{"POST /admin/tokens/{id}/revoke", web.RoleAdmin, u.revokeToken},
+		{"POST /admin/silences/{id}/expire", web.RoleOfficer, u.expireSilence},
+	}
 }
 
 // parse builds one template per page: the layout plus the page's file.
@@ -279,6 +313,9 @@ type Page struct {
 	Flash, Error string
 	Data         any
 	cat          catalog
+	// depts and srcNames name departments and sources (see names.go).
+	depts    names.Departments
+	srcNames func() map[string]string
 }
 
 // T translates key into the page's language.
@@ -294,7 +331,7 @@ func (p *Page) Can(role string) bool {
 }
 
 func (u *UI) page(r *http.Request, nav string, data any) *Page {
-	p := &Page{Nav: nav, Data: data, cat: u.cat, User: web.PrincipalOf(r)}
+	p := &Page{Nav: nav, Data: data, cat: u.cat, User: web.PrincipalOf(r), depts: u.d.Departments, srcNames: u.sourceNames(r.Context())}
 	userLang := ""
 	if p.User != nil {
 		userLang = p.User.Lang

@@ -122,6 +122,22 @@ func (n *Notifier) send(ctx context.Context, nt *alerts.Notification, chat strin
 	return n.judge(a, chat)
 }
 
+// SendText sends plain text to the configured chat, cut to MaxText
+// characters: a message that is not an alert (a saved search's digest).
+func (n *Notifier) SendText(ctx context.Context, text string) error {
+	if n.cfg.ChatID == "" {
+		return fmt.Errorf("%s: no chat_id configured", n.api.What)
+	}
+	if r := []rune(text); len(r) > MaxText {
+		text = string(r[:MaxText-1]) + "…"
+	}
+	a, err := n.api.PostJSON(ctx, &Message{ChatID: n.cfg.ChatID, Text: text, DisableWebPagePreview: true})
+	if err != nil {
+		return err
+	}
+	return n.judge(a, n.cfg.ChatID)
+}
+
 // judge reads the Bot API's verdict. The envelope says more than the
 // status: retry_after with 429, and a description such as "Bad Request:
 // chat not found".

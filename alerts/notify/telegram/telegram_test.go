@@ -143,3 +143,30 @@ func BenchmarkRenderAndSend(b *testing.B) {
 		}
 	}
 }
+
+// A plain text (a saved search's digest) goes to the configured chat
+// without markup, cut to the limit; a refusal is judged as for alerts.
+func TestSendTextToTheConfiguredChat(t *testing.T) {
+	srv := notifytest.NewServer(t, notifytest.Answer{Body: okAnswer, Header: map[string]string{"Content-Type": "application/json"}})
+	n := newNotifier(t, srv.URL)
+	long := "Bản tin <b>tìm kiếm</b> " + strings.Repeat("ư", MaxText)
+	if err := n.SendText(t.Context(), long); err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	var m map[string]any
+	if err := json.Unmarshal(reqs[0].Body, &m); err != nil {
+		t.Fatal(err)
+	}
+	text, _ := m["text"].(string)
+	if m["chat_id"] != "-1001234567890" || m["parse_mode"] != nil || len([]rune(text)) != MaxText || !strings.HasPrefix(text, "Bản tin <b>tìm kiếm</b>") {
+		t.Errorf("body: chat %v, parse_mode %v, %d characters", m["chat_id"], m["parse_mode"], len([]rune(text)))
+	}
+	refused := notifytest.NewServer(t, notifytest.Answer{Status: http.StatusBadRequest, Body: `{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}`})
+	if err := newNotifier(t, refused.URL).SendText(t.Context(), "x"); err == nil || !strings.Contains(err.Error(), "chat not found") || strings.Contains(err.Error(), token) {
+		t.Errorf("refused: %v", err)
+	}
+}

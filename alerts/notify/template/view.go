@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/presswatch/presswatch/alerts"
+	"github.com/presswatch/presswatch/names"
 )
 
 // View is what a template sees: the notification, with every string
@@ -152,7 +153,7 @@ func newView(n *alerts.Notification, lang string, esc escaper, lim limits) View 
 		if a == nil {
 			continue
 		}
-		av := alertView(a, n.Kind == alerts.KindFollowUp, lang, base, esc, lim)
+		av := alertView(a, n.Kind == alerts.KindFollowUp, lang, base, esc, lim, sourceNamer(n.SourceNames))
 		for i, d := range a.Departments {
 			if name := n.DepartmentNames[d]; name != "" {
 				av.Departments[i] = esc.text(oneLine(name))
@@ -177,7 +178,7 @@ func newView(n *alerts.Notification, lang string, esc escaper, lim limits) View 
 			}
 		}
 		for _, src := range u.NewSources {
-			v.NewSources = append(v.NewSources, esc.text(oneLine(src)))
+			v.NewSources = append(v.NewSources, esc.text(oneLine(sourceNamer(n.SourceNames)(src))))
 		}
 		if u.SeverityFrom != "" {
 			v.SeverityFrom = esc.text(severityLabel(string(u.SeverityFrom), lang))
@@ -212,7 +213,7 @@ func actionLabel(l alerts.ActionLink, lang string) string {
 	return l.Action
 }
 
-func alertView(a *alerts.Alert, followUp bool, lang, base string, esc escaper, lim limits) AlertView {
+func alertView(a *alerts.Alert, followUp bool, lang, base string, esc escaper, lim limits, srcName func(string) string) AlertView {
 	av := AlertView{
 		ID: esc.text(a.ID), Type: esc.text(a.Type), Severity: esc.text(string(a.Severity)),
 		SeverityLabel: esc.text(severityLabel(string(a.Severity), lang)),
@@ -225,13 +226,13 @@ func alertView(a *alerts.Alert, followUp bool, lang, base string, esc escaper, l
 	if base != "" && a.ID != "" {
 		av.URL = esc.url(base + "/alerts/" + url.PathEscape(a.ID))
 	}
-	title := a.Title
+	title := a.TitleIn(lang)
 	if title == "" && len(a.Articles) > 0 {
 		title = a.Articles[0].Title
 	}
 	av.Title = esc.text(oneLine(title))
 	for _, l := range a.Labels {
-		av.Labels = append(av.Labels, esc.text(l))
+		av.Labels = append(av.Labels, esc.text(names.Label(l, lang)))
 	}
 	for _, d := range a.Departments {
 		av.Departments = append(av.Departments, esc.text(d))
@@ -248,13 +249,13 @@ func alertView(a *alerts.Alert, followUp bool, lang, base string, esc escaper, l
 			av.Rebuttals = append(av.Rebuttals, u)
 		}
 	}
-	av.Detail = esc.text(oneLine(a.Detail))
+	av.Detail = esc.text(oneLine(a.DetailIn(lang)))
 	var seen, seenNew []string
 	for i, ar := range a.Articles {
 		// Without a record of earlier notifications the view calls an
 		// article new when it appeared after the alert was raised.
 		isNew := !a.Created.IsZero() && ar.Published.After(a.Created)
-		src := oneLine(ar.Source)
+		src := oneLine(srcName(ar.Source))
 		if src != "" && !slices.Contains(seen, src) {
 			seen = append(seen, src)
 			if isNew {
@@ -280,6 +281,16 @@ func alertView(a *alerts.Alert, followUp bool, lang, base string, esc escaper, l
 		av.NewSources = append(av.NewSources, esc.text(s))
 	}
 	return av
+}
+
+// sourceNamer names a source by its configured name, or its ID.
+func sourceNamer(m map[string]string) func(string) string {
+	return func(id string) string {
+		if n := m[id]; n != "" {
+			return n
+		}
+		return id
+	}
 }
 
 // oneLine folds line breaks and runs of blanks: titles end up in subject
