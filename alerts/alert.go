@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/presswatch/presswatch/alerts/route"
@@ -52,8 +53,12 @@ const (
 )
 
 // maxArticleRefs bounds the articles an alert record lists; a story running
-// in hundreds of outlets keeps counting in ArticleCount.
-const maxArticleRefs = 200
+// in hundreds of outlets keeps counting in ArticleCount. maxVersions bounds
+// the versions an article lists.
+const (
+	maxArticleRefs = 200
+	maxVersions    = 50
+)
 
 // Alert is one issue raised for the officers. An article alert is an
 // incident: one story as one department must handle it, with every rule
@@ -154,6 +159,23 @@ type ArticleRef struct {
 	Lang      string    `json:"lang,omitempty"`
 	Published time.Time `json:"published,omitzero"`
 	Summary   string    `json:"summary,omitempty"`
+	// VersionOf is set when the article listed is itself a version of an
+	// item the incident does not list (the item's first article raised no
+	// alert): the item's other versions join this entry.
+	VersionOf string `json:"version_of,omitempty"`
+	// Versions are the item's updates and reprints by the same outlet, in
+	// order of publication: evidence, not articles of the incident.
+	Versions []VersionRef `json:"versions,omitempty"`
+}
+
+// VersionRef is one version of an article: when it appeared and where.
+type VersionRef struct {
+	ID string `json:"id"`
+	// URL is the version's address, http(s) only: the incident page
+	// links it as evidence.
+	URL       string    `json:"url,omitempty"`
+	Title     string    `json:"title,omitempty"`
+	Published time.Time `json:"published,omitzero"`
 }
 
 // alertID derives a KV-safe ID from a group key, so that every process
@@ -178,7 +200,7 @@ func refOf(a *article.Article) ArticleRef {
 	if summary == "" {
 		summary = truncateRunes(a.Text, 280)
 	}
-	return ArticleRef{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.SourceID, Tier: a.Tier, Lang: a.Lang, Published: a.Published, Summary: summary}
+	return ArticleRef{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.SourceID, Tier: a.Tier, Lang: a.Lang, Published: a.Published, Summary: summary, VersionOf: a.VersionOf}
 }
 
 // byDepartment splits an article's matches into the incidents they make:
@@ -293,11 +315,32 @@ func reasonName(r RuleRef) string {
 	return r.ID
 }
 
-// addArticle adds a to the alert unless it is there already, and reports
-// whether anything changed.
-func (al *Alert) addArticle(a *article.Article) bool {
-	if slices.ContainsFunc(al.Articles, func(r ArticleRef) bool { return r.ID == a.ID }) {
-		return false
+// addArticle adds a to the alert unless it is there already: as a version
+// of an item listed (see article.Article.VersionOf), kept as evidence, or
+// else as a new article of the incident, counted. It reports whether the
+// record changed and whether the incident grew: a version is not news.
+func (al *Alert) addArticle(a *article.Article) (changed, grew bool) {
+	if al.lists(a.ID) {
+		return false, false
+	}
+	item := a.ID
+	if a.VersionOf != "" {
+		item = a.VersionOf
+	}
+	if i := slices.IndexFunc(al.Articles, func(r ArticleRef) bool { return r.ID == item || r.VersionOf == item }); i >= 0 {
+		r := &al.Articles[i]
+		if len(r.Versions) >= maxVersions {
+			return false, false
+		}
+		v := VersionRef{ID: a.ID, URL: httpLink(a.URL), Title: a.Title, Published: a.Published}
+		i, _ := slices.BinarySearchFunc(r.Versions, v, func(x, y VersionRef) int {
+			if c := x.Published.Compare(y.Published); c != 0 {
+				return c
+			}
+			return strings.Compare(x.ID, y.ID)
+		})
+		r.Versions = slices.Insert(r.Versions, i, v)
+		return true, false
 	}
 	al.ArticleCount++
 	if len(al.Articles) < maxArticleRefs {
@@ -306,7 +349,15 @@ func (al *Alert) addArticle(a *article.Article) bool {
 	if a.SourceID != "" && !slices.Contains(al.Sources, a.SourceID) {
 		al.Sources = append(al.Sources, a.SourceID)
 	}
-	return true
+	return true, true
+}
+
+// lists reports whether the article id is listed, as an article or as a
+// version of one.
+func (al *Alert) lists(id string) bool {
+	return slices.ContainsFunc(al.Articles, func(r ArticleRef) bool {
+		return r.ID == id || slices.ContainsFunc(r.Versions, func(v VersionRef) bool { return v.ID == id })
+	})
 }
 
 // progress grows with every change ingesting makes: a group that saw less

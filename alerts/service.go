@@ -384,19 +384,24 @@ func (s *Service) ingestIncident(ctx context.Context, a *article.Article, dept s
 			return nil
 		}
 		created = false
-		changed := al.addArticle(a)
+		changed, grew := al.addArticle(a)
 		for _, m := range matches {
 			ch, c := al.addReason(a, m, now)
 			if c.Action != "" {
 				al.History = append(al.History, c)
 			}
-			changed = changed || ch
+			grew = grew || ch
 		}
-		if !changed {
+		if !changed && !grew {
 			return errNoWrite
 		}
 		al.Updated = now
-		al.Changes++
+		if grew {
+			// A version alone (an update or reprint by an outlet already
+			// counted) is recorded without a change for the groups to
+			// tell: no follow-up.
+			al.Changes++
+		}
 		return nil
 	})
 	if err != nil {

@@ -325,7 +325,7 @@ func (a *App) startWeb() error {
 	if o.API {
 		if _, err := ui.Mount(ui.Deps{
 			Server: srv, Search: o.Search, Alerts: o.Alerts, AlertStore: a.alertStore, Silences: silence.NewStore(a.bus.KV(bus.BucketSilences)),
-			Misleading: o.Misleading, Cases: caseReader{kv: a.bus.KV(bus.BucketCases)}, Submit: o.Submit, Sources: o.Sources, Rules: ruleBook{a: a}, Reports: o.Reports, Saved: o.Saved, Logger: a.log,
+			Misleading: o.Misleading, Cases: caseReader{kv: a.bus.KV(bus.BucketCases)}, Stories: story.Reader{KV: a.bus.KV(bus.BucketStories)}, Submit: o.Submit, Sources: o.Sources, Rules: ruleBook{a: a}, Reports: o.Reports, Saved: o.Saved, Logger: a.log,
 			Tally: tallier(o.Search), Departments: departmentNames(a.cfg.Alerts), Links: a.links, LinkLedger: actionlink.NewLedger(a.bus.KV(bus.BucketActionLinks)),
 		}); err != nil {
 			return err

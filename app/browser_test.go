@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/presswatch/presswatch/app"
+	"github.com/presswatch/presswatch/internal/browsertest"
 	"github.com/presswatch/presswatch/internal/wait"
 
 	"github.com/chromedp/chromedp"
@@ -57,29 +57,11 @@ func hostileSite(t *testing.T) string {
 	return base
 }
 
-func findChromium() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
+func findChromium() string { return browsertest.Chromium() }
 
 // artifacts is where screenshots go: $PRESSWATCH_ARTIFACTS, else a
 // temporary directory named in the log.
-func artifacts(t *testing.T) string {
-	dir := os.Getenv("PRESSWATCH_ARTIFACTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	dir = filepath.Join(dir, "browser")
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshots in %s", dir)
-	return dir
-}
+func artifacts(t *testing.T) string { return browsertest.Artifacts(t) }
 
 func TestBrowserJourneys(t *testing.T) {
 	chrome := findChromium()

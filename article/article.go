@@ -109,10 +109,15 @@ type Article struct {
 	Sentiment float64  `json:"sentiment"`
 	// ProvinceSentiment scores only the sentences that mention the
 	// province (the rules' @province list); 0 when none do.
-	ProvinceSentiment float64   `json:"province_sentiment"`
-	StoryID           string    `json:"story_id,omitempty"`
-	RulesetVersion    string    `json:"ruleset_version,omitempty"`
-	Classified        time.Time `json:"classified,omitzero"`
+	ProvinceSentiment float64 `json:"province_sentiment"`
+	StoryID           string  `json:"story_id,omitempty"`
+	// VersionOf is set when the article is a version (an update or a
+	// reprint by the same outlet, near-identical text) of an article of
+	// its story: the ID of the item's first article. A version is
+	// evidence of that item, not a new appearance of the story.
+	VersionOf      string    `json:"version_of,omitempty"`
+	RulesetVersion string    `json:"ruleset_version,omitempty"`
+	Classified     time.Time `json:"classified,omitzero"`
 }
 
 // Flagged reports whether any rule, or any signal configured to flag,

@@ -187,7 +187,7 @@ func (s *Service) applySignals(ctx context.Context, rs *Ruleset, a *article.Arti
 		if err != nil {
 			return fmt.Errorf("story of %s: %w", a.ID, err)
 		}
-		a.StoryID = asg.StoryID
+		a.StoryID, a.VersionOf = asg.StoryID, asg.VersionOf
 		if ans := asg.Answers; ans != nil {
 			for i := range a.Matches {
 				if a.Matches[i].RuleID == ResponseID {

@@ -35,6 +35,10 @@ type Options struct {
 	// ResponseContainment is the share of an article's title word pairs
 	// an official response must contain to join its story (0.6).
 	ResponseContainment float64
+	// VersionThreshold is the text Jaccard similarity from which an
+	// article of the same outlet as one already in its story is a version
+	// of it (an update or reprint), not a new item of the story (0.75).
+	VersionThreshold float64
 	// MaxRecent bounds the articles kept in the in-memory index; the
 	// oldest go first (50,000, about 110 MB).
 	MaxRecent int
@@ -63,6 +67,9 @@ func (o *Options) setDefaults() error {
 	if o.ResponseContainment == 0 {
 		o.ResponseContainment = 0.6
 	}
+	if o.VersionThreshold == 0 {
+		o.VersionThreshold = 0.75
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -78,7 +85,7 @@ func (o *Options) setDefaults() error {
 	for _, t := range []struct {
 		name string
 		v    float64
-	}{{"threshold", o.Threshold}, {"copy threshold", o.CopyThreshold}, {"title threshold", o.TitleThreshold}, {"response containment", o.ResponseContainment}} {
+	}{{"threshold", o.Threshold}, {"copy threshold", o.CopyThreshold}, {"title threshold", o.TitleThreshold}, {"response containment", o.ResponseContainment}, {"version threshold", o.VersionThreshold}} {
 		if !(t.v > 0 && t.v <= 1) {
 			return fmt.Errorf("story options: %s %v is not in (0, 1]", t.name, t.v)
 		}
@@ -88,6 +95,9 @@ func (o *Options) setDefaults() error {
 
 // Doc is an article to cluster.
 type Doc struct {
+	// Source and Site name the outlet (see outletOf): an article of the
+	// same outlet as one of its story, with near-identical text, is a
+	// version of it.
 	ID, URL, Title, Text, Source, Site string
 	// Published is when the article appeared; zero means now.
 	Published time.Time
@@ -113,6 +123,11 @@ type Assignment struct {
 	// Answers is, for a response that joined a story by restating a
 	// title, the article whose title it restates.
 	Answers *Answer
+	// VersionOf is set when the article is a version (an update or a
+	// reprint) of an item of its story: the same outlet's article, with
+	// near-identical text. It names the item's first article. A version
+	// does not count as an article of the story.
+	VersionOf string
 }
 
 // Answer is the article an official response was matched to.
@@ -148,10 +163,11 @@ type Story struct {
 	ID    string
 	First time.Time
 	Last  time.Time
-	// Articles counts the story's articles.
+	// Articles counts the story's items: articles, not counting versions
+	// (updates and reprints by the same outlet).
 	Articles int
-	// Outlets lists the story's articles in publication order, the
-	// earliest 200 of them.
+	// Outlets lists the story's items in publication order, from the
+	// earliest 200 articles, each with its versions.
 	Outlets []Outlet
 	// Merged lists the IDs of stories merged into this one.
 	Merged []string
@@ -164,6 +180,12 @@ type Outlet struct {
 	ArticleID string    `json:"article_id"`
 	URL       string    `json:"url,omitempty"`
 	At        time.Time `json:"at"`
+	// VersionOf, in the story record, marks a version of the item that
+	// article started (see Assignment.VersionOf); Story nests versions
+	// under their item instead.
+	VersionOf string `json:"version_of,omitempty"`
+	// Versions are the item's later versions, in time order (Story only).
+	Versions []Outlet `json:"versions,omitempty"`
 }
 
 // Stats are counters for metrics.
@@ -516,177 +538,6 @@ func (c *Clusterer) observe(ctx context.Context, e *entry, merge bool) error {
 	defer cancel()
 	_, err := c.mergeAll(ctx, roots)
 	return err
-}
-
-// Assign puts d in a story: the story of the recent articles it matches
-// (merging them when it matches several), or a new one named after d. It
-// is idempotent: assigning the same ID again returns the same story (or
-// the story it was since merged into) without counting d twice.
-func (c *Clusterer) Assign(ctx context.Context, d Doc) (Assignment, error) {
-	if err := checkID(d.ID); err != nil {
-		return Assignment{}, fmt.Errorf("assign: %w", err)
-	}
-	now := c.o.Now()
-	pub := d.Published
-	if pub.IsZero() {
-		pub = now
-	}
-	q := &entry{id: d.ID, pub: pub.UnixNano(), sig: Sign(d.Text), title: titleSet(d.Title)}
-	out := Outlet{Source: d.Source, Site: d.Site, ArticleID: d.ID, URL: d.URL, At: pub.UTC()}
-
-	rec, found, err := c.getArticle(ctx, d.ID)
-	if err != nil {
-		return Assignment{}, err
-	}
-	if found {
-		return c.replay(ctx, q, rec, out)
-	}
-
-	c.mu.Lock()
-	cutoff := c.cutoff()
-	c.idx.evict(cutoff, c.o.MaxRecent)
-	var (
-		ms       []match
-		roots    []string
-		inserted bool
-		answers  *Answer
-	)
-	if old := c.idx.get(d.ID); old != nil {
-		// The same article is being assigned by another goroutine: take
-		// its choice; one of the two creations below will fail.
-		q.story = old.story
-	} else {
-		ms = c.lookupLocked(q)
-		roots = c.rootsLocked("", ms)
-		if len(roots) == 0 && d.Response {
-			if e, share := c.idx.answered(q, titleSet(d.Title+"\n"+d.Text), c.o.Window, c.o.ResponseContainment); e != nil {
-				roots = []string{c.rootLocked(e.story)}
-				answers = &Answer{ArticleID: e.id, Containment: share}
-			}
-		}
-		q.story = d.ID
-		if len(roots) > 0 {
-			q.story = roots[0]
-		}
-		if q.pub >= cutoff {
-			// Indexed before the KV writes, so that a concurrent Assign
-			// of a near-duplicate in this process joins this story
-			// instead of starting its own.
-			c.idx.insert(q)
-			inserted = true
-		}
-	}
-	copies := c.copiesLocked(q)
-	c.mu.Unlock()
-
-	day := dayOf(now)
-	arec := articleRec{Story: q.story, Day: day, At: now.UTC()}
-	if _, err := c.stories.Create(ctx, articleKey(d.ID), mustJSON(arec)); err != nil {
-		if errors.Is(err, jetstream.ErrKeyExists) {
-			// Someone assigned it first; their choice stands.
-			rec, found, err := c.getArticle(ctx, d.ID)
-			if err != nil {
-				return Assignment{}, err
-			}
-			if found {
-				return c.replay(ctx, q, rec, out)
-			}
-		}
-		if inserted {
-			c.mu.Lock()
-			c.idx.remove(q)
-			c.mu.Unlock()
-		}
-		return Assignment{}, fmt.Errorf("assign %s: record article: %w", d.ID, err)
-	}
-	// From here a failure is repaired by the replay of a retry.
-	if err := c.putIndex(ctx, day, q); err != nil {
-		return Assignment{}, err
-	}
-	root, err := c.addMember(ctx, q.story, out, true)
-	if err != nil {
-		return Assignment{}, err
-	}
-	if len(roots) > 1 {
-		if root, err = c.mergeAll(ctx, append([]string{root}, roots[1:]...)); err != nil {
-			return Assignment{}, err
-		}
-	}
-	return Assignment{StoryID: root, New: q.story == d.ID, Similar: similar(ms), Copies: copies, Answers: answers}, nil
-}
-
-// replay completes and reports the assignment of an article that already
-// has its a. record.
-func (c *Clusterer) replay(ctx context.Context, q *entry, rec articleRec, out Outlet) (Assignment, error) {
-	c.mu.Lock()
-	// q may be in the index already (Assign lost the creation race), so
-	// it changes under the lock.
-	q.story = rec.Story
-	cutoff := c.cutoff()
-	// The matches' stories are merged with the recorded one even when q
-	// is indexed already: when this process lost the race to create the
-	// a. record, q was indexed under the story this process chose, and the
-	// other process may not know the articles that choice was based on.
-	ms := c.lookupLocked(q)
-	roots := c.rootsLocked(q.story, ms)
-	if c.idx.get(q.id) == nil && q.pub >= cutoff {
-		c.idx.insert(q)
-		c.idx.evict(cutoff, c.o.MaxRecent)
-	}
-	copies := c.copiesLocked(q)
-	c.mu.Unlock()
-
-	if q.pub >= cutoff {
-		if err := c.putIndex(ctx, rec.Day, q); err != nil {
-			return Assignment{}, err
-		}
-	}
-	root, err := c.addMember(ctx, rec.Story, out, false)
-	if err != nil {
-		return Assignment{}, err
-	}
-	if len(roots) > 1 {
-		if root, err = c.mergeAll(ctx, append([]string{root}, roots...)); err != nil {
-			return Assignment{}, err
-		}
-	}
-	return Assignment{StoryID: root, New: rec.Story == q.id, Similar: similar(ms), Copies: copies}, nil
-}
-
-func (c *Clusterer) getArticle(ctx context.Context, id string) (articleRec, bool, error) {
-	var rec articleRec
-	e, err := c.stories.Get(ctx, articleKey(id))
-	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return rec, false, nil
-	}
-	if err != nil {
-		return rec, false, fmt.Errorf("assign %s: read article record: %w", id, err)
-	}
-	if err := json.Unmarshal(e.Value(), &rec); err != nil {
-		return rec, false, fmt.Errorf("assign %s: decode article record: %w", id, err)
-	}
-	return rec, true, nil
-}
-
-// putIndex writes the index record of q once.
-func (c *Clusterer) putIndex(ctx context.Context, day string, q *entry) error {
-	var opts []jetstream.KVCreateOpt
-	if c.keyTTL > 0 {
-		opts = append(opts, jetstream.KeyTTL(c.keyTTL))
-	}
-	_, err := c.stories.Create(ctx, indexKey(day, q.id), mustJSON(newIndexRec(q)), opts...)
-	if err != nil && !errors.Is(err, jetstream.ErrKeyExists) {
-		return fmt.Errorf("assign %s: record index entry: %w", q.id, err)
-	}
-	return nil
-}
-
-func similar(ms []match) []Similar {
-	var out []Similar
-	for _, m := range ms[:min(len(ms), 10)] {
-		out = append(out, Similar{ArticleID: m.e.id, Similarity: m.text, TitleSimilarity: m.title})
-	}
-	return out
 }
 
 func mustJSON(v any) []byte {

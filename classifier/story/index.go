@@ -32,6 +32,9 @@ type entry struct {
 	pub   int64  // publication time, Unix nanoseconds
 	sig   Signature
 	title []uint32
+	// outlet is outletOf the article's source and site; item, for a
+	// version, the item it is a version of (see versions.go).
+	outlet, item string
 
 	seq   uint32 // identifies the entry in postings
 	pos   int    // position in the eviction heap

@@ -80,6 +80,9 @@ type articleRec struct {
 	Story string    `json:"story"`
 	Day   string    `json:"day"`
 	At    time.Time `json:"at"`
+	// VersionOf is the item the article is a version of (empty for an
+	// item, and in records written before versions existed).
+	VersionOf string `json:"version_of,omitempty"`
 }
 
 // indexRec is stored under w.<day>.<article>.
@@ -89,10 +92,14 @@ type indexRec struct {
 	Published time.Time `json:"published"`
 	Sig       []byte    `json:"sig"`   // Signature.MarshalBinary
 	Title     []byte    `json:"title"` // title set, little-endian uint32s
+	// Outlet and Item are entry.outlet and entry.item; records written
+	// before versions existed have neither and start no versions.
+	Outlet string `json:"outlet,omitempty"`
+	Item   string `json:"item,omitempty"`
 }
 
 func (r indexRec) entry() (*entry, error) {
-	e := &entry{id: r.ID, story: r.Story, pub: r.Published.UnixNano()}
+	e := &entry{id: r.ID, story: r.Story, pub: r.Published.UnixNano(), outlet: r.Outlet, item: r.Item}
 	if err := e.sig.UnmarshalBinary(r.Sig); err != nil {
 		return nil, err
 	}
@@ -112,7 +119,7 @@ func newIndexRec(e *entry) indexRec {
 	for _, v := range e.title {
 		title = binary.LittleEndian.AppendUint32(title, v)
 	}
-	return indexRec{ID: e.id, Story: e.story, Published: time.Unix(0, e.pub).UTC(), Sig: sig, Title: title}
+	return indexRec{ID: e.id, Story: e.story, Published: time.Unix(0, e.pub).UTC(), Sig: sig, Title: title, Outlet: e.outlet, Item: e.item}
 }
 
 // storyRec is stored under s.<story>.
@@ -146,8 +153,14 @@ func (r *storyRec) add(o Outlet, fresh bool) bool {
 		}
 	}
 	full := len(r.Outlets) >= maxOutlets
-	if full && !fresh {
+	if full && (!fresh || o.VersionOf != "") {
 		return false
+	}
+	if o.VersionOf != "" {
+		// A version is evidence of its item, not an appearance: the
+		// counts and times stay.
+		r.Outlets = insertOutlet(r.Outlets, o)
+		return true
 	}
 	r.Articles++
 	if r.First.IsZero() || o.At.Before(r.First) {
@@ -165,7 +178,9 @@ func (r *storyRec) absorb(from storyRec) {
 	dup := 0
 	for _, o := range from.Outlets {
 		if slices.ContainsFunc(r.Outlets, func(x Outlet) bool { return x.ArticleID == o.ArticleID }) {
-			dup++
+			if o.VersionOf == "" {
+				dup++ // counted in both
+			}
 			continue
 		}
 		r.Outlets = insertOutlet(r.Outlets, o)
@@ -209,7 +224,7 @@ func (r storyRec) story() *Story {
 		First:    r.First,
 		Last:     r.Last,
 		Articles: r.Articles,
-		Outlets:  slices.Clone(r.Outlets),
+		Outlets:  nestVersions(r.Outlets),
 		Merged:   slices.Clone(r.Absorbed),
 	}
 }

@@ -43,8 +43,13 @@ func (c *Clusterer) Story(ctx context.Context, id string) (*Story, error) {
 }
 
 func (c *Clusterer) getStory(ctx context.Context, id string) (storyRec, uint64, bool, error) {
+	return readStory(ctx, c.stories, id)
+}
+
+// readStory reads story id from the stories bucket kv, with its revision.
+func readStory(ctx context.Context, kv jetstream.KeyValue, id string) (storyRec, uint64, bool, error) {
 	var rec storyRec
-	e, err := c.stories.Get(ctx, storyKey(id))
+	e, err := kv.Get(ctx, storyKey(id))
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
 		return rec, 0, false, nil
 	}

@@ -21,7 +21,7 @@ type articleData struct {
 	Title     template.HTML
 	Text      template.HTML
 	SafeURL   string // the original's link, only when it is http(s)
-	Story     []indexer.Hit
+	Story     []storyItem
 	Sentiment string
 	// CanMark is set when this process can mark articles misleading.
 	CanMark bool
@@ -70,8 +70,14 @@ func (u *UI) article(w http.ResponseWriter, r *http.Request) {
 	if a.StoryID != "" {
 		res, err := u.d.Search.Search(ctx, indexer.SearchRequest{Stories: []string{a.StoryID}, Sort: "newest", Limit: 50})
 		if err == nil {
-			d.Story = res.Hits
-			slices.SortStableFunc(d.Story, func(x, y indexer.Hit) int { return x.Published.Compare(y.Published) })
+			slices.SortStableFunc(res.Hits, func(x, y indexer.Hit) int { return x.Published.Compare(y.Published) })
+			var versions map[string]string
+			if u.d.Stories != nil {
+				if versions, err = u.d.Stories.Versions(ctx, a.StoryID); err != nil {
+					u.log.Warn("article page: versions of the story", "story", a.StoryID, "err", err)
+				}
+			}
+			d.Story = storyItems(res.Hits, versions)
 		}
 	}
 	u.misleadingOf(ctx, d)

@@ -23,6 +23,7 @@ import (
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/bus/bustest"
+	"github.com/presswatch/presswatch/classifier/story"
 	"github.com/presswatch/presswatch/crawler"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/names"
@@ -154,6 +155,7 @@ func newEnv(t testing.TB, o envOpts) *env {
 		t.Fatal(err)
 	}
 	if _, err := ui.Mount(ui.Deps{Server: ws, Search: idx, Alerts: st, AlertStore: st, Submit: linkSubmitter{b}, Silences: silence.NewStore(b.KV(bus.BucketSilences)),
+		Stories: story.Reader{KV: b.KV(bus.BucketStories)},
 		Sources: o.sources, Rules: o.rules,
 		Departments: names.Departments{{ID: "so-tai-nguyen", Vi: "Sở Tài nguyên và Môi trường", En: "Department of Natural Resources and Environment"}, {ID: "so-y-te", Vi: "Sở Y tế", En: "Department of Health"}},
 		Links:       links, LinkLedger: actionlink.NewLedger(b.KV(bus.BucketActionLinks)), Now: c.now, Saved: saved,

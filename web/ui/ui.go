@@ -79,7 +79,10 @@ type Deps struct {
 	Silences   SilenceStore
 	Misleading web.MisleadingMarker
 	// Cases reads misleading marks for the article page.
-	Cases   CaseReader
+	Cases CaseReader
+	// Stories groups a story's versions on the article page (nil: every
+	// article of the story is listed as its own).
+	Stories StoryVersions
 	Submit  web.LinkSubmitter
 	Sources web.SourceBoard
 	Rules   RuleBook
