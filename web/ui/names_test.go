@@ -116,6 +116,10 @@ func TestDepartmentsLabelsAndSourcesShowByName(t *testing.T) {
 			t.Errorf("%s: the history does not word the snooze as %q", lang, w)
 		}
 		silencesWorded(t, c, lang, story)
+		// The open alerts chart names each department in text that wraps.
+		if _, body := c.get("/dashboard"); !strings.Contains(body, `<span class="hbar-name">`+named[lang][0]+`</span>`) {
+			t.Errorf("%s: the dashboard's department chart does not name %q", lang, named[lang][0])
+		}
 		if _, body := c.get("/sources"); !strings.Contains(body, ">bao-la<") {
 			t.Errorf("%s: a source without a name does not show its ID", lang)
 		}
