@@ -26,9 +26,13 @@ func spikeAlert(ev spike.Event, now time.Time) *Alert {
 	}
 	kind, val, _ := strings.Cut(ev.Key, ":")
 	whatVi, whatEn := ev.Key, ev.Key
+	title := ev.Title
+	if title == "" {
+		title = val
+	}
 	switch kind {
 	case "rule":
-		whatVi, whatEn = "quy tắc "+val, "rule "+val
+		whatVi, whatEn = "quy tắc «"+title+"»", "rule “"+title+"”"
 	case "label":
 		whatVi, whatEn = "nhãn «"+names.Label(val, "vi")+"»", "label “"+names.Label(val, "en")+"”"
 	case "story":
@@ -51,7 +55,7 @@ func spikeAlert(ev spike.Event, now time.Time) *Alert {
 	}
 	switch kind {
 	case "rule":
-		al.Rules = []RuleRef{{ID: val, Title: val, Terms: ev.Terms}}
+		al.Rules = []RuleRef{{ID: val, Title: title, Terms: ev.Terms}}
 	case "label":
 		al.Labels = []string{val}
 	case "story":

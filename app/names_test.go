@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"slices"
@@ -20,10 +21,12 @@ import (
 // TestNoSlugWhereANameExists runs the flood story through the demo's
 // departments and the example rules, with named sources and a Vietnamese
 // and an English e-mail receiver, then reads every page an officer goes
-// through (dashboard, inbox, incident, article, rules, sources, search)
-// in both languages and both e-mails: no department ID, source ID or
-// label slug may show where the configuration or the label list has a
-// name, and a snooze in the incident's history says what it muted.
+// through (dashboard, inbox, incident, article, rules, sources, search,
+// silences, admin) in both languages and both e-mails: no department ID,
+// source ID or label slug may show where the configuration or the label
+// list has a name, a snooze says what it muted in the incident's history
+// and on the silences and admin pages, and the audit log says in words
+// what was done.
 func TestNoSlugWhereANameExists(t *testing.T) {
 	news, sinks, cfg := startStory(t, 2)
 	news.released.Store(true)
@@ -60,6 +63,7 @@ func TestNoSlugWhereANameExists(t *testing.T) {
 	var list struct {
 		Alerts []struct {
 			ID          string   `json:"id"`
+			Title       string   `json:"title"`
 			Departments []string `json:"departments"`
 		} `json:"alerts"`
 	}
@@ -101,7 +105,7 @@ func TestNoSlugWhereANameExists(t *testing.T) {
 	if code, _ := c.post("/alerts/"+in.ID+"/snooze", url.Values{"scope": {"story"}, "hours": {"4"}, "reason": {"Đã có thông cáo"}}); code != http.StatusSeeOther {
 		t.Fatalf("snooze: HTTP %d", code)
 	}
-	pages := []string{"/dashboard", "/alerts", "/alerts?show=all", "/alerts/" + in.ID, "/articles/" + full.Articles[0].ID, "/rules", "/sources", "/search?q=lu+quet"}
+	pages := []string{"/dashboard", "/alerts", "/alerts?show=all", "/alerts/" + in.ID, "/articles/" + full.Articles[0].ID, "/rules", "/sources", "/search?q=lu+quet", "/silences", "/admin"}
 	for _, lang := range []string{"vi", "en"} {
 		c.post("/account/lang", url.Values{"lang": {lang}})
 		for _, p := range pages {
@@ -114,6 +118,18 @@ func TestNoSlugWhereANameExists(t *testing.T) {
 		}
 		if !strings.Contains(body, dept.In(lang)) {
 			t.Errorf("%s: the incident page does not name its department %q", lang, dept.In(lang))
+		}
+		// Away from the incident, the snooze names the incident's story
+		// by its title, and the audit log says in words who muted it.
+		title := html.EscapeString(in.Title)
+		for _, p := range []string{"/silences", "/admin"} {
+			_, body = c.get(p)
+			if want := map[string]string{"vi": "Sự việc «" + title + "»", "en": "Incident “" + title + "”"}[lang]; !strings.Contains(body, want) {
+				t.Errorf("%s %s: the snooze is not worded as %q", lang, p, want)
+			}
+		}
+		if want := map[string]string{"vi": ">Tạm tắt thông báo</td>", "en": ">Created a silence</td>"}[lang]; !strings.Contains(body, want) {
+			t.Errorf("%s /admin: the audit log does not say %q", lang, want)
 		}
 	}
 }

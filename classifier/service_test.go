@@ -237,13 +237,30 @@ func TestSpikesArePublished(t *testing.T) {
 	if info.State.Msgs == 0 {
 		t.Fatal("no spike event published")
 	}
-	m, err := sp.GetMsg(ctx, info.State.FirstSeq)
-	if err != nil {
-		t.Fatal(err)
+	titles := map[string]string{}
+	for _, r := range exampleRules(t).Summaries() {
+		titles[r.ID] = titleOf(r.Title, r.ID)
 	}
-	var ev spike.Event
-	if err := json.Unmarshal(m.Data, &ev); err != nil || ev.Window != "hour" || ev.Count < 5 || len(ev.Terms) == 0 {
-		t.Errorf("spike event %s: %v", m.Data, err)
+	rules := 0
+	for seq := info.State.FirstSeq; seq <= info.State.LastSeq; seq++ {
+		m, err := sp.GetMsg(ctx, seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ev spike.Event
+		if err := json.Unmarshal(m.Data, &ev); err != nil || ev.Window != "hour" || ev.Count < 5 || len(ev.Terms) == 0 {
+			t.Errorf("spike event %s: %v", m.Data, err)
+		}
+		// A rule's spike carries the rule's title for the alert to name it.
+		if id, ok := strings.CutPrefix(ev.Key, "rule:"); ok {
+			rules++
+			if ev.Title == "" || ev.Title == id || ev.Title != titles[id] {
+				t.Errorf("spike of rule %s titled %q, want %q", id, ev.Title, titles[id])
+			}
+		}
+	}
+	if rules == 0 {
+		t.Error("no spike of a rule published")
 	}
 }
 

@@ -25,7 +25,10 @@ type Options struct {
 
 // Event is a detected spike.
 type Event struct {
-	Key      string    `json:"key"`    // rule:ID, label:NAME or story:ID
+	Key string `json:"key"` // rule:ID, label:NAME or story:ID
+	// Title is the rule's title for a rule key, so that the alert names
+	// the rule as people know it; events of older versions lack it.
+	Title    string    `json:"title,omitempty"`
 	Window   string    `json:"window"` // hour or day
 	Count    int       `json:"count"`
 	Baseline float64   `json:"baseline"`
@@ -51,6 +54,7 @@ type series struct {
 	terms   map[int64]map[string]int
 	sources map[int64]map[string]int
 	fired   map[string]bool // event IDs already emitted
+	title   string          // the rule's title, as last matched
 }
 
 // Detector is safe for concurrent use. It keeps 15 days of hourly counts
@@ -103,8 +107,12 @@ const keepHours = 15 * 24
 // ID seen before is not counted again.
 func (d *Detector) Observe(a *article.Article, at time.Time) []Event {
 	keys := map[string][]string{} // key -> matched terms
+	titles := map[string]string{}
 	for _, m := range a.Matches {
 		keys["rule:"+m.RuleID] = append(keys["rule:"+m.RuleID], m.Terms...)
+		if m.Title != "" {
+			titles["rule:"+m.RuleID] = m.Title
+		}
 		for _, l := range m.Labels {
 			keys["label:"+l] = append(keys["label:"+l], m.Terms...)
 		}
@@ -139,6 +147,9 @@ func (d *Detector) Observe(a *article.Article, at time.Time) []Event {
 			d.s[key] = s
 		}
 		s.hours[hour]++
+		if t := titles[key]; t != "" {
+			s.title = t
+		}
 		if s.terms[hour] == nil {
 			s.terms[hour], s.sources[hour] = map[string]int{}, map[string]int{}
 		}
@@ -210,7 +221,7 @@ func (d *Detector) emit(out []Event, s *series, e Event, from, to int64) []Event
 			sources[src] += n
 		}
 	}
-	e.Terms, e.Sources = top(terms, 5), top(sources, 5)
+	e.Terms, e.Sources, e.Title = top(terms, 5), top(sources, 5), s.title
 	return append(out, e)
 }
 

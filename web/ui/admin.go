@@ -13,11 +13,11 @@ import (
 type adminData struct {
 	Users    []*auth.User
 	Tokens   []*auth.APIToken
-	Audit    []auth.AuditEvent
+	Audit    []auditRow
 	Roles    []string
 	NewToken string // shown once, right after it is made
 	NewName  string
-	Silences []*silence.Silence
+	Silences []silenceView
 	// SilencesOn is set when this process has the silence store.
 	SilencesOn bool
 	// Departments a user may belong to.
@@ -41,13 +41,16 @@ func (u *UI) showAdmin(w http.ResponseWriter, r *http.Request, code int, problem
 	errs = append(errs, err)
 	d.Tokens, err = u.acc.Tokens.List(ctx)
 	errs = append(errs, err)
-	d.Audit, err = u.acc.Audit.List(ctx, 100)
+	events, err := u.acc.Audit.List(ctx, 100)
 	errs = append(errs, err)
 	if u.d.Silences != nil {
 		d.SilencesOn = true
-		d.Silences, err = u.d.Silences.List(ctx)
+		var list []*silence.Silence
+		list, err = u.d.Silences.List(ctx)
 		errs = append(errs, err)
+		d.Silences = u.silenceViews(p, list, u.liveNames(ctx, nil))
 	}
+	d.Audit = u.auditRows(p, events, d.Silences)
 	if err := errors.Join(errs...); err != nil {
 		u.log.Error("admin page", "err", err)
 		p.Error = p.T("error.unavailable")

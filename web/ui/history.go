@@ -19,6 +19,7 @@ type historyRow struct {
 // showing its matchers.
 func (u *UI) history(p *Page, a *alerts.Alert) []historyRow {
 	out := make([]historyRow, len(a.History))
+	names := u.incidentNames(a)
 	for i, c := range a.History {
 		row := historyRow{Change: c}
 		if c.By == "presswatch" || c.Note == oneTapNote {
@@ -28,7 +29,7 @@ func (u *UI) history(p *Page, a *alerts.Alert) []historyRow {
 			c.Matchers, c.Until, row.Note = legacySnoozeNote(c.Note)
 		}
 		if c.Action == "snoozed" && len(c.Matchers) > 0 {
-			row.What = u.matchersWhat(p, c.Matchers, a)
+			row.What = u.matchersWhat(p, c.Matchers, names)
 			if !c.Until.IsZero() {
 				row.What = p.T("snooze.what_until", row.What, fmtTime(c.Until, "2006-01-02 15:04"))
 			}

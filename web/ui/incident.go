@@ -9,8 +9,6 @@ import (
 	"strings"
 
 	"github.com/presswatch/presswatch/alerts"
-	"github.com/presswatch/presswatch/alerts/route"
-	"github.com/presswatch/presswatch/alerts/silence"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/web"
@@ -75,47 +73,6 @@ type alertData struct {
 	History   []historyRow
 }
 
-// silenceView is a silence as the incident page words it.
-type silenceView struct {
-	*silence.Silence
-	What string // "this incident", "the rule Lũ quét", "the source baomoi"…
-}
-
-// silenceWhat says what sl mutes in the page's language, naming the
-// incident's own story, rules and outlets rather than their IDs.
-func (u *UI) silenceWhat(p *Page, sl *silence.Silence, a *alerts.Alert) string {
-	return u.matchersWhat(p, sl.Matchers, a)
-}
-
-// matchersWhat words silence matchers for the incident a.
-func (u *UI) matchersWhat(p *Page, matchers []string, a *alerts.Alert) string {
-	var parts []string
-	for _, ms := range matchers {
-		m, err := route.ParseMatcher(ms)
-		switch {
-		case err != nil || m.Op != route.OpEq:
-			parts = append(parts, ms)
-		case m.Name == "story":
-			parts = append(parts, p.T("snooze.what_story"))
-		case m.Name == "rule":
-			name := m.Value
-			for _, r := range a.Rules {
-				if r.ID == m.Value && r.Title != "" {
-					name = r.Title
-				}
-			}
-			parts = append(parts, p.T("snooze.what_rule", name))
-		case m.Name == "source":
-			parts = append(parts, p.T("snooze.what_source", p.Source(m.Value)))
-		case m.Name == "department":
-			parts = append(parts, p.T("snooze.what_department", u.deptName(p.Lang, m.Value)))
-		default:
-			parts = append(parts, ms)
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
 // Can reports whether the incident's page offers action a.
 func (d *alertData) Can(a string) bool { return slices.Contains(d.Actions, alerts.Action(a)) }
 
@@ -166,7 +123,7 @@ func (u *UI) showAlert(w http.ResponseWriter, r *http.Request, id string, code i
 			now := u.d.Now()
 			for _, sl := range list {
 				if sl.Ends.After(now) && sl.Matches(a.Attrs()) {
-					d.Silences = append(d.Silences, silenceView{Silence: sl, What: u.silenceWhat(p, sl, a)})
+					d.Silences = append(d.Silences, silenceView{Silence: sl, What: u.matchersWhat(p, sl.Matchers, u.incidentNames(a))})
 				}
 			}
 		}

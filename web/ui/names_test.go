@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/indexer"
 	"github.com/presswatch/presswatch/internal/slugcheck"
+	"github.com/presswatch/presswatch/internal/wait"
 	"github.com/presswatch/presswatch/names"
 	"github.com/presswatch/presswatch/sourcehealth"
 	"github.com/presswatch/presswatch/web/ui"
@@ -77,6 +79,13 @@ func TestDepartmentsLabelsAndSourcesShowByName(t *testing.T) {
 	if code, _ := c.post("/alerts/"+inc.ID+"/snooze", url.Values{"scope": {"source"}, "value_source": {"bao-dien-bien"}, "hours": {"4"}, "reason": {"Tin cũ"}}); code != http.StatusSeeOther {
 		t.Fatalf("snooze: HTTP %d", code)
 	}
+	// A silence of every kind the silences page and the admin page word;
+	// its story is that of a second incident, which names it.
+	story := e.storyIncident(t)
+	ms := "department=\"so-tai-nguyen\"\nlabel=\"disaster\"\nstory=\"" + story.StoryID + "\"\nseverity=~\"high|critical\""
+	if code, _ := c.post("/silences", url.Values{"rule": {"lu-quet"}, "source": {"bao-dien-bien"}, "matchers": {ms}, "for": {"4h"}, "comment": {"Đợt kiểm tra"}}); code != http.StatusSeeOther {
+		t.Fatalf("silence: HTTP %d", code)
+	}
 	slugs := append([]string{"so-tai-nguyen", "so-y-te", "bao-dien-bien", "vi"}, names.LabelSlugs()...)
 	// What each page must name: [department, outlet, label] in each
 	// language ("" where the page does not show that thing here).
@@ -87,6 +96,7 @@ func TestDepartmentsLabelsAndSourcesShowByName(t *testing.T) {
 	pages := map[string][3]bool{
 		"/dashboard": {true, true, true}, "/alerts/" + inc.ID: {true, true, true}, "/articles/" + e.flagged: {false, true, true},
 		"/search?q=lu+quet": {false, true, true}, "/rules": {true, false, true}, "/sources": {false, true, false},
+		"/silences": {true, true, true}, "/admin": {true, true, true},
 	}
 	for _, lang := range []string{"vi", "en"} {
 		c.post("/account/lang", url.Values{"lang": {lang}})
@@ -105,9 +115,68 @@ func TestDepartmentsLabelsAndSourcesShowByName(t *testing.T) {
 		if w := map[string]string{"vi": "Nguồn Báo Điện Biên Phủ, đến", "en": "Source Báo Điện Biên Phủ, until"}[lang]; !strings.Contains(body, w) {
 			t.Errorf("%s: the history does not word the snooze as %q", lang, w)
 		}
+		silencesWorded(t, c, lang, story)
+		// The open alerts chart names each department in text that wraps.
+		if _, body := c.get("/dashboard"); !strings.Contains(body, `<span class="hbar-name">`+named[lang][0]+`</span>`) {
+			t.Errorf("%s: the dashboard's department chart does not name %q", lang, named[lang][0])
+		}
 		if _, body := c.get("/sources"); !strings.Contains(body, ">bao-la<") {
 			t.Errorf("%s: a source without a name does not show its ID", lang)
 		}
+	}
+}
+
+// storyIncident raises a second incident, on a story, and returns it.
+func (e *env) storyIncident(t *testing.T) *alerts.Alert {
+	t.Helper()
+	now := time.Now().UTC()
+	a := &article.Article{ID: "a0000000000000000000000000000003", URL: "https://baodienbien.example/sat-lo", SourceID: "bao-dien-bien", StoryID: "s-sat-lo-muong-cha",
+		Lang: "vi", Title: "Sạt lở ở Mường Chà", Text: "Sạt lở đất ở Mường Chà.", Published: now.Add(-time.Hour), Fetched: now, Severity: article.SeverityHigh,
+		Matches: []article.Match{{RuleID: "lu-quet", Title: "Lũ quét", Labels: []string{"disaster"}, Severity: article.SeverityHigh, Department: "so-tai-nguyen"}}}
+	if err := e.alerts.Ingest(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	var found *alerts.Alert
+	wait.Until(t, 10*time.Second, "the story's incident listed", func() bool {
+		list, _ := e.store.List(context.Background(), alerts.ListOptions{})
+		for _, x := range list {
+			if x.StoryID == a.StoryID {
+				found = x
+			}
+		}
+		return found != nil
+	})
+	return found
+}
+
+// silencesWorded: the silences and admin pages say what a silence mutes
+// in words (the rule by its title, the story by its incident's title),
+// its matchers only in a tooltip, and the admin's audit log says what
+// was done in the page's language.
+func silencesWorded(t *testing.T, c *client, lang string, inc *alerts.Alert) {
+	t.Helper()
+	want := map[string]string{
+		"vi": "Quy tắc «Lũ quét», Nguồn Báo Điện Biên Phủ, Đơn vị Sở Tài nguyên và Môi trường, Nhãn Thiên tai, Sự việc «" + inc.Title + "», severity=~",
+		"en": "Rule “Lũ quét”, Source Báo Điện Biên Phủ, Department Department of Natural Resources and Environment, Label Disaster, Incident “" + inc.Title + "”, severity=~",
+	}[lang]
+	for _, path := range []string{"/silences", "/admin"} {
+		_, body := c.get(path)
+		if !strings.Contains(html.UnescapeString(body), want) {
+			t.Errorf("%s %s does not word the silence as %q", lang, path, want)
+		}
+		if strings.Contains(body, "<code>rule=") || !strings.Contains(body, `title="rule=&#34;lu-quet&#34;, source=&#34;bao-dien-bien&#34;`) {
+			t.Errorf("%s %s: the matchers are not in the silence's tooltip only", lang, path)
+		}
+	}
+	_, body := c.get("/admin")
+	verbs := map[string][]string{"vi": {">Đăng nhập</td>", ">Tạm tắt thông báo</td>"}, "en": {">Signed in</td>", ">Created a silence</td>"}}[lang]
+	for _, v := range verbs {
+		if !strings.Contains(body, v) {
+			t.Errorf("%s /admin: the audit log lacks %q", lang, v)
+		}
+	}
+	if m := regexp.MustCompile(`>(login|silence\.create|account\.[a-z]+)</td>`).FindString(body); m != "" {
+		t.Errorf("%s /admin: the audit log shows a raw action %s", lang, m)
 	}
 }
 

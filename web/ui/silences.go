@@ -17,7 +17,7 @@ var silenceChoices = []struct {
 }{{"1h", time.Hour}, {"4h", 4 * time.Hour}, {"12h", 12 * time.Hour}, {"24h", 24 * time.Hour}, {"3d", 72 * time.Hour}, {"7d", 7 * 24 * time.Hour}}
 
 type silencesData struct {
-	Active, Ended []*silence.Silence
+	Active, Ended []silenceView
 	Rules         []RuleInfo
 	// Form is what was typed when the form comes back with a problem.
 	Rule, Source, Matchers, For, Comment string
@@ -40,16 +40,16 @@ func (u *UI) silencesPage(w http.ResponseWriter, r *http.Request, code int, d *s
 		u.render(w, http.StatusServiceUnavailable, "silences", p)
 		return
 	}
+	if u.d.Rules != nil {
+		d.Rules, _ = u.d.Rules.Rules(r.Context())
+	}
 	now := u.d.Now()
-	for _, s := range list {
+	for _, s := range u.silenceViews(p, list, u.liveNames(r.Context(), d.Rules)) {
 		if s.Ends.After(now) {
 			d.Active = append(d.Active, s)
 		} else {
 			d.Ended = append(d.Ended, s)
 		}
-	}
-	if u.d.Rules != nil {
-		d.Rules, _ = u.d.Rules.Rules(r.Context())
 	}
 	for _, c := range silenceChoices {
 		d.Choices = append(d.Choices, c.Key)

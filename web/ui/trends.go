@@ -25,8 +25,19 @@ func dashboardPeriods() []int { return []int{7, 30, 90} }
 // trends are the dashboard's charts over the last days, today included
 // and no day after it.
 type trends struct {
-	Days                           int
-	Volume, Labels, Tone, Open, RT template.HTML
+	Days                     int
+	Volume, Labels, Tone, RT template.HTML
+	// Open are the open alerts per department, most first: drawn as
+	// rows of text and bar, not an SVG chart, so that long department
+	// names wrap and stay readable on a phone.
+	Open []deptBar
+}
+
+// deptBar is one department's row of the open alerts chart.
+type deptBar struct {
+	Name  string
+	Count uint64
+	Pct   float64 // of the largest count, for the bar's length
 }
 
 // period is the last n local days, ending with today.
@@ -89,13 +100,10 @@ func (u *UI) trendCharts(ctx context.Context, p *Page, per report.Period, list, 
 		}
 		byDept[d]++
 	}
-	dept := chart.Series{Name: p.T("dashboard.open"), Color: pal[3]}
-	var deptCats []string
-	for _, d := range topOf(byDept, 8) {
-		deptCats = append(deptCats, names.Dept(d))
-		dept.Values = append(dept.Values, float64(byDept[d]))
+	top := topOf(byDept, 8)
+	for _, d := range top {
+		tr.Open = append(tr.Open, deptBar{Name: names.Dept(d), Count: byDept[d], Pct: 100 * float64(byDept[d]) / float64(byDept[top[0]])})
 	}
-	tr.Open = chart.SVG(chart.Chart{Title: p.T("dashboard.chart_open"), XTitle: names.T("col.department"), YTitle: p.T("dashboard.axis_alerts"), Categories: deptCats, Series: []chart.Series{dept}}, chartW, chartH)
 	tr.RT = chart.SVG(responseChart(p, names, per, cats, list), chartW, chartH)
 	return tr, nil
 }
