@@ -128,7 +128,7 @@ func TestNoSlugWhereANameExists(t *testing.T) {
 				t.Errorf("%s %s: the snooze is not worded as %q", lang, p, want)
 			}
 		}
-		if want := map[string]string{"vi": ">Tạm tắt thông báo</td>", "en": ">Created a silence</td>"}[lang]; !strings.Contains(body, want) {
+		if want := map[string]string{"vi": ">Tạo tạm ngưng báo</td>", "en": ">Created a silence</td>"}[lang]; !strings.Contains(body, want) {
 			t.Errorf("%s /admin: the audit log does not say %q", lang, want)
 		}
 	}

@@ -169,7 +169,7 @@ func silencesWorded(t *testing.T, c *client, lang string, inc *alerts.Alert) {
 		}
 	}
 	_, body := c.get("/admin")
-	verbs := map[string][]string{"vi": {">Đăng nhập</td>", ">Tạm tắt thông báo</td>"}, "en": {">Signed in</td>", ">Created a silence</td>"}}[lang]
+	verbs := map[string][]string{"vi": {">Đăng nhập</td>", ">Tạo tạm ngưng báo</td>"}, "en": {">Signed in</td>", ">Created a silence</td>"}}[lang]
 	for _, v := range verbs {
 		if !strings.Contains(body, v) {
 			t.Errorf("%s /admin: the audit log lacks %q", lang, v)
