@@ -120,6 +120,10 @@ func TestDepartmentsLabelsAndSourcesShowByName(t *testing.T) {
 		if _, body := c.get("/dashboard"); !strings.Contains(body, `<span class="hbar-name">`+named[lang][0]+`</span>`) {
 			t.Errorf("%s: the dashboard's department chart does not name %q", lang, named[lang][0])
 		}
+		// The silence form offers outlets by name, keeping the ID as the value.
+		if _, body := c.get("/silences"); !strings.Contains(body, `<option value="bao-dien-bien">Báo Điện Biên Phủ</option>`) {
+			t.Errorf("%s: the silence form does not offer the outlet by name", lang)
+		}
 		if _, body := c.get("/sources"); !strings.Contains(body, ">bao-la<") {
 			t.Errorf("%s: a source without a name does not show its ID", lang)
 		}

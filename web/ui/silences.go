@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +22,9 @@ var silenceChoices = []struct {
 type silencesData struct {
 	Active, Ended []silenceView
 	Rules         []RuleInfo
+	// Sources are the configured outlets the form offers by name; without
+	// a source list the form asks for the source's ID.
+	Sources []sourceOption
 	// Form is what was typed when the form comes back with a problem.
 	Rule, Source, Matchers, For, Comment string
 	Problems                             map[string][]Problem
@@ -43,6 +49,7 @@ func (u *UI) silencesPage(w http.ResponseWriter, r *http.Request, code int, d *s
 	if u.d.Rules != nil {
 		d.Rules, _ = u.d.Rules.Rules(r.Context())
 	}
+	d.Sources = u.sourceOptions(r.Context())
 	now := u.d.Now()
 	for _, s := range u.silenceViews(p, list, u.liveNames(r.Context(), d.Rules)) {
 		if s.Ends.After(now) {
@@ -114,4 +121,26 @@ func (u *UI) createSilence(w http.ResponseWriter, r *http.Request) {
 
 func (u *UI) expireSilenceFromPage(w http.ResponseWriter, r *http.Request) {
 	u.expireSilenceThen(w, r, "/silences", "flash.silence_expired")
+}
+
+// sourceOption is one outlet in a form's choice of sources.
+type sourceOption struct{ ID, Name string }
+
+// sourceOptions lists the configured sources by name, for forms; nil when
+// the list cannot be read (the form then takes an ID).
+func (u *UI) sourceOptions(ctx context.Context) []sourceOption {
+	if u.d.Sources == nil {
+		return nil
+	}
+	list, err := u.d.Sources.Sources(ctx)
+	if err != nil {
+		u.log.Warn("silences form: sources offered by ID", "err", err)
+		return nil
+	}
+	out := make([]sourceOption, 0, len(list))
+	for _, s := range list {
+		out = append(out, sourceOption{ID: s.ID, Name: cmp.Or(s.Name, s.ID)})
+	}
+	slices.SortFunc(out, func(a, b sourceOption) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
