@@ -53,7 +53,7 @@ bench: build
 # The index at archive scale: generated articles (remixed from
 # ../shared/testdata/corpus/vi-dantri) indexed in batches of 1,000, then
 # AND, phrase, OR and faceted search latency with two clients. The full run
-# of issue 4 takes about an hour and some 20 GB under /tmp:
+# of the archive-scale targets takes about an hour and some 20 GB under /tmp:
 #   make bench-search BENCH_SEARCH_FLAGS='-n 1000000 -checkpoints 100000,1000000 -dir /tmp/pw-bench-index'
 BENCH_SEARCH_FLAGS ?= -n 100000
 bench-search:

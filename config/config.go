@@ -217,7 +217,7 @@ type Receiver struct {
 	Log     *LogReceiver     `yaml:"log"`
 	Webhook *WebhookReceiver `yaml:"webhook"`
 
-	// --- delivery channels and message wording (issue 6, receivers; see receivers.go) ---
+	// --- delivery channels and message wording (receivers; see receivers.go) ---
 	Email    *EmailReceiver    `yaml:"email"`
 	Telegram *TelegramReceiver `yaml:"telegram"`
 	Zalo     *ZaloReceiver     `yaml:"zalo"`
