@@ -114,14 +114,22 @@ func fill(c config, idx *indexer.Index, out io.Writer) error {
 	tiers := article.Tiers()
 	yearStart := c.weekStart.AddDate(0, -11, 0)
 	var batch []*article.Article
-	for i := range c.n {
+	archive := max(c.n-c.week, 1)
+	span := c.weekStart.Sub(yearStart)
+	for k := range c.n {
+		// The archive first, then the week, each in order of publication,
+		// as a live feed arrives: a batch touches one or two monthly
+		// partitions, not all twelve (filling 1,000,000 articles in random
+		// date order took hours).
+		i := (k + c.week) % c.n
 		r := rand.New(rand.NewPCG(7, uint64(i)))
 		var at time.Time
 		if i < c.week {
-			at = c.weekStart.Add(time.Duration(r.Int64N(int64(7 * 24 * time.Hour))))
+			at = c.weekStart.Add(time.Duration(float64(i) / float64(c.week) * float64(7*24*time.Hour)))
 		} else {
-			at = yearStart.Add(time.Duration(r.Int64N(int64(c.weekStart.Sub(yearStart)))))
+			at = yearStart.Add(time.Duration(float64(i-c.week) / float64(archive) * float64(span)))
 		}
+		at = at.Add(time.Duration(r.Int64N(int64(time.Minute))))
 		src := r.IntN(60)
 		a := &article.Article{
 			ID: fmt.Sprintf("%032x", i), URL: fmt.Sprintf("https://src%02d.example.vn/bai-%d.htm", src, i),
@@ -135,14 +143,14 @@ func fill(c config, idx *indexer.Index, out io.Writer) error {
 			a.Labels = []string{labels[r.IntN(len(labels))], "sensitive"}
 		}
 		batch = append(batch, a)
-		if len(batch) == c.batch || i == c.n-1 {
+		if len(batch) == c.batch || k == c.n-1 {
 			if err := idx.IndexBatch(batch); err != nil {
 				return err
 			}
 			batch = batch[:0]
 		}
-		if (i+1)%50000 == 0 {
-			fmt.Fprintf(out, "indexed %d in %s\n", i+1, time.Since(start).Round(time.Second))
+		if (k+1)%50000 == 0 {
+			fmt.Fprintf(out, "indexed %d in %s\n", k+1, time.Since(start).Round(time.Second))
 		}
 	}
 	fmt.Fprintf(out, "indexed %d articles (%d in the week of %s) in %s\n", c.n, c.week, c.weekStart.Format(time.DateOnly), time.Since(start).Round(time.Second))
