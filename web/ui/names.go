@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"sync"
@@ -44,8 +45,9 @@ func (u *UI) assigneeName(lang, a string) string {
 	return a
 }
 
-// sourceNames looks the configured sources' names up once per page, and
-// only if the page shows a source: ID -> name, for those with a name.
+// sourceNames looks the configured sources up once per page, and only if
+// the page shows a source: ID -> name (the ID itself for a source without
+// a name). Empty when the list cannot be read.
 func (u *UI) sourceNames(ctx context.Context) func() map[string]string {
 	return sync.OnceValue(func() map[string]string {
 		m := map[string]string{}
@@ -60,9 +62,7 @@ func (u *UI) sourceNames(ctx context.Context) func() map[string]string {
 			return m
 		}
 		for _, s := range list {
-			if s.Name != "" {
-				m[s.ID] = s.Name
-			}
+			m[s.ID] = cmp.Or(s.Name, s.ID)
 		}
 		return m
 	})

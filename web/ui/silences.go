@@ -2,7 +2,6 @@ package ui
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -49,7 +48,7 @@ func (u *UI) silencesPage(w http.ResponseWriter, r *http.Request, code int, d *s
 	if u.d.Rules != nil {
 		d.Rules, _ = u.d.Rules.Rules(r.Context())
 	}
-	d.Sources = u.sourceOptions(r.Context())
+	d.Sources = sourceOptions(p)
 	now := u.d.Now()
 	for _, s := range u.silenceViews(p, list, u.liveNames(r.Context(), d.Rules)) {
 		if s.Ends.After(now) {
@@ -126,21 +125,20 @@ func (u *UI) expireSilenceFromPage(w http.ResponseWriter, r *http.Request) {
 // sourceOption is one outlet in a form's choice of sources.
 type sourceOption struct{ ID, Name string }
 
-// sourceOptions lists the configured sources by name, for forms; nil when
-// the list cannot be read (the form then takes an ID).
-func (u *UI) sourceOptions(ctx context.Context) []sourceOption {
-	if u.d.Sources == nil {
+// sourceOptions lists the configured sources by name, for forms, from
+// the list the page already reads for naming them; nil when it cannot be
+// read (the form then takes an ID).
+func sourceOptions(p *Page) []sourceOption {
+	if p.srcNames == nil {
 		return nil
 	}
-	list, err := u.d.Sources.Sources(ctx)
-	if err != nil {
-		u.log.Warn("silences form: sources offered by ID", "err", err)
-		return nil
+	names := p.srcNames()
+	out := make([]sourceOption, 0, len(names))
+	for id, name := range names {
+		out = append(out, sourceOption{ID: id, Name: name})
 	}
-	out := make([]sourceOption, 0, len(list))
-	for _, s := range list {
-		out = append(out, sourceOption{ID: s.ID, Name: cmp.Or(s.Name, s.ID)})
-	}
-	slices.SortFunc(out, func(a, b sourceOption) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b sourceOption) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
+	})
 	return out
 }
