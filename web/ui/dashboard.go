@@ -167,12 +167,12 @@ func (d *dashboardData) fillStories(list []*alerts.Alert, week time.Time) {
 			d.Stories = append(d.Stories, row)
 			continue
 		}
-		if prev := d.Stories[i]; a.Severity.Rank() > article.Severity(prev.Severity).Rank() {
-			row.Articles, row.Sites = max(row.Articles, prev.Articles), max(row.Sites, prev.Sites)
-			d.Stories[i] = row
-		} else {
-			d.Stories[i].Articles, d.Stories[i].Sites = max(row.Articles, prev.Articles), max(row.Sites, prev.Sites)
+		prev := d.Stories[i]
+		if a.Severity.Rank() <= article.Severity(prev.Severity).Rank() {
+			row.ID, row.Title, row.Severity = prev.ID, prev.Title, prev.Severity
 		}
+		row.Articles, row.Sites = max(row.Articles, prev.Articles), max(row.Sites, prev.Sites)
+		d.Stories[i] = row
 	}
 	slices.SortStableFunc(d.Stories, func(x, y storyRow) int {
 		if x.Sites != y.Sites {
