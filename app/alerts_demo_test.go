@@ -19,6 +19,7 @@ import (
 	"github.com/presswatch/presswatch/app/apptest"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/demosite/sink"
+	"github.com/presswatch/presswatch/internal/wait"
 )
 
 const outlets = 11
@@ -89,17 +90,7 @@ func TestDemoStoryOneIncidentPerDepartmentOneEmailOneChatThenOneFollowUp(t *test
 	a := apptest.Start(t, cfg)
 	base := "http://" + a.Addr()
 
-	waitFor := func(what string, d time.Duration, cond func() bool) {
-		t.Helper()
-		deadline := time.Now().Add(d)
-		for !cond() {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s (mail %d, chat %d)", what, len(sinks.Mail()), len(sinks.Chat()))
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	waitFor("the first e-mail and chat message", 60*time.Second, func() bool { return len(sinks.Mail()) >= 1 && len(sinks.Chat()) >= 1 })
+	wait.Until(t, 60*time.Second, "the first e-mail and chat message", func() bool { return len(sinks.Mail()) >= 1 && len(sinks.Chat()) >= 1 })
 	news.released.Store(true)
 	type incident struct {
 		ID           string   `json:"id"`
@@ -117,7 +108,7 @@ func TestDemoStoryOneIncidentPerDepartmentOneEmailOneChatThenOneFollowUp(t *test
 		getJSON(t, base+"/api/v1/alerts?limit=1000", &r)
 		return r.Alerts
 	}
-	waitFor("the story's incidents to list all eleven articles", 60*time.Second, func() bool {
+	wait.Until(t, 60*time.Second, "the story's incidents to list all eleven articles", func() bool {
 		list := incidents()
 		return len(list) > 0 && !slices.ContainsFunc(list, func(in incident) bool { return in.ArticleCount != outlets })
 	})
@@ -134,7 +125,7 @@ func TestDemoStoryOneIncidentPerDepartmentOneEmailOneChatThenOneFollowUp(t *test
 	// The released outlets' articles reach the incident over one group
 	// interval or, on a loaded machine, two: each interval with news owes
 	// one follow-up, and none may repeat what an earlier message said.
-	waitFor("a follow-up listing the eleven articles for every incident", 60*time.Second, func() bool {
+	wait.Until(t, 60*time.Second, "a follow-up listing the eleven articles for every incident", func() bool {
 		mail := sinks.Mail()
 		return !slices.ContainsFunc(list, func(in incident) bool { return !mailSays(mail, base, in.ID, fmt.Sprintf("%d bài", outlets)) }) &&
 			len(sinks.Chat()) >= len(mail)
