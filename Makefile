@@ -11,8 +11,23 @@ PKGS     := ./...
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/presswatch
 
+# Tests that compute in one goroutine over a corpus or a large generated
+# input (internal/heavytest): the race detector slows them tenfold and has
+# no second goroutine to check, so they skip under -race and run in the
+# second pass without it. internal/heavytest fails if one is missing here.
+HEAVY_PKGS := ./classifier/eval/ ./classifier/sentiment/ ./classifier/story/ \
+  ./crawler/extract/ ./crawler/feed/ ./indexer/ ./query/ ./textnorm/
+HEAVY_TESTS := TestDefaultPackOnNationalNews TestCorpusSanity TestCorpusRates \
+  TestCorpusVersionThreshold TestExtractionQualityScrapinghub TestExtractHostile \
+  TestFeedparserExpectations TestAllFeedFiles TestSearchQuality TestSearchAgreesWithEval \
+  TestPhraseQueryAgreesWithBleve TestProperties TestCorpusTonePlacement \
+  TestFoldRuneCountAllRunes TestCorpusProperties TestFastPaths TestIsUnspacedAgreesWithTheTables
+empty :=
+space := $(empty) $(empty)
+
 test:
 	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -count=1 -run '^($(subst $(space),|,$(strip $(HEAVY_TESTS))))$$' $(HEAVY_PKGS)
 
 # Precision and recall of the default rule pack on its labelled set
 # (examples/eval), and its alerts on national news that is not about the

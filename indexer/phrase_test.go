@@ -12,6 +12,7 @@ import (
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/internal/heavytest"
 )
 
 // TestPhraseQueryAgreesWithBleve checks phraseQuery against Bleve's own
@@ -20,6 +21,7 @@ import (
 // inside a conjunction, which reaches it through Advance: the same
 // matches, with the same scores.
 func TestPhraseQueryAgreesWithBleve(t *testing.T) {
+	heavytest.WithoutRace(t)
 	rnd := rand.New(rand.NewPCG(3, 5))
 	words := strings.Fields("lu quet muong cha dien bien nha dan")
 	var arts []*article.Article

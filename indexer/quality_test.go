@@ -41,6 +41,7 @@ import (
 
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/indexer"
+	"github.com/presswatch/presswatch/internal/heavytest"
 	"github.com/presswatch/presswatch/textnorm"
 )
 
@@ -110,6 +111,7 @@ type qualitySet struct {
 }
 
 func TestSearchQuality(t *testing.T) {
+	heavytest.WithoutRace(t)
 	if _, err := os.Stat(dantriDir); err != nil {
 		t.Skipf("search quality needs the vi-dantri corpus at %s (../shared/testdata beside the project): %v", dantriDir, err)
 	}

@@ -15,6 +15,7 @@ import (
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/internal/heavytest"
 	"github.com/presswatch/presswatch/query"
 	"github.com/presswatch/presswatch/textnorm"
 )
@@ -260,6 +261,7 @@ func TestFiltersFacetsAndCursor(t *testing.T) {
 // TestSearchAgreesWithEval is the brief's property: for any document and
 // query, the Bleve back end and the in-memory matcher agree.
 func TestSearchAgreesWithEval(t *testing.T) {
+	heavytest.WithoutRace(t)
 	rnd := rand.New(rand.NewPCG(7, 11))
 	// Words that fold alike but differ by marks, English and French
 	// inflections, and sentence punctuation between them; some fields

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/presswatch/presswatch/internal/heavytest"
 	"github.com/presswatch/presswatch/textnorm"
 )
 
@@ -276,6 +277,7 @@ func (r *refDoc) eval(n Node) bool {
 }
 
 func TestProperties(t *testing.T) {
+	heavytest.WithoutRace(t)
 	const (
 		numDocs    = 40
 		numQueries = 300

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/presswatch/presswatch/internal/heavytest"
 )
 
 func TestNormalize(t *testing.T) {
@@ -147,6 +149,7 @@ func TestFoldRuneAlignment(t *testing.T) {
 // TestFoldRuneCountAllRunes checks rune-count preservation for every code
 // point, so no script can break offset alignment.
 func TestFoldRuneCountAllRunes(t *testing.T) {
+	heavytest.WithoutRace(t)
 	for r := rune(0); r <= unicode.MaxRune; r++ {
 		if !utf8.ValidRune(r) {
 			continue
@@ -161,6 +164,7 @@ func TestFoldRuneCountAllRunes(t *testing.T) {
 // TestFastPaths checks the shortcuts against the unicode package for every
 // code point.
 func TestFastPaths(t *testing.T) {
+	heavytest.WithoutRace(t)
 	for r := rune(0); r <= unicode.MaxRune; r++ {
 		if got, want := isLetter(r), unicode.IsLetter(r); got != want {
 			t.Errorf("isLetter(%U) = %v, want %v", r, got, want)
@@ -301,6 +305,7 @@ func readCorpus(t *testing.T) map[string]string {
 }
 
 func TestCorpusProperties(t *testing.T) {
+	heavytest.WithoutRace(t)
 	files := readCorpus(t)
 	names := slices.Sorted(func(yield func(string) bool) {
 		for n := range files {
@@ -361,6 +366,7 @@ func tokenTexts(toks []Token) []string {
 // spellings the press really uses disappear and become their new-style forms,
 // while qu+y words are untouched.
 func TestCorpusTonePlacement(t *testing.T) {
+	heavytest.WithoutRace(t)
 	files := readCorpus(t)
 	oldToNew := map[string]string{
 		"hoà": "hòa", "hoá": "hóa", "hoả": "hỏa", "hoạ": "họa", "toà": "tòa",
@@ -517,6 +523,7 @@ func TestUnspacedScriptsBecomeBigrams(t *testing.T) {
 // The fast path of isUnspaced must agree with the range tables for every
 // code point.
 func TestIsUnspacedAgreesWithTheTables(t *testing.T) {
+	heavytest.WithoutRace(t)
 	for r := rune(0); r <= unicode.MaxRune; r++ {
 		if got, want := isUnspaced(r), unicode.In(r, unspacedScripts...); got != want {
 			t.Fatalf("isUnspaced(%U) = %v, the tables say %v", r, got, want)

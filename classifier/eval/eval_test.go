@@ -9,6 +9,7 @@ import (
 	"github.com/presswatch/presswatch/classifier"
 	"github.com/presswatch/presswatch/classifier/eval"
 	"github.com/presswatch/presswatch/examples"
+	"github.com/presswatch/presswatch/internal/heavytest"
 )
 
 // Floors of the default pack on its labelled set: a change to the rules,
@@ -104,6 +105,7 @@ const corpusDir = "../../../shared/testdata/corpus/vi-dantri"
 // not alert on articles that name no place of the province, and "Điện
 // Biên" must not match "diễn biến".
 func TestDefaultPackOnNationalNews(t *testing.T) {
+	heavytest.WithoutRace(t)
 	if _, err := os.Stat(corpusDir); err != nil {
 		t.Skipf("needs the vi-dantri corpus at %s (../shared/testdata beside the project): %v", corpusDir, err)
 	}

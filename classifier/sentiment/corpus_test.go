@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/presswatch/presswatch/internal/heavytest"
 )
 
 // corpusDir holds Vietnamese news articles from Dân trí, one per file,
@@ -20,6 +22,7 @@ const corpusDir = "/work/shared/testdata/corpus/vi-dantri"
 // articles. The distribution by topic is logged for a reader to judge; it
 // is not asserted, as topic names say little about an article's tone.
 func TestCorpusSanity(t *testing.T) {
+	heavytest.WithoutRace(t)
 	if testing.Short() {
 		t.Skip("reads a corpus of a few thousand articles")
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/presswatch/presswatch/internal/heavytest"
 	"github.com/presswatch/presswatch/textnorm"
 )
 
@@ -169,6 +170,7 @@ func setJaccard64(x, y []uint64) float64 {
 // parameters on real Vietnamese news, and logs how other band layouts
 // would do on the same signatures (doc.go quotes these numbers).
 func TestCorpusRates(t *testing.T) {
+	heavytest.WithoutRace(t)
 	if testing.Short() {
 		t.Skip("measurement")
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/presswatch/presswatch/internal/heavytest"
 )
 
 // TestCorpusVersionThreshold measures, on one outlet's real articles, how
@@ -12,6 +14,7 @@ import (
 // two different articles of the same outlet can be: the version threshold
 // must sit between the two (doc.go quotes these numbers).
 func TestCorpusVersionThreshold(t *testing.T) {
+	heavytest.WithoutRace(t)
 	if testing.Short() {
 		t.Skip("measurement")
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/url"
 	"testing"
+
+	"github.com/presswatch/presswatch/internal/heavytest"
 )
 
 // minF1 is the quality floor the crawler issue sets on the scrapinghub
@@ -35,6 +37,7 @@ func runScrapinghub(tb testing.TB, e *Extractor, pages []benchPage) score {
 }
 
 func TestExtractionQualityScrapinghub(t *testing.T) {
+	heavytest.WithoutRace(t)
 	pages := loadScrapinghub(t)
 	e, err := New(Options{})
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/presswatch/presswatch/internal/heavytest"
 	"github.com/presswatch/presswatch/textnorm"
 )
 
@@ -354,6 +355,7 @@ func TestExtractUnclosedLinkIsNotALinkList(t *testing.T) {
 // must come back (the test binary's timeout bounds the time) with a result
 // within the limits, and with the article text when there is one.
 func TestExtractHostile(t *testing.T) {
+	heavytest.WithoutRace(t)
 	e := newTestExtractor(t)
 	para := "<p>" + strings.Repeat("Mưa lớn kéo dài khiến nhiều tuyến đường bị ngập sâu. ", 5) + "</p>"
 	const sentence = "Mưa lớn kéo dài khiến nhiều tuyến đường bị ngập sâu."

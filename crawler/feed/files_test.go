@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/presswatch/presswatch/crawler/charset"
+	"github.com/presswatch/presswatch/internal/heavytest"
 )
 
 // feedsDir holds real feeds and feed-parser test cases (see its README).
@@ -143,6 +144,7 @@ func errorKind(err error) string {
 }
 
 func TestAllFeedFiles(t *testing.T) {
+	heavytest.WithoutRace(t)
 	outs := parseAll(t)
 	var parsed, failed, warned int
 	kinds := map[string][]string{}
@@ -308,6 +310,7 @@ func sameCharset(want, got string) bool {
 // feedparser's own conventions differ from this package's, so only a
 // minimum agreement is required and the rest is reported).
 func TestFeedparserExpectations(t *testing.T) {
+	heavytest.WithoutRace(t)
 	outs := parseAll(t)
 	type tally struct{ files, checks, passed int }
 	var enc, all tally
