@@ -22,6 +22,7 @@ import (
 // (on whichever process takes the article) becomes a reason of the same
 // incident, not another alert.
 func TestTwoServicesSendEachNotificationOnce(t *testing.T) {
+	t.Parallel()
 	b1 := openBus(t)
 	o := bustest.Options(t)
 	o.StoreDir, o.Listen, o.URL, o.Name, o.AckWait = "", "", b1.ClientURL(), "second", 2*time.Second

@@ -132,6 +132,7 @@ func startAlertsChild(t *testing.T, natsURL, hookURL string) *exec.Cmd {
 // next one sends what was decided, and anything sent twice carries the
 // same idempotency key.
 func TestCrashMidSendLosesNothingAndDuplicatesOnlyByKey(t *testing.T) {
+	t.Parallel()
 	b := openBus(t)
 	hook := &crashHook{keys: map[string]int{}, alerts: map[string]bool{}, first: make(chan struct{}), release: make(chan struct{})}
 	srv := httptest.NewServer(hook)

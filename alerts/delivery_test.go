@@ -116,6 +116,7 @@ func (h hung) Notify(context.Context, *alerts.Notification) error {
 }
 
 func TestRetriesDeadLettersAndReplay(t *testing.T) {
+	t.Parallel()
 	b := openBus(t)
 	stuck := hung{release: make(chan struct{})}
 	flaky := &scripted{script: []func(http.ResponseWriter){status(503), status(429, "Retry-After", "1")}}

@@ -54,6 +54,7 @@ func ruleIDs(al *alerts.Alert) []string {
 // rules as reasons and the highest severity; a new rule joining the story
 // sends one follow-up that names it, not a new alert.
 func TestOneIncidentPerStoryAndDepartment(t *testing.T) {
+	t.Parallel()
 	b := openBus(t)
 	rc := &sink{}
 	dir := alerts.NewDirectory([]alerts.Department{{ID: "so-nnmt", Name: "Sở Nông nghiệp và Môi trường"}, {ID: "so-y-te", Name: "Sở Y tế"}})
@@ -131,6 +132,7 @@ func TestOneIncidentPerStoryAndDepartment(t *testing.T) {
 // Responding to an incident sends "response published" with the link to
 // the receivers that heard of it, once, even when asked again.
 func TestResponsePublishedGoesToWhoeverWasNotified(t *testing.T) {
+	t.Parallel()
 	h, rc := startChat(t)
 	a := storyArticle("a0", "s1", "baodienbien", article.SeverityHigh, "so-tnmt")
 	publish(t, h.b, a)
@@ -160,6 +162,7 @@ func TestResponsePublishedGoesToWhoeverWasNotified(t *testing.T) {
 // at start into one incident per story and department, keeping their
 // lifecycle, and the old records go.
 func TestMigrateOldShapeAlerts(t *testing.T) {
+	t.Parallel()
 	b := openBus(t)
 	kv := b.KV(bus.BucketAlerts)
 	ctx := context.Background()

@@ -15,6 +15,7 @@ import (
 )
 
 func TestLifecycleTransitionsAuditAndResponseTimes(t *testing.T) {
+	t.Parallel()
 	b := openBus(t)
 	h := start(t, b, alerts.Options{Receivers: []alerts.Receiver{{Name: "chat", Notifier: &sink{}}}})
 	ctx := context.Background()
@@ -127,6 +128,7 @@ func TestLifecycleTransitionsAuditAndResponseTimes(t *testing.T) {
 }
 
 func TestEscalatesUnacknowledgedCriticalOnce(t *testing.T) {
+	t.Parallel()
 	b := openBus(t)
 	team, oncall := &sink{}, &sink{}
 	dir := alerts.NewDirectory([]alerts.Department{{ID: "ban-pctt", Name: "Ban Chỉ huy PCTT",

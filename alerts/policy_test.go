@@ -33,6 +33,7 @@ func storiesOf(ns []*alerts.Notification) []string {
 }
 
 func TestSilenceMutesUntilExpired(t *testing.T) {
+	t.Parallel()
 	h, rc := startChat(t)
 	b := h.b
 	ctx := context.Background()
@@ -67,6 +68,7 @@ func TestSilenceMutesUntilExpired(t *testing.T) {
 }
 
 func TestQuietHoursDeferAllButCritical(t *testing.T) {
+	t.Parallel()
 	b := openBus(t)
 	rc := &sink{}
 	quiet := schedule.Window{Start: 22 * 60, End: 6*60 + 30, Loc: time.UTC}
@@ -91,6 +93,7 @@ func TestQuietHoursDeferAllButCritical(t *testing.T) {
 }
 
 func TestDigestBatchesLowerSeverity(t *testing.T) {
+	t.Parallel()
 	b := openBus(t)
 	rc := &sink{}
 	h := start(t, b, alerts.Options{
@@ -121,6 +124,7 @@ func TestDigestBatchesLowerSeverity(t *testing.T) {
 }
 
 func TestRouteAddressesDepartmentContactsByDutyHours(t *testing.T) {
+	t.Parallel()
 	b := openBus(t)
 	mail, chat := &sink{}, &sink{}
 	yes := true
@@ -154,6 +158,7 @@ func TestRouteAddressesDepartmentContactsByDutyHours(t *testing.T) {
 }
 
 func TestSpikeAndSourceHealthAlertsAreRouted(t *testing.T) {
+	t.Parallel()
 	b := openBus(t)
 	ops, rest := &sink{}, &sink{}
 	h := start(t, b, alerts.Options{

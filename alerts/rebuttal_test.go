@@ -17,6 +17,7 @@ import (
 // rule (or a misleading case) names reaches the alert and every message
 // about it; a newer one replaces it; a javascript: one never gets there.
 func TestRebuttalTravelsFromTheMatchToTheMessage(t *testing.T) {
+	t.Parallel()
 	h, rc := startChat(t)
 	b := h.b
 	ctx := context.Background()

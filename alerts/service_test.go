@@ -88,6 +88,7 @@ func settle(t *testing.T, h *harness) {
 }
 
 func TestStoryGroupsIntoOneAlertAndTenMoreArticlesOneFollowUp(t *testing.T) {
+	t.Parallel()
 	b := openBus(t)
 	rc := &sink{}
 	h := start(t, b, alerts.Options{
@@ -152,6 +153,7 @@ func TestStoryGroupsIntoOneAlertAndTenMoreArticlesOneFollowUp(t *testing.T) {
 }
 
 func TestRepeatsWhileUnacknowledged(t *testing.T) {
+	t.Parallel()
 	b := openBus(t)
 	rc := &sink{}
 	h := start(t, b, alerts.Options{
@@ -180,6 +182,7 @@ func TestRepeatsWhileUnacknowledged(t *testing.T) {
 }
 
 func TestListEmptyBucket(t *testing.T) {
+	t.Parallel()
 	b := openBus(t)
 	list, err := alerts.List(context.Background(), b.KV(bus.BucketAlerts), alerts.ListOptions{})
 	if err != nil || len(list) != 0 {
@@ -211,6 +214,7 @@ func BenchmarkList(b *testing.B) {
 }
 
 func TestSignalMatchesNeverBecomeAlerts(t *testing.T) {
+	t.Parallel()
 	b := openBus(t)
 	h := start(t, b, alerts.Options{Receivers: []alerts.Receiver{{Name: "chat", Notifier: &sink{}}}})
 	a := storyArticle("s0", "s9", "facebook", article.SeverityHigh, "so-tnmt")

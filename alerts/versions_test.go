@@ -16,6 +16,7 @@ import (
 // not make a version, so that counting them as articles would also show
 // as a new outlet and a follow-up.
 func TestVersionSendsNoFollowUp(t *testing.T) {
+	t.Parallel()
 	h, rc := startChat(t)
 	a := storyArticle("a0", "s1", "baodienbien", article.SeverityHigh, "so-nnmt")
 	publish(t, h.b, a)
@@ -65,6 +66,7 @@ func TestVersionSendsNoFollowUp(t *testing.T) {
 // in parallel) stands for the article, which then joins it as a version:
 // the incident counts one article either way.
 func TestVersionBeforeItsArticle(t *testing.T) {
+	t.Parallel()
 	h, _ := startChat(t)
 	item := storyArticle("b0", "s2", "baodienbien", article.SeverityHigh, "so-nnmt")
 	v := storyArticle("b0-v1", "s2", "baodienbien", article.SeverityHigh, "so-nnmt")

@@ -20,6 +20,7 @@ import (
 // another process (straight to the bucket), an action through the store
 // and a deletion all show in the next list, without waiting or polling.
 func TestViewListsWhatTheBucketHolds(t *testing.T) {
+	t.Parallel()
 	b := bustest.Start(t)
 	st, err := NewStore(b, prometheus.NewRegistry(), nil)
 	if err != nil {

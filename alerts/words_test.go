@@ -13,6 +13,7 @@ import (
 // words itself name a label, a rule and a source by name, in Vietnamese for
 // Vietnamese readers and in English for English ones.
 func TestSpikeAndSourceAlertsSpeakBothLanguages(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 	sp := spikeAlert(spike.Event{Key: "label:crisis", Window: "hour", Count: 40, Baseline: 4, Ratio: 10, Terms: []string{"lũ quét"}, At: now}, now)
 	rule := spikeAlert(spike.Event{Key: "rule:disaster.flood", Title: "Lũ quét và sạt lở đất", Window: "hour", Count: 40, Baseline: 4, Ratio: 10, At: now}, now)
@@ -46,6 +47,7 @@ func TestSpikeAndSourceAlertsSpeakBothLanguages(t *testing.T) {
 // TestSpikeOfAnOlderVersionNamesTheRuleByID: an event stored before
 // events carried the rule's title still words an alert, by the rule's ID.
 func TestSpikeOfAnOlderVersionNamesTheRuleByID(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 	a := spikeAlert(spike.Event{Key: "rule:disaster.flood", Window: "hour", Count: 40, Baseline: 4, Ratio: 10, At: now}, now)
 	if !strings.Contains(a.Title, "quy tắc «disaster.flood»") || a.Rules[0].Title != "disaster.flood" {

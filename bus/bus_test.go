@@ -32,6 +32,7 @@ func streamMsgs(t *testing.T, b *bus.Bus, stream string) uint64 {
 }
 
 func TestPublishDeduplicatesByMsgID(t *testing.T) {
+	t.Parallel()
 	b := bustest.Start(t)
 	ctx := context.Background()
 	for i := 0; i < 3; i++ {
@@ -67,6 +68,7 @@ func runConsumer(t *testing.T, b *bus.Bus, spec bus.ConsumerSpec, h bus.Handler)
 }
 
 func TestConsumeAcksEachMessageOnce(t *testing.T) {
+	t.Parallel()
 	b := bustest.Start(t)
 	ctx := context.Background()
 	const n = 50
@@ -102,6 +104,7 @@ func TestConsumeAcksEachMessageOnce(t *testing.T) {
 }
 
 func TestFailingMessageGoesToDeadLetterAfterMaxDeliver(t *testing.T) {
+	t.Parallel()
 	o := bustest.Options(t)
 	o.MaxDeliver = 2
 	reg := prometheus.NewRegistry()
@@ -178,6 +181,7 @@ func sumMetric(t *testing.T, reg *prometheus.Registry, name string) float64 {
 }
 
 func TestPermanentErrorAndPanicDeadLetterAtOnce(t *testing.T) {
+	t.Parallel()
 	o := bustest.Options(t)
 	o.MaxDeliver = 5
 	b := bustest.Open(t, o)
@@ -211,6 +215,7 @@ func TestPermanentErrorAndPanicDeadLetterAtOnce(t *testing.T) {
 }
 
 func TestBatchAckOnlyAfterHandlerReturns(t *testing.T) {
+	t.Parallel()
 	b := bustest.Start(t)
 	ctx := context.Background()
 	for i := range 10 {
@@ -254,6 +259,7 @@ func TestBatchAckOnlyAfterHandlerReturns(t *testing.T) {
 }
 
 func TestStateSurvivesRestartOnSameStore(t *testing.T) {
+	t.Parallel()
 	o := bustest.Options(t)
 	ctx := context.Background()
 	b1, err := bus.Open(ctx, o)
@@ -288,6 +294,7 @@ func TestStateSurvivesRestartOnSameStore(t *testing.T) {
 }
 
 func TestOpenExternalURLFailsClearly(t *testing.T) {
+	t.Parallel()
 	_, err := bus.Open(context.Background(), bus.Options{URL: "nats://user:hunter2@127.0.0.1:1", SetupTimeout: time.Second})
 	if err == nil {
 		t.Fatal("expected error")
@@ -301,6 +308,7 @@ func TestOpenExternalURLFailsClearly(t *testing.T) {
 }
 
 func TestTransientFailureIsRetriedPastMaxDeliver(t *testing.T) {
+	t.Parallel()
 	o := bustest.Options(t)
 	o.MaxDeliver = 2
 	b := bustest.Open(t, o)

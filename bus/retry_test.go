@@ -53,6 +53,7 @@ func (c *logCounter) count(prefix string) int {
 // warn thousands of times a second), and once the stream is back it must
 // find its consumer again and carry on.
 func TestConsumerBacksOffWhileTheClusterCannotServeIt(t *testing.T) {
+	t.Parallel()
 	logs := &logCounter{msgs: map[string]int{}}
 	o := bustest.Options(t)
 	o.Logger = slog.New(logs)
@@ -92,6 +93,7 @@ func TestConsumerBacksOffWhileTheClusterCannotServeIt(t *testing.T) {
 // Processes started together with the NATS cluster find no server at
 // first; they must wait for it rather than exit.
 func TestOpenWaitsForAClusterThatStartsLater(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -146,6 +146,7 @@ func idsOf(t *testing.T, base string, items []demosite.Item) map[string]string {
 // local site and checks that every expected article is published exactly
 // once.
 func TestEveryKindYieldsItsArticlesOnce(t *testing.T) {
+	t.Parallel()
 	feedSite, feedSrv := siteServer(t, 4)
 	smSite, smSrv := siteServer(t, 4)
 	webSite, webSrv := siteServer(t, 4)
@@ -297,6 +298,7 @@ func TestEveryKindYieldsItsArticlesOnce(t *testing.T) {
 }
 
 func TestBrokenSourceIsPausedWhileOthersFlow(t *testing.T) {
+	t.Parallel()
 	site, good := siteServer(t, 3)
 	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "<?xml version='1.0'?><rss><channel><item><title>unterminated")
@@ -339,6 +341,7 @@ func TestBrokenSourceIsPausedWhileOthersFlow(t *testing.T) {
 }
 
 func TestSourcesReloadAddsASource(t *testing.T) {
+	t.Parallel()
 	site, srv := siteServer(t, 2)
 	h := newHarness(t, nil, nil)
 	time.Sleep(200 * time.Millisecond)
@@ -349,6 +352,7 @@ func TestSourcesReloadAddsASource(t *testing.T) {
 }
 
 func TestSubmittedLinkIsFetchedOnce(t *testing.T) {
+	t.Parallel()
 	site, srv := siteServer(t, 2)
 	h := newHarness(t, nil, nil)
 	link := srv.URL + site.Published()[1].Path + "?utm_source=zalo"
@@ -382,6 +386,7 @@ func testLogger() *slog.Logger {
 
 // A feed whose items all link to one URL (a broken CMS) yields one article.
 func TestFeedItemsSharingOneLinkYieldOneArticle(t *testing.T) {
+	t.Parallel()
 	site, srv := siteServer(t, 1)
 	page := srv.URL + site.Published()[0].Path
 	var b strings.Builder
@@ -424,6 +429,7 @@ func TestFeedItemsSharingOneLinkYieldOneArticle(t *testing.T) {
 // its claim for as long as it works and never overwrites what the poll
 // recorded.
 func TestAClaimLapsesUnlessItsPollerRenewsIt(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, nil, nil)
 	c := h.c
 	ctx := context.Background()

@@ -41,6 +41,7 @@ func (d *fullDisk) PutBytes(ctx context.Context, name string, data []byte) (*jet
 // summary), readiness reports the cause, and once space returns every
 // article comes in whole without a restart.
 func TestFullDiskRetriesPagesAndRecovers(t *testing.T) {
+	t.Parallel()
 	site, srv := siteServer(t, 3)
 	tracker, err := storagehealth.New(prometheus.NewRegistry())
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 // queued, another host's new articles still arrive within that source's
 // poll interval, and the cooling host's source says why it waits.
 func TestCoolingHostDoesNotHoldOtherHosts(t *testing.T) {
+	t.Parallel()
 	cooling := demosite.New(demosite.Options{Initial: 12, Limit: 12})
 	var refused atomic.Int32
 	coolSrv := listenOn(t, "127.0.0.2", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestPauseSourceByHandThenResume(t *testing.T) {
+	t.Parallel()
 	b := bustest.Start(t)
 	kv := b.KV(bus.BucketSourceHealth)
 	ctx := context.Background()

@@ -24,6 +24,7 @@ const pageTmpl = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><ti
 // yields an "edited" revision with both snapshots kept and is republished;
 // a later 404 yields "removed".
 func TestRecheckRecordsEditAndRemoval(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	body, status := "Lũ quét làm 7 ngôi nhà bị cuốn trôi tại xã Sa Lông.", http.StatusOK
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestBounds(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		src          config.Source
 		init, lo, hi time.Duration
@@ -27,6 +28,7 @@ func TestBounds(t *testing.T) {
 }
 
 func TestAdapt(t *testing.T) {
+	t.Parallel()
 	const lo, hi = time.Minute, time.Hour
 	cases := []struct {
 		cur           time.Duration
@@ -49,6 +51,7 @@ func TestAdapt(t *testing.T) {
 }
 
 func TestBackoffGrowsCapsAndHonoursRetryAfter(t *testing.T) {
+	t.Parallel()
 	rnd := rand.New(rand.NewPCG(1, 2))
 	prevMax := time.Duration(0)
 	for f := 1; f <= 4; f++ {

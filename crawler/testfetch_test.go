@@ -23,6 +23,7 @@ func testFetcher(t *testing.T, allow []string) *fetch.Fetcher {
 }
 
 func TestTestFetchShowsTheNewestItemAsExtracted(t *testing.T) {
+	t.Parallel()
 	site, srv := siteServer(t, 3)
 	x, err := extract.New(extract.Options{Languages: []string{"vi", "en"}})
 	if err != nil {

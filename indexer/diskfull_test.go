@@ -44,6 +44,7 @@ func (d *fullDisk) IndexBatch(arts []*article.Article) error {
 // readiness names the cause; once space returns every article is indexed
 // and readiness recovers, without a restart.
 func TestWriterOnFullDiskReportsAndRecovers(t *testing.T) {
+	t.Parallel()
 	b := bustest.Start(t)
 	disk := &fullDisk{Index: openTestIndex(t)}
 	disk.full.Store(true)

@@ -241,6 +241,7 @@ func searchQuery(t *testing.T, req SearchRequest) bq.Query {
 }
 
 func TestFacetCountsEqualBleveFacets(t *testing.T) {
+	t.Parallel()
 	idx, live := facetIndex(t)
 	if segs, deleted := segmentShape(t, idx); segs < 2 || !deleted {
 		t.Fatalf("index has at most %d segments a partition, deletions %v: want several and some", segs, deleted)
@@ -298,6 +299,7 @@ func TestFacetCountsEqualBleveFacets(t *testing.T) {
 }
 
 func TestFacetCountsTopValuesAndCancel(t *testing.T) {
+	t.Parallel()
 	idx, live := facetIndex(t)
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	_, facets, _, err := idx.facetCounts(context.Background(), bleve.NewMatchAllQuery(), SearchRequest{}, now)
@@ -337,6 +339,7 @@ func TestFacetCountsTopValuesAndCancel(t *testing.T) {
 // document number instead of a bitmap: a term of one document in a field
 // without term vectors.
 func TestCountTermsOneHitPostings(t *testing.T) {
+	t.Parallel()
 	m := bleve.NewIndexMapping()
 	f := mapping.NewKeywordFieldMapping()
 	f.IncludeTermVectors = false

@@ -50,6 +50,7 @@ func testArticles() []*article.Article {
 }
 
 func TestSearchIsToneInsensitiveAndMarksSnippets(t *testing.T) {
+	t.Parallel()
 	idx := openTestIndex(t)
 	if err := idx.IndexBatch(testArticles()); err != nil {
 		t.Fatal(err)
@@ -111,6 +112,7 @@ func TestSearchIsToneInsensitiveAndMarksSnippets(t *testing.T) {
 }
 
 func TestUpsertByIDKeepsOneDocument(t *testing.T) {
+	t.Parallel()
 	idx := openTestIndex(t)
 	arts := testArticles()
 	if err := idx.IndexBatch(arts); err != nil {
@@ -132,6 +134,7 @@ func TestUpsertByIDKeepsOneDocument(t *testing.T) {
 }
 
 func TestBadQueryAndTimeout(t *testing.T) {
+	t.Parallel()
 	idx := openTestIndex(t)
 	if _, err := idx.Search(context.Background(), SearchRequest{Q: `"unterminated`}); !errors.Is(err, ErrBadQuery) || !strings.Contains(err.Error(), "col 1") {
 		t.Errorf("unterminated phrase: %v", err)
@@ -144,6 +147,7 @@ func TestBadQueryAndTimeout(t *testing.T) {
 }
 
 func TestIndexSurvivesReopen(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "index")
 	idx, err := Open(dir)
 	if err != nil {
@@ -166,6 +170,7 @@ func TestIndexSurvivesReopen(t *testing.T) {
 }
 
 func TestWriterIndexesFromBusAndDeadLettersGarbage(t *testing.T) {
+	t.Parallel()
 	b := bustest.Start(t)
 	idx := openTestIndex(t)
 	w, err := NewWriter(idx, b, WriterOptions{Replica: "t", BatchSize: 10, BatchInterval: 100 * time.Millisecond}, slogDiscard(), prometheus.NewRegistry())
@@ -200,6 +205,7 @@ func TestWriterIndexesFromBusAndDeadLettersGarbage(t *testing.T) {
 }
 
 func TestThaiAndChineseAreSearchable(t *testing.T) {
+	t.Parallel()
 	idx := openTestIndex(t)
 	arts := []*article.Article{
 		{ID: "th", URL: "https://th.example/1", SourceID: "t", Lang: "th", Title: "ข่าวภาคเหนือ", Text: "ฝนตกหนักทำให้น้ำท่วมหลายหมู่บ้านในจังหวัดน่าน"},
@@ -227,6 +233,7 @@ func TestThaiAndChineseAreSearchable(t *testing.T) {
 }
 
 func TestIndexOfAnotherLayoutIsRefused(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "index")
 	idx, err := Open(dir)
 	if err != nil {
@@ -263,6 +270,7 @@ func TestIndexOfAnotherLayoutIsRefused(t *testing.T) {
 }
 
 func TestCompactMergesEndedMonthsOnly(t *testing.T) {
+	t.Parallel()
 	idx := openTestIndex(t)
 	keepSegments(t, idx, "2026-10", "2026-11")
 	mk := func(i int, month time.Month) *article.Article {
@@ -321,6 +329,7 @@ func TestCompactMergesEndedMonthsOnly(t *testing.T) {
 // as concurrent parts (splitByID) still keeps one document per ID, the
 // last version in the batch.
 func TestLargeBatchSplitKeepsLastVersion(t *testing.T) {
+	t.Parallel()
 	idx := openTestIndex(t)
 	t0 := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 	var arts []*article.Article
@@ -353,6 +362,7 @@ func TestLargeBatchSplitKeepsLastVersion(t *testing.T) {
 // Get returns every stored field as it was indexed, including those that
 // are stored only (URL, fetched, sentiment, partial).
 func TestGetRoundTripsStoredFields(t *testing.T) {
+	t.Parallel()
 	idx := openTestIndex(t)
 	pub := time.Date(2026, 11, 20, 8, 30, 0, 0, time.UTC)
 	a := &article.Article{

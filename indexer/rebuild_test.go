@@ -20,6 +20,7 @@ import (
 // TestRebuildAnswersLikeTheOriginal: an index rebuilt from the stream
 // answers every query as the index the writer built.
 func TestRebuildAnswersLikeTheOriginal(t *testing.T) {
+	t.Parallel()
 	b := bustest.Start(t)
 	ctx := context.Background()
 	arts := corpus()

@@ -57,6 +57,7 @@ func mustSearch(t *testing.T, idx *Index, req SearchRequest) *SearchResult {
 }
 
 func TestPartitionsRetentionAndUpsertAcrossMonths(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "index")
 	idx, err := OpenWith(dir, Options{Retention: 60 * 24 * time.Hour})
 	if err != nil {
@@ -144,6 +145,7 @@ func corpus() []*article.Article {
 }
 
 func TestQueryLanguageOnTheIndex(t *testing.T) {
+	t.Parallel()
 	idx := openTestIndex(t)
 	if err := idx.IndexBatch(corpus()); err != nil {
 		t.Fatal(err)
@@ -188,6 +190,7 @@ func TestQueryLanguageOnTheIndex(t *testing.T) {
 }
 
 func TestFiltersFacetsAndCursor(t *testing.T) {
+	t.Parallel()
 	idx := openTestIndex(t)
 	if err := idx.IndexBatch(corpus()); err != nil {
 		t.Fatal(err)
@@ -402,6 +405,7 @@ func TestSearchAgreesWithEval(t *testing.T) {
 }
 
 func TestTitleTierRankingPhrasesAndCountCap(t *testing.T) {
+	t.Parallel()
 	idx := openTestIndex(t)
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	var arts []*article.Article
@@ -485,6 +489,7 @@ func mustCompile(t *testing.T, q string) bq.Query {
 // (the shortest title) of an older month ranks below a newer one, and both
 // above a newer article with the words only in its text.
 func TestTitleTiersGoNewestMonthFirst(t *testing.T) {
+	t.Parallel()
 	idx := openTestIndex(t)
 	sep := time.Date(2026, 9, 10, 0, 0, 0, 0, time.UTC)
 	nov := time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC)
@@ -519,6 +524,7 @@ func TestTitleTiersGoNewestMonthFirst(t *testing.T) {
 // Publication times count to the second, as they are shown: a filter bound
 // with a fraction of a second compares with the shown time.
 func TestDateFilterCountsWholeSeconds(t *testing.T) {
+	t.Parallel()
 	idx := openTestIndex(t)
 	at := time.Date(2026, 11, 20, 12, 0, 0, 700_000_000, time.UTC) // shown 12:00:00
 	if err := idx.IndexBatch([]*article.Article{{ID: "a", URL: "https://t.example/a", SourceID: "s", Lang: "vi",
@@ -552,6 +558,7 @@ func TestDateFilterCountsWholeSeconds(t *testing.T) {
 // phrase repeated in an article early in the month ranks below a single
 // mention in its last week. A word query ranks the month by score.
 func TestPhraseTextMatchesGoNewestWeekFirst(t *testing.T) {
+	t.Parallel()
 	idx := openTestIndex(t)
 	early := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	late := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestRemoteSearchAnswersLikeTheLocalIndex(t *testing.T) {
+	t.Parallel()
 	b := bustest.Start(t)
 	idx := openTestIndex(t)
 	if err := idx.IndexBatch(corpus()); err != nil {
@@ -46,6 +47,7 @@ func TestRemoteSearchAnswersLikeTheLocalIndex(t *testing.T) {
 }
 
 func TestRemoteWithoutIndexerIsUnavailable(t *testing.T) {
+	t.Parallel()
 	b := bustest.Start(t)
 	_, err := Remote{NC: b.Conn()}.Search(context.Background(), SearchRequest{Q: "x"})
 	if !errors.Is(err, ErrUnavailable) {

@@ -16,6 +16,7 @@ import (
 // month boundary in several batches (several segments, two partitions)
 // and checks every count against the articles themselves.
 func TestTallyAgreesWithCountingTheArticles(t *testing.T) {
+	t.Parallel()
 	idx, err := Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -93,6 +94,7 @@ func TestTallyAgreesWithCountingTheArticles(t *testing.T) {
 }
 
 func TestTallyRefusesABadRequest(t *testing.T) {
+	t.Parallel()
 	idx, err := Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

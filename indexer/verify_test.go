@@ -47,6 +47,7 @@ func segmentsIn(t *testing.T, store string) []string {
 // opening with a message that names `presswatch reindex` (never a panic,
 // never an index that quietly answers from what is left).
 func TestDamagedIndexIsRefusedNamingReindex(t *testing.T) {
+	t.Parallel()
 	rnd := rand.New(rand.NewPCG(1, 2))
 	for _, tt := range []struct {
 		name   string
@@ -120,6 +121,7 @@ func TestDamagedIndexIsRefusedNamingReindex(t *testing.T) {
 // segment damaged after opening does to Bleve) fails that search with
 // ErrDamaged and marks the index damaged, and the process goes on.
 func TestReadPanicBecomesAnError(t *testing.T) {
+	t.Parallel()
 	idx := openTestIndex(t)
 	if err := idx.IndexBatch(testArticles()); err != nil {
 		t.Fatal(err)

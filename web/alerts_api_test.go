@@ -82,6 +82,7 @@ func call(t *testing.T, method, url, token, body string, out any) int {
 }
 
 func TestAlertAPILifecycle(t *testing.T) {
+	t.Parallel()
 	srv, id, reg := alertServer(t)
 	base := srv.URL + "/api/v1/alerts"
 	var list struct {
@@ -147,6 +148,7 @@ func TestAlertAPILifecycle(t *testing.T) {
 }
 
 func TestSilenceAndDeadLetterAPI(t *testing.T) {
+	t.Parallel()
 	srv, _, _ := alertServer(t)
 	base := srv.URL + "/api/v1/silences"
 	var sl silence.Silence
@@ -200,6 +202,7 @@ func TestSilenceAndDeadLetterAPI(t *testing.T) {
 // hours, with a reason, and notes it in the history; anything else is 400
 // saying what.
 func TestAlertAPISnooze(t *testing.T) {
+	t.Parallel()
 	srv, id, _ := alertServer(t)
 	url := srv.URL + "/api/v1/alerts/" + id + "/snooze"
 	var e struct{ Error string }

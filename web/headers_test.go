@@ -15,6 +15,7 @@ import (
 // alerts and tokens); HSTS is sent, when configured, only on requests
 // that came over HTTPS, including through a trusted TLS proxy.
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	reg := prometheus.NewRegistry()
 	s, err := New(Options{API: true, Search: fakeSearch{}, Alerts: noAlerts{}, Gatherer: reg, Registerer: reg,
 		HSTSMaxAge: 180 * 24 * time.Hour, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
@@ -53,6 +54,7 @@ func TestSecurityHeaders(t *testing.T) {
 // TestMetricsNeedATokenByDefault: the zero Options (what an unset
 // api.metrics_public gives) protect /metrics.
 func TestMetricsNeedATokenByDefault(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, Options{}.MetricsPublic)
 	if got := status(t, srv.URL+"/metrics", ""); got != http.StatusUnauthorized {
 		t.Errorf("/metrics without a token: %d, want 401", got)

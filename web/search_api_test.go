@@ -22,6 +22,7 @@ import (
 // says where, and a search that overruns indexer.search_timeout is a 504
 // that says so, not a hang or a 500.
 func TestSearchAPIBadQueryAndTimeoutOnARealIndex(t *testing.T) {
+	t.Parallel()
 	idx, err := indexer.Open(filepath.Join(t.TempDir(), "index"))
 	if err != nil {
 		t.Fatal(err)

@@ -65,6 +65,7 @@ func status(t *testing.T, url, token string) int {
 }
 
 func TestAuthAndStatusCodes(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, false)
 	const tok = "viewer-token-0123456789"
 	cases := []struct {
@@ -130,6 +131,7 @@ func (f *fakeSubmit) Submit(_ context.Context, u, by string) (string, error) {
 }
 
 func TestSourcesAndSubmitRoles(t *testing.T) {
+	t.Parallel()
 	reg := prometheus.NewRegistry()
 	board, sub := &fakeBoard{}, &fakeSubmit{}
 	s, err := New(Options{API: true, Sources: board, Submit: sub, Alerts: noAlerts{}, Gatherer: reg, Registerer: reg,
@@ -182,6 +184,7 @@ func TestSourcesAndSubmitRoles(t *testing.T) {
 }
 
 func TestRulePreview(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, false)
 	post := func(body string) int {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/rules/preview", strings.NewReader(body))
@@ -218,6 +221,7 @@ func (f *fakeMarker) MarkMisleading(_ context.Context, id, rebuttal, by string) 
 }
 
 func TestMarkMisleading(t *testing.T) {
+	t.Parallel()
 	reg := prometheus.NewRegistry()
 	m := &fakeMarker{}
 	s, err := New(Options{API: true, Misleading: m, Alerts: noAlerts{}, Gatherer: reg, Registerer: reg, Logger: slog.New(slog.DiscardHandler),

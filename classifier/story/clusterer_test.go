@@ -135,6 +135,7 @@ func checkStory(t testing.TB, c *Clusterer, id string, docs []Doc) {
 }
 
 func TestMisleadingCopies(t *testing.T) {
+	t.Parallel()
 	js := bustest.Start(t).JetStream()
 	stories, cases := testBuckets(t, js, "misleading", false)
 	orig, cp, excerpt, reb, unrelated := misleadingDocs(t)
@@ -228,6 +229,7 @@ func TestMisleadingCopies(t *testing.T) {
 }
 
 func TestMarkMisleadingRefuses(t *testing.T) {
+	t.Parallel()
 	js := bustest.Start(t).JetStream()
 	stories, cases := testBuckets(t, js, "refuse", false)
 	orig, _, _, _, _ := misleadingDocs(t)
@@ -259,6 +261,7 @@ func TestMarkMisleadingRefuses(t *testing.T) {
 }
 
 func TestStories(t *testing.T) {
+	t.Parallel()
 	js := bustest.Start(t).JetStream()
 	docs, later := slideDocs(t)
 	tests := []struct {
@@ -334,6 +337,7 @@ func TestStories(t *testing.T) {
 }
 
 func TestRestart(t *testing.T) {
+	t.Parallel()
 	js := bustest.Start(t).JetStream()
 	stories, cases := testBuckets(t, js, "restart", true)
 	docs, _ := slideDocs(t)
@@ -384,6 +388,7 @@ func TestRestart(t *testing.T) {
 // story. The processes that assigned are closed (they stop watching) so the
 // race happens every time; the live one must find the split and merge.
 func TestMergeAfterRace(t *testing.T) {
+	t.Parallel()
 	js := bustest.Start(t).JetStream()
 	docs, _ := slideDocs(t)
 	for _, n := range []int{2, 3} {
@@ -468,6 +473,7 @@ func TestMergeAfterRace(t *testing.T) {
 // different orders (one of them from two goroutines). Whatever the
 // interleaving, they must end with the same stories.
 func TestConcurrentProcesses(t *testing.T) {
+	t.Parallel()
 	js := bustest.Start(t).JetStream()
 	slide, _ := slideDocs(t)
 	orig, cp, _, _, unrelated := misleadingDocs(t)

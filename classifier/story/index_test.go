@@ -21,6 +21,7 @@ func matchIDs(ms []match) []string {
 }
 
 func TestIndexLookup(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2025, 9, 14, 12, 0, 0, 0, time.UTC)
 	orig := strings.Join(rumour.paras, "\n\n")
 	ctitle, cp := rumourCopy()
@@ -58,6 +59,7 @@ func TestIndexLookup(t *testing.T) {
 }
 
 func TestIndexEvict(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2025, 9, 14, 12, 0, 0, 0, time.UTC)
 	text := strings.Join(flood.paras, " ")
 	r := rule{window: int64(1000 * time.Hour), text: 0.5, title: 0.5}
@@ -93,6 +95,7 @@ func TestIndexEvict(t *testing.T) {
 }
 
 func TestStoryRecAdd(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2025, 10, 12, 0, 0, 0, 0, time.UTC)
 	out := func(i int) Outlet {
 		return Outlet{ArticleID: fmt.Sprintf("a%03d", i), At: t0.Add(time.Duration(i) * time.Minute)}
@@ -132,6 +135,7 @@ func TestStoryRecAdd(t *testing.T) {
 }
 
 func TestStoryRecAbsorb(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2025, 10, 12, 0, 0, 0, 0, time.UTC)
 	a := storyRec{ID: "a"}
 	a.add(Outlet{ArticleID: "x", At: t0.Add(time.Hour)}, true)
@@ -149,6 +153,7 @@ func TestStoryRecAbsorb(t *testing.T) {
 }
 
 func TestCheckID(t *testing.T) {
+	t.Parallel()
 	for _, id := range []string{"0123abcdef", "a-b_C"} {
 		if err := checkID(id); err != nil {
 			t.Errorf("checkID(%q) = %v", id, err)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestStatsAreExportedAsMetrics(t *testing.T) {
+	t.Parallel()
 	js := bustest.Start(t).JetStream()
 	stories, cases := testBuckets(t, js, "metrics", false)
 	orig, cp, _, _, _ := misleadingDocs(t)

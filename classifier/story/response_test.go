@@ -10,6 +10,7 @@ import (
 // An official denial restates the rumour's claim in its own words: not a
 // near-duplicate, yet it belongs on the rumour's story.
 func TestOfficialResponseJoinsTheStoryItAnswers(t *testing.T) {
+	t.Parallel()
 	js := bustest.Start(t).JetStream()
 	stories, cases := testBuckets(t, js, "response", false)
 	clk := &testClock{}

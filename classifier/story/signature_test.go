@@ -13,6 +13,7 @@ func exactJaccard(a, b string) float64 {
 }
 
 func TestJaccard(t *testing.T) {
+	t.Parallel()
 	orig := strings.Join(rumour.paras, "\n\n")
 	_, cp := rumourCopy()
 	tests := []struct {
@@ -42,6 +43,7 @@ func TestJaccard(t *testing.T) {
 }
 
 func TestSignShortText(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		text string
 		want int
@@ -61,6 +63,7 @@ func TestSignShortText(t *testing.T) {
 }
 
 func TestSignatureBinary(t *testing.T) {
+	t.Parallel()
 	s := Sign(strings.Join(flood.paras, " "))
 	b, err := s.MarshalBinary()
 	if err != nil {
@@ -100,6 +103,7 @@ func TestSignatureBinary(t *testing.T) {
 // tokenising, shingle hashing or the seeded functions must come with a
 // sigVersion bump (and new golden values).
 func TestSignStable(t *testing.T) {
+	t.Parallel()
 	s := Sign("Đập thủy điện Nậm Pấu vận hành bình thường")
 	got := [4]uint32{s.Mins[0], s.Mins[1], s.Mins[2], s.Mins[NumHashes-1]}
 	want := [4]uint32{0x4fc5bc, 0x13a9057d, 0x2daf9567, 0x2e3c36b3}
@@ -109,6 +113,7 @@ func TestSignStable(t *testing.T) {
 }
 
 func TestTitleSet(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		a, b   string
 		lo, hi float64
@@ -126,6 +131,7 @@ func TestTitleSet(t *testing.T) {
 }
 
 func TestContainment(t *testing.T) {
+	t.Parallel()
 	orig := strings.Join(rumour.paras, "\n\n")
 	_, excerpt := rumourExcerpt()
 	o, e := Sign(orig), Sign(excerpt)

@@ -43,6 +43,7 @@ func versionsOf(s *Story, id string) (ids []string, listed bool) {
 }
 
 func TestVersionsCollapseIntoOneItem(t *testing.T) {
+	t.Parallel()
 	js := bustest.Start(t).JetStream()
 	stories, cases := testBuckets(t, js, "versions", true)
 	docs, _ := slideDocs(t)
@@ -114,6 +115,7 @@ func TestVersionsCollapseIntoOneItem(t *testing.T) {
 // existed (no outlet in the index record, no version marks in the story)
 // read as before, and articles matching them are items.
 func TestRecordsWithoutVersionsStillRead(t *testing.T) {
+	t.Parallel()
 	js := bustest.Start(t).JetStream()
 	stories, cases := testBuckets(t, js, "oldrecords", false)
 	docs, _ := slideDocs(t)
@@ -154,6 +156,7 @@ func TestRecordsWithoutVersionsStillRead(t *testing.T) {
 // update is a version of the article, once; every reprint by another
 // outlet is an item, once.
 func TestVersionsConcurrent(t *testing.T) {
+	t.Parallel()
 	js := bustest.Start(t).JetStream()
 	docs, _ := slideDocs(t)
 	var ups, reprints []Doc
@@ -222,6 +225,7 @@ func TestVersionsConcurrent(t *testing.T) {
 }
 
 func TestNestVersions(t *testing.T) {
+	t.Parallel()
 	at := func(h int) time.Time { return time.Date(2026, 1, 1, h, 0, 0, 0, time.UTC) }
 	list := []Outlet{
 		{ArticleID: "a", At: at(1)},

@@ -18,6 +18,7 @@ import (
 // TestColly crawls the hostile server with colly over Transport(): colly
 // must see decoded bodies, once, and the same *Error kinds as Get.
 func TestColly(t *testing.T) {
+	t.Parallel()
 	gz, br := encode(t, "gzip", page), encode(t, "br", page)
 	other := serve(t, "127.0.0.2", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte("must not be reached"))

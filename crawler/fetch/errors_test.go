@@ -10,6 +10,7 @@ import (
 )
 
 func TestErrorMessage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		err  *Error
@@ -38,6 +39,7 @@ func TestErrorMessage(t *testing.T) {
 }
 
 func TestTemporary(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		err  *Error
 		want bool
@@ -72,6 +74,7 @@ func TestTemporary(t *testing.T) {
 }
 
 func TestKindString(t *testing.T) {
+	t.Parallel()
 	seen := map[string]Kind{}
 	for k := KindNetwork; k <= KindInvalidURL; k++ {
 		s := k.String()
@@ -86,6 +89,7 @@ func TestKindString(t *testing.T) {
 }
 
 func TestRedact(t *testing.T) {
+	t.Parallel()
 	u, err := url.Parse("https://alice:s3cret@example.org/a?b=c#frag")
 	if err != nil {
 		t.Fatal(err)
@@ -106,6 +110,7 @@ func TestRedact(t *testing.T) {
 }
 
 func TestClassify(t *testing.T) {
+	t.Parallel()
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
 	expired, cancel2 := context.WithTimeoutCause(context.Background(), -1, &timeoutError{d: time.Second})

@@ -52,6 +52,7 @@ func encode(t testing.TB, enc string, b []byte) []byte {
 }
 
 func TestGetOK(t *testing.T) {
+	t.Parallel()
 	var gotUA, gotAE, gotAccept string
 	srv := serve(t, "", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gotUA, gotAE, gotAccept = r.UserAgent(), r.Header.Get("Accept-Encoding"), r.Header.Get("Accept")
@@ -76,6 +77,7 @@ func TestGetOK(t *testing.T) {
 }
 
 func TestInvalidURL(t *testing.T) {
+	t.Parallel()
 	f := newTestFetcher(t, nil)
 	for _, u := range []string{"ftp://example.org/x", "file:///etc/passwd", "/relative", "http://", "http://u:pw@host:port/", "http://a b/"} {
 		_, err := f.Get(context.Background(), Request{URL: u})
@@ -87,6 +89,7 @@ func TestInvalidURL(t *testing.T) {
 }
 
 func TestDecoding(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		header   string // Content-Encoding sent
@@ -144,6 +147,7 @@ func TestDecoding(t *testing.T) {
 // TestDrip: a server that sends one byte a second must fail at Timeout,
 // whether it drips the body or the headers.
 func TestDrip(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		headers bool // headers first, then the drip
@@ -191,6 +195,7 @@ func TestDrip(t *testing.T) {
 }
 
 func TestCanceled(t *testing.T) {
+	t.Parallel()
 	started := make(chan struct{})
 	srv := serve(t, "", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(200)
@@ -226,6 +231,7 @@ func endless(w io.Writer, ctx context.Context) {
 // TestTooLarge covers an endless body and a 50 MB page, with and without
 // Content-Length and compression.
 func TestTooLarge(t *testing.T) {
+	t.Parallel()
 	const fifty = 50 << 20
 	tests := []struct {
 		name    string
@@ -298,6 +304,7 @@ func (zeros) Read(p []byte) (int, error) {
 // TestBomb serves 1 GiB of zeros compressed on the fly; with MaxBody
 // 1 MiB each must fail fast, having allocated little.
 func TestBomb(t *testing.T) {
+	t.Parallel()
 	const gib = 1 << 30
 	writers := map[string]func(io.Writer) flushWriter{
 		"gzip": func(w io.Writer) flushWriter {
@@ -351,6 +358,7 @@ func TestBomb(t *testing.T) {
 }
 
 func TestRedirects(t *testing.T) {
+	t.Parallel()
 	srv := serve(t, "", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch p := r.URL.Path; {
 		case p == "/a":
@@ -416,6 +424,7 @@ func TestRedirects(t *testing.T) {
 // later requests wait, or fail at once when their deadline comes first,
 // while other hosts are unaffected.
 func TestRetryAfter(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		status     int
@@ -489,6 +498,7 @@ func TestRetryAfter(t *testing.T) {
 }
 
 func TestServerErrorStorm(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	srv := serve(t, "", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
@@ -518,6 +528,7 @@ func TestServerErrorStorm(t *testing.T) {
 }
 
 func TestContentType(t *testing.T) {
+	t.Parallel()
 	html := []byte("<!DOCTYPE html><html><head><title>Tin tức</title></head><body>Xin chào</body></html>")
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
 	tests := []struct {
@@ -564,6 +575,7 @@ func TestContentType(t *testing.T) {
 
 // TestConnectionReset cuts the connection in the middle of the body.
 func TestConnectionReset(t *testing.T) {
+	t.Parallel()
 	gz := encode(t, "gzip", page)
 	tests := []struct {
 		name  string
@@ -603,6 +615,7 @@ func TestConnectionReset(t *testing.T) {
 }
 
 func TestConditionalGet(t *testing.T) {
+	t.Parallel()
 	const etag, lastMod = `"v1-abc"`, "Wed, 21 Oct 2015 07:28:00 GMT"
 	tests := []struct {
 		name           string
@@ -697,6 +710,7 @@ func (c *inflight) handler(hold time.Duration) http.HandlerFunc {
 }
 
 func TestPerHostConcurrency(t *testing.T) {
+	t.Parallel()
 	var c inflight
 	srv := serve(t, "", c.handler(50*time.Millisecond))
 	f := newTestFetcher(t, func(o *Options) { o.PerHostConcurrency = 2 })
@@ -717,6 +731,7 @@ func TestPerHostConcurrency(t *testing.T) {
 // TestGlobalConcurrency runs three hosts (three loopback addresses, three
 // host names) through a global bound of 2.
 func TestGlobalConcurrency(t *testing.T) {
+	t.Parallel()
 	var c inflight
 	var urls []string
 	for _, addr := range []string{"127.0.0.1", "127.0.0.2", "127.0.0.3"} {
@@ -765,6 +780,7 @@ func (a *arrivals) minGap() (time.Duration, int) {
 }
 
 func TestMinHostDelay(t *testing.T) {
+	t.Parallel()
 	var a arrivals
 	srv := serve(t, "", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.add()
@@ -799,6 +815,7 @@ func TestMinHostDelay(t *testing.T) {
 }
 
 func TestOptions(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		o       Options
@@ -844,6 +861,7 @@ func TestOptions(t *testing.T) {
 // slot until the body is closed; closing it while another goroutine reads
 // aborts the read and frees the slot.
 func TestBodyHoldsSlot(t *testing.T) {
+	t.Parallel()
 	srv := serve(t, "", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/drip" {
 			w.WriteHeader(200)

@@ -14,6 +14,7 @@ import (
 )
 
 func TestGuardCheck(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		ip    string
 		allow []string
@@ -91,6 +92,7 @@ func TestGuardCheck(t *testing.T) {
 }
 
 func TestNewGuardAllowList(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		allow   []string
 		wantErr string
@@ -125,6 +127,7 @@ func TestNewGuardAllowList(t *testing.T) {
 // TestGuardTrustedNames checks that a host name in the allow list dials
 // without the guard and everything else with it.
 func TestGuardTrustedNames(t *testing.T) {
+	t.Parallel()
 	g, err := newGuard([]string{"localhost.localdomain", "LOCALHOST"})
 	if err != nil {
 		t.Fatal(err)
@@ -149,6 +152,7 @@ func TestGuardTrustedNames(t *testing.T) {
 }
 
 func TestGuardRefuses(t *testing.T) {
+	t.Parallel()
 	var h hits
 	target := serve(t, "127.0.0.2", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.add("target")

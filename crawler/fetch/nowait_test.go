@@ -11,6 +11,7 @@ import (
 // TestRetryAfterIsCappedAtMaxRetryAfter: a server asking for a week is
 // honoured for MaxRetryAfter only.
 func TestRetryAfterIsCappedAtMaxRetryAfter(t *testing.T) {
+	t.Parallel()
 	srv := serve(t, "", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "604800")
 		w.WriteHeader(http.StatusTooManyRequests)
@@ -33,6 +34,7 @@ func TestRetryAfterIsCappedAtMaxRetryAfter(t *testing.T) {
 // each fail at once, saying when to come back; without NoWait the same
 // request waits.
 func TestNoWaitFailsAtOnceInsteadOfHoldingTheCaller(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	var calls atomic.Int32
 	srv := serve(t, "", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -21,6 +21,7 @@ import (
 const agent = "presswatch-test"
 
 func TestParseRobots(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		body    string
@@ -94,6 +95,7 @@ func TestParseRobots(t *testing.T) {
 // stay cheap (a generous bound; they took ~50s before cleaning) or close
 // the host.
 func TestRobotsHostile(t *testing.T) {
+	t.Parallel()
 	limit := func(s string) []byte { return []byte(s[:min(len(s), robotsMaxBytes)]) }
 	tests := []struct {
 		name        string
@@ -135,6 +137,7 @@ func TestRobotsHostile(t *testing.T) {
 }
 
 func TestRobotsPath(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"http://x":                  "/",
 		"http://x/a/b?c=d&e":        "/a/b?c=d&e",
@@ -220,6 +223,7 @@ func robotsServer(t *testing.T, fn http.HandlerFunc) (*httptest.Server, *hits) {
 func robotsOn(o *Options) { o.IgnoreRobots = false }
 
 func TestRobotsDisallow(t *testing.T) {
+	t.Parallel()
 	srv, h := robotsServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.UserAgent() != testUA {
 			t.Errorf("robots.txt fetched as %q", r.UserAgent())
@@ -272,6 +276,7 @@ func TestRobotsDisallow(t *testing.T) {
 
 // TestRobotsStatus covers what an unusual robots.txt answer means.
 func TestRobotsStatus(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		robots    http.HandlerFunc
@@ -357,6 +362,7 @@ func TestRobotsStatus(t *testing.T) {
 // TestRobotsExpiry: a host closed by a failing robots.txt is asked again
 // after RobotsErrorTTL; good rules are asked again after RobotsTTL.
 func TestRobotsExpiry(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	srv, h := robotsServer(t, func(w http.ResponseWriter, r *http.Request) {
 		switch calls.Add(1) {
@@ -401,6 +407,7 @@ func TestRobotsExpiry(t *testing.T) {
 // TestRobotsKeepsOldRulesOnError: when a refresh fails, the rules from the
 // last good fetch still apply.
 func TestRobotsKeepsOldRulesOnError(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	srv, _ := robotsServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if calls.Add(1) == 1 {
@@ -432,6 +439,7 @@ func TestRobotsKeepsOldRulesOnError(t *testing.T) {
 // deadline is not cached as the host's failure; the next caller fetches
 // again and succeeds.
 func TestRobotsAbandoned(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	srv, _ := robotsServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if calls.Add(1) == 1 {
@@ -454,6 +462,7 @@ func TestRobotsAbandoned(t *testing.T) {
 }
 
 func TestCrawlDelay(t *testing.T) {
+	t.Parallel()
 	var a arrivals
 	srv := serve(t, "", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/robots.txt" {

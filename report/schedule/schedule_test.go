@@ -84,6 +84,7 @@ func start(t *testing.T, refuse *atomic.Int32, smtpAddr string) setup {
 // 09:00, two hours after the 07:00 run, so starting makes it: last week's
 // report archived in every format and e-mailed with the PDF.
 func TestAMissedRunIsMadeAtStartAndSentOnce(t *testing.T) {
+	t.Parallel()
 	su := start(t, nil, "")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -128,6 +129,7 @@ func TestAMissedRunIsMadeAtStartAndSentOnce(t *testing.T) {
 }
 
 func TestAFailedEmailIsRetriedAndTheReportStillArchived(t *testing.T) {
+	t.Parallel()
 	var refuse atomic.Int32
 	refuse.Store(2)
 	su := start(t, &refuse, "")

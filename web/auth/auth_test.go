@@ -36,6 +36,7 @@ func newAccounts(t *testing.T, c *clock) *auth.Accounts {
 }
 
 func TestPasswordHashRoundTrip(t *testing.T) {
+	t.Parallel()
 	h, err := auth.HashPassword("correct horse battery")
 	if err != nil {
 		t.Fatal(err)
@@ -60,6 +61,7 @@ func TestPasswordHashRoundTrip(t *testing.T) {
 }
 
 func TestUsersAuthenticateAndSessions(t *testing.T) {
+	t.Parallel()
 	c := &clock{t: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}
 	acc := newAccounts(t, c)
 	ctx := context.Background()
@@ -121,6 +123,7 @@ func TestUsersAuthenticateAndSessions(t *testing.T) {
 }
 
 func TestTokensStoreOnlyHashes(t *testing.T) {
+	t.Parallel()
 	acc := newAccounts(t, &clock{t: time.Now()})
 	ctx := context.Background()
 	value, tok, err := acc.Tokens.Create(ctx, "báo cáo tuần", auth.RoleViewer, "admin")
@@ -147,6 +150,7 @@ func TestTokensStoreOnlyHashes(t *testing.T) {
 }
 
 func TestLimiterBacksOffAndForgets(t *testing.T) {
+	t.Parallel()
 	c := &clock{t: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)}
 	l := auth.NewLimiter(3, 16*time.Minute, c.now)
 	for range 2 {
@@ -185,6 +189,7 @@ func TestLimiterBacksOffAndForgets(t *testing.T) {
 }
 
 func TestAuditListsNewestFirst(t *testing.T) {
+	t.Parallel()
 	acc := newAccounts(t, &clock{t: time.Now()})
 	ctx := context.Background()
 	for _, a := range []string{"user.add", "alert.ack", "token.revoke"} {
