@@ -10,6 +10,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/KimMachineGun/automemlimit/memlimit"
+
 	"github.com/presswatch/presswatch/app"
 	"github.com/presswatch/presswatch/config"
 )
@@ -32,7 +34,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return serve(ctx, cfg, stdout, newLogger(cfg.Log, stderr), nil)
+	log := newLogger(cfg.Log, stderr)
+	limitHeapToContainer(log)
+	return serve(ctx, cfg, stdout, log, nil)
+}
+
+// limitHeapToContainer sets the Go soft memory limit to three quarters of
+// the container's (cgroup's) memory limit, unless GOMEMLIMIT is set. The
+// index's segment files are mapped, and under the limit the kernel takes
+// those pages back; the heap it cannot, and without a soft limit the
+// collector lets garbage grow until the container is killed. Outside a
+// limited cgroup nothing changes.
+func limitHeapToContainer(log *slog.Logger) {
+	// Set logs its own failure; the process runs without a soft limit then.
+	_, _ = memlimit.Set(memlimit.WithRatio(0.75), memlimit.WithProvider(memlimit.FromCgroup), memlimit.WithLogger(log))
 }
 
 // loadConfig loads the configuration with flag values (by key path) as
