@@ -629,7 +629,9 @@ func (c *cluster) waitFailedOver(t *testing.T, dead string, consumers []*jetstre
 		return ci.Leader
 	}
 	wait.For(t, patience, func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		// Short: a request to a stream or consumer with no leader yet
+		// goes unanswered until this ends, and then it is asked again.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		names := js.StreamNames(ctx)
 		for name := range names.Name() {
@@ -778,6 +780,7 @@ func TestClusterSurvivesSIGKILLAndLosesOrRepeatsNothing(t *testing.T) {
 	// crawler, classifier and indexer have carried the stream on by
 	// another 100 articles.
 	c.waitFailedOver(t, "nats-3", consumers)
+	t.Logf("every stream and consumer led by a live node %s after the kill", time.Since(killed).Round(time.Second))
 	var before int
 	wait.For(t, patience, func() (err error) { before, err = c.indexedCount(); return err })
 	c.waitIndexedAtLeast(t, min(before+100, outlets*perOutlet))
