@@ -611,7 +611,12 @@ func (c *cluster) logIndexerConsumers(t *testing.T, when string) {
 		if state == "" {
 			state = spec.Name + ": nothing in flight"
 		}
-		t.Logf("%s: %s; %d deliveries of %d stream messages", when, state, ci.Delivered.Consumer, ci.Delivered.Stream)
+		// Losing its NATS node also loses what was on the way to and
+		// from the process: a cause of redeliveries to a replica that was
+		// not killed.
+		lost := len(c.byName["indexer-"+r].logLines(`"msg":"nats disconnected"`))
+		t.Logf("%s: %s; %d deliveries of %d stream messages; lost its NATS connection %d times",
+			when, state, ci.Delivered.Consumer, ci.Delivered.Stream, lost)
 	}
 }
 
