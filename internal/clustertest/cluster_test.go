@@ -779,7 +779,13 @@ func TestClusterSurvivesSIGKILLAndLosesOrRepeatsNothing(t *testing.T) {
 	}
 	killed := time.Now()
 	all, _ := c.expected(t)
-	t.Logf("SIGKILL %v with %d of %d articles published", victims, len(all), outlets*perOutlet)
+	var ledByDead []string
+	for _, ci := range consumers {
+		if ci.Cluster != nil && ci.Cluster.Leader == "nats-3" {
+			ledByDead = append(ledByDead, ci.Name)
+		}
+	}
+	t.Logf("SIGKILL %v with %d of %d articles published; nats-3 led the consumers %v", victims, len(all), outlets*perOutlet, ledByDead)
 	// The victims stay down until the survivors have taken over: the
 	// cluster has re-elected whatever nats-3 led, and the remaining
 	// crawler, classifier and indexer have carried the stream on by
