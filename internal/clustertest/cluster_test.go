@@ -787,8 +787,8 @@ func TestClusterSurvivesSIGKILLAndLosesOrRepeatsNothing(t *testing.T) {
 	}
 	t.Logf("SIGKILL %v with %d of %d articles published; nats-3 led the consumers %v", victims, len(all), outlets*perOutlet, ledByDead)
 	// The victims stay down until the survivors have taken over: the
-	// cluster has re-elected whatever nats-3 led, and the remaining
-	// crawler, classifier and indexer have carried the stream on by
+	// cluster has re-elected whatever nats-3 led, and the crawlers and
+	// the remaining classifier and indexer have carried the stream on by
 	// another 100 articles.
 	c.waitFailedOver(t, "nats-3", consumers)
 	t.Logf("every stream and consumer led by a live node %s after the kill", time.Since(killed).Round(time.Second))
