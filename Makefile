@@ -40,7 +40,8 @@ eval:
 # The scale-out test: a real 3-node NATS JetStream cluster (nats-server built
 # from its Go module) and the roles as separate processes, losing a
 # classifier, an alerts process, an indexer and a NATS node to SIGKILL
-# mid-stream (internal/clustertest). About 5-10 minutes on 2 cores.
+# mid-stream (internal/clustertest). 2-4 minutes on 2 busy cores (the first
+# build of nats-server adds about 2); run by .ci/run after make test.
 test-cluster:
 	PRESSWATCH_CLUSTER_TEST=1 $(GO) test -count=1 -timeout 25m -v -run '^TestCluster' ./internal/clustertest/
 

@@ -117,11 +117,17 @@ func (b *Bus) ConsumeBatches(ctx context.Context, spec ConsumerSpec, o ConsumeOp
 	}
 	p := retry.NewPacer(b.opts.RetryMin, b.opts.RetryMax, b.opts.RetryLogEvery)
 	for ctx.Err() == nil {
-		fctx, cancel := context.WithTimeout(ctx, o.MaxWait)
 		asked := time.Now()
-		batch, err := cons.Fetch(o.Batch, jetstream.FetchContext(fctx))
+		// FetchMaxWait, not a context: the client then reads until the
+		// server ends the request (or a second past its expiry), so what
+		// the server sent in the request's last moments is still taken.
+		// With a context the client stopped reading at its own deadline,
+		// and a message that reached it later (a loaded machine, a route
+		// to the consumer's leader) was delivered to nobody and came back
+		// only after ack_wait. A stop therefore waits for the fetch in
+		// hand, at most MaxWait and a second.
+		batch, err := cons.Fetch(o.Batch, jetstream.FetchMaxWait(o.MaxWait))
 		if err != nil {
-			cancel()
 			if ctx.Err() == nil {
 				p.Failed(ctx, log, "fetch failed", err)
 				cons = b.redeclare(ctx, spec, cons, p.Backoff.Failures())
@@ -132,7 +138,6 @@ func (b *Bus) ConsumeBatches(ctx context.Context, spec ConsumerSpec, o ConsumeOp
 		for m := range batch.Messages() {
 			msgs = append(msgs, m)
 		}
-		cancel()
 		if berr := batch.Error(); berr != nil && !isFetchTimeout(berr) && len(msgs) == 0 && time.Since(asked) < o.MaxWait/2 {
 			// "no responders" and the like come back at once: without
 			// a wait this loop would ask thousands of times a second. A
