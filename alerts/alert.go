@@ -10,8 +10,10 @@ package alerts
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -55,9 +57,22 @@ const (
 // maxArticleRefs bounds the articles an alert record lists; a story running
 // in hundreds of outlets keeps counting in ArticleCount. maxVersions bounds
 // the versions an article lists.
+//
+// maxCounted bounds the articles past the listed ones that an incident
+// remembers (see Alert.Counted), so that a redelivered one is not counted
+// twice: 8 bytes each, base64 in the JSON record, so at most 256 KiB raw
+// and 350 KB of the record. With 200 listed articles whose summaries are
+// full the record is then about 510 KB (TestCountedBound): under NATS's
+// default max_payload of 1 MiB (the embedded server allows 8 MiB), which
+// leaves room for versions. An incident of more than
+// maxArticleRefs+maxCounted articles still counts every new one (none is
+// lost) but no longer remembers it, so an article past the bound that is
+// delivered again counts twice; the service logs a warning when an
+// incident reaches the bound.
 const (
 	maxArticleRefs = 200
 	maxVersions    = 50
+	maxCounted     = 32 << 10
 )
 
 // Alert is one issue raised for the officers. An article alert is an
@@ -96,6 +111,13 @@ type Alert struct {
 	// ArticleCount counts every article of the story, also past the ones
 	// Articles lists.
 	ArticleCount int `json:"article_count,omitempty"`
+	// Counted remembers the articles counted past the ones Articles lists,
+	// so that one JetStream delivers again is not counted again: a sorted
+	// set of 64-bit hashes of their item IDs (see itemHash), 8 bytes
+	// big-endian each, at most maxCounted. Records written before it
+	// existed read as an empty set. It is bookkeeping, not news:
+	// Outward leaves it out of what notifications and the API show.
+	Counted []byte `json:"counted,omitempty"`
 	// Sources are the outlets that carried the story, in order of arrival.
 	Sources []string  `json:"sources,omitempty"`
 	Created time.Time `json:"created"`
@@ -319,6 +341,11 @@ func reasonName(r RuleRef) string {
 // of an item listed (see article.Article.VersionOf), kept as evidence, or
 // else as a new article of the incident, counted. It reports whether the
 // record changed and whether the incident grew: a version is not news.
+//
+// An article past the ones listed is remembered by the hash of its item
+// (the article it is a version of, else itself), so that the article, a
+// redelivery of it and its versions count once; a version of such an
+// article is not recorded at all, as a version past maxVersions is not.
 func (al *Alert) addArticle(a *article.Article) (changed, grew bool) {
 	if al.lists(a.ID) {
 		return false, false
@@ -326,6 +353,10 @@ func (al *Alert) addArticle(a *article.Article) (changed, grew bool) {
 	item := a.ID
 	if a.VersionOf != "" {
 		item = a.VersionOf
+	}
+	h := itemHash(item)
+	if al.counted(h) {
+		return false, false
 	}
 	if i := slices.IndexFunc(al.Articles, func(r ArticleRef) bool { return r.ID == item || r.VersionOf == item }); i >= 0 {
 		r := &al.Articles[i]
@@ -345,6 +376,8 @@ func (al *Alert) addArticle(a *article.Article) (changed, grew bool) {
 	al.ArticleCount++
 	if len(al.Articles) < maxArticleRefs {
 		al.Articles = append(al.Articles, refOf(a))
+	} else {
+		al.remember(h)
 	}
 	if a.SourceID != "" && !slices.Contains(al.Sources, a.SourceID) {
 		al.Sources = append(al.Sources, a.SourceID)
@@ -358,6 +391,55 @@ func (al *Alert) lists(id string) bool {
 	return slices.ContainsFunc(al.Articles, func(r ArticleRef) bool {
 		return r.ID == id || slices.ContainsFunc(r.Versions, func(v VersionRef) bool { return v.ID == id })
 	})
+}
+
+// itemHash is the 64-bit hash Counted keeps of an item ID: the first 8
+// bytes of its SHA-256, stable across processes and versions, and not one
+// an outlet could collide on purpose by choosing URLs. Among tens of
+// thousands of articles two collide by chance with a probability below
+// 1e-10; one that did would go uncounted.
+func itemHash(id string) uint64 {
+	sum := sha256.Sum256([]byte(id))
+	return binary.BigEndian.Uint64(sum[:8])
+}
+
+// countedAt returns where h is or belongs in Counted, in 8-byte entries,
+// and whether it is there.
+func (al *Alert) countedAt(h uint64) (int, bool) {
+	n := len(al.Counted) / 8
+	i := sort.Search(n, func(i int) bool { return binary.BigEndian.Uint64(al.Counted[8*i:]) >= h })
+	return i, i < n && binary.BigEndian.Uint64(al.Counted[8*i:]) == h
+}
+
+func (al *Alert) counted(h uint64) bool {
+	_, ok := al.countedAt(h)
+	return ok
+}
+
+// remember adds h to Counted unless it is full (see maxCounted).
+func (al *Alert) remember(h uint64) {
+	i, ok := al.countedAt(h)
+	if ok || al.countedFull() {
+		return
+	}
+	al.Counted = slices.Insert(al.Counted, 8*i, make([]byte, 8)...)
+	binary.BigEndian.PutUint64(al.Counted[8*i:], h)
+}
+
+// countedFull reports whether the incident has counted more articles than
+// it can remember: past that, a redelivered article may count twice.
+func (al *Alert) countedFull() bool { return len(al.Counted) >= 8*maxCounted }
+
+// Outward is al as notifications and the API show it, without the
+// bookkeeping of Counted: al itself when there is none, else a shallow
+// copy, so that an alert shared with the in-memory view is not changed.
+func (al *Alert) Outward() *Alert {
+	if len(al.Counted) == 0 {
+		return al
+	}
+	out := *al
+	out.Counted = nil
+	return &out
 }
 
 // progress grows with every change ingesting makes: a group that saw less

@@ -82,7 +82,7 @@ func (s *Service) build(ctx context.Context, p pending) (*Notification, error) {
 		if p.Kind == KindDigest && !al.Status.Open() {
 			continue // dealt with while it waited for the digest
 		}
-		n.Alerts = append(n.Alerts, al)
+		n.Alerts = append(n.Alerts, al.Outward())
 		s.decorate(n, al)
 		nameSources(n, al, srcNames)
 	}

@@ -377,14 +377,16 @@ func (s *Service) ingestIncident(ctx context.Context, a *article.Article, dept s
 			s.log.Warn("rebuttal link dropped: not an http(s) URL", "rule", m.RuleID, "article", a.ID)
 		}
 	}
-	created := false
+	created, filled := false, false
 	al, _, err := casUpdate(ctx, s.alerts, fresh.ID, func(al *Alert, exists bool) error {
 		if !exists {
-			*al, created = *fresh, true
+			*al, created, filled = *fresh, true, false
 			return nil
 		}
 		created = false
+		full := al.countedFull()
 		changed, grew := al.addArticle(a)
+		filled = !full && al.countedFull()
 		for _, m := range matches {
 			ch, c := al.addReason(a, m, now)
 			if c.Action != "" {
@@ -410,6 +412,10 @@ func (s *Service) ingestIncident(ctx context.Context, a *article.Article, dept s
 	if created {
 		s.m.raised.WithLabelValues(al.Type, string(al.Severity)).Inc()
 		s.log.Info("incident raised", "alert", al.ID, "severity", al.Severity, "department", dept, "reasons", len(al.Rules), "story", al.StoryID, "title", al.Title)
+	}
+	if filled {
+		s.log.Warn("incident counts more articles than it can remember: an article past them that is delivered again may count twice",
+			"alert", al.ID, "articles", al.ArticleCount, "remembered", maxArticleRefs+maxCounted)
 	}
 	return s.dispatch(ctx, al, a.Fetched)
 }
