@@ -112,10 +112,11 @@ func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "listing alerts failed")
 		return
 	}
-	if list == nil {
-		list = []*alerts.Alert{}
+	out := make([]*alerts.Alert, len(list))
+	for i, al := range list {
+		out[i] = al.Outward()
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"total": len(list), "alerts": list})
+	writeJSON(w, http.StatusOK, map[string]any{"total": len(out), "alerts": out})
 }
 
 func (s *Server) getAlert(w http.ResponseWriter, r *http.Request) {
@@ -135,7 +136,7 @@ func (s *Server) getAlert(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.log.Warn("alert: official responses", "alert", al.ID, "err", err)
 	}
-	writeJSON(w, http.StatusOK, alertView{Alert: al, OfficialResponses: responses})
+	writeJSON(w, http.StatusOK, alertView{Alert: al.Outward(), OfficialResponses: responses})
 }
 
 // alertView is an alert as the API shows it: the stored record plus the
@@ -170,7 +171,7 @@ func (s *Server) actOnAlert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("alert action", "alert", al.ID, "action", act, "status", al.Status, "by", caller(r))
-	writeJSON(w, http.StatusOK, al)
+	writeJSON(w, http.StatusOK, al.Outward())
 }
 
 func (s *Server) listDismissals(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -27,8 +28,9 @@ const (
 )
 
 // alertServer serves the API over a real alert store on an embedded NATS,
-// holding one high-severity alert of the health department.
-func alertServer(t *testing.T) (*httptest.Server, string, *prometheus.Registry) {
+// holding one high-severity alert of the health department, which counts
+// more articles of its story beside the first.
+func alertServer(t *testing.T, more int) (*httptest.Server, string, *prometheus.Registry) {
 	t.Helper()
 	b := bustest.Start(t)
 	reg := prometheus.NewRegistry()
@@ -45,6 +47,13 @@ func alertServer(t *testing.T) (*httptest.Server, string, *prometheus.Registry) 
 	if err := svc.Ingest(context.Background(), a); err != nil {
 		t.Fatal(err)
 	}
+	for i := range more {
+		other := *a
+		other.ID, other.URL = fmt.Sprintf("b%d", i), fmt.Sprintf("https://x.example/b%d", i)
+		if err := svc.Ingest(context.Background(), &other); err != nil {
+			t.Fatal(err)
+		}
+	}
 	list, _ := st.List(context.Background(), alerts.ListOptions{})
 	s, err := New(Options{API: true, Search: fakeSearch{}, Alerts: st, Silences: silence.NewStore(b.KV(bus.BucketSilences)), Gatherer: reg, Registerer: reg,
 		Tokens: []Token{{Name: "viewer", Role: RoleViewer, Value: viewerTok}, {Name: "officer-lan", Role: RoleOfficer, Value: officerTok}, {Name: "admin", Role: RoleAdmin, Value: adminTok}},
@@ -55,6 +64,30 @@ func alertServer(t *testing.T) (*httptest.Server, string, *prometheus.Registry) 
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	return srv, list[0].ID, reg
+}
+
+// An incident past the articles it lists remembers the others to count
+// each once; that bookkeeping is no part of what the API shows.
+func TestAlertAPILeavesOutCountedArticles(t *testing.T) {
+	t.Parallel()
+	srv, id, _ := alertServer(t, 210)
+	base := srv.URL + "/api/v1/alerts"
+	for _, c := range []struct{ method, path string }{{"GET", ""}, {"GET", "/" + id}, {"POST", "/" + id + "/ack"}} {
+		var body map[string]any
+		if code := call(t, c.method, base+c.path, officerTok, "", &body); code != 200 {
+			t.Fatalf("%s alerts%s: %d", c.method, c.path, code)
+		}
+		al := body
+		if list, ok := body["alerts"].([]any); ok && len(list) == 1 {
+			al, _ = list[0].(map[string]any)
+		}
+		if al["article_count"] != float64(211) {
+			t.Errorf("%s alerts%s: article_count %v, want 211", c.method, c.path, al["article_count"])
+		}
+		if _, ok := al["counted"]; ok {
+			t.Errorf("%s alerts%s shows the counted articles' hashes", c.method, c.path)
+		}
+	}
 }
 
 type nopNotifier struct{}
@@ -83,7 +116,7 @@ func call(t *testing.T, method, url, token, body string, out any) int {
 
 func TestAlertAPILifecycle(t *testing.T) {
 	t.Parallel()
-	srv, id, reg := alertServer(t)
+	srv, id, reg := alertServer(t, 0)
 	base := srv.URL + "/api/v1/alerts"
 	var list struct {
 		Total  int             `json:"total"`
@@ -149,7 +182,7 @@ func TestAlertAPILifecycle(t *testing.T) {
 
 func TestSilenceAndDeadLetterAPI(t *testing.T) {
 	t.Parallel()
-	srv, _, _ := alertServer(t)
+	srv, _, _ := alertServer(t, 0)
 	base := srv.URL + "/api/v1/silences"
 	var sl silence.Silence
 	if code := call(t, "POST", base, officerTok, `{"matchers":["department=so-y-te"],"duration":"2h","comment":"đã có thông cáo"}`, &sl); code != 201 || sl.CreatedBy != "officer-lan" || sl.Ends.Sub(sl.Starts) != 2*time.Hour {
@@ -203,7 +236,7 @@ func TestSilenceAndDeadLetterAPI(t *testing.T) {
 // saying what.
 func TestAlertAPISnooze(t *testing.T) {
 	t.Parallel()
-	srv, id, _ := alertServer(t)
+	srv, id, _ := alertServer(t, 0)
 	url := srv.URL + "/api/v1/alerts/" + id + "/snooze"
 	var e struct{ Error string }
 	for body, want := range map[string]string{
