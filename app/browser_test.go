@@ -64,6 +64,7 @@ func findChromium() string { return browsertest.Chromium() }
 func artifacts(t *testing.T) string { return browsertest.Artifacts(t) }
 
 func TestBrowserJourneys(t *testing.T) {
+	t.Parallel()
 	chrome := findChromium()
 	if chrome == "" {
 		t.Skip("no Chromium found (install Debian's chromium package: apt-get install -y chromium); browser journeys skipped")
