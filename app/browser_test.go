@@ -98,6 +98,9 @@ func TestBrowserJourneys(t *testing.T) {
 	cfg.Alerts.Route = &config.AlertRoute{Receivers: []string{"email"}, GroupWait: config.Duration(200 * time.Millisecond), GroupInterval: config.Duration(time.Minute)}
 	cfg.Crawler.AllowPrivateHosts = []string{"127.0.0.1"}
 	cfg.Crawler.MinHostDelay = 0
+	// A source added in the UI is crawled once two reloads agree: at the
+	// default 10 s that is 10-20 s of the add-a-source journey's wait.
+	cfg.Crawler.SourcesReload = config.Duration(time.Second)
 	cfg.Crawler.Sources = []config.Source{
 		{ID: "demo", Name: demosite.SiteName, Kind: "feed", URL: siteSrv.URL + "/rss.xml", Tier: "local", Lang: "vi", Interval: config.Duration(300 * time.Millisecond)},
 		{ID: "bao-la", Name: "Báo lạ", Kind: "feed", URL: hostile + "/rss.xml", Tier: "social", Lang: "vi", Interval: config.Duration(300 * time.Millisecond)},
