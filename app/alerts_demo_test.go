@@ -83,6 +83,7 @@ func (o *outletsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // articles of the story from ten more outlets send one follow-up per
 // incident, not ten.
 func TestDemoStoryOneIncidentPerDepartmentOneEmailOneChatThenOneFollowUp(t *testing.T) {
+	t.Parallel()
 	news, sinks, cfg := startStory(t, outlets)
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)

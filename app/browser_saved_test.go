@@ -113,6 +113,7 @@ func waitSearchable(t *testing.T, base, q, title string) {
 // matching article arrives, the digest goes out to the SMTP server with
 // the article's title and a working link, and a second run sends nothing.
 func TestBrowserSavedSearchDigest(t *testing.T) {
+	t.Parallel()
 	chrome := findChromium()
 	if chrome == "" {
 		t.Skip("no Chromium found (apt-get install -y chromium); browser journey skipped")

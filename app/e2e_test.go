@@ -30,6 +30,10 @@ import (
 
 const testToken = "e2e-test-token-0123456789"
 
+// The end-to-end tests call t.Parallel: each runs its own app (own data
+// directory, embedded NATS, ports, sinks), and most of their time is spent
+// waiting on crawl intervals and group intervals, not on the CPU.
+//
 // TestMain lets the crash test run the app in a child process (the test
 // binary itself) that it can kill with SIGKILL.
 func TestMain(m *testing.M) {
@@ -295,6 +299,7 @@ func (f *fixture) waitComplete(t *testing.T, base string, limit int) {
 }
 
 func TestPipelineEndToEndInProcess(t *testing.T) {
+	t.Parallel()
 	const limit = 22 // the 18 base articles and four follow-up editions
 	f := newFixture(t, limit)
 	cfg, err := config.Load(f.cfgPath, nil)
@@ -511,6 +516,7 @@ func startChild(t *testing.T, cfgPath string) *child {
 }
 
 func TestCrashMidStreamLosesAndDuplicatesNothing(t *testing.T) {
+	t.Parallel()
 	const limit = 26
 	f := newFixture(t, limit)
 	ctx, cancel := context.WithCancel(context.Background())

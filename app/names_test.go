@@ -28,6 +28,7 @@ import (
 // and on the silences and admin pages, and the audit log says in words
 // what was done.
 func TestNoSlugWhereANameExists(t *testing.T) {
+	t.Parallel()
 	news, sinks, cfg := startStory(t, 2)
 	news.released.Store(true)
 	en := cfg.Alerts.Receivers[0]

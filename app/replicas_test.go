@@ -52,6 +52,7 @@ func startApp(t *testing.T, cfg config.Config) (*App, error) {
 // only once it has caught up, so twelve identical searches (and every
 // one while it catches up) give the same total.
 func TestIndexerReplicas(t *testing.T) {
+	t.Parallel()
 	first, err := startApp(t, indexerConfig(t, "first", "", "indexer"))
 	if err != nil {
 		t.Fatal(err)

@@ -99,6 +99,7 @@ func stopApp(t *testing.T, a *app.App) {
 // (real SMTP) with the PDF, and the archive lists and serves the same
 // file to the API and the "Báo cáo" page.
 func TestScheduledReportIsMailedArchivedAndServed(t *testing.T) {
+	t.Parallel()
 	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
 	sink, err := smtpsink.Start("127.0.0.1:0", smtpsink.Options{})
 	if err != nil {

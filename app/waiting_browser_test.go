@@ -24,6 +24,7 @@ import (
 // real browser at desktop and phone width, that it waits for its host,
 // until when and why, while the other source's articles come in.
 func TestSourcesPageShowsAHostCoolingDown(t *testing.T) {
+	t.Parallel()
 	chrome := findChromium()
 	if chrome == "" || testing.Short() {
 		t.Skip("no Chromium, or -short")
