@@ -93,6 +93,7 @@ func TestDemoStoryOneIncidentPerDepartmentOneEmailOneChatThenOneFollowUp(t *test
 
 	wait.Until(t, 60*time.Second, "the first e-mail and chat message", func() bool { return len(sinks.Mail()) >= 1 && len(sinks.Chat()) >= 1 })
 	news.released.Store(true)
+	released := time.Now()
 	type incident struct {
 		ID           string   `json:"id"`
 		StoryID      string   `json:"story_id"`
@@ -131,6 +132,10 @@ func TestDemoStoryOneIncidentPerDepartmentOneEmailOneChatThenOneFollowUp(t *test
 		return !slices.ContainsFunc(list, func(in incident) bool { return !mailSays(mail, base, in.ID, fmt.Sprintf("%d bài", outlets)) }) &&
 			len(sinks.Chat()) >= len(mail)
 	})
+	// Each group interval in which released articles arrived owes one
+	// follow-up: on a quiet machine they arrive within one or two, on a
+	// loaded one over more, but never one message per article.
+	maxMail := 2 + int(time.Since(released)/storyGroupInterval)
 	// Absence can only be seen by waiting: one more group interval, in
 	// which nothing is owed and nothing may come.
 	before := len(sinks.Mail())
@@ -141,7 +146,7 @@ func TestDemoStoryOneIncidentPerDepartmentOneEmailOneChatThenOneFollowUp(t *test
 	}
 	for _, in := range list {
 		if len(in.Departments) == 1 {
-			checkIncidentMail(t, base, in.ID, in.Departments[0], mail)
+			checkIncidentMail(t, base, in.ID, in.Departments[0], mail, maxMail)
 		}
 	}
 	for _, c := range chat {
@@ -209,18 +214,18 @@ func storyConfig(t *testing.T, newsURL string, sinks *sink.Sinks, chatURL string
 	return cfg
 }
 
-// checkIncidentMail checks the two e-mails of an incident: first and
-// follow-up of one thread, the department by name, the eleven articles,
-// and a deep link that works.
-func checkIncidentMail(t *testing.T, base, id, dept string, mail []sink.Mail) {
+// checkIncidentMail checks the e-mails of an incident: the first and at
+// most maxMail in all, follow-ups of one thread that each tell more, the
+// department by name, the eleven articles, and a deep link that works.
+func checkIncidentMail(t *testing.T, base, id, dept string, mail []sink.Mail, maxMail int) {
 	t.Helper()
 	names := map[string]string{}
 	for _, d := range app.DemoDepartments() {
 		names[d.ID] = d.Name
 	}
 	got := incidentMail(mail, base, id)
-	if len(got) < 2 || len(got) > 3 {
-		t.Fatalf("incident %s: %d e-mails link to it, want the first and one follow-up per group interval with news (2 or 3)", id, len(got))
+	if len(got) < 2 || len(got) > maxMail {
+		t.Fatalf("incident %s: %d e-mails link to it, want the first and one follow-up per group interval with news (2 to %d)", id, len(got), maxMail)
 	}
 	slices.Reverse(got) // oldest first
 	first, follow := got[0], got[len(got)-1]
