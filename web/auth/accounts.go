@@ -30,12 +30,15 @@ type Policy struct {
 	MaxFailures int
 	Lockout     time.Duration
 	Now         func() time.Time // nil: time.Now
+	// HashCost is the work of new password hashes; the zero value, the
+	// production cost, is what a server uses (see HashCost).
+	HashCost HashCost
 }
 
 // New returns the accounts over b with policy p.
 func New(b Buckets, p Policy) *Accounts {
 	return &Accounts{
-		Users:    NewUsers(b.Users),
+		Users:    NewUsers(b.Users, p.HashCost),
 		Sessions: NewSessions(b.Sessions, p.SessionTTL, p.Now),
 		Tokens:   NewTokens(b.Tokens),
 		Audit:    NewAudit(b.JS, b.AuditStream, b.AuditSubject),

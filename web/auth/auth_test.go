@@ -26,13 +26,40 @@ func (c *clock) add(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// testHashCost makes the tests' password hashes cheap: at the production
+// cost each sign-in takes 360 ms under the race detector. TestPasswordHashRoundTrip
+// (web/auth) checks the production cost.
+var testHashCost = auth.HashCost{MemoryKiB: 64, Passes: 1}
+
 func newAccounts(t *testing.T, c *clock) *auth.Accounts {
 	t.Helper()
 	b := bustest.Start(t)
 	return auth.New(auth.Buckets{
 		Users: b.KV(bus.BucketUsers), Sessions: b.KV(bus.BucketSessions), Tokens: b.KV(bus.BucketAPITokens),
 		JS: b.JetStream(), AuditStream: bus.StreamAudit, AuditSubject: bus.SubjectAudit,
-	}, auth.Policy{SessionTTL: time.Hour, MaxFailures: 3, Lockout: 10 * time.Minute, Now: c.now})
+	}, auth.Policy{SessionTTL: time.Hour, MaxFailures: 3, Lockout: 10 * time.Minute, Now: c.now, HashCost: testHashCost})
+}
+
+// A server's accounts leave HashCost zero: they must hash at the
+// production cost, whatever the tests use.
+func TestAccountsHashAtTheProductionCostByDefault(t *testing.T) {
+	t.Parallel()
+	b := bustest.Start(t)
+	acc := auth.New(auth.Buckets{
+		Users: b.KV(bus.BucketUsers), Sessions: b.KV(bus.BucketSessions), Tokens: b.KV(bus.BucketAPITokens),
+		JS: b.JetStream(), AuditStream: bus.StreamAudit, AuditSubject: bus.SubjectAudit,
+	}, auth.Policy{SessionTTL: time.Hour, MaxFailures: 3, Lockout: time.Minute})
+	ctx := context.Background()
+	if _, err := acc.Users.Add(ctx, "canbo", "officer", "mat-khau-dai-du"); err != nil {
+		t.Fatal(err)
+	}
+	u, err := acc.Users.Get(ctx, "canbo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(u.Hash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("stored hash %q: not the production cost", u.Hash)
+	}
 }
 
 func TestPasswordHashRoundTrip(t *testing.T) {

@@ -48,17 +48,19 @@ type User struct {
 
 // Users stores accounts in a KV bucket keyed by name.
 type Users struct {
-	kv jetstream.KeyValue
+	kv   jetstream.KeyValue
+	cost HashCost
 	// dummy is hashed against when the user does not exist, so a login's
 	// duration does not tell whether the name is real. Made on first use:
 	// every process has a Users, few see a login.
 	dummy func() string
 }
 
-// NewUsers returns the account store over kv.
-func NewUsers(kv jetstream.KeyValue) *Users {
-	return &Users{kv: kv, dummy: sync.OnceValue(func() string {
-		h, _ := HashPassword(randomToken(16))
+// NewUsers returns the account store over kv, hashing new passwords at
+// cost (the zero value: the production cost).
+func NewUsers(kv jetstream.KeyValue, cost HashCost) *Users {
+	return &Users{kv: kv, cost: cost, dummy: sync.OnceValue(func() string {
+		h, _ := cost.hash(randomToken(16))
 		return h
 	})}
 }
@@ -106,7 +108,7 @@ func (u *Users) Add(ctx context.Context, name, role, password string) (*User, er
 	if err := CheckPassword(password); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(password)
+	hash, err := u.cost.hash(password)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +157,7 @@ func (u *Users) SetPassword(ctx context.Context, name, password string) error {
 	if err := CheckPassword(password); err != nil {
 		return err
 	}
-	hash, err := HashPassword(password)
+	hash, err := u.cost.hash(password)
 	if err != nil {
 		return err
 	}
