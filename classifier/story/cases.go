@@ -65,13 +65,14 @@ func (c *Clusterer) MarkMisleading(ctx context.Context, d Doc, rebuttalURL, by s
 		MarkedBy: by, MarkedAt: c.o.Now().UTC(), Sig: sigb, Text: d.Text,
 	}
 	key := caseKey(d.ID)
+	var rev uint64
 	for attempt := 0; ; attempt++ {
 		if attempt == maxAttempts {
 			return Case{}, fmt.Errorf("mark misleading %s: gave up after %d conflicting writes", d.ID, maxAttempts)
 		}
 		e, err := c.cases.Get(ctx, key)
 		if errors.Is(err, jetstream.ErrKeyNotFound) {
-			_, err = c.cases.Create(ctx, key, mustJSON(rec))
+			rev, err = c.cases.Create(ctx, key, mustJSON(rec))
 			if errors.Is(err, jetstream.ErrKeyExists) {
 				continue
 			}
@@ -80,7 +81,7 @@ func (c *Clusterer) MarkMisleading(ctx context.Context, d Doc, rebuttalURL, by s
 			if jerr := json.Unmarshal(e.Value(), &old); jerr == nil && !old.MarkedAt.IsZero() {
 				rec.MarkedAt = old.MarkedAt
 			}
-			_, err = c.cases.Update(ctx, key, mustJSON(rec), e.Revision())
+			rev, err = c.cases.Update(ctx, key, mustJSON(rec), e.Revision())
 			if errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
 				continue
 			}
@@ -92,7 +93,10 @@ func (c *Clusterer) MarkMisleading(ctx context.Context, d Doc, rebuttalURL, by s
 	}
 	pub := rec.public()
 	c.mu.Lock()
-	c.caseList[rec.ID] = &caseEntry{c: pub, sig: sig}
+	if cur := c.caseList[rec.ID]; cur == nil || cur.rev < rev {
+		c.caseList[rec.ID] = &caseEntry{c: pub, sig: sig, rev: rev}
+	}
+	delete(c.caseGone, rec.ID)
 	c.mu.Unlock()
 	return pub, nil
 }
@@ -102,11 +106,19 @@ func (c *Clusterer) Unmark(ctx context.Context, caseID string) error {
 	if err := checkID(caseID); err != nil {
 		return fmt.Errorf("unmark: %w", err)
 	}
+	var last uint64
+	if e, err := c.cases.Get(ctx, caseKey(caseID)); err == nil {
+		last = e.Revision()
+	}
 	if err := c.cases.Delete(ctx, caseKey(caseID)); err != nil {
 		return fmt.Errorf("unmark %s: %w", caseID, err)
 	}
 	c.mu.Lock()
+	if ce := c.caseList[caseID]; ce != nil {
+		last = max(last, ce.rev)
+	}
 	delete(c.caseList, caseID)
+	c.caseGone[caseID] = last
 	c.mu.Unlock()
 	return nil
 }
@@ -167,13 +179,25 @@ func (c *Clusterer) applyCase(e jetstream.KeyValueEntry) {
 		id := key[len(prefixCase):]
 		if e.Operation() != jetstream.KeyValuePut {
 			c.mu.Lock()
-			delete(c.caseList, id)
+			if ce := c.caseList[id]; ce == nil || ce.rev < e.Revision() {
+				delete(c.caseList, id)
+			}
+			if e.Revision() > c.caseGone[id] {
+				delete(c.caseGone, id)
+			}
 			c.mu.Unlock()
 		} else if ce, err := decodeCase(e.Value()); err != nil {
 			c.log.Warn("skipping unreadable case", "key", key, "err", err)
 		} else {
+			ce.rev = e.Revision()
 			c.mu.Lock()
-			c.caseList[id] = ce
+			// Older than what this process wrote or unmarked: the watcher
+			// is behind, and the newer state stands.
+			gone, unmarked := c.caseGone[id]
+			if cur := c.caseList[id]; (cur == nil || cur.rev < ce.rev) && (!unmarked || ce.rev > gone) {
+				c.caseList[id] = ce
+				delete(c.caseGone, id)
+			}
 			c.mu.Unlock()
 		}
 	}

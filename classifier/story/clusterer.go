@@ -212,6 +212,10 @@ type Clusterer struct {
 	idx      *index
 	aliases  map[string]string // story → story it was merged into
 	caseList map[string]*caseEntry
+	// caseGone holds, per case this process unmarked, the last revision
+	// of its record before the delete: the watcher may still bring those
+	// older records after the local delete, and must not revive the case.
+	caseGone map[string]uint64
 	seen     uint64        // last stories revision the watcher applied
 	caseSeen uint64        // last cases revision the watcher applied
 	progress chan struct{} // closed and replaced when seen or caseSeen move
@@ -228,6 +232,7 @@ type Clusterer struct {
 type caseEntry struct {
 	c   Case
 	sig Signature
+	rev uint64 // revision of the record it was read from or written as
 }
 
 // maxAttempts bounds compare-and-set retries and alias hops; reaching it
@@ -253,6 +258,7 @@ func New(ctx context.Context, stories, cases jetstream.KeyValue, o Options) (*Cl
 		idx:      newIndex(),
 		aliases:  map[string]string{},
 		caseList: map[string]*caseEntry{},
+		caseGone: map[string]uint64{},
 		progress: make(chan struct{}),
 	}
 	c.life, c.stop = context.WithCancel(context.Background())
