@@ -354,9 +354,14 @@ func (al *Alert) addArticle(a *article.Article) (changed, grew bool) {
 	if a.VersionOf != "" {
 		item = a.VersionOf
 	}
-	h := itemHash(item)
-	if al.counted(h) {
-		return false, false
+	// Only an incident whose list is full remembers items by hash (the
+	// list never shrinks), so the others skip hashing.
+	full := len(al.Articles) >= maxArticleRefs
+	var h uint64
+	if full {
+		if h = itemHash(item); al.counted(h) {
+			return false, false
+		}
 	}
 	if i := slices.IndexFunc(al.Articles, func(r ArticleRef) bool { return r.ID == item || r.VersionOf == item }); i >= 0 {
 		r := &al.Articles[i]
@@ -374,10 +379,10 @@ func (al *Alert) addArticle(a *article.Article) (changed, grew bool) {
 		return true, false
 	}
 	al.ArticleCount++
-	if len(al.Articles) < maxArticleRefs {
-		al.Articles = append(al.Articles, refOf(a))
-	} else {
+	if full {
 		al.remember(h)
+	} else {
+		al.Articles = append(al.Articles, refOf(a))
 	}
 	if a.SourceID != "" && !slices.Contains(al.Sources, a.SourceID) {
 		al.Sources = append(al.Sources, a.SourceID)
