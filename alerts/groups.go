@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -324,4 +325,16 @@ func departments(list []*Alert) []string {
 		}
 	}
 	return out
+}
+
+// Unsent reports whether a value of the groups bucket still holds something
+// to send: news not yet told, a digest's items, or notifications decided
+// but not yet published. The cluster test uses it to tell that the alert
+// engine has settled, without knowing the record's layout.
+func Unsent(value []byte) (bool, error) {
+	var r record
+	if err := json.Unmarshal(value, &r); err != nil {
+		return false, fmt.Errorf("decode alert group record: %w", err)
+	}
+	return r.Dirty || len(r.Outbox) > 0 || len(r.Items) > 0, nil
 }

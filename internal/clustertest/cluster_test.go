@@ -18,6 +18,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/presswatch/presswatch/alerts"
 	"github.com/presswatch/presswatch/article"
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/demosite"
@@ -539,17 +540,11 @@ func unsentGroups(ctx context.Context, js jetstream.JetStream) ([]string, error)
 		if err != nil {
 			return nil, fmt.Errorf("group %s: %w", k, err)
 		}
-		// The fields of the alerts package's group record that mean
-		// "something is still to be sent".
-		var rec struct {
-			Dirty  bool              `json:"dirty"`
-			Outbox []json.RawMessage `json:"outbox"`
-			Items  []string          `json:"items"`
-		}
-		if err := json.Unmarshal(e.Value(), &rec); err != nil {
+		unsent, err := alerts.Unsent(e.Value())
+		if err != nil {
 			return nil, fmt.Errorf("group %s: %w", k, err)
 		}
-		if rec.Dirty || len(rec.Outbox) > 0 || len(rec.Items) > 0 {
+		if unsent {
 			out = append(out, "alert group "+k+" has news not yet sent")
 		}
 	}
