@@ -174,10 +174,25 @@ func SharedKey(ctx context.Context, kv jetstream.KeyValue) ([]byte, error) {
 	const name = "action-links"
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
-	if _, err := kv.Create(ctx, name, []byte(hex.EncodeToString(b))); err != nil && !errors.Is(err, jetstream.ErrKeyExists) {
+	_, err := kv.Create(ctx, name, []byte(hex.EncodeToString(b)))
+	if err == nil {
+		return b, nil
+	}
+	if !errors.Is(err, jetstream.ErrKeyExists) {
 		return nil, fmt.Errorf("create action link key: %w", err)
 	}
+	// Another process created it. On a replicated bucket a get may be
+	// answered by a replica that has not applied that create yet (a cold
+	// start of a cluster saw "key not found" here), so ask again briefly.
 	e, err := kv.Get(ctx, name)
+	for try := 0; errors.Is(err, jetstream.ErrKeyNotFound) && try < 50; try++ {
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("read action link key: %w", ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+		e, err = kv.Get(ctx, name)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read action link key: %w", err)
 	}
