@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -22,6 +23,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 
 	"github.com/presswatch/presswatch/article"
+	"github.com/presswatch/presswatch/internal/readadvice"
 	"github.com/presswatch/presswatch/query"
 	"github.com/presswatch/presswatch/textnorm"
 )
@@ -48,6 +50,13 @@ type Index struct {
 
 	damageMu sync.Mutex
 	damaged  error // see Damaged
+
+	// How the kernel reads the mapped segments (readadvice.go).
+	adviser    *readadvice.Adviser
+	advisedAt  atomic.Int64 // UnixNano of the last look
+	adviceWarn sync.Once
+	adviceMu   sync.Mutex
+	compacting map[string]bool // partitions being compacted
 }
 
 var partitionName = regexp.MustCompile(`^\d{4}-\d{2}$`)
@@ -64,7 +73,7 @@ func OpenWith(dir string, o Options) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("index directory: %w", err)
 	}
-	x := &Index{dir: dir, opts: o, mapping: m, parts: map[string]bleve.Index{}}
+	x := &Index{dir: dir, opts: o, mapping: m, parts: map[string]bleve.Index{}, compacting: map[string]bool{}}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("index directory: %w", err)
@@ -85,6 +94,11 @@ func OpenWith(dir string, o Options) (*Index, error) {
 		p.SetName(e.Name())
 		x.parts[e.Name()] = p
 	}
+	if x.adviser, err = readadvice.New(dir); err != nil {
+		x.Close()
+		return nil, fmt.Errorf("index directory: %w", err)
+	}
+	x.adviseReads()
 	return x, nil
 }
 
@@ -497,7 +511,7 @@ func (x *Index) Compact(ctx context.Context, now time.Time) ([]string, error) {
 		}
 		// Not under x.mu: a merge takes minutes, and Prune closing the
 		// partition meanwhile only ends the merge early.
-		merged, err := compactPartition(ctx, due[name])
+		merged, err := x.compactPartition(ctx, name, due[name])
 		if err != nil {
 			return done, fmt.Errorf("compact partition %s: %w", name, err)
 		}
@@ -508,7 +522,8 @@ func (x *Index) Compact(ctx context.Context, now time.Time) ([]string, error) {
 	return done, nil
 }
 
-func compactPartition(ctx context.Context, p bleve.Index) (bool, error) {
+// mergePartition merges p's segments into one, if it has more.
+func mergePartition(ctx context.Context, p bleve.Index) (bool, error) {
 	adv, err := p.Advanced()
 	if err != nil {
 		return false, err

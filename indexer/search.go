@@ -102,6 +102,7 @@ var storedFields = []string{fieldURL, fieldTitle, fieldText, fieldByline, fieldS
 // Search runs req within ctx's deadline. A damaged index fails the
 // search with ErrDamaged; it never crashes the process.
 func (x *Index) Search(ctx context.Context, req SearchRequest) (res *SearchResult, err error) {
+	x.maybeAdviseReads()
 	err = x.guard("", func() error {
 		res, err = x.search(ctx, req)
 		return err

@@ -138,6 +138,7 @@ func (req TallyRequest) check() error {
 // A query that needs checks on the stored text (NEAR, exact forms) counts
 // its candidates, as facets do.
 func (x *Index) Tally(ctx context.Context, req TallyRequest) (*Tally, error) {
+	x.maybeAdviseReads()
 	if err := req.check(); err != nil {
 		return nil, err
 	}
