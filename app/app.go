@@ -88,6 +88,7 @@ type App struct {
 	// ruleStore and sourceStore hold what officers edited in the UI.
 	rulesDir    string
 	ruleStore   *confstore.Store
+	lastRules   lastCompiled // see ruleLayers
 	sourceStore *confstore.Store
 	fetchTools  fetchTools
 
@@ -360,7 +361,9 @@ func (a *App) lists(name string) ([]string, bool) {
 	return rs.List(name)
 }
 
-func (a *App) ruleLayers() ruleLayers { return ruleLayers{dir: a.rulesDir, store: a.ruleStore} }
+func (a *App) ruleLayers() ruleLayers {
+	return ruleLayers{dir: a.rulesDir, store: a.ruleStore, last: &a.lastRules}
+}
 
 func (a *App) sourceLayers() sourceLayers { return sourceLayers{cfg: a.cfg, store: a.sourceStore} }
 

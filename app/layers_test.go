@@ -5,12 +5,14 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/presswatch/presswatch/bus"
 	"github.com/presswatch/presswatch/bus/bustest"
+	"github.com/presswatch/presswatch/classifier"
 	"github.com/presswatch/presswatch/config"
 	"github.com/presswatch/presswatch/confstore"
 	"github.com/presswatch/presswatch/web"
@@ -120,5 +122,43 @@ func TestRuleBookSavesOnlyWhatChecks(t *testing.T) {
 	}
 	if err := book.RollbackRule(ctx, "scam.fraud", 999, "lan", 0); !errors.Is(err, web.ErrNotFound) {
 		t.Errorf("unknown revision: %v", err)
+	}
+}
+
+// The watcher loads the rule layers every two seconds: an unchanged set is
+// not compiled again, a changed one is, and a broken one keeps its error
+// without being compiled again either.
+func TestRuleLayersCompileAgainOnlyWhenChanged(t *testing.T) {
+	var last lastCompiled
+	l := ruleLayers{last: &last}
+	files, err := l.files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := last.compile(files, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := last.compile(maps.Clone(files), nil)
+	if err != nil || again != first {
+		t.Fatalf("same files compiled again (%p, then %p; err %v)", first, again, err)
+	}
+	edit := []classifier.Edit{{ID: "ui-test", YAML: "id: ui-test\nlabels: [crisis]\nquery: 'lũ quét'\n"}}
+	edited, err := last.compile(files, edit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edited == first || edited.Version == first.Version {
+		t.Fatalf("an edit gave the same rule set (version %s)", edited.Version)
+	}
+	broken := maps.Clone(files)
+	broken["99-broken.yaml"] = []byte("rules: [")
+	_, err1 := last.compile(broken, nil)
+	_, err2 := last.compile(broken, nil)
+	if err1 == nil || err1 != err2 {
+		t.Fatalf("a broken file: errors %v and %v, want one error kept", err1, err2)
+	}
+	if rs, err := last.compile(files, nil); err != nil || rs.Version != first.Version {
+		t.Fatalf("back to the first files: version %v, err %v; want %s", rs, err, first.Version)
 	}
 }

@@ -2,10 +2,14 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/presswatch/presswatch/classifier"
@@ -22,6 +26,41 @@ import (
 type ruleLayers struct {
 	dir   string // "" for the built-in pack
 	store *confstore.Store
+	last  *lastCompiled // nil: compile every time
+}
+
+// lastCompiled is the rule set compiled last and a digest of what it was
+// compiled from. The watcher loads the layers every two seconds; compiling
+// the whole set each time (every term normalised and indexed again) was
+// most of an idle classifier's CPU, for a set that rarely changes.
+type lastCompiled struct {
+	mu     sync.Mutex
+	digest [sha256.Size]byte
+	rs     *classifier.Ruleset
+	err    error
+}
+
+// compile returns the rule set of files and edits, compiled again only
+// when they changed since the last call.
+func (c *lastCompiled) compile(files map[string][]byte, edits []classifier.Edit) (*classifier.Ruleset, error) {
+	h := sha256.New()
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		fmt.Fprintf(h, "f%d:%s%d:", len(name), name, len(files[name]))
+		h.Write(files[name])
+	}
+	for _, e := range edits {
+		fmt.Fprintf(h, "e%d:%s%d:%s%t", len(e.ID), e.ID, len(e.YAML), e.YAML, e.Deleted)
+	}
+	var digest [sha256.Size]byte
+	h.Sum(digest[:0])
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if (c.rs != nil || c.err != nil) && digest == c.digest {
+		return c.rs, c.err
+	}
+	c.rs, c.err = classifier.CompileWithEdits(files, edits)
+	c.digest = digest
+	return c.rs, c.err
 }
 
 func (l ruleLayers) files() (map[string][]byte, error) {
@@ -49,7 +88,10 @@ func (l ruleLayers) compile(recs []confstore.Record) (*classifier.Ruleset, error
 	if err != nil {
 		return nil, err
 	}
-	return classifier.CompileWithEdits(files, ruleEdits(recs))
+	if l.last == nil {
+		return classifier.CompileWithEdits(files, ruleEdits(recs))
+	}
+	return l.last.compile(files, ruleEdits(recs))
 }
 
 // ruleEdits turns stored records into edits; a record with neither body
