@@ -24,10 +24,14 @@ HEAVY_TESTS := TestDefaultPackOnNationalNews TestCorpusSanity TestCorpusRates \
   TestFoldRuneCountAllRunes TestCorpusProperties TestFastPaths TestIsUnspacedAgreesWithTheTables
 empty :=
 space := $(empty) $(empty)
+# Test binaries are linked without DWARF (-w): make test links sixty of
+# them, and the debug information is a quarter of each link's CPU. Stack
+# traces and race reports come from the symbol table, which stays.
+TESTFLAGS := -count=1 -ldflags=-w
 
 test:
-	$(GO) test -race -count=1 $(PKGS)
-	$(GO) test -count=1 -run '^($(subst $(space),|,$(strip $(HEAVY_TESTS))))$$' $(HEAVY_PKGS)
+	$(GO) test -race $(TESTFLAGS) $(PKGS)
+	$(GO) test $(TESTFLAGS) -run '^($(subst $(space),|,$(strip $(HEAVY_TESTS))))$$' $(HEAVY_PKGS)
 
 # Precision and recall of the default rule pack on its labelled set
 # (examples/eval), and its alerts on national news that is not about the

@@ -28,12 +28,13 @@ func busOptions(cfg config.Config, name string, log *slog.Logger, reg prometheus
 	}
 }
 
-// accounts returns the sign-in stores on b.
-func accounts(b *bus.Bus, w config.Web) *auth.Accounts {
+// accounts returns the sign-in stores on b; cost is the work of new
+// password hashes (the zero value: the production cost).
+func accounts(b *bus.Bus, w config.Web, cost auth.HashCost) *auth.Accounts {
 	return auth.New(auth.Buckets{
 		Users: b.KV(bus.BucketUsers), Sessions: b.KV(bus.BucketSessions), Tokens: b.KV(bus.BucketAPITokens),
 		JS: b.JetStream(), AuditStream: bus.StreamAudit, AuditSubject: bus.SubjectAudit,
-	}, auth.Policy{SessionTTL: w.SessionTTL.D(), MaxFailures: w.LoginMaxFailures, Lockout: w.LoginLockout.D()})
+	}, auth.Policy{SessionTTL: w.SessionTTL.D(), MaxFailures: w.LoginMaxFailures, Lockout: w.LoginLockout.D(), HashCost: cost})
 }
 
 // trustedProxies parses web.proxy_auth.trusted_proxies (validated at load).
@@ -52,7 +53,7 @@ func trustedProxies(w config.Web) ([]netip.Prefix, error) {
 // WithAccounts opens the bus of cfg's data directory (or its external
 // NATS) and runs f with the account stores, for the users command.
 func WithAccounts(ctx context.Context, cfg config.Config, log *slog.Logger, f func(*auth.Accounts) error) error {
-	return withBus(ctx, cfg, log, "presswatch-users", func(b *bus.Bus) error { return f(accounts(b, cfg.Web)) })
+	return withBus(ctx, cfg, log, "presswatch-users", func(b *bus.Bus) error { return f(accounts(b, cfg.Web, auth.HashCost{})) })
 }
 
 // withBus opens the bus of cfg's data directory (or its external NATS)

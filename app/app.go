@@ -88,7 +88,8 @@ type App struct {
 	// ruleStore and sourceStore hold what officers edited in the UI.
 	rulesDir    string
 	ruleStore   *confstore.Store
-	lastRules   lastCompiled // see ruleLayers
+	lastRules   lastCompiled  // see ruleLayers
+	hashCost    auth.HashCost // see WithPasswordHashCost
 	sourceStore *confstore.Store
 	fetchTools  fetchTools
 
@@ -99,8 +100,23 @@ type App struct {
 }
 
 // New returns an app for cfg; nothing runs until Start.
-func New(cfg config.Config, log *slog.Logger) *App {
-	return &App{cfg: cfg, log: log, reg: prometheus.NewRegistry()}
+func New(cfg config.Config, log *slog.Logger, opts ...Option) *App {
+	a := &App{cfg: cfg, log: log, reg: prometheus.NewRegistry()}
+	for _, o := range opts {
+		o(a)
+	}
+	return a
+}
+
+// Option sets what the configuration deliberately leaves out.
+type Option func(*App)
+
+// WithPasswordHashCost makes new password hashes cost c instead of the
+// production cost: for tests, where a production hash takes a third of a
+// second under the race detector and the journeys sign in dozens of
+// times. A deployment never sets it, so the configuration has no such key.
+func WithPasswordHashCost(c auth.HashCost) Option {
+	return func(a *App) { a.hashCost = c }
 }
 
 // Accounts are the web UI's users, sessions, API tokens and audit log,
@@ -286,7 +302,7 @@ func (a *App) startWeb() error {
 		}
 		tokens = append(tokens, web.Token{Name: t.Name, Role: role, Value: t.Token.Reveal()})
 	}
-	a.accounts = accounts(a.bus, a.cfg.Web)
+	a.accounts = accounts(a.bus, a.cfg.Web, a.hashCost)
 	proxies, err := trustedProxies(a.cfg.Web)
 	if err != nil {
 		return err

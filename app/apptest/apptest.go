@@ -11,13 +11,14 @@ import (
 
 	"github.com/presswatch/presswatch/app"
 	"github.com/presswatch/presswatch/config"
+	"github.com/presswatch/presswatch/web/auth"
 )
 
-// Start starts an app for cfg, logging nowhere, and stops it (within 30 s)
-// when the test ends.
+// Start starts an app for cfg, logging nowhere and hashing passwords at
+// auth.CheapHashCost, and stops it (within 30 s) when the test ends.
 func Start(t testing.TB, cfg config.Config) *app.App {
 	t.Helper()
-	a := app.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a := app.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.WithPasswordHashCost(auth.CheapHashCost()))
 	if err := a.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -26,18 +26,13 @@ func (c *clock) add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// testHashCost makes the tests' password hashes cheap: at the production
-// cost each sign-in takes 360 ms under the race detector. TestPasswordHashRoundTrip
-// (web/auth) checks the production cost.
-var testHashCost = auth.HashCost{MemoryKiB: 64, Passes: 1}
-
 func newAccounts(t *testing.T, c *clock) *auth.Accounts {
 	t.Helper()
 	b := bustest.Start(t)
 	return auth.New(auth.Buckets{
 		Users: b.KV(bus.BucketUsers), Sessions: b.KV(bus.BucketSessions), Tokens: b.KV(bus.BucketAPITokens),
 		JS: b.JetStream(), AuditStream: bus.StreamAudit, AuditSubject: bus.SubjectAudit,
-	}, auth.Policy{SessionTTL: time.Hour, MaxFailures: 3, Lockout: 10 * time.Minute, Now: c.now, HashCost: testHashCost})
+	}, auth.Policy{SessionTTL: time.Hour, MaxFailures: 3, Lockout: 10 * time.Minute, Now: c.now, HashCost: auth.CheapHashCost()})
 }
 
 // A server's accounts leave HashCost zero: they must hash at the

@@ -50,6 +50,10 @@ type HashCost struct {
 	MemoryKiB, Passes uint32
 }
 
+// CheapHashCost is the cost tests hash at: the least argon2id allows that
+// still exercises it. Servers never use it (TestAccountsHashAtTheProductionCostByDefault).
+func CheapHashCost() HashCost { return HashCost{MemoryKiB: 64, Passes: 1} }
+
 func (c HashCost) orDefault() HashCost {
 	if c.MemoryKiB == 0 || c.Passes == 0 {
 		return HashCost{MemoryKiB: argonMemory, Passes: argonTime}

@@ -92,11 +92,6 @@ func (nopNotifier) Notify(context.Context, *alerts.Notification) error { return 
 // rebuttalURL is the official rebuttal the flagged article's rule names.
 const rebuttalURL = "https://dienbien.gov.vn/bac-bo?tin=lu-quet&v=1"
 
-// testHashCost makes the tests' password hashes cheap: at the production
-// cost each sign-in takes 360 ms under the race detector. TestPasswordHashRoundTrip
-// (web/auth) checks the production cost.
-var testHashCost = auth.HashCost{MemoryKiB: 64, Passes: 1}
-
 func newEnv(t testing.TB, o envOpts) *env {
 	t.Helper()
 	b := bustest.Start(t)
@@ -104,7 +99,7 @@ func newEnv(t testing.TB, o envOpts) *env {
 	acc := auth.New(auth.Buckets{
 		Users: b.KV(bus.BucketUsers), Sessions: b.KV(bus.BucketSessions), Tokens: b.KV(bus.BucketAPITokens),
 		JS: b.JetStream(), AuditStream: bus.StreamAudit, AuditSubject: bus.SubjectAudit,
-	}, auth.Policy{SessionTTL: time.Hour, MaxFailures: 3, Lockout: 15 * time.Minute, Now: c.now, HashCost: testHashCost})
+	}, auth.Policy{SessionTTL: time.Hour, MaxFailures: 3, Lockout: 15 * time.Minute, Now: c.now, HashCost: auth.CheapHashCost()})
 	now := time.Now().UTC()
 	text := "Mưa lớn gây lũ quét tại Mường Chà, nhiều nhà bị cuốn trôi."
 	start := strings.Index(text, "lũ quét")
