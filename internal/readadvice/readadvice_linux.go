@@ -3,6 +3,7 @@ package readadvice
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -23,6 +24,12 @@ func (a *Adviser) apply(choose func(path string) Advice) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	return a.advise(maps, choose)
+}
+
+// advise gives maps, read from the process's map a moment ago, their
+// advice.
+func (a *Adviser) advise(maps []mapping, choose func(path string) Advice) (int, error) {
 	seen := make(map[region]Advice, len(maps))
 	advised := 0
 	var errs []error
@@ -33,9 +40,11 @@ func (a *Adviser) apply(choose func(path string) Advice) (int, error) {
 			continue
 		}
 		if err := madvise(m.start, m.end-m.start, want); err != nil {
-			// The file may have been unmapped since the map was read
-			// (a merge retired it): try again at the next call.
-			errs = append(errs, fmt.Errorf("advise %s: %w", m.path, err))
+			if !errors.Is(err, unix.ENOMEM) {
+				errs = append(errs, fmt.Errorf("advise %s: %w", m.path, err))
+			}
+			// ENOMEM: the file was unmapped since the map was read (a
+			// merge retired the segment), which is no fault.
 			continue
 		}
 		seen[m.region] = want
@@ -58,9 +67,6 @@ func madvise(start, length uintptr, advice Advice) error {
 	// A raw call: the region is the kernel's record of Bleve's mapping,
 	// not a Go slice this package owns.
 	if _, _, errno := unix.Syscall(unix.SYS_MADVISE, start, length, uintptr(flag)); errno != 0 {
-		if errno == unix.ENOMEM {
-			return fmt.Errorf("mapping gone: %w", errno)
-		}
 		return errno
 	}
 	return nil

@@ -115,6 +115,39 @@ func TestApplyForgetsUnmappedFiles(t *testing.T) {
 	}
 }
 
+// A segment a merge retired between reading the map and advising it is
+// skipped without an error: the next call no longer sees it.
+func TestAdviseSkipsAMappingGoneMeanwhile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "seg.zap")
+	if err := os.WriteFile(path, make([]byte, 4*os.Getpagesize()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mm, err := unix.Mmap(int(f.Fd()), 0, 4*os.Getpagesize(), unix.PROT_READ, unix.MAP_SHARED)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	maps, err := a.mappings()
+	if err != nil || len(maps) != 1 {
+		t.Fatalf("mappings under %s: %v, %v; want the one file", dir, maps, err)
+	}
+	if err := unix.Munmap(mm); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := a.advise(maps, func(string) Advice { return Random }); n != 0 || err != nil {
+		t.Errorf("advising an unmapped segment: %d advised, error %v; want 0 and none", n, err)
+	}
+}
+
 func mustGiven(t *testing.T, a *Adviser) map[string]Advice {
 	t.Helper()
 	given, err := a.Given()
