@@ -28,26 +28,10 @@ space := $(empty) $(empty)
 # them, and the debug information is a quarter of each link's CPU. Stack
 # traces and race reports come from the symbol table, which stays.
 TESTFLAGS := -count=1 -ldflags=-w
-# Four test binaries at a time on two cores: many of them spend most of
-# their time waiting (the bus tests on JetStream timers, the app's on
-# feeds and group intervals), and at the default (one per core) those
-# waits left a core idle. More than four starves the alerts tests' waits.
-RACEPAR := -p 4
 
-HEAVY_RUN := -run '^($(subst $(space),|,$(strip $(HEAVY_TESTS))))$$'
-
-# The two passes run at once, the heavy one's output shown after the race
-# pass's: the race pass leaves a core idle often enough for the heavy
-# tests, which only compute, to fit in.
 test:
-	@heavy=$$(mktemp); \
-	echo "$(GO) test $(TESTFLAGS) $(HEAVY_RUN) $(HEAVY_PKGS) (alongside)"; \
-	$(GO) test $(TESTFLAGS) $(HEAVY_RUN) $(HEAVY_PKGS) > $$heavy 2>&1 & pid=$$!; \
-	echo "$(GO) test -race $(RACEPAR) $(TESTFLAGS) $(PKGS)"; \
-	race=0; $(GO) test -race $(RACEPAR) $(TESTFLAGS) $(PKGS) || race=$$?; \
-	rc=0; wait $$pid || rc=$$?; \
-	echo "--- without -race: the heavy tests (internal/heavytest)"; cat $$heavy; rm -f $$heavy; \
-	test $$race -eq 0 && test $$rc -eq 0
+	$(GO) test -race $(TESTFLAGS) $(PKGS)
+	$(GO) test $(TESTFLAGS) -run '^($(subst $(space),|,$(strip $(HEAVY_TESTS))))$$' $(HEAVY_PKGS)
 
 # Precision and recall of the default rule pack on its labelled set
 # (examples/eval), and its alerts on national news that is not about the
