@@ -396,18 +396,24 @@ func (b *browser) run(actions ...chromedp.Action) {
 }
 
 // waitURL waits for a navigation the page started (a form submitted) to
-// reach a URL containing want.
+// reach a URL containing want, and for that page to finish loading: the
+// URL changes when the new document starts, and a node read while it is
+// still being parsed can vanish under the read ("No node with given id
+// found"), which a loaded machine made happen.
 func (b *browser) waitURL(want string) {
 	b.t.Helper()
 	wait.For(b.t, 20*time.Second, func() error {
-		var loc string
+		var page struct {
+			URL   string `json:"url"`
+			State string `json:"state"`
+		}
 		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
-		err := chromedp.Run(ctx, chromedp.Location(&loc))
+		err := chromedp.Run(ctx, chromedp.Evaluate(`({url: location.href, state: document.readyState})`, &page))
 		cancel()
-		if err == nil && strings.Contains(loc, want) {
+		if err == nil && strings.Contains(page.URL, want) && page.State == "complete" {
 			return nil
 		}
-		return fmt.Errorf("browser stayed at %s (%v), want a URL with %s", loc, err, want)
+		return fmt.Errorf("browser at %s, %s (%v), want a loaded page at a URL with %s", page.URL, page.State, err, want)
 	})
 }
 
