@@ -3,6 +3,7 @@ package indexer
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"strings"
 	"time"
@@ -13,8 +14,7 @@ import (
 )
 
 // adviseEvery is how often a search looks for segments mapped since the
-// last look: those Bleve's merger or a compaction wrote. Reading the
-// process's map takes about a tenth of a millisecond.
+// last look: those Bleve's merger or a compaction wrote.
 const adviseEvery = 5 * time.Second
 
 // readAdvice says how the kernel should read a mapped file of the index:
@@ -24,10 +24,7 @@ const adviseEvery = 5 * time.Second
 // read those from end to end.
 func (x *Index) readAdvice(now time.Time) func(path string) readadvice.Advice {
 	x.adviceMu.Lock()
-	compacting := make(map[string]bool, len(x.compacting))
-	for name := range x.compacting {
-		compacting[name] = true
-	}
+	compacting := maps.Clone(x.compacting)
 	x.adviceMu.Unlock()
 	return func(path string) readadvice.Advice {
 		rel, err := filepath.Rel(x.adviser.Dir(), path)
@@ -45,9 +42,6 @@ func (x *Index) readAdvice(now time.Time) func(path string) readadvice.Advice {
 
 // adviseReads applies readAdvice to the index's mappings now.
 func (x *Index) adviseReads() {
-	if x.adviser == nil {
-		return
-	}
 	now := time.Now()
 	x.advisedAt.Store(now.UnixNano())
 	if _, err := x.adviser.Apply(x.readAdvice(now)); err != nil {

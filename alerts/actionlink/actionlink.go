@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/presswatch/presswatch/internal/retry"
 )
 
 // Actions a link may carry.
@@ -186,10 +188,8 @@ func SharedKey(ctx context.Context, kv jetstream.KeyValue) ([]byte, error) {
 	// start of a cluster saw "key not found" here), so ask again briefly.
 	e, err := kv.Get(ctx, name)
 	for try := 0; errors.Is(err, jetstream.ErrKeyNotFound) && try < 50; try++ {
-		select {
-		case <-ctx.Done():
+		if !retry.Sleep(ctx, 100*time.Millisecond) {
 			return nil, fmt.Errorf("read action link key: %w", ctx.Err())
-		case <-time.After(100 * time.Millisecond):
 		}
 		e, err = kv.Get(ctx, name)
 	}

@@ -6,8 +6,7 @@
 // the disk's read-ahead setting says, 8 MiB on some virtual disks. A search
 // touches small pieces of many posting lists, so most of what is read
 // around is never used; under a container's memory limit it pushes out the
-// pages searches do use, and every query reads from disk again. Lucene
-// advises the kernel of random reads for the same reason.
+// pages searches do use, and every query reads from disk again.
 //
 // Bleve does not hand out its mappings, so Adviser finds them in the
 // process's own map (/proc/self/maps) by file name. Only Linux has this;

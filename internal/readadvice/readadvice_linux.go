@@ -1,8 +1,6 @@
 package readadvice
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -80,15 +78,13 @@ func (a *Adviser) mappings() ([]mapping, error) {
 	}
 	prefix := a.dir + string(os.PathSeparator)
 	var out []mapping
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for sc.Scan() {
-		m, ok := parseMapsLine(sc.Text())
+	for line := range strings.Lines(string(data)) {
+		m, ok := parseMapsLine(strings.TrimSuffix(line, "\n"))
 		if ok && strings.HasPrefix(m.path, prefix) {
 			out = append(out, m)
 		}
 	}
-	return out, sc.Err()
+	return out, nil
 }
 
 // parseMapsLine reads "start-end perms offset dev inode path" (proc(5));
