@@ -199,12 +199,21 @@ func (x *Index) partition(name string) (bleve.Index, error) {
 // overlaps [from, to); zero bounds are open, and a name that is not a
 // month overlaps everything.
 func monthOverlaps(name string, from, to time.Time) bool {
-	start, err := time.Parse("2006-01", name)
-	if err != nil {
+	start, end, ok := partitionMonth(name)
+	if !ok {
 		return true
 	}
-	end := start.AddDate(0, 1, 0)
 	return (from.IsZero() || end.After(from)) && (to.IsZero() || start.Before(to))
+}
+
+// partitionMonth is the month [start, end) a partition is named after;
+// ok is false for a name that is not a month.
+func partitionMonth(name string) (start, end time.Time, ok bool) {
+	start, err := time.Parse("2006-01", name)
+	if err != nil {
+		return time.Time{}, time.Time{}, false
+	}
+	return start, start.AddDate(0, 1, 0), true
 }
 
 // monthOf is the partition an article goes to: its publication month,
@@ -497,8 +506,7 @@ func (x *Index) Compact(ctx context.Context, now time.Time) ([]string, error) {
 	x.mu.RLock()
 	due := map[string]bleve.Index{}
 	for name, p := range x.parts {
-		start, err := time.Parse("2006-01", name)
-		if err == nil && start.AddDate(0, 1, 0).Add(compactGrace).Before(now) {
+		if _, end, ok := partitionMonth(name); ok && end.Add(compactGrace).Before(now) {
 			due[name] = p
 		}
 	}
@@ -562,8 +570,7 @@ func (x *Index) Prune(now time.Time) ([]string, error) {
 	var dropped []string
 	var errs []error
 	for name, p := range x.parts {
-		start, err := time.Parse("2006-01", name)
-		if err != nil || !start.AddDate(0, 1, 0).Before(cutoff) {
+		if _, end, ok := partitionMonth(name); !ok || !end.Before(cutoff) {
 			continue
 		}
 		delete(x.parts, name)

@@ -193,8 +193,7 @@ func (x *Index) monthsNewestFirst(from, to time.Time) []time.Time {
 	names := x.Partitions()
 	slices.Reverse(names)
 	for _, m := range names {
-		start, err := time.Parse("2006-01", m)
-		if err == nil && monthOverlaps(m, from, to) {
+		if start, _, ok := partitionMonth(m); ok && monthOverlaps(m, from, to) {
 			months = append(months, start)
 		}
 	}

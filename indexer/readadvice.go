@@ -32,8 +32,7 @@ func (x *Index) readAdvice(now time.Time) func(path string) readadvice.Advice {
 			return readadvice.Normal
 		}
 		name, _, _ := strings.Cut(filepath.ToSlash(rel), "/")
-		start, err := time.Parse("2006-01", name)
-		if err != nil || compacting[name] || !start.AddDate(0, 1, 0).Before(now) {
+		if _, end, ok := partitionMonth(name); !ok || compacting[name] || !end.Before(now) {
 			return readadvice.Normal
 		}
 		return readadvice.Random
