@@ -113,8 +113,9 @@ type Option func(*App)
 
 // WithPasswordHashCost makes new password hashes cost c instead of the
 // production cost: for tests, where a production hash takes a third of a
-// second under the race detector and the journeys sign in dozens of
-// times. A deployment never sets it, so the configuration has no such key.
+// second under the race detector and the app's tests add users and sign
+// in over a dozen times. A deployment never sets it, so the configuration
+// has no such key.
 func WithPasswordHashCost(c auth.HashCost) Option {
 	return func(a *App) { a.hashCost = c }
 }
