@@ -9,46 +9,78 @@ import (
 )
 
 // snippet cuts about n bytes of text around the first matched token and
-// marks every matched token; the result is safe HTML.
+// marks every matched token; the result is safe HTML. A page of results
+// shows twenty of them, so only the text up to the first match and the
+// cut are tokenized, not whole articles: a run of letters never spans a
+// space, so text cut at spaces tokenizes as the whole text does.
 func snippet(text string, want map[string]bool, n int) string {
-	toks := textnorm.Tokenize(text)
-	first := -1
-	for i, tk := range toks {
-		if want[tk.Text] {
-			first = i
-			break
-		}
-	}
 	from, to := 0, len(text)
-	if first >= 0 {
-		from = max(0, toks[first].Start-n/3)
+	if first := firstWanted(text, want); first >= 0 {
+		from = max(0, first-n/3)
 	}
 	if to-from > n {
 		to = from + n
 	}
 	from, to = wordStart(text, from), wordEnd(text, to)
+	// The tokens of the cut, from the spaces around it: a word the cut
+	// splits is not marked.
+	lo, hi := spaceBefore(text, from), spaceAfter(text, to)
 	var b strings.Builder
 	if from > 0 {
 		b.WriteString("…")
 	}
 	pos := from
-	for _, tk := range toks {
-		// tk.Start < pos: pairs of Thai or CJK characters overlap; the
+	for _, tk := range textnorm.Tokenize(text[lo:hi]) {
+		start, end := lo+tk.Start, lo+tk.End
+		// start < pos: pairs of Thai or CJK characters overlap; the
 		// previous mark already covers this one's start.
-		if tk.Start < from || tk.End > to || tk.Start < pos || !want[tk.Text] {
+		if start < from || end > to || start < pos || !want[tk.Text] {
 			continue
 		}
-		b.WriteString(html.EscapeString(text[pos:tk.Start]))
+		b.WriteString(html.EscapeString(text[pos:start]))
 		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(text[tk.Start:tk.End]))
+		b.WriteString(html.EscapeString(text[start:end]))
 		b.WriteString("</mark>")
-		pos = tk.End
+		pos = end
 	}
 	b.WriteString(html.EscapeString(text[pos:to]))
 	if to < len(text) {
 		b.WriteString("…")
 	}
 	return b.String()
+}
+
+// snippetPiece is how much text firstWanted tokenizes at a time.
+const snippetPiece = 2048
+
+// firstWanted is the offset of text's first token in want, or -1.
+func firstWanted(text string, want map[string]bool) int {
+	var toks []textnorm.Token
+	for lo := 0; lo < len(text); {
+		hi := spaceAfter(text, min(len(text), lo+snippetPiece))
+		toks = textnorm.AppendTokens(toks[:0], text[lo:hi])
+		for _, tk := range toks {
+			if want[tk.Text] {
+				return lo + tk.Start
+			}
+		}
+		lo = hi
+	}
+	return -1
+}
+
+// spaceBefore is the offset of the last space at or before i (0 if none);
+// spaceAfter that of the first at or after i (len(s) if none). Spaces are
+// single bytes, so either is a rune boundary.
+func spaceBefore(s string, i int) int {
+	return max(0, strings.LastIndexAny(s[:i], " \n\t\r"))
+}
+
+func spaceAfter(s string, i int) int {
+	if j := strings.IndexAny(s[i:], " \n\t\r"); j >= 0 {
+		return i + j
+	}
+	return len(s)
 }
 
 // wordStart moves i back to the start of a word (and a rune).
