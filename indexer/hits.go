@@ -3,6 +3,7 @@ package indexer
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/search"
@@ -12,8 +13,10 @@ import (
 )
 
 // loadFields fills the stored fields of the hits that survived the merge
-// of the partitions' results, one lookup by ID.
+// of the partitions' results, one lookup by ID; hits that came with their
+// fields keep them.
 func (x *Index) loadFields(ctx context.Context, hits []*search.DocumentMatch) error {
+	hits = slices.DeleteFunc(slices.Clone(hits), func(h *search.DocumentMatch) bool { return h.Fields != nil })
 	if len(hits) == 0 {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
+	bq "github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
@@ -26,6 +27,11 @@ type phraseQuery struct {
 	terms []string
 	field string
 	boost float64
+	// within, when set, also restricts the matches to documents matching
+	// all of these (unscored): a phrase that only adds to the score of
+	// documents a search already requires then checks positions in those
+	// alone, instead of in every document holding its words.
+	within []bq.Query
 }
 
 func newPhraseQuery(terms []string, field string) *phraseQuery {
@@ -37,12 +43,12 @@ func (q *phraseQuery) SetBoost(b float64) { q.boost = b }
 func (q *phraseQuery) Boost() float64 { return q.boost }
 
 // Searcher implements bleve's query.Query.
-func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
 	if len(q.terms) == 0 {
 		return searcher.NewMatchNoneSearcher(r)
 	}
 	opts.IncludeTermVectors = false
-	if len(q.terms) == 1 {
+	if len(q.terms) == 1 && len(q.within) == 0 {
 		s, err := searcher.NewTermSearcher(ctx, r, q.terms[0], q.field, q.boost, opts)
 		if err != nil {
 			return nil, fmt.Errorf("phrase term %q: %w", q.terms[0], err)
@@ -77,6 +83,14 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 			return searcher.NewMatchNoneSearcher(r)
 		}
 	}
+	for _, w := range q.within {
+		s, err := w.Searcher(ctx, r, m, unscoredOpts)
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("phrase: within: %w", err)
+		}
+		subs = append(subs, s)
+	}
 	cand, err := searcher.NewConjunctionSearcher(ctx, r, subs, unscoredOpts)
 	if err != nil {
 		closeAll()
@@ -91,17 +105,26 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 			return nil, fmt.Errorf("phrase: %w", err)
 		}
 	}
-	for _, t := range q.terms {
-		tfr, err := r.TermFieldReader(ctx, []byte(t), q.field, scored, scored, true)
-		if err != nil {
-			_ = ps.Close()
-			return nil, fmt.Errorf("phrase term %q positions: %w", t, err)
+	// The readers of positions open at the first candidate (openPositions):
+	// a phrase restricted to a search's few matches (within) has none in
+	// most months, and opening a reader costs a read of its postings.
+	ps.open = func() error {
+		for _, t := range q.terms {
+			tfr, err := r.TermFieldReader(ctx, []byte(t), q.field, scored, scored, true)
+			if err != nil {
+				return fmt.Errorf("phrase term %q positions: %w", t, err)
+			}
+			ps.positions = append(ps.positions, tfr)
 		}
-		ps.positions = append(ps.positions, tfr)
-		if scored {
+		return nil
+	}
+	if scored {
+		for i, t := range q.terms {
 			// As Bleve's term searcher scores (TF-IDF, the mapping's
-			// model), so that a phrase ranks among words as before.
-			ps.scorers = append(ps.scorers, scorer.NewTermQueryScorer([]byte(t), q.field, q.boost, docTotal, tfr.Count(), 0, opts))
+			// model), so that a phrase ranks among words as before; the
+			// term's searcher counts the documents holding it, as its
+			// reader of positions would.
+			ps.scorers = append(ps.scorers, scorer.NewTermQueryScorer([]byte(t), q.field, q.boost, docTotal, subs[i].Count(), 0, opts))
 		}
 	}
 	if w := ps.Weight(); w > 0 {
@@ -121,6 +144,7 @@ type phraseSearcher struct {
 	// read.)
 	count     uint64
 	positions []index.TermFieldReader // one per term, with term vectors
+	open      func() error            // opens positions; nil once called
 	docs      []index.TermFieldDoc    // reused buffers, one per term
 	// scorers score a match by its terms, as a conjunction of term
 	// searchers would (nil when unscored).
@@ -203,6 +227,13 @@ func (s *phraseSearcher) inOrder(id index.IndexInternalID) (bool, error) {
 }
 
 func (s *phraseSearcher) check(id index.IndexInternalID) (bool, error) {
+	if s.open != nil {
+		open := s.open
+		s.open = nil
+		if err := open(); err != nil {
+			return false, err
+		}
+	}
 	for i, r := range s.positions {
 		d, err := r.Advance(id, &s.docs[i])
 		if err != nil {

@@ -102,17 +102,36 @@ func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, f
 	need := offset + limit
 	sortBy := []string{"-_score"}
 	tiers := x.rankCells(q, node, filters, from, to)
+	var empty []bool
+	var err error
+	pprof.Do(ctx, pprof.Labels("tier", "exists"), func(ctx context.Context) {
+		empty, err = x.emptyCells(ctx, tiers)
+	})
+	if err != nil {
+		return found{}, err
+	}
 	var out found
 	var seen uint64 // matches in the tiers searched so far
 	shown := map[string]bool{}
 	for i, t := range tiers {
+		if empty[i] {
+			continue
+		}
 		skip := max(0, offset-int(seen))
 		var res *bleve.SearchResult
 		var err error
 		// Labelled so that a CPU profile (presswatch-bench-search
 		// -cpuprofile, then pprof -tags) shows what each tier costs.
+		sr := x.request(t.q, nil, sortBy, need-max(offset, int(seen)), skip, nil)
+		if skip == 0 {
+			// Every hit of the cell is on the page: its stored fields
+			// come from the snapshot that found it, instead of a second
+			// search by ID afterwards (loadFields). Past an offset the
+			// skipped hits would be loaded too.
+			sr.Fields = storedFields
+		}
 		pprof.Do(ctx, pprof.Labels("tier", strconv.Itoa(t.level), "month", t.from.Format("2006-01")), func(ctx context.Context) {
-			res, err = x.searchPartitions(ctx, x.request(t.q, nil, sortBy, need-max(offset, int(seen)), skip, nil), t.from, t.to)
+			res, err = x.searchPartitions(ctx, sr, t.from, t.to)
 		})
 		if err != nil {
 			return found{}, err
@@ -150,6 +169,7 @@ func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, f
 // month.
 type rankCell struct {
 	q        bq.Query
+	exists   bq.Query // the tier's (rankTier), or nil
 	from, to time.Time
 	level    int // which of rankTiers' selections
 }
@@ -160,16 +180,17 @@ func (x *Index) rankCells(q bq.Query, node query.Node, filters []bq.Query, from,
 	months := x.monthsNewestFirst(from, to)
 	var cells []rankCell
 	selections := rankTiers(q, node, filters)
-	for i, sel := range selections {
+	for i, tier := range selections {
+		sel := tier.q
 		if i > 0 {
 			// Each tier holds the one before it: leave that out.
-			sel = bq.NewBooleanQuery([]bq.Query{sel}, nil, []bq.Query{selections[i-1]})
+			sel = bq.NewBooleanQuery([]bq.Query{sel}, nil, []bq.Query{selections[i-1].q})
 		}
 		for _, start := range months {
 			end := start.AddDate(0, 1, 0)
 			if i < len(selections)-1 || !positional(node) {
 				// The partition's month alone; q holds the date filter itself.
-				cells = append(cells, rankCell{sel, start, end, i})
+				cells = append(cells, rankCell{q: sel, exists: tier.exists, from: start, to: end, level: i})
 				continue
 			}
 			// A phrase or NEAR past the title tiers checks the positions
@@ -179,7 +200,7 @@ func (x *Index) rankCells(q bq.Query, node query.Node, filters []bq.Query, from,
 			// month is then found in its last week.
 			for w := weekStarts(start, end); len(w) > 1; w = w[:len(w)-1] {
 				wfrom, wto := w[len(w)-2], w[len(w)-1]
-				cells = append(cells, rankCell{bq.NewBooleanQuery([]bq.Query{sel, unscored{dayRange(wfrom, wto)}}, nil, nil), wfrom, wto, i})
+				cells = append(cells, rankCell{q: bq.NewBooleanQuery([]bq.Query{sel, unscored{dayRange(wfrom, wto)}}, nil, nil), from: wfrom, to: wto, level: i})
 			}
 		}
 	}
@@ -231,12 +252,12 @@ func dayRange(from, to time.Time) bq.Query {
 // it, the filters) only has to hold, which without scores is a bitmap
 // lookup per title match instead of decoding the text's term frequencies
 // all along the way.
-func rankTiers(q bq.Query, node query.Node, filters []bq.Query) []bq.Query {
+func rankTiers(q bq.Query, node query.Node, filters []bq.Query) []rankTier {
 	titled, adjacent := titleTerms(node)
 	if len(titled) == 0 {
-		return []bq.Query{q}
+		return []rankTier{{q: q}}
 	}
-	var tiers []bq.Query
+	var tiers []rankTier
 	condition := func(implied bool) []bq.Query {
 		switch {
 		case !implied:
@@ -249,12 +270,39 @@ func rankTiers(q bq.Query, node query.Node, filters []bq.Query) []bq.Query {
 	if all, implied := titleAll(node); len(all) > 1 {
 		// Words typed together rank first when the title has them
 		// together; those titles are all in this tier.
-		tiers = append(tiers, bq.NewBooleanQuery(append(all, condition(implied)...), adjacent, nil))
+		// The words together only reorder this tier: their positions
+		// are read in its titles alone (within), not in every title
+		// holding the folded words, which for common syllables is most
+		// of the cost of a search.
+		musts := append(all, condition(implied)...)
+		tiers = append(tiers, rankTier{q: bq.NewBooleanQuery(musts, within(adjacent, all), nil), exists: bq.NewBooleanQuery(musts, nil, nil)})
 		adjacent = nil
 	}
 	any := bq.NewBooleanQuery(append([]bq.Query{bleve.NewDisjunctionQuery(titled...)}, condition(titleImplies(node))...), adjacent, nil)
-	tiers = append(tiers, any)
-	return append(tiers, q)
+	tiers = append(tiers, rankTier{q: any})
+	return append(tiers, rankTier{q: q})
+}
+
+// rankTier is one of rankTiers' selections. exists, when set, matches what
+// q matches, without ranking: rankedSearch first looks in which months it
+// matches at all (emptyCells).
+type rankTier struct {
+	q, exists bq.Query
+}
+
+// within restricts each phrase of adjacent to the documents matching all
+// of musts; other queries are left as they are.
+func within(adjacent, musts []bq.Query) []bq.Query {
+	out := make([]bq.Query, len(adjacent))
+	for i, q := range adjacent {
+		out[i] = q
+		if p, ok := q.(*phraseQuery); ok {
+			c := *p
+			c.within = musts
+			out[i] = &c
+		}
+	}
+	return out
 }
 
 // titleAll is, for an AND, each positive word or phrase of it searched in
@@ -287,6 +335,52 @@ type unscored struct{ bq.Query }
 func (u unscored) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
 	opts.Score, opts.IncludeTermVectors = "none", false
 	return u.Query.Searcher(ctx, r, m, opts)
+}
+
+// emptyCells marks the cells whose tier's exists query matches nothing in
+// their month: one unscored look per month, all months at once. The first
+// tier (every word in the title) is empty in most months for words seldom
+// together in a title, and a scored search of an empty month costs what
+// building its searchers costs, in every month, one after the other.
+func (x *Index) emptyCells(ctx context.Context, cells []rankCell) ([]bool, error) {
+	empty := make([]bool, len(cells))
+	errs := make([]error, len(cells))
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	var wg sync.WaitGroup
+	for i, c := range cells {
+		if c.exists == nil {
+			continue
+		}
+		var name string
+		for n := range x.parts {
+			if monthOverlaps(n, c.from, c.to) {
+				if name != "" {
+					name = "" // more than one partition: search the cell as it is
+					break
+				}
+				name = n
+			}
+		}
+		if name == "" {
+			continue
+		}
+		p := x.parts[name]
+		wg.Go(func() {
+			errs[i] = x.guard(name, func() error {
+				return withSearcher(ctx, p, c.exists, func(s search.Searcher, sctx *search.SearchContext) error {
+					dm, err := s.Next(sctx)
+					empty[i] = dm == nil && err == nil
+					return err
+				})
+			})
+			if errs[i] != nil {
+				errs[i] = fmt.Errorf("partition %s: %w", name, errs[i])
+			}
+		})
+	}
+	wg.Wait()
+	return empty, errors.Join(errs...)
 }
 
 // count counts q's matches in the partitions overlapping [from, to),
@@ -325,6 +419,29 @@ func (x *Index) count(ctx context.Context, q bq.Query, from, to time.Time, limit
 // walks Bleve's searcher directly, without scores or a collector: for
 // plain words Bleve then intersects the postings as bitmaps.
 func countIn(ctx context.Context, p bleve.Index, q bq.Query, total *atomic.Uint64, limit uint64) error {
+	return withSearcher(ctx, p, q, func(s search.Searcher, sctx *search.SearchContext) error {
+		for i := 0; ; i++ {
+			if i%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				if total.Load() > limit {
+					return nil
+				}
+			}
+			dm, err := s.Next(sctx)
+			if err != nil || dm == nil {
+				return err
+			}
+			total.Add(1)
+			sctx.DocumentMatchPool.Put(dm)
+		}
+	})
+}
+
+// withSearcher runs fn with an unscored searcher of q on p's current
+// snapshot.
+func withSearcher(ctx context.Context, p bleve.Index, q bq.Query, fn func(search.Searcher, *search.SearchContext) error) error {
 	adv, err := p.Advanced()
 	if err != nil {
 		return err
@@ -339,21 +456,5 @@ func countIn(ctx context.Context, p bleve.Index, q bq.Query, total *atomic.Uint6
 		return err
 	}
 	defer s.Close()
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r}
-	for i := 0; ; i++ {
-		if i%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if total.Load() > limit {
-				return nil
-			}
-		}
-		dm, err := s.Next(sctx)
-		if err != nil || dm == nil {
-			return err
-		}
-		total.Add(1)
-		sctx.DocumentMatchPool.Put(dm)
-	}
+	return fn(s, &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r})
 }

@@ -521,6 +521,43 @@ func TestTitleTiersGoNewestMonthFirst(t *testing.T) {
 	}
 }
 
+// Words typed together rank first among the titles holding all of them
+// when the title has them together, though a shorter title without
+// scores higher; a month with no title holding them all is passed over
+// (emptyCells), and an older month's title still ranks above a newer
+// article with one of the words in its title.
+func TestWordsTogetherInTheTitleRankFirst(t *testing.T) {
+	t.Parallel()
+	idx := openTestIndex(t)
+	sep := time.Date(2026, 9, 10, 0, 0, 0, 0, time.UTC)
+	nov := time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC)
+	art := func(id, title, text string, at time.Time) *article.Article {
+		return &article.Article{ID: id, URL: "https://t.example/" + id, SourceID: "s", Lang: "vi", Title: title, Text: text, Published: at}
+	}
+	arts := []*article.Article{
+		art("apart", "Quét dọn sau lũ", "Nước rút.", sep),
+		art("together", "Mưa lớn kéo dài gây lũ quét ở nhiều xã vùng cao của huyện Mường Chà", "Nước rút.", sep.Add(time.Hour)),
+		art("one", "Lũ về bản", "Người dân quét dọn.", nov),
+	}
+	// Titles with the folded words together but not the marked ones:
+	// the phrase of the folded words must not rank them.
+	for i := range 30 {
+		arts = append(arts, art(fmt.Sprintf("lo%02d", i), "Lô đất lu quét vôi", "Lũ quét ở xã bên.", nov.Add(time.Duration(i)*time.Minute)))
+	}
+	if err := idx.IndexBatch(arts); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"lũ quét", "lũ AND quét"} {
+		var got []string
+		for _, h := range mustSearch(t, idx, SearchRequest{Q: q, Limit: 3}).Hits {
+			got = append(got, h.ID)
+		}
+		if strings.Join(got, ",") != "together,apart,one" {
+			t.Errorf("%s: %v, want together,apart,one", q, got)
+		}
+	}
+}
+
 // Publication times count to the second, as they are shown: a filter bound
 // with a fraction of a second compares with the shown time.
 func TestDateFilterCountsWholeSeconds(t *testing.T) {
