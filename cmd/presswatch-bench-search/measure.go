@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"time"
@@ -93,10 +94,12 @@ func runClass(idx *indexer.Index, class string, texts []string, from time.Time, 
 	cpu0 := processCPU()
 	for range clients {
 		wg.Add(1)
-		go func() {
+		// Labelled so that -cpuprofile, read with pprof -tags, shows each
+		// class's share.
+		go pprof.Do(context.Background(), pprof.Labels("class", class), func(labelled context.Context) {
 			defer wg.Done()
 			for i := range next {
-				ctx, cancel := context.WithTimeout(context.Background(), timeout)
+				ctx, cancel := context.WithTimeout(labelled, timeout)
 				req := indexer.SearchRequest{Q: texts[i], Limit: 20, Facets: class == "faceted", From: from}
 				start := time.Now()
 				r, err := idx.Search(ctx, req)
@@ -108,7 +111,7 @@ func runClass(idx *indexer.Index, class string, texts []string, from time.Time, 
 				}
 				hits[i] = r.Total
 			}
-		}()
+		})
 	}
 	for i := range texts {
 		next <- i
