@@ -485,17 +485,22 @@ func mustCompile(t *testing.T, q string) bq.Query {
 	return c
 }
 
+// tierMonths are two months of the title-tier tests, the newer second.
+var tierMonths = [2]time.Time{time.Date(2026, 9, 10, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC)}
+
+// titled is an article of the title-tier tests.
+func titled(id, title, text string, at time.Time) *article.Article {
+	return &article.Article{ID: id, URL: "https://t.example/" + id, SourceID: "s", Lang: "vi", Title: title, Text: text, Published: at}
+}
+
 // Within a tier the newer month comes first: the best-scored title match
 // (the shortest title) of an older month ranks below a newer one, and both
 // above a newer article with the words only in its text.
 func TestTitleTiersGoNewestMonthFirst(t *testing.T) {
 	t.Parallel()
 	idx := openTestIndex(t)
-	sep := time.Date(2026, 9, 10, 0, 0, 0, 0, time.UTC)
-	nov := time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC)
-	art := func(id, title, text string, at time.Time) *article.Article {
-		return &article.Article{ID: id, URL: "https://t.example/" + id, SourceID: "s", Lang: "vi", Title: title, Text: text, Published: at}
-	}
+	sep, nov := tierMonths[0], tierMonths[1]
+	art := titled
 	arts := []*article.Article{
 		art("old", "Lũ quét", "Nước rút.", sep),
 		art("new", "Mưa lớn kéo dài gây lũ quét ở nhiều xã vùng cao của huyện Mường Chà", "Nước rút.", nov),
@@ -529,11 +534,8 @@ func TestTitleTiersGoNewestMonthFirst(t *testing.T) {
 func TestWordsTogetherInTheTitleRankFirst(t *testing.T) {
 	t.Parallel()
 	idx := openTestIndex(t)
-	sep := time.Date(2026, 9, 10, 0, 0, 0, 0, time.UTC)
-	nov := time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC)
-	art := func(id, title, text string, at time.Time) *article.Article {
-		return &article.Article{ID: id, URL: "https://t.example/" + id, SourceID: "s", Lang: "vi", Title: title, Text: text, Published: at}
-	}
+	sep, nov := tierMonths[0], tierMonths[1]
+	art := titled
 	arts := []*article.Article{
 		art("apart", "Quét dọn sau lũ", "Nước rút.", sep),
 		art("together", "Mưa lớn kéo dài gây lũ quét ở nhiều xã vùng cao của huyện Mường Chà", "Nước rút.", sep.Add(time.Hour)),
