@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,6 +85,8 @@ func TestIndexerReplicas(t *testing.T) {
 	start := time.Now()
 	if _, err := startApp(t, indexerConfig(t, "clash", url, "indexer")); !errors.Is(err, indexer.ErrReplicaTaken) {
 		t.Fatalf("second indexer named %q: start error %v, want it refused (ErrReplicaTaken)", "indexer", err)
+	} else if !strings.Contains(err.Error(), "renewed it while this indexer waited") {
+		t.Errorf("clashing indexer refused after %s without seeing the live holder renew: %v", time.Since(start).Round(time.Second), err)
 	} else {
 		t.Logf("clashing indexer refused after %s: %v", time.Since(start).Round(time.Second), err)
 	}

@@ -37,13 +37,15 @@ type Lease struct {
 // ClaimReplica takes the lease on replica in kv (a bucket whose TTL is
 // ttl) and renews it every ttl/3 until Release. A lease left by a killed
 // process lapses within ttl, so ClaimReplica waits up to ttl plus a
-// margin before giving up on a name that stays taken.
+// margin before giving up on a name that stays taken, and gives up as
+// soon as it sees the holder renew it.
 func ClaimReplica(ctx context.Context, kv jetstream.KeyValue, replica string, ttl time.Duration) (*Lease, error) {
 	host, _ := os.Hostname()
 	var nonce [6]byte
 	_, _ = rand.Read(nonce[:])
 	holder := fmt.Sprintf("%s pid %d (%s)", host, os.Getpid(), hex.EncodeToString(nonce[:]))
 	deadline := time.Now().Add(ttl + ttl/3)
+	var heldAt uint64 // the lease's revision when first found taken
 	for {
 		rev, err := kv.Create(ctx, replica, []byte(holder))
 		if err == nil {
@@ -56,12 +58,22 @@ func ClaimReplica(ctx context.Context, kv jetstream.KeyValue, replica string, tt
 		if !errors.Is(err, jetstream.ErrKeyExists) {
 			return nil, fmt.Errorf("claim indexer replica %q: %w", replica, err)
 		}
-		other := "another process"
+		other, renewed := "another process", false
 		if e, gerr := kv.Get(ctx, replica); gerr == nil {
 			other = string(e.Value())
+			if heldAt == 0 {
+				heldAt = e.Revision()
+			}
+			// A lease renewed (or taken again) while we wait has a
+			// live holder: no need to wait for it to lapse.
+			renewed = e.Revision() != heldAt
 		}
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("indexer replica %q is held by %s: %w; give every indexer its own indexer.replica (PRESSWATCH_INDEXER_REPLICA)", replica, other, ErrReplicaTaken)
+		if renewed || time.Now().After(deadline) {
+			how := "and did not let it lapse"
+			if renewed {
+				how = "and renewed it while this indexer waited"
+			}
+			return nil, fmt.Errorf("indexer replica %q is held by %s %s: %w; give every indexer its own indexer.replica (PRESSWATCH_INDEXER_REPLICA)", replica, other, how, ErrReplicaTaken)
 		}
 		select {
 		case <-ctx.Done():
