@@ -2,12 +2,9 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -29,37 +26,29 @@ type ruleLayers struct {
 	last  *lastCompiled // nil: compile every time
 }
 
-// lastCompiled is the rule set compiled last and a digest of what it was
-// compiled from. The watcher loads the layers every two seconds; compiling
-// the whole set each time (every term normalised and indexed again) was
-// most of an idle classifier's CPU, for a set that rarely changes.
+// lastCompiled is the rule set compiled last and the version of what it
+// was compiled from. The watcher loads the layers every two seconds;
+// compiling the whole set each time (every term normalised and indexed
+// again) was most of an idle classifier's CPU, for a set that rarely
+// changes.
 type lastCompiled struct {
-	mu     sync.Mutex
-	digest [sha256.Size]byte
-	rs     *classifier.Ruleset
-	err    error
+	mu      sync.Mutex
+	version string
+	rs      *classifier.Ruleset
+	err     error
 }
 
 // compile returns the rule set of files and edits, compiled again only
-// when they changed since the last call.
+// when their version changed since the last call.
 func (c *lastCompiled) compile(files map[string][]byte, edits []classifier.Edit) (*classifier.Ruleset, error) {
-	h := sha256.New()
-	for _, name := range slices.Sorted(maps.Keys(files)) {
-		fmt.Fprintf(h, "f%d:%s%d:", len(name), name, len(files[name]))
-		h.Write(files[name])
-	}
-	for _, e := range edits {
-		fmt.Fprintf(h, "e%d:%s%d:%s%t", len(e.ID), e.ID, len(e.YAML), e.YAML, e.Deleted)
-	}
-	var digest [sha256.Size]byte
-	h.Sum(digest[:0])
+	version := classifier.Version(files, edits)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if (c.rs != nil || c.err != nil) && digest == c.digest {
+	if (c.rs != nil || c.err != nil) && version == c.version {
 		return c.rs, c.err
 	}
 	c.rs, c.err = classifier.CompileWithEdits(files, edits)
-	c.digest = digest
+	c.version = version
 	return c.rs, c.err
 }
 

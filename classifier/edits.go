@@ -3,7 +3,6 @@ package classifier
 import (
 	"errors"
 	"fmt"
-	"hash"
 	"slices"
 	"strings"
 
@@ -23,15 +22,10 @@ type Edit struct {
 // so that errors say it is the stored edit, not a file, at fault.
 func EditFile(id string) string { return "ui:" + id }
 
-// applyEdits lays edits over rules in order of ID, hashing each into h so
-// that the rule set's version changes with them.
-func applyEdits(rules []Rule, edits []Edit, h hash.Hash) ([]Rule, []error) {
+// applyEdits lays edits over rules in order of ID.
+func applyEdits(rules []Rule, edits []Edit) ([]Rule, []error) {
 	var errs []error
-	edits = slices.Clone(edits)
-	slices.SortFunc(edits, func(a, b Edit) int { return strings.Compare(a.ID, b.ID) })
-	for _, e := range edits {
-		fmt.Fprintf(h, "edit\x00%s\x00%t\x00%d\x00", e.ID, e.Deleted, len(e.YAML))
-		h.Write([]byte(e.YAML))
+	for _, e := range sortedEdits(edits) {
 		rules = slices.DeleteFunc(rules, func(r Rule) bool { return r.ID == e.ID })
 		if e.Deleted {
 			continue
@@ -44,6 +38,13 @@ func applyEdits(rules []Rule, edits []Edit, h hash.Hash) ([]Rule, []error) {
 		rules = append(rules, r)
 	}
 	return rules, errs
+}
+
+// sortedEdits is edits in order of ID, the order they apply in.
+func sortedEdits(edits []Edit) []Edit {
+	edits = slices.Clone(edits)
+	slices.SortFunc(edits, func(a, b Edit) int { return strings.Compare(a.ID, b.ID) })
+	return edits
 }
 
 // ParseEdit decodes the YAML of one rule as strictly as a rules file,

@@ -108,3 +108,29 @@ func TestRuleIDOf(t *testing.T) {
 		t.Fatal("a list is not one rule")
 	}
 }
+
+// Version names the inputs, whatever order the edits come in, and changes
+// with any file's name or content and any edit.
+func TestVersionOfTheInputs(t *testing.T) {
+	files := map[string][]byte{"base.yaml": []byte(editBase), "more.yaml": []byte("rules: []\n")}
+	edits := []Edit{{ID: "fire", Deleted: true}, {ID: "scam", YAML: "id: scam\nquery: 'lừa đảo'\nseverity: low\n"}}
+	v := Version(files, edits)
+	if got := Version(files, []Edit{edits[1], edits[0]}); got != v {
+		t.Errorf("edits in another order: %s, want %s", got, v)
+	}
+	rs, err := CompileWithEdits(files, edits)
+	if err != nil || rs.Version != v {
+		t.Errorf("the compiled set's version %q (%v), want %s", rs.Version, err, v)
+	}
+	changed := map[string]string{
+		"a file's content": Version(map[string][]byte{"base.yaml": []byte(editBase + "\n"), "more.yaml": files["more.yaml"]}, edits),
+		"a file's name":    Version(map[string][]byte{"base.yaml": files["base.yaml"], "other.yaml": files["more.yaml"]}, edits),
+		"an edit undone":   Version(files, edits[:1]),
+		"an edit restored": Version(files, []Edit{{ID: "fire"}, edits[1]}),
+	}
+	for what, got := range changed {
+		if got == v {
+			t.Errorf("%s leaves the version %s", what, v)
+		}
+	}
+}

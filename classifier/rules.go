@@ -11,8 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -163,11 +165,8 @@ func CompileWithEdits(files map[string][]byte, edits []Edit) (*Ruleset, error) {
 	var rules []Rule
 	var signals *SignalConfig
 	var signalsPos Position
-	h := sha256.New()
 	for _, name := range names {
 		data := files[name]
-		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
-		h.Write(data)
 		f, ferrs := parseFile(name, data)
 		errs = append(errs, ferrs...)
 		for ln, terms := range f.Lists {
@@ -193,7 +192,7 @@ func CompileWithEdits(files map[string][]byte, edits []Edit) (*Ruleset, error) {
 			signals, signalsPos = f.Signals, pos
 		}
 	}
-	rules, eerrs := applyEdits(rules, edits, h)
+	rules, eerrs := applyEdits(rules, edits)
 	errs = append(errs, eerrs...)
 	sig, serrs := compileSignals(signals, signalsPos, lists)
 	errs = append(errs, serrs...)
@@ -206,8 +205,25 @@ func CompileWithEdits(files map[string][]byte, edits []Edit) (*Ruleset, error) {
 	}
 	rs.lists, rs.signals = lists, sig
 	rs.listPos, rs.listEntryLines = listPos, entryLines
-	rs.Version = hex.EncodeToString(h.Sum(nil))[:12]
+	rs.Version = Version(files, edits)
 	return rs, nil
+}
+
+// Version is the Ruleset.Version of the rule set compiled from files and
+// edits, computed without compiling it: a digest of the files in order of
+// name and of the edits in order of ID. A caller that compiles again only
+// on a change compares versions.
+func Version(files map[string][]byte, edits []Edit) string {
+	h := sha256.New()
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(files[name]))
+		h.Write(files[name])
+	}
+	for _, e := range sortedEdits(edits) {
+		fmt.Fprintf(h, "edit\x00%s\x00%t\x00%d\x00", e.ID, e.Deleted, len(e.YAML))
+		h.Write([]byte(e.YAML))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
 // parseFile decodes one file strictly, giving line and column for every
