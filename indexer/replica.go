@@ -38,7 +38,7 @@ type Lease struct {
 // ttl) and renews it every ttl/3 until Release. A lease left by a killed
 // process lapses within ttl, so ClaimReplica waits up to ttl plus a
 // margin before giving up on a name that stays taken, and gives up as
-// soon as it sees the holder renew it.
+// soon as it sees the holder renew it twice.
 func ClaimReplica(ctx context.Context, kv jetstream.KeyValue, replica string, ttl time.Duration) (*Lease, error) {
 	host, _ := os.Hostname()
 	var nonce [6]byte
@@ -46,6 +46,7 @@ func ClaimReplica(ctx context.Context, kv jetstream.KeyValue, replica string, tt
 	holder := fmt.Sprintf("%s pid %d (%s)", host, os.Getpid(), hex.EncodeToString(nonce[:]))
 	deadline := time.Now().Add(ttl + ttl/3)
 	var heldAt uint64 // the lease's revision when first found taken
+	renewals := 0     // the holder's renewals seen since
 	for {
 		rev, err := kv.Create(ctx, replica, []byte(holder))
 		if err == nil {
@@ -58,19 +59,20 @@ func ClaimReplica(ctx context.Context, kv jetstream.KeyValue, replica string, tt
 		if !errors.Is(err, jetstream.ErrKeyExists) {
 			return nil, fmt.Errorf("claim indexer replica %q: %w", replica, err)
 		}
-		other, renewed := "another process", false
+		other := "another process"
 		if e, gerr := kv.Get(ctx, replica); gerr == nil {
 			other = string(e.Value())
-			if heldAt == 0 {
-				heldAt = e.Revision()
+			if heldAt != 0 && e.Revision() != heldAt {
+				renewals++
 			}
-			// A lease renewed (or taken again) while we wait has a
-			// live holder: no need to wait for it to lapse.
-			renewed = e.Revision() != heldAt
+			heldAt = e.Revision()
 		}
-		if renewed || time.Now().After(deadline) {
+		// A holder seen renewing twice (every ttl/3) runs on: no need to
+		// wait for its lease to lapse. Once is not enough: a holder may
+		// renew and then crash, or renew while it stops and releases.
+		if renewals >= 2 || time.Now().After(deadline) {
 			how := "and did not let it lapse"
-			if renewed {
+			if renewals >= 2 {
 				how = "and renewed it while this indexer waited"
 			}
 			return nil, fmt.Errorf("indexer replica %q is held by %s %s: %w; give every indexer its own indexer.replica (PRESSWATCH_INDEXER_REPLICA)", replica, other, how, ErrReplicaTaken)
