@@ -105,7 +105,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 			return nil, fmt.Errorf("phrase: %w", err)
 		}
 	}
-	// The readers of positions open at the first candidate (openPositions):
+	// The readers of positions open at the first candidate (ps.open):
 	// a phrase restricted to a search's few matches (within) has none in
 	// most months, and opening a reader costs a read of its postings.
 	ps.open = func() error {
@@ -145,6 +145,7 @@ type phraseSearcher struct {
 	count     uint64
 	positions []index.TermFieldReader // one per term, with term vectors
 	open      func() error            // opens positions; nil once called
+	openErr   error                   // what open returned, for every later check
 	docs      []index.TermFieldDoc    // reused buffers, one per term
 	// scorers score a match by its terms, as a conjunction of term
 	// searchers would (nil when unscored).
@@ -228,11 +229,12 @@ func (s *phraseSearcher) inOrder(id index.IndexInternalID) (bool, error) {
 
 func (s *phraseSearcher) check(id index.IndexInternalID) (bool, error) {
 	if s.open != nil {
-		open := s.open
+		s.openErr = s.open()
 		s.open = nil
-		if err := open(); err != nil {
-			return false, err
-		}
+	}
+	if s.openErr != nil {
+		// Some readers may be open, others not: no check can be made.
+		return false, s.openErr
 	}
 	for i, r := range s.positions {
 		d, err := r.Advance(id, &s.docs[i])

@@ -77,6 +77,18 @@ func TestPhraseQueryAgreesWithBleve(t *testing.T) {
 				t.Errorf("title %s AND %q score=%q:\n ours  %v\n bleve %v", sparse.Term, p, score, got, want)
 			}
 			matched += len(want)
+			// Restricted to the documents matching sparse (within), the
+			// phrase keeps its matches there and their scores.
+			inSparse := map[string]bool{}
+			for _, h := range run(sparse, "none") {
+				inSparse[strings.Split(h, ":")[0]] = true
+			}
+			want = slices.DeleteFunc(run(newPhraseQuery(p, fieldBodyFolded), score), func(h string) bool { return !inSparse[strings.Split(h, ":")[0]] })
+			restricted := newPhraseQuery(p, fieldBodyFolded)
+			restricted.within = []bq.Query{sparse}
+			if got := run(restricted, score); !slices.Equal(got, want) {
+				t.Errorf("%q within title %s score=%q:\n within   %v\n filtered %v", p, sparse.Term, score, got, want)
+			}
 		}
 	}
 	if matched == 0 {

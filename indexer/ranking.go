@@ -102,26 +102,29 @@ func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, f
 	need := offset + limit
 	sortBy := []string{"-_score"}
 	tiers := x.rankCells(q, node, filters, from, to)
-	var empty []bool
-	var err error
-	pprof.Do(ctx, pprof.Labels("tier", "exists"), func(ctx context.Context) {
-		empty, err = x.emptyCells(ctx, tiers)
-	})
-	if err != nil {
-		return found{}, err
-	}
 	var out found
 	var seen uint64 // matches in the tiers searched so far
 	shown := map[string]bool{}
+	var empty []bool // of tiers[emptyFrom:] (emptyCells)
+	emptyFrom := -1
 	for i, t := range tiers {
-		if empty[i] {
+		var err error
+		if emptyFrom < 0 && i > 0 && t.exists != nil && tiers[i-1].exists != nil {
+			// The newest month of the first tier did not fill the
+			// page: rather than a scored search in each older month,
+			// look first in which it matches at all.
+			pprof.Do(ctx, pprof.Labels("tier", "exists"), func(ctx context.Context) {
+				empty, err = x.emptyCells(ctx, tiers[i:])
+			})
+			if err != nil {
+				return found{}, err
+			}
+			emptyFrom = i
+		}
+		if emptyFrom >= 0 && i >= emptyFrom && empty[i-emptyFrom] {
 			continue
 		}
 		skip := max(0, offset-int(seen))
-		var res *bleve.SearchResult
-		var err error
-		// Labelled so that a CPU profile (presswatch-bench-search
-		// -cpuprofile, then pprof -tags) shows what each tier costs.
 		sr := x.request(t.q, nil, sortBy, need-max(offset, int(seen)), skip, nil)
 		if skip == 0 {
 			// Every hit of the cell is on the page: its stored fields
@@ -130,6 +133,9 @@ func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, f
 			// skipped hits would be loaded too.
 			sr.Fields = storedFields
 		}
+		var res *bleve.SearchResult
+		// Labelled so that a CPU profile (presswatch-bench-search
+		// -cpuprofile, then pprof -tags) shows what each tier costs.
 		pprof.Do(ctx, pprof.Labels("tier", strconv.Itoa(t.level), "month", t.from.Format("2006-01")), func(ctx context.Context) {
 			res, err = x.searchPartitions(ctx, sr, t.from, t.to)
 		})
@@ -271,9 +277,9 @@ func rankTiers(q bq.Query, node query.Node, filters []bq.Query) []rankTier {
 		// Words typed together rank first when the title has them
 		// together; those titles are all in this tier.
 		// The words together only reorder this tier: their positions
-		// are read in its titles alone (within), not in every title
-		// holding the folded words, which for common syllables is most
-		// of the cost of a search.
+		// are read in the titles holding every word (within), not in
+		// every title holding the folded words, which for common
+		// syllables was most of the cost of a search.
 		musts := append(all, condition(implied)...)
 		tiers = append(tiers, rankTier{q: bq.NewBooleanQuery(musts, within(adjacent, all), nil), exists: bq.NewBooleanQuery(musts, nil, nil)})
 		adjacent = nil
@@ -291,14 +297,16 @@ type rankTier struct {
 }
 
 // within restricts each phrase of adjacent to the documents matching all
-// of musts; other queries are left as they are.
-func within(adjacent, musts []bq.Query) []bq.Query {
+// of required (for the first tier, its title words: every match of the
+// tier holds them, so the phrase still finds each it would); other queries
+// are left as they are.
+func within(adjacent, required []bq.Query) []bq.Query {
 	out := make([]bq.Query, len(adjacent))
 	for i, q := range adjacent {
 		out[i] = q
 		if p, ok := q.(*phraseQuery); ok {
 			c := *p
-			c.within = musts
+			c.within = required
 			out[i] = &c
 		}
 	}

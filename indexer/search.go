@@ -321,7 +321,8 @@ func (x *Index) request(q bq.Query, node query.Node, sortBy []string, size, from
 	}
 	// No stored fields here: every partition would load them for its own
 	// top hits, most of which the merge then drops. They are loaded for
-	// the hits that remain.
+	// the hits that remain (rankedSearch asks for them itself, where every
+	// hit of a cell is on the page).
 	sr := bleve.NewSearchRequestOptions(q, size, from, false)
 	sr.SortBy(sortBy)
 	if after != nil {

@@ -500,16 +500,15 @@ func TestTitleTiersGoNewestMonthFirst(t *testing.T) {
 	t.Parallel()
 	idx := openTestIndex(t)
 	sep, nov := tierMonths[0], tierMonths[1]
-	art := titled
 	arts := []*article.Article{
-		art("old", "Lũ quét", "Nước rút.", sep),
-		art("new", "Mưa lớn kéo dài gây lũ quét ở nhiều xã vùng cao của huyện Mường Chà", "Nước rút.", nov),
-		art("text", "Tin trong ngày", "Sau trận lũ quét, người dân dọn dẹp.", nov.Add(time.Hour)),
+		titled("old", "Lũ quét", "Nước rút.", sep),
+		titled("new", "Mưa lớn kéo dài gây lũ quét ở nhiều xã vùng cao của huyện Mường Chà", "Nước rút.", nov),
+		titled("text", "Tin trong ngày", "Sau trận lũ quét, người dân dọn dẹp.", nov.Add(time.Hour)),
 	}
 	// Both months alike otherwise, so that their scores compare.
 	for i := range 20 {
 		for _, at := range []time.Time{sep, nov} {
-			arts = append(arts, art(fmt.Sprintf("f%s%d", at.Format("01"), i), "Thời tiết hôm nay", "Trời nắng.", at))
+			arts = append(arts, titled(fmt.Sprintf("f%s%d", at.Format("01"), i), "Thời tiết hôm nay", "Trời nắng.", at))
 		}
 	}
 	if err := idx.IndexBatch(arts); err != nil {
@@ -528,23 +527,23 @@ func TestTitleTiersGoNewestMonthFirst(t *testing.T) {
 
 // Words typed together rank first among the titles holding all of them
 // when the title has them together, though a shorter title without
-// scores higher; a month with no title holding them all is passed over
-// (emptyCells), and an older month's title still ranks above a newer
-// article with one of the words in its title.
+// scores higher; an older month's title with them all still ranks above a
+// newer one with one of the words, past a newer month where no title holds
+// them all; titles with the folded words together but not the marked ones
+// are not in the first tier.
 func TestWordsTogetherInTheTitleRankFirst(t *testing.T) {
 	t.Parallel()
 	idx := openTestIndex(t)
 	sep, nov := tierMonths[0], tierMonths[1]
-	art := titled
 	arts := []*article.Article{
-		art("apart", "Quét dọn sau lũ", "Nước rút.", sep),
-		art("together", "Mưa lớn kéo dài gây lũ quét ở nhiều xã vùng cao của huyện Mường Chà", "Nước rút.", sep.Add(time.Hour)),
-		art("one", "Lũ về bản", "Người dân quét dọn.", nov),
+		titled("apart", "Quét dọn sau lũ", "Nước rút.", sep),
+		titled("together", "Mưa lớn kéo dài gây lũ quét ở nhiều xã vùng cao của huyện Mường Chà", "Nước rút.", sep.Add(time.Hour)),
+		titled("one", "Lũ về bản", "Người dân quét dọn.", nov),
 	}
 	// Titles with the folded words together but not the marked ones:
 	// the phrase of the folded words must not rank them.
 	for i := range 30 {
-		arts = append(arts, art(fmt.Sprintf("lo%02d", i), "Lô đất lu quét vôi", "Lũ quét ở xã bên.", nov.Add(time.Duration(i)*time.Minute)))
+		arts = append(arts, titled(fmt.Sprintf("lo%02d", i), "Lô đất lu quét vôi", "Lũ quét ở xã bên.", nov.Add(time.Duration(i)*time.Minute)))
 	}
 	if err := idx.IndexBatch(arts); err != nil {
 		t.Fatal(err)
