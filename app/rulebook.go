@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"os"
@@ -26,29 +27,29 @@ type ruleLayers struct {
 	last  *lastCompiled // nil: compile every time
 }
 
-// lastCompiled is the rule set compiled last and the version of what it
-// was compiled from. The watcher loads the layers every two seconds;
+// lastCompiled is the rule set compiled last and the digest of what it
+// was compiled from (classifier.Digest). The watcher loads the layers every two seconds;
 // compiling the whole set each time (every term normalised and indexed
 // again) was most of an idle classifier's CPU, for a set that rarely
 // changes.
 type lastCompiled struct {
-	mu      sync.Mutex
-	version string
-	rs      *classifier.Ruleset
-	err     error
+	mu     sync.Mutex
+	digest [sha256.Size]byte
+	rs     *classifier.Ruleset
+	err    error
 }
 
 // compile returns the rule set of files and edits, compiled again only
-// when their version changed since the last call.
+// when they changed since the last call.
 func (c *lastCompiled) compile(files map[string][]byte, edits []classifier.Edit) (*classifier.Ruleset, error) {
-	version := classifier.Version(files, edits)
+	digest := classifier.Digest(files, edits)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if (c.rs != nil || c.err != nil) && version == c.version {
+	if (c.rs != nil || c.err != nil) && digest == c.digest {
 		return c.rs, c.err
 	}
 	c.rs, c.err = classifier.CompileWithEdits(files, edits)
-	c.version = version
+	c.digest = digest
 	return c.rs, c.err
 }
 

@@ -119,8 +119,11 @@ func TestVersionOfTheInputs(t *testing.T) {
 		t.Errorf("edits in another order: %s, want %s", got, v)
 	}
 	rs, err := CompileWithEdits(files, edits)
-	if err != nil || rs.Version != v {
-		t.Errorf("the compiled set's version %q (%v), want %s", rs.Version, err, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs.Version != v {
+		t.Errorf("the compiled set's version %q, want %s", rs.Version, v)
 	}
 	changed := map[string]string{
 		"a file's content": Version(map[string][]byte{"base.yaml": []byte(editBase + "\n"), "more.yaml": files["more.yaml"]}, edits),

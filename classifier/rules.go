@@ -214,6 +214,13 @@ func CompileWithEdits(files map[string][]byte, edits []Edit) (*Ruleset, error) {
 // name and of the edits in order of ID. A caller that compiles again only
 // on a change compares versions.
 func Version(files map[string][]byte, edits []Edit) string {
+	d := Digest(files, edits)
+	return hex.EncodeToString(d[:])[:12]
+}
+
+// Digest is the whole digest Version is cut from, for a caller that must
+// tell any two inputs apart.
+func Digest(files map[string][]byte, edits []Edit) [sha256.Size]byte {
 	h := sha256.New()
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		fmt.Fprintf(h, "%s\x00%d\x00", name, len(files[name]))
@@ -223,7 +230,9 @@ func Version(files map[string][]byte, edits []Edit) string {
 		fmt.Fprintf(h, "edit\x00%s\x00%t\x00%d\x00", e.ID, e.Deleted, len(e.YAML))
 		h.Write([]byte(e.YAML))
 	}
-	return hex.EncodeToString(h.Sum(nil))[:12]
+	var d [sha256.Size]byte
+	h.Sum(d[:0])
+	return d
 }
 
 // parseFile decodes one file strictly, giving line and column for every
