@@ -804,10 +804,17 @@ func TestMinHostDelay(t *testing.T) {
 	if gap, n := a.minGap(); n != 4 || gap < 100*time.Millisecond {
 		t.Errorf("%d requests, smallest gap %s; want 4 at least ~200ms apart", n, gap)
 	}
-	_, _ = f.Get(context.Background(), Request{URL: srv.URL + "/now"})
+	// A request that must wait for its host's delay ends with its
+	// context. The delay counts from the previous request's start, so it
+	// is an hour here: with 200ms, a first answer slower than that (a
+	// loaded machine) leaves no wait at all.
+	slow := newTestFetcher(t, func(o *Options) { o.MinHostDelay = time.Hour })
+	if _, err := slow.Get(context.Background(), Request{URL: srv.URL + "/now"}); err != nil {
+		t.Fatal(err)
+	}
 	short, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	_, err := f.Get(short, Request{URL: srv.URL + "/too-soon"})
+	_, err := slow.Get(short, Request{URL: srv.URL + "/too-soon"})
 	asError(t, err, KindTimeout)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("%v is not DeadlineExceeded", err)
