@@ -56,7 +56,7 @@ func storedDocument(h *search.DocumentMatch) *query.Document {
 	}
 }
 
-func toHit(h *search.DocumentMatch, want map[string]bool) Hit {
+func toHit(h *search.DocumentMatch, want highlight) Hit {
 	hit := Hit{
 		ID: h.ID, URL: str(h.Fields[fieldURL]), Title: str(h.Fields[fieldTitle]),
 		Source: str(h.Fields[fieldSource]), Site: str(h.Fields[fieldSite]), Tier: str(h.Fields[fieldTier]),
@@ -69,22 +69,30 @@ func toHit(h *search.DocumentMatch, want map[string]bool) Hit {
 	return hit
 }
 
-// highlightTokens are the folded tokens of the query's positive text
-// terms: what snippets mark.
-func highlightTokens(n query.Node) map[string]bool {
-	want := map[string]bool{}
+// highlightTokens is what the snippets of n's results mark (highlight).
+func highlightTokens(n query.Node) highlight {
+	hl := highlight{folded: map[string]bool{}, exact: map[string]bool{}, unmarked: map[string]bool{}}
 	if n == nil {
-		return want
+		return hl
 	}
 	for _, t := range query.Terms(n) {
 		if query.IsKeywordField(t.Field) {
 			continue
 		}
+		if !t.Exact && !t.Marked() {
+			for _, tok := range t.Folded() {
+				hl.folded[tok] = true
+			}
+			continue
+		}
 		for _, tok := range textnorm.Tokenize(t.Raw) {
-			want[tok.Text] = true
+			hl.exact[query.ExactForm(t.Raw[tok.Start:tok.End])] = true
+			if !t.Exact {
+				hl.unmarked[tok.Text] = true
+			}
 		}
 	}
-	return want
+	return hl
 }
 
 func str(v any) string {

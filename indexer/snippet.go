@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/presswatch/presswatch/query"
 	"github.com/presswatch/presswatch/textnorm"
 )
 
@@ -13,9 +14,10 @@ import (
 // shows twenty of them, so only the text up to the first match and the
 // cut are tokenized, not whole articles: a run of letters never spans a
 // space, so text cut at spaces tokenizes as the whole text does.
-func snippet(text string, want map[string]bool, n int) string {
+func snippet(text string, hl highlight, n int) string {
+	toneless := hl.tonelessText(text)
 	from, to := 0, len(text)
-	if first := firstWanted(text, want); first >= 0 {
+	if first := firstWanted(text, hl, toneless); first >= 0 {
 		from = max(0, first-n/3)
 	}
 	if to-from > n {
@@ -34,7 +36,7 @@ func snippet(text string, want map[string]bool, n int) string {
 		start, end := lo+tk.Start, lo+tk.End
 		// start < pos: pairs of Thai or CJK characters overlap; the
 		// previous mark already covers this one's start.
-		if start < from || end > to || start < pos || !want[tk.Text] {
+		if start < from || end > to || start < pos || !hl.marks(tk.Text, text[start:end], toneless) {
 			continue
 		}
 		b.WriteString(html.EscapeString(text[pos:start]))
@@ -50,23 +52,59 @@ func snippet(text string, want map[string]bool, n int) string {
 	return b.String()
 }
 
-// snippetPiece is how much text firstWanted tokenizes at a time.
+// snippetPiece is how much text firstWanted tokenizes at a time, and how
+// much of it decides whether it is written without marks.
 const snippetPiece = 2048
 
-// firstWanted is the offset of text's first token in want, or -1.
-func firstWanted(text string, want map[string]bool) int {
+// firstWanted is the offset of text's first token that hl marks, or -1.
+func firstWanted(text string, hl highlight, toneless bool) int {
 	var toks []textnorm.Token
 	for lo := 0; lo < len(text); {
 		hi := spaceAfter(text, min(len(text), lo+snippetPiece))
 		toks = textnorm.AppendTokens(toks[:0], text[lo:hi])
 		for _, tk := range toks {
-			if want[tk.Text] {
+			if hl.marks(tk.Text, text[lo+tk.Start:lo+tk.End], toneless) {
 				return lo + tk.Start
 			}
 		}
 		lo = hi
 	}
 	return -1
+}
+
+// highlight is what snippets mark: the words of the query's positive text
+// terms as searches compare them. A word typed without marks matches its
+// folded form; one typed with marks (or with =) its own spelling, so that
+// "lở" does not mark "lộ"; in text written without marks
+// (textnorm.Toneless) a word typed with marks folds too, but an = word
+// never does.
+type highlight struct {
+	folded map[string]bool // folded tokens of unmarked words
+	exact  map[string]bool // tokens of marked and = words, in query.ExactForm
+	// unmarked are the folded tokens of marked words, for text written
+	// without marks.
+	unmarked map[string]bool
+}
+
+func (h highlight) marks(folded, run string, toneless bool) bool {
+	switch {
+	case h.folded[folded]:
+		return true
+	case toneless && h.unmarked[folded]:
+		return true
+	}
+	return len(h.exact) > 0 && h.exact[query.ExactForm(run)]
+}
+
+// tonelessText reports whether text is written without marks, judged on its
+// first snippetPiece bytes: the question matters only for marked words,
+// and a whole article need not be read to answer it.
+func (h highlight) tonelessText(text string) bool {
+	if len(h.unmarked) == 0 {
+		return false
+	}
+	head := text[:spaceAfter(text, min(len(text), snippetPiece))]
+	return textnorm.Toneless(head, textnorm.Tokenize(head))
 }
 
 // spaceBefore is the offset of the last space at or before i (0 if none);

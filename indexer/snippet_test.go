@@ -7,16 +7,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/presswatch/presswatch/query"
 	"github.com/presswatch/presswatch/textnorm"
 )
 
 // wholeTextSnippet is snippet as it reads when every token of the text is
 // known: the definition the piecewise tokenizing of snippet must keep.
-func wholeTextSnippet(text string, want map[string]bool, n int) string {
+func wholeTextSnippet(text string, hl highlight, n int) string {
 	toks := textnorm.Tokenize(text)
+	toneless := hl.tonelessText(text)
 	from, to := 0, len(text)
 	for _, tk := range toks {
-		if want[tk.Text] {
+		if hl.marks(tk.Text, text[tk.Start:tk.End], toneless) {
 			from = max(0, tk.Start-n/3)
 			break
 		}
@@ -31,7 +33,7 @@ func wholeTextSnippet(text string, want map[string]bool, n int) string {
 	}
 	pos := from
 	for _, tk := range toks {
-		if tk.Start < from || tk.End > to || tk.Start < pos || !want[tk.Text] {
+		if tk.Start < from || tk.End > to || tk.Start < pos || !hl.marks(tk.Text, text[tk.Start:tk.End], toneless) {
 			continue
 		}
 		b.WriteString(html.EscapeString(text[pos:tk.Start]) + "<mark>" + html.EscapeString(text[tk.Start:tk.End]) + "</mark>")
@@ -95,7 +97,8 @@ func TestSnippetTokenizesPiecesAsTheWholeText(t *testing.T) {
 		}
 		for _, want := range wants {
 			for _, n := range []int{40, 240} {
-				if got, ref := snippet(text, want, n), wholeTextSnippet(text, want, n); got != ref {
+				hl := highlight{folded: want}
+				if got, ref := snippet(text, hl, n), wholeTextSnippet(text, hl, n); got != ref {
 					t.Fatalf("snippet of a %d-byte text for %v, n=%d:\n got %q\nwant %q", len(text), want, n, got, ref)
 				}
 				checked++
@@ -110,11 +113,40 @@ func FuzzSnippet(f *testing.F) {
 	f.Add(strings.Repeat("a ", 1500)+"lũ quét", "quet")
 	f.Add("ดินถล่ม น้ำท่วม", "ดิ")
 	f.Fuzz(func(t *testing.T, text, word string) {
-		want := map[string]bool{textnorm.Fold(word): true}
+		node, err := query.Parse(word, query.Options{})
+		if err != nil {
+			return
+		}
+		hl := highlightTokens(node)
 		for _, n := range []int{10, 240} {
-			if got, ref := snippet(text, want, n), wholeTextSnippet(text, want, n); got != ref {
+			if got, ref := snippet(text, hl, n), wholeTextSnippet(text, hl, n); got != ref {
 				t.Fatalf("snippet(%q, %q, %d) = %q, the whole text gives %q", text, word, n, got, ref)
 			}
 		}
 	})
+}
+
+// Snippets mark what the search compares: a word typed with marks marks
+// its own spelling only ("lở" not "lộ"), except in text written without
+// marks; one typed without marks marks every spelling; an = word never
+// folds.
+func TestSnippetMarksWordsAsSearchesCompareThem(t *testing.T) {
+	marked := "Quốc lộ 12 bị sạt lở đất, xe qua lại khó khăn."
+	toneless := "Quoc lo 12 bi sat lo dat, xe qua lai kho khan."
+	for _, tt := range []struct{ q, text, want string }{
+		{"sạt lở", marked, "Quốc lộ 12 bị <mark>sạt</mark> <mark>lở</mark> đất, xe qua lại khó khăn."},
+		{"lo", marked, "Quốc <mark>lộ</mark> 12 bị sạt <mark>lở</mark> đất, xe qua lại khó khăn."},
+		{"LỞ", marked, "Quốc lộ 12 bị sạt <mark>lở</mark> đất, xe qua lại khó khăn."},
+		{"sạt lở", toneless, "Quoc <mark>lo</mark> 12 bi <mark>sat</mark> <mark>lo</mark> dat, xe qua lai kho khan."},
+		{"=lở", toneless, "Quoc lo 12 bi sat lo dat, xe qua lai kho khan."},
+		{"=lở", marked, "Quốc lộ 12 bị sạt <mark>lở</mark> đất, xe qua lại khó khăn."},
+	} {
+		node, err := query.Parse(tt.q, query.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := snippet(tt.text, highlightTokens(node), 240); got != tt.want {
+			t.Errorf("%q in %q:\n got %s\nwant %s", tt.q, tt.text, got, tt.want)
+		}
+	}
 }
