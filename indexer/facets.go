@@ -69,8 +69,8 @@ func (x *Index) facetCounts(ctx context.Context, q bq.Query, req SearchRequest, 
 
 // inPartitions runs fn on every partition overlapping [from, to) at once,
 // under the read lock (a concurrent Prune cannot close one under it), and
-// returns the results; what names the work in errors.
-func inPartitions[T any](x *Index, from, to time.Time, what string, fn func(p bleve.Index) (T, error)) ([]T, error) {
+// returns the results by partition name; what names the work in errors.
+func inPartitions[T any](x *Index, from, to time.Time, what string, fn func(p bleve.Index) (T, error)) (map[string]T, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	var names []string
@@ -94,7 +94,11 @@ func inPartitions[T any](x *Index, from, to time.Time, what string, fn func(p bl
 		})
 	}
 	wg.Wait()
-	return out, errors.Join(errs...)
+	byName := make(map[string]T, len(names))
+	for i, name := range names {
+		byName[name] = out[i]
+	}
+	return byName, errors.Join(errs...)
 }
 
 // topValues orders counts as Bleve orders a term facet (count descending,

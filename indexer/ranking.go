@@ -105,24 +105,24 @@ func (x *Index) rankedSearch(ctx context.Context, q bq.Query, node query.Node, f
 	var out found
 	var seen uint64 // matches in the tiers searched so far
 	shown := map[string]bool{}
-	var empty []bool // of tiers[emptyFrom:] (emptyCells)
-	emptyFrom := -1
+	var titled map[string]bool // partitions where the first tier matches (firstTierIn)
 	for i, t := range tiers {
 		var err error
-		if emptyFrom < 0 && i > 0 && t.exists != nil && tiers[i-1].exists != nil {
+		if i > 0 && t.exists != nil {
 			// The newest month of the first tier did not fill the
 			// page: rather than a scored search in each older month,
-			// look first in which it matches at all.
-			pprof.Do(ctx, pprof.Labels("tier", "exists"), func(ctx context.Context) {
-				empty, err = x.emptyCells(ctx, tiers[i:])
-			})
-			if err != nil {
-				return found{}, err
+			// look first in which partitions it matches at all.
+			if titled == nil {
+				pprof.Do(ctx, pprof.Labels("tier", "exists"), func(ctx context.Context) {
+					titled, err = x.firstTierIn(ctx, t.exists, from, t.to) // this month and older
+				})
+				if err != nil {
+					return found{}, err
+				}
 			}
-			emptyFrom = i
-		}
-		if emptyFrom >= 0 && i >= emptyFrom && empty[i-emptyFrom] {
-			continue
+			if !anyOverlaps(titled, t.from, t.to) {
+				continue
+			}
 		}
 		skip := max(0, offset-int(seen))
 		sr := x.request(t.q, nil, sortBy, need-max(offset, int(seen)), skip, nil)
@@ -291,7 +291,7 @@ func rankTiers(q bq.Query, node query.Node, filters []bq.Query) []rankTier {
 
 // rankTier is one of rankTiers' selections. exists, when set, matches what
 // q matches, without ranking: rankedSearch first looks in which months it
-// matches at all (emptyCells).
+// matches at all (firstTierIn).
 type rankTier struct {
 	q, exists bq.Query
 }
@@ -345,50 +345,32 @@ func (u unscored) Searcher(ctx context.Context, r index.IndexReader, m mapping.I
 	return u.Query.Searcher(ctx, r, m, opts)
 }
 
-// emptyCells marks the cells whose tier's exists query matches nothing in
-// their month: one unscored look per month, all months at once. The first
-// tier (every word in the title) is empty in most months for words seldom
-// together in a title, and a scored search of an empty month costs what
-// building its searchers costs, in every month, one after the other.
-func (x *Index) emptyCells(ctx context.Context, cells []rankCell) ([]bool, error) {
-	empty := make([]bool, len(cells))
-	errs := make([]error, len(cells))
-	x.mu.RLock()
-	defer x.mu.RUnlock()
-	var wg sync.WaitGroup
-	for i, c := range cells {
-		if c.exists == nil {
-			continue
-		}
-		var name string
-		for n := range x.parts {
-			if monthOverlaps(n, c.from, c.to) {
-				if name != "" {
-					name = "" // more than one partition: search the cell as it is
-					break
-				}
-				name = n
-			}
-		}
-		if name == "" {
-			continue
-		}
-		p := x.parts[name]
-		wg.Go(func() {
-			errs[i] = x.guard(name, func() error {
-				return withSearcher(ctx, p, c.exists, func(s search.Searcher, sctx *search.SearchContext) error {
-					dm, err := s.Next(sctx)
-					empty[i] = dm == nil && err == nil
-					return err
-				})
-			})
-			if errs[i] != nil {
-				errs[i] = fmt.Errorf("partition %s: %w", name, errs[i])
-			}
+// firstTierIn reports, for each partition overlapping [from, to), whether
+// the first tier's exists query matches anything there: one unscored look
+// per partition, all at once. The first tier (every word in the title) is
+// empty in most months for words seldom together in a title, and a scored
+// search of an empty month costs what building its searchers costs, in
+// every month, one after the other.
+func (x *Index) firstTierIn(ctx context.Context, exists bq.Query, from, to time.Time) (map[string]bool, error) {
+	return inPartitions(x, from, to, "first tier", func(p bleve.Index) (found bool, err error) {
+		err = withSearcher(ctx, p, exists, func(s search.Searcher, sctx *search.SearchContext) error {
+			dm, err := s.Next(sctx)
+			found = dm != nil
+			return err
 		})
+		return found, err
+	})
+}
+
+// anyOverlaps reports whether a partition overlapping [from, to) is true
+// in parts.
+func anyOverlaps(parts map[string]bool, from, to time.Time) bool {
+	for name, ok := range parts {
+		if ok && monthOverlaps(name, from, to) {
+			return true
+		}
 	}
-	wg.Wait()
-	return empty, errors.Join(errs...)
+	return false
 }
 
 // count counts q's matches in the partitions overlapping [from, to),
