@@ -9,7 +9,6 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 
 	"github.com/presswatch/presswatch/query"
-	"github.com/presswatch/presswatch/textnorm"
 )
 
 // loadFields fills the stored fields of the hits that survived the merge
@@ -69,8 +68,8 @@ func toHit(h *search.DocumentMatch, want highlight) Hit {
 	return hit
 }
 
-// highlightTokens is what the snippets of n's results mark (highlight).
-func highlightTokens(n query.Node) highlight {
+// queryHighlight is what the snippets of n's results mark (highlight).
+func queryHighlight(n query.Node) highlight {
 	hl := highlight{folded: map[string]bool{}, exact: map[string]bool{}, unmarked: map[string]bool{}}
 	if n == nil {
 		return hl
@@ -85,10 +84,13 @@ func highlightTokens(n query.Node) highlight {
 			}
 			continue
 		}
-		for _, tok := range textnorm.Tokenize(t.Raw) {
-			hl.exact[query.ExactForm(t.Raw[tok.Start:tok.End])] = true
-			if !t.Exact {
-				hl.unmarked[tok.Text] = true
+		// Tokens are in query.ExactForm for these.
+		for _, tok := range t.Tokens {
+			hl.exact[tok] = true
+		}
+		if !t.Exact {
+			for _, tok := range t.Folded() {
+				hl.unmarked[tok] = true
 			}
 		}
 	}

@@ -145,7 +145,7 @@ func (x *Index) search(ctx context.Context, req SearchRequest) (*SearchResult, e
 		}
 		out.TotalIsLowerBound = res.total > uint64(len(res.hits))
 	}
-	want := highlightTokens(p.node)
+	want := queryHighlight(p.node)
 	for _, h := range hits {
 		out.Hits = append(out.Hits, toHit(h, want))
 	}

@@ -15,9 +15,9 @@ import (
 // cut are tokenized, not whole articles: a run of letters never spans a
 // space, so text cut at spaces tokenizes as the whole text does.
 func snippet(text string, hl highlight, n int) string {
-	toneless := hl.tonelessText(text)
 	from, to := 0, len(text)
-	if first := firstWanted(text, hl, toneless); first >= 0 {
+	first, toneless := firstWanted(text, hl)
+	if first >= 0 {
 		from = max(0, first-n/3)
 	}
 	if to-from > n {
@@ -56,20 +56,26 @@ func snippet(text string, hl highlight, n int) string {
 // much of it decides whether it is written without marks.
 const snippetPiece = 2048
 
-// firstWanted is the offset of text's first token that hl marks, or -1.
-func firstWanted(text string, hl highlight, toneless bool) int {
+// firstWanted is the offset of text's first token that hl marks, or -1,
+// and whether text is written without marks, judged on its first piece:
+// that matters only for words typed with marks, and a whole
+// article need not be read to answer it.
+func firstWanted(text string, hl highlight) (first int, toneless bool) {
 	var toks []textnorm.Token
 	for lo := 0; lo < len(text); {
 		hi := spaceAfter(text, min(len(text), lo+snippetPiece))
 		toks = textnorm.AppendTokens(toks[:0], text[lo:hi])
+		if lo == 0 {
+			toneless = len(hl.unmarked) > 0 && textnorm.Toneless(text[:hi], toks)
+		}
 		for _, tk := range toks {
 			if hl.marks(tk.Text, text[lo+tk.Start:lo+tk.End], toneless) {
-				return lo + tk.Start
+				return lo + tk.Start, toneless
 			}
 		}
 		lo = hi
 	}
-	return -1
+	return -1, toneless
 }
 
 // highlight is what snippets mark: the words of the query's positive text
@@ -94,17 +100,6 @@ func (h highlight) marks(folded, run string, toneless bool) bool {
 		return true
 	}
 	return len(h.exact) > 0 && h.exact[query.ExactForm(run)]
-}
-
-// tonelessText reports whether text is written without marks, judged on its
-// first snippetPiece bytes: the question matters only for marked words,
-// and a whole article need not be read to answer it.
-func (h highlight) tonelessText(text string) bool {
-	if len(h.unmarked) == 0 {
-		return false
-	}
-	head := text[:spaceAfter(text, min(len(text), snippetPiece))]
-	return textnorm.Toneless(head, textnorm.Tokenize(head))
 }
 
 // spaceBefore is the offset of the last space at or before i (0 if none);

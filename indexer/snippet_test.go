@@ -15,7 +15,9 @@ import (
 // known: the definition the piecewise tokenizing of snippet must keep.
 func wholeTextSnippet(text string, hl highlight, n int) string {
 	toks := textnorm.Tokenize(text)
-	toneless := hl.tonelessText(text)
+	// Written without marks, as judged on the first piece snippet reads.
+	head := text[:spaceAfter(text, min(len(text), snippetPiece))]
+	toneless := len(hl.unmarked) > 0 && textnorm.Toneless(head, textnorm.Tokenize(head))
 	from, to := 0, len(text)
 	for _, tk := range toks {
 		if hl.marks(tk.Text, text[tk.Start:tk.End], toneless) {
@@ -117,7 +119,7 @@ func FuzzSnippet(f *testing.F) {
 		if err != nil {
 			return
 		}
-		hl := highlightTokens(node)
+		hl := queryHighlight(node)
 		for _, n := range []int{10, 240} {
 			if got, ref := snippet(text, hl, n), wholeTextSnippet(text, hl, n); got != ref {
 				t.Fatalf("snippet(%q, %q, %d) = %q, the whole text gives %q", text, word, n, got, ref)
@@ -145,7 +147,7 @@ func TestSnippetMarksWordsAsSearchesCompareThem(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := snippet(tt.text, highlightTokens(node), 240); got != tt.want {
+		if got := snippet(tt.text, queryHighlight(node), 240); got != tt.want {
 			t.Errorf("%q in %q:\n got %s\nwant %s", tt.q, tt.text, got, tt.want)
 		}
 	}
