@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/presswatch/presswatch/internal/retry"
 )
 
 // ErrReplicaTaken is returned when another live indexer holds the replica
@@ -70,17 +71,16 @@ func ClaimReplica(ctx context.Context, kv jetstream.KeyValue, replica string, tt
 		// A holder seen renewing twice (every ttl/3) runs on: no need to
 		// wait for its lease to lapse. Once is not enough: a holder may
 		// renew and then crash, or renew while it stops and releases.
-		if renewals >= 2 || time.Now().After(deadline) {
+		alive := renewals >= 2
+		if alive || time.Now().After(deadline) {
 			how := "and did not let it lapse"
-			if renewals >= 2 {
+			if alive {
 				how = "and renewed it while this indexer waited"
 			}
 			return nil, fmt.Errorf("indexer replica %q is held by %s %s: %w; give every indexer its own indexer.replica (PRESSWATCH_INDEXER_REPLICA)", replica, other, how, ErrReplicaTaken)
 		}
-		select {
-		case <-ctx.Done():
+		if !retry.Sleep(ctx, time.Second) {
 			return nil, ctx.Err()
-		case <-time.After(time.Second):
 		}
 	}
 }
