@@ -28,10 +28,10 @@ type ruleLayers struct {
 }
 
 // lastCompiled is the rule set compiled last and the digest of what it
-// was compiled from (classifier.Digest). The watcher loads the layers every two seconds;
-// compiling the whole set each time (every term normalised and indexed
-// again) was most of an idle classifier's CPU, for a set that rarely
-// changes.
+// was compiled from (classifier.Digest). The watcher loads the layers
+// every two seconds; compiling the whole set each time (every term
+// normalised and indexed again) was most of an idle classifier's CPU, for
+// a set that rarely changes.
 type lastCompiled struct {
 	mu     sync.Mutex
 	digest [sha256.Size]byte

@@ -210,16 +210,16 @@ func CompileWithEdits(files map[string][]byte, edits []Edit) (*Ruleset, error) {
 }
 
 // Version is the Ruleset.Version of the rule set compiled from files and
-// edits, computed without compiling it: a digest of the files in order of
-// name and of the edits in order of ID. A caller that compiles again only
-// on a change compares versions.
+// edits, computed without compiling it: the start of Digest, short enough
+// for people and logs to name a rule set by.
 func Version(files map[string][]byte, edits []Edit) string {
 	d := Digest(files, edits)
 	return hex.EncodeToString(d[:])[:12]
 }
 
-// Digest is the whole digest Version is cut from, for a caller that must
-// tell any two inputs apart.
+// Digest is a SHA-256 of the files in order of name and of the edits in
+// order of ID, the order they apply in: what a caller that compiles again
+// only on a change compares.
 func Digest(files map[string][]byte, edits []Edit) [sha256.Size]byte {
 	h := sha256.New()
 	for _, name := range slices.Sorted(maps.Keys(files)) {
